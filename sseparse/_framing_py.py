@@ -1,0 +1,240 @@
+"""The pure-Python event stream parser: the reference twin of ``_framing_c.pyx``.
+
+Both implementations follow the WHATWG HTML "event stream interpretation" algorithm
+and must behave identically, byte for byte, error for error; the test suite runs
+every framing test against both and compares them on random input.
+
+Why bytes and not text: every character the algorithm looks at (CR, LF, colon,
+space) is ASCII, and a UTF-8 decoder never swallows an ASCII byte into an invalid
+sequence, so splitting lines on bytes and decoding field values with
+``errors="replace"`` gives exactly what decoding the whole stream first would give,
+while a character cut between two fragments needs no special care: a line is only
+decoded once it is complete.
+
+Why linear: a fragment is searched for line terminators once, from its own start;
+only the unterminated tail is kept (in ``_line``), and it is never searched again
+because it holds no terminator. A lone CR ending a fragment ends its line at once
+and only remembers to drop an LF that may start the next fragment.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ._errors import EventTooLargeError, ParserClosedError
+from ._events import Event, IncompleteEvent
+
+__all__ = ["EventParser", "DEFAULT_MAX_EVENT_SIZE"]
+
+#: 64 MiB: real streams carry multi-megabyte base64 images in a single event.
+DEFAULT_MAX_EVENT_SIZE: Final = 64 * 1024 * 1024
+
+_BOM: Final = b"\xef\xbb\xbf"
+_MAX_RETRY: Final = 2**63 - 1
+
+_OPEN, _CLOSED, _FAILED = 0, 1, 2
+
+
+class EventParser:
+    """Turns byte fragments, split anywhere, into ``Event`` objects.
+
+    ``feed()`` returns the events completed by that fragment; ``close()`` ends the
+    stream and returns an ``IncompleteEvent`` if it was cut in the middle of an
+    event (``None`` otherwise).
+    """
+
+    __slots__ = (
+        "_max",
+        "_state",
+        "_error",
+        "_line",
+        "_skip_lf",
+        "_bom",
+        "_data",
+        "_data_size",
+        "_event_type",
+        "_id_buffer",
+        "_last_event_id",
+        "_retry",
+        "_block_retry",
+        "_pending",
+    )
+
+    def __init__(self, *, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
+        if isinstance(max_event_size, bool) or not isinstance(max_event_size, int):
+            raise TypeError(f"max_event_size must be an int, not {type(max_event_size).__name__}")
+        if max_event_size < 1:
+            raise ValueError(f"max_event_size must be at least 1, not {max_event_size}")
+        self._max = max_event_size
+        self._state = _OPEN
+        self._error: BaseException | None = None
+        self._line = bytearray()  # the unterminated tail: never holds CR or LF
+        self._skip_lf = False  # the last line ended with a CR that may pair with an LF
+        self._bom: bytes | None = b""  # start-of-stream bytes held until the BOM is decided
+        self._data: list[bytes] = []
+        self._data_size = 0  # len of the data buffer, counting one LF per data line
+        self._event_type = b""
+        self._id_buffer = ""
+        self._last_event_id = ""
+        self._retry: int | None = None
+        self._block_retry: int | None = None
+        self._pending = False  # a field line was seen since the last blank line
+
+    @property
+    def max_event_size(self) -> int:
+        return self._max
+
+    @property
+    def last_event_id(self) -> str:
+        """The last event ID committed by a blank line: send it as ``Last-Event-ID``."""
+        return self._last_event_id
+
+    @property
+    def retry(self) -> int | None:
+        """The reconnection time in milliseconds set by the stream, if any."""
+        return self._retry
+
+    @property
+    def closed(self) -> bool:
+        return self._state != _OPEN
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Event]:
+        """Parse one fragment; return the events it completed, in order.
+
+        If the stream breaks a limit, the ``EventTooLargeError`` carries the events
+        this call completed before that point as ``.events``, and the parser refuses
+        any further input.
+        """
+        if self._state != _OPEN:
+            self._raise_closed()
+        if isinstance(data, str):
+            raise TypeError("EventParser.feed() takes bytes, not str: pass response bytes, not decoded text")
+        data = bytes(data)
+        if self._bom is not None:
+            data = self._bom + data
+            if len(data) < 3 and _BOM.startswith(data):
+                self._bom = data
+                return []
+            self._bom = None
+            if data.startswith(_BOM):
+                data = data[3:]
+        if self._skip_lf and data:
+            self._skip_lf = False
+            if data[0] == 0x0A:
+                data = data[1:]
+        end = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        events: list[Event] = []
+        if end < 0:
+            if data:
+                self._line += data
+                self._check_partial(events)
+            return events
+        if self._line:
+            complete = bytes(self._line) + data[: end + 1]
+            self._line = bytearray()
+        else:
+            complete = data[: end + 1]
+        rest = data[end + 1 :]
+        try:
+            for line in complete.splitlines():
+                self._process(line, events)
+        except EventTooLargeError as exc:
+            self._fail(exc, events)
+            raise
+        if rest:
+            self._line += rest
+            self._check_partial(events)
+        else:
+            self._skip_lf = complete[-1] == 0x0D
+        return events
+
+    def close(self) -> IncompleteEvent | None:
+        """End the stream. Returns what a cut event carried, or ``None`` if none was cut.
+
+        Per the WHATWG algorithm the cut event is not dispatched; it is returned so
+        that the caller knows the stream was cut and loses nothing. Calling
+        ``close()`` again returns ``None``.
+        """
+        if self._state == _FAILED:
+            self._raise_closed()
+        if self._state == _CLOSED:
+            return None
+        self._state = _CLOSED
+        tail = bytes(self._line)
+        if self._bom:
+            tail = self._bom  # a stream shorter than a BOM, and not a BOM
+        self._line = bytearray()
+        self._bom = None
+        if tail:
+            self._process(tail, [])
+        if not self._pending:
+            return None
+        data = b"\n".join(self._data).decode("utf-8", "replace")
+        pending = IncompleteEvent(
+            self._event_type.decode("utf-8", "replace") or "message", data, self._id_buffer, self._block_retry
+        )
+        self._data = []
+        self._data_size = 0
+        return pending
+
+    # -- internals -----------------------------------------------------------------
+
+    def _process(self, line: bytes, events: list[Event]) -> None:
+        if not line:
+            self._dispatch(events)
+            return
+        if self._data_size + len(line) > self._max:
+            raise EventTooLargeError(self._data_size + len(line), self._max, line)
+        if line[0] == 0x3A:  # ":" starts a comment
+            return
+        self._pending = True
+        colon = line.find(b":")
+        if colon < 0:
+            name, value = line, b""
+        else:
+            name = line[:colon]
+            value = line[colon + 2 :] if line[colon + 1 : colon + 2] == b" " else line[colon + 1 :]
+        if name == b"data":
+            self._data.append(value)
+            self._data_size += len(value) + 1
+        elif name == b"event":
+            self._event_type = value
+        elif name == b"id":
+            if b"\x00" not in value:
+                self._id_buffer = value.decode("utf-8", "replace")
+        elif name == b"retry":
+            if value and value.isdigit() and len(value.lstrip(b"0")) <= 19:
+                retry = int(value)
+                if retry <= _MAX_RETRY:
+                    self._retry = self._block_retry = retry
+
+    def _dispatch(self, events: list[Event]) -> None:
+        self._last_event_id = self._id_buffer
+        retry, self._block_retry = self._block_retry, None
+        self._pending = False
+        event_type, self._event_type = self._event_type, b""
+        if not self._data:
+            return
+        data = b"\n".join(self._data).decode("utf-8", "replace")
+        self._data = []
+        self._data_size = 0
+        events.append(Event(event_type.decode("utf-8", "replace") or "message", data, self._id_buffer, retry))
+
+    def _check_partial(self, events: list[Event]) -> None:
+        size = self._data_size + len(self._line)
+        if size > self._max:
+            exc = EventTooLargeError(size, self._max, bytes(self._line[:64]))
+            self._fail(exc, events)
+            raise exc
+
+    def _fail(self, exc: EventTooLargeError, events: list[Event]) -> None:
+        exc.events = events  # type: ignore[attr-defined]
+        self._state = _FAILED
+        self._error = exc
+        self._line = bytearray()
+        self._data = []
+
+    def _raise_closed(self) -> None:
+        if self._state == _FAILED:
+            raise ParserClosedError(f"the parser failed earlier and refuses more input: {self._error}") from self._error
+        raise ParserClosedError("the parser is closed; create a new EventParser for a new stream")
