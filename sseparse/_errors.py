@@ -52,6 +52,7 @@ class EventTooLargeError(SseparseError):
             f"event larger than max_event_size={limit} bytes "
             f"(at least {size} bytes pending); it starts with {quote_prefix(prefix)}"
         )
+        self.events: list[Any] = []  # events completed earlier in the same feed() call
 
 
 class ParserClosedError(SseparseError):

@@ -184,7 +184,7 @@ class EventParser:
             self._dispatch(events)
             return
         if self._data_size + len(line) > self._max:
-            raise EventTooLargeError(self._data_size + len(line), self._max, line)
+            raise EventTooLargeError(self._data_size + len(line), self._max, line[:65])
         if line[0] == 0x3A:  # ":" starts a comment
             return
         self._pending = True
@@ -223,7 +223,7 @@ class EventParser:
     def _check_partial(self, events: list[Event]) -> None:
         size = self._data_size + len(self._line)
         if size > self._max:
-            exc = EventTooLargeError(size, self._max, bytes(self._line[:64]))
+            exc = EventTooLargeError(size, self._max, bytes(self._line[:65]))
             self._fail(exc, events)
             raise exc
 

@@ -1,0 +1,403 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The compiled event stream parser: the twin of ``_framing_py.py``.
+
+Same algorithm, same limits, same errors, same ``Event`` objects; the test suite
+runs every framing test against both and compares them on random input.
+
+Why it is fast: a fragment is scanned in place (no copy) through the buffer
+protocol; line ends are found with ``memchr``, and the next CR and the next LF are
+remembered separately, so each byte is looked at a bounded number of times even in
+a stream that never uses one of the two (total work is linear in the input). Only
+an unterminated tail is copied, into ``_line``, and it is never rescanned. Data
+lines are copied once into ``_data`` and decoded once, at dispatch. ``Event``
+objects are built by filling their slots directly, which skips attrs' frozen
+``__init__`` (four ``object.__setattr__`` calls) but gives the very same objects.
+"""
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.ref cimport Py_DECREF, PyObject
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.stdint cimport uint64_t
+from libc.string cimport memchr, memcmp, memcpy
+
+from ._errors import EventTooLargeError, ParserClosedError
+from ._events import Event, IncompleteEvent
+from ._framing_py import DEFAULT_MAX_EVENT_SIZE
+
+
+cdef extern from "Python.h":
+    ctypedef struct PyTypeObject:
+        pass
+    ctypedef PyObject* (*allocfunc)(PyTypeObject*, Py_ssize_t)
+    ctypedef int (*descrsetfunc)(PyObject*, PyObject*, PyObject*) except -1
+    ctypedef struct _TypeSlots "PyTypeObject":
+        allocfunc tp_alloc
+        descrsetfunc tp_descr_set
+    PyTypeObject* Py_TYPE(object)
+
+
+# -- building Event objects ---------------------------------------------------------
+
+cdef object _EVENT_TYPE = Event
+cdef object _D_EVENT = Event.__dict__["event"]
+cdef object _D_DATA = Event.__dict__["data"]
+cdef object _D_ID = Event.__dict__["id"]
+cdef object _D_RETRY = Event.__dict__["retry"]
+cdef descrsetfunc _SET_SLOT = (<_TypeSlots*>Py_TYPE(_D_EVENT)).tp_descr_set
+cdef allocfunc _ALLOC = (<_TypeSlots*>(<PyObject*>_EVENT_TYPE)).tp_alloc
+
+
+cdef object _make_event(object event_type, object data, object event_id, object retry):
+    """An ``Event`` with its slots filled by their member descriptors."""
+    cdef PyObject* raw = _ALLOC(<PyTypeObject*><PyObject*>_EVENT_TYPE, 0)
+    if raw == NULL:
+        raise MemoryError()
+    cdef object event = <object>raw
+    # <object>raw took a new reference of its own; give back the one tp_alloc gave.
+    Py_DECREF(event)
+    _SET_SLOT(<PyObject*>_D_EVENT, raw, <PyObject*>event_type)
+    _SET_SLOT(<PyObject*>_D_DATA, raw, <PyObject*>data)
+    _SET_SLOT(<PyObject*>_D_ID, raw, <PyObject*>event_id)
+    _SET_SLOT(<PyObject*>_D_RETRY, raw, <PyObject*>retry)
+    return event
+
+
+# -- a growable byte buffer -------------------------------------------------------------
+
+cdef struct Buf:
+    char* ptr
+    Py_ssize_t len
+    Py_ssize_t cap
+
+
+cdef int _buf_reserve(Buf* b, Py_ssize_t extra) except -1:
+    cdef Py_ssize_t need = b.len + extra
+    cdef Py_ssize_t cap
+    cdef char* ptr
+    if need <= b.cap:
+        return 0
+    cap = b.cap * 2 if b.cap else 256
+    if cap < need:
+        cap = need
+    ptr = <char*>PyMem_Realloc(b.ptr, cap)
+    if ptr == NULL:
+        raise MemoryError()
+    b.ptr = ptr
+    b.cap = cap
+    return 0
+
+
+cdef inline int _buf_append(Buf* b, const char* src, Py_ssize_t n) except -1:
+    if b.len + n > b.cap:
+        _buf_reserve(b, n)
+    if n:
+        memcpy(b.ptr + b.len, src, n)
+    b.len += n
+    return 0
+
+
+cdef inline void _buf_free(Buf* b):
+    PyMem_Free(b.ptr)
+    b.ptr = NULL
+    b.len = 0
+    b.cap = 0
+
+
+cdef inline str _decode(const char* s, Py_ssize_t n):
+    return PyUnicode_DecodeUTF8(s, n, "replace")
+
+
+# -- the parser -----------------------------------------------------------------------
+
+cdef enum:
+    _OPEN = 0
+    _CLOSED = 1
+    _FAILED = 2
+
+cdef str _MESSAGE = "message"
+cdef str _STR_ERROR = "EventParser.feed() takes bytes, not str: pass response bytes, not decoded text"
+cdef bytes _BOM = b"\xef\xbb\xbf"
+cdef uint64_t _MAX_RETRY = 9223372036854775807ULL  # 2**63 - 1, as in the pure parser
+
+
+cdef class EventParser:
+    """Turns byte fragments, split anywhere, into ``Event`` objects.
+
+    ``feed()`` returns the events completed by that fragment; ``close()`` ends the
+    stream and returns an ``IncompleteEvent`` if it was cut in the middle of an
+    event (``None`` otherwise).
+    """
+
+    cdef Py_ssize_t _max
+    cdef int _state
+    cdef object _error
+    cdef Buf _line          # the unterminated tail: never holds CR or LF
+    cdef Buf _data          # data lines, each followed by LF
+    cdef Buf _event_type
+    cdef bint _skip_lf      # the last line ended with a CR that may pair with an LF
+    cdef bint _bom_done
+    cdef bytes _bom_held    # start-of-stream bytes held until the BOM is decided
+    cdef bint _pending      # a field line was seen since the last blank line
+    cdef str _id_buffer
+    cdef str _last_event_id
+    cdef object _retry
+    cdef object _block_retry
+    cdef str _last_type_str  # the decoded event type of the last dispatch, reused
+    cdef bytes _last_type_raw
+
+    def __cinit__(self):
+        self._line.ptr = NULL
+        self._data.ptr = NULL
+        self._event_type.ptr = NULL
+
+    def __init__(self, *, max_event_size=DEFAULT_MAX_EVENT_SIZE):
+        if isinstance(max_event_size, bool) or not isinstance(max_event_size, int):
+            raise TypeError(f"max_event_size must be an int, not {type(max_event_size).__name__}")
+        if max_event_size < 1:
+            raise ValueError(f"max_event_size must be at least 1, not {max_event_size}")
+        self._max = min(max_event_size, <Py_ssize_t>(2**62))
+        self._state = _OPEN
+        self._error = None
+        self._skip_lf = False
+        self._bom_done = False
+        self._bom_held = b""
+        self._pending = False
+        self._id_buffer = ""
+        self._last_event_id = ""
+        self._retry = None
+        self._block_retry = None
+        self._last_type_str = None
+        self._last_type_raw = None
+
+    def __dealloc__(self):
+        _buf_free(&self._line)
+        _buf_free(&self._data)
+        _buf_free(&self._event_type)
+
+    @property
+    def max_event_size(self):
+        return self._max
+
+    @property
+    def last_event_id(self):
+        """The last event ID committed by a blank line: send it as ``Last-Event-ID``."""
+        return self._last_event_id
+
+    @property
+    def retry(self):
+        """The reconnection time in milliseconds set by the stream, if any."""
+        return self._retry
+
+    @property
+    def closed(self):
+        return self._state != _OPEN
+
+    def feed(self, data):
+        """Parse one fragment; return the events it completed, in order.
+
+        If the stream breaks a limit, the ``EventTooLargeError`` carries the events
+        this call completed before that point as ``.events``, and the parser refuses
+        any further input.
+        """
+        cdef Py_buffer view
+        cdef list events = []
+        if self._state != _OPEN:
+            self._raise_closed()
+        if not self._bom_done:
+            if isinstance(data, str):
+                raise TypeError(_STR_ERROR)
+            data = self._strip_bom(data)
+            if data is None:
+                return events
+        try:
+            if PyBytes_CheckExact(data):  # the common case: no buffer protocol round trip
+                self._feed(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), events)
+            else:
+                if isinstance(data, str):
+                    raise TypeError(_STR_ERROR)
+                PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+                try:
+                    self._feed(<const char*>view.buf, view.len, events)
+                finally:
+                    PyBuffer_Release(&view)
+        except EventTooLargeError as exc:
+            self._fail(exc, events)
+            raise
+        return events
+
+    def close(self):
+        """End the stream. Returns what a cut event carried, or ``None`` if none was cut.
+
+        Per the WHATWG algorithm the cut event is not dispatched; it is returned so
+        that the caller knows the stream was cut and loses nothing. Calling
+        ``close()`` again returns ``None``.
+        """
+        cdef Py_ssize_t n
+        if self._state == _FAILED:
+            self._raise_closed()
+        if self._state == _CLOSED:
+            return None
+        self._state = _CLOSED
+        if not self._bom_done and self._bom_held:
+            # a stream shorter than a BOM, and not a BOM
+            _buf_append(&self._line, <const char*>self._bom_held, len(self._bom_held))
+        self._bom_done = True
+        if self._line.len:
+            n = self._line.len
+            self._line.len = 0
+            self._process(self._line.ptr, n, None)
+        _buf_free(&self._line)
+        if not self._pending:
+            return None
+        n = self._data.len - 1 if self._data.len else 0
+        pending = IncompleteEvent(
+            _decode(self._event_type.ptr, self._event_type.len) if self._event_type.len else _MESSAGE,
+            _decode(self._data.ptr, n) if n > 0 else "",
+            self._id_buffer,
+            self._block_retry,
+        )
+        _buf_free(&self._data)
+        _buf_free(&self._event_type)
+        return pending
+
+    # -- internals -----------------------------------------------------------------
+
+    cdef object _strip_bom(self, object data):
+        """Holds the first bytes of the stream until the BOM question is settled."""
+        cdef bytes head = self._bom_held + bytes(data)
+        if len(head) < 3 and _BOM.startswith(head):
+            self._bom_held = head
+            return None
+        self._bom_done = True
+        self._bom_held = b""
+        return head[3:] if head.startswith(_BOM) else head
+
+    cdef int _feed(self, const char* p, Py_ssize_t n, list events) except -1:
+        cdef Py_ssize_t pos = 0
+        cdef Py_ssize_t next_lf = -1
+        cdef Py_ssize_t next_cr = -1
+        cdef Py_ssize_t eol
+        cdef const char* hit
+        if n == 0:
+            return 0
+        if self._skip_lf:
+            self._skip_lf = False
+            if p[0] == c'\n':
+                pos = 1
+        while pos < n:
+            if next_lf < pos:
+                hit = <const char*>memchr(p + pos, c'\n', n - pos)
+                next_lf = hit - p if hit != NULL else n
+            if next_cr < pos:
+                hit = <const char*>memchr(p + pos, c'\r', n - pos)
+                next_cr = hit - p if hit != NULL else n
+            eol = next_lf if next_lf < next_cr else next_cr
+            if eol == n:  # no terminator: keep the tail
+                _buf_append(&self._line, p + pos, n - pos)
+                if self._data.len + self._line.len > self._max:
+                    raise EventTooLargeError(self._data.len + self._line.len, self._max,
+                                             self._line.ptr[:min(self._line.len, 65)])
+                return 0
+            if self._line.len:
+                _buf_append(&self._line, p + pos, eol - pos)
+                self._process(self._line.ptr, self._line.len, events)
+                self._line.len = 0
+            else:
+                self._process(p + pos, eol - pos, events)
+            if p[eol] == c'\r':
+                if eol + 1 == n:
+                    self._skip_lf = True
+                    return 0
+                pos = eol + 2 if p[eol + 1] == c'\n' else eol + 1
+            else:
+                pos = eol + 1
+        return 0
+
+    cdef int _process(self, const char* s, Py_ssize_t n, list events) except -1:
+        cdef const char* colon
+        cdef const char* v
+        cdef Py_ssize_t name_len, vlen, i
+        cdef uint64_t retry
+        if n == 0:
+            self._dispatch(events)
+            return 0
+        if self._data.len + n > self._max:
+            raise EventTooLargeError(self._data.len + n, self._max, s[:min(n, 65)])
+        if s[0] == c':':  # a comment
+            return 0
+        self._pending = True
+        colon = <const char*>memchr(s, c':', n)
+        if colon == NULL:
+            name_len = n
+            v = s + n
+            vlen = 0
+        else:
+            name_len = colon - s
+            v = colon + 1
+            vlen = n - name_len - 1
+            if vlen and v[0] == c' ':
+                v += 1
+                vlen -= 1
+        if name_len == 4 and memcmp(s, b"data", 4) == 0:
+            _buf_append(&self._data, v, vlen)
+            _buf_append(&self._data, b"\n", 1)
+        elif name_len == 5 and memcmp(s, b"event", 5) == 0:
+            self._event_type.len = 0
+            _buf_append(&self._event_type, v, vlen)
+        elif name_len == 2 and memcmp(s, b"id", 2) == 0:
+            if memchr(v, 0, vlen) == NULL:
+                self._id_buffer = _decode(v, vlen)
+        elif name_len == 5 and memcmp(s, b"retry", 5) == 0:
+            if vlen == 0:
+                return 0
+            retry = 0
+            for i in range(vlen):
+                if v[i] < c'0' or v[i] > c'9':
+                    return 0
+                if retry > (_MAX_RETRY - <uint64_t>(v[i] - 48)) // 10:
+                    return 0  # beyond 2**63 - 1: ignored, like the pure parser
+                retry = retry * 10 + <uint64_t>(v[i] - 48)
+            self._retry = self._block_retry = retry
+        return 0
+
+    cdef int _dispatch(self, list events) except -1:
+        cdef object retry = self._block_retry
+        cdef str event_type
+        self._last_event_id = self._id_buffer
+        self._block_retry = None
+        self._pending = False
+        if self._data.len == 0:
+            self._event_type.len = 0
+            return 0
+        if self._event_type.len == 0:
+            event_type = _MESSAGE
+        elif (self._last_type_raw is not None
+              and len(self._last_type_raw) == self._event_type.len
+              and memcmp(<const char*>self._last_type_raw, self._event_type.ptr, self._event_type.len) == 0):
+            event_type = self._last_type_str
+        else:
+            self._last_type_raw = self._event_type.ptr[:self._event_type.len]
+            self._last_type_str = _decode(self._event_type.ptr, self._event_type.len) or _MESSAGE
+            event_type = self._last_type_str
+        data = _decode(self._data.ptr, self._data.len - 1)
+        self._data.len = 0
+        self._event_type.len = 0
+        events.append(_make_event(event_type, data, self._id_buffer, retry))
+        return 0
+
+    cdef void _fail(self, exc, list events):
+        exc.events = events
+        self._state = _FAILED
+        self._error = exc
+        _buf_free(&self._line)
+        _buf_free(&self._data)
+        _buf_free(&self._event_type)
+
+    cdef int _raise_closed(self) except -1:
+        if self._state == _FAILED:
+            raise ParserClosedError(
+                f"the parser failed earlier and refuses more input: {self._error}"
+            ) from self._error
+        raise ParserClosedError("the parser is closed; create a new EventParser for a new stream")
