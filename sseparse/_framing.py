@@ -1,7 +1,9 @@
 """Chooses the framing implementation once, at import.
 
 The compiled parser is used when it was built, unless ``SSEPARSE_NO_EXTENSIONS`` is
-set (see ``_env``); ``IMPLEMENTATION`` says which one is in use.
+set (see ``_env``); ``IMPLEMENTATION`` says which one is in use. A missing compiled
+parser that was not opted out of is a ``RuntimeWarning``: pip does not show the
+build's own warning unless asked to, and a silent 10x slowdown is a bug report.
 """
 
 from __future__ import annotations
@@ -24,9 +26,18 @@ elif env_flag("SSEPARSE_NO_EXTENSIONS"):
 else:
     try:
         from ._framing_c import EventParser
-    except ImportError:  # not built: the install already warned loudly
+    except ImportError as exc:  # not built; pip hides the build's own warning
+        import warnings
+
         from ._framing_py import EventParser
 
         IMPLEMENTATION = "python"
+        warnings.warn(
+            f"sseparse could not load its compiled parser ({exc}); using the pure-Python "
+            "parser, which is several times slower. Set SSEPARSE_NO_EXTENSIONS=1 to choose "
+            "it on purpose and silence this warning.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     else:
         IMPLEMENTATION = "cython"
