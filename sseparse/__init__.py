@@ -6,7 +6,33 @@ and a final ``Completion``. Every layer is usable on its own.
 
 from __future__ import annotations
 
-from ._drivers import aiter_events, iter_events
+from ._accumulator import Accumulator
+from ._completion import (
+    Choice,
+    Completion,
+    Delta,
+    FinishDelta,
+    FunctionCallDelta,
+    ReasoningDelta,
+    RefusalDelta,
+    TextDelta,
+    ToolCall,
+    ToolCallArgumentsDelta,
+    ToolCallStart,
+    Usage,
+    UsageDelta,
+)
+from ._dialects import dialect_names
+from ._drivers import (
+    AsyncDeltaStream,
+    DeltaStream,
+    aaccumulate,
+    accumulate,
+    aiter_deltas,
+    aiter_events,
+    iter_deltas,
+    iter_events,
+)
 from ._errors import (
     ChunkDecodeError,
     DialectError,
@@ -15,6 +41,7 @@ from ._errors import (
     ParserClosedError,
     ProviderError,
     SseparseError,
+    ToolArgumentsError,
 )
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
@@ -29,6 +56,27 @@ __all__ = [
     "IncompleteEvent",
     "iter_events",
     "aiter_events",
+    "Accumulator",
+    "accumulate",
+    "aaccumulate",
+    "iter_deltas",
+    "aiter_deltas",
+    "DeltaStream",
+    "AsyncDeltaStream",
+    "dialect_names",
+    "Completion",
+    "Choice",
+    "ToolCall",
+    "Usage",
+    "Delta",
+    "TextDelta",
+    "ReasoningDelta",
+    "RefusalDelta",
+    "ToolCallStart",
+    "ToolCallArgumentsDelta",
+    "FunctionCallDelta",
+    "UsageDelta",
+    "FinishDelta",
     "SseparseError",
     "EventTooLargeError",
     "ParserClosedError",
@@ -36,4 +84,5 @@ __all__ = [
     "ChunkDecodeError",
     "ProviderError",
     "DialectError",
+    "ToolArgumentsError",
 ]

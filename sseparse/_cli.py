@@ -13,6 +13,8 @@ import sys
 from collections.abc import Iterator
 from typing import BinaryIO, NoReturn
 
+from ._accumulator import Accumulator
+from ._dialects import AUTO, dialect_names
 from ._errors import EventTooLargeError, SseparseError
 from ._framing import EventParser
 
@@ -45,6 +47,20 @@ def _build_parser() -> argparse.ArgumentParser:
     events.add_argument("file", nargs="?", metavar="FILE", help="raw SSE stream (default: standard input)")
     events.add_argument("--chunk-size", type=_positive, metavar="N", help="feed the parser N-byte fragments")
     events.set_defaults(run=_run_events)
+
+    accumulate = commands.add_parser(
+        "accumulate", help="print the stream's final answer (Completion.to_dict()) as one JSON object"
+    )
+    accumulate.add_argument("file", nargs="?", metavar="FILE", help="raw SSE stream (default: standard input)")
+    accumulate.add_argument(
+        "--dialect",
+        default=AUTO,
+        choices=(AUTO, *dialect_names()),
+        metavar="D",
+        help=f"wire format: {', '.join((AUTO, *dialect_names()))} (default: {AUTO}, detected from the first event)",
+    )
+    accumulate.add_argument("--chunk-size", type=_positive, metavar="N", help="feed the parser N-byte fragments")
+    accumulate.set_defaults(run=_run_accumulate)
     return parser
 
 
@@ -111,6 +127,24 @@ def _run_events(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _run_accumulate(args: argparse.Namespace) -> int:
+    """Exit 0 for a complete stream; 1 when it was cut or carried an error, after
+    writing what was accumulated all the same (``complete: false`` and ``error``)."""
+    acc = Accumulator(args.dialect, deltas=False)
+    with _open_input(args.file) as stream:
+        try:
+            for fragment in read_fragments(stream, args.chunk_size):
+                acc.feed(fragment)
+            completion = acc.close()
+        except SseparseError as exc:
+            completion = acc.completion
+            sys.stderr.write(f"sseparse: {exc}\n")
+    if acc.cut is not None:
+        sys.stderr.write(f"sseparse: {acc.cut}\n")
+    _write_json(sys.stdout.buffer, completion.to_dict())
+    return 0 if completion.complete else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
 from typing import Literal
 
+from ._accumulator import Accumulator
+from ._completion import Completion, Delta
 from ._errors import IncompleteStreamError
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
 
-__all__ = ["iter_events", "aiter_events"]
+__all__ = [
+    "iter_events",
+    "aiter_events",
+    "accumulate",
+    "aaccumulate",
+    "iter_deltas",
+    "aiter_deltas",
+    "DeltaStream",
+    "AsyncDeltaStream",
+]
 
 OnIncomplete = Literal["raise", "ignore", "dispatch"]
 
@@ -65,3 +76,158 @@ def _finish(pending: IncompleteEvent | None, on_incomplete: str) -> Event | None
     if on_incomplete == "raise":
         raise IncompleteStreamError(pending)
     return pending.to_event() if pending.data else None
+
+
+# -- accumulating drivers ------------------------------------------------------------
+
+Fragment = bytes | bytearray | memoryview
+
+
+def accumulate(
+    fragments: Iterable[Fragment],
+    dialect: str = "auto",
+    *,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> Completion:
+    """The final ``Completion`` of a stream given as byte fragments split anywhere.
+
+    A cut stream is returned, not raised: check ``complete`` (``error`` says what was
+    missing). A provider error or a malformed chunk raises ``ProviderError`` /
+    ``ChunkDecodeError`` with the partial result on ``exc.completion``.
+    """
+    acc = Accumulator(dialect, max_event_size=max_event_size, deltas=False)
+    feed = acc.feed
+    for fragment in fragments:
+        feed(fragment)
+    return acc.close()
+
+
+async def aaccumulate(
+    fragments: AsyncIterable[Fragment],
+    dialect: str = "auto",
+    *,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> Completion:
+    """``accumulate`` for an async iterable (httpx's ``aiter_bytes()``, aiohttp's ``iter_any()``)."""
+    acc = Accumulator(dialect, max_event_size=max_event_size, deltas=False)
+    feed = acc.feed
+    async for fragment in fragments:
+        feed(fragment)
+    return acc.close()
+
+
+OnCut = Literal["raise", "ignore"]
+
+
+class DeltaStream:
+    """What ``iter_deltas`` returns: iterate it once for the deltas as they arrive;
+    ``completion`` is the result so far, and the final one once iteration ended."""
+
+    __slots__ = ("_acc", "_deltas")
+
+    def __init__(self, acc: Accumulator, deltas: Iterator[Delta]) -> None:
+        self._acc = acc
+        self._deltas = deltas
+
+    def __iter__(self) -> Iterator[Delta]:
+        return self._deltas
+
+    def __next__(self) -> Delta:
+        return next(self._deltas)
+
+    @property
+    def completion(self) -> Completion:
+        return self._acc.completion
+
+    @property
+    def accumulator(self) -> Accumulator:
+        return self._acc
+
+
+class AsyncDeltaStream:
+    """What ``aiter_deltas`` returns: ``DeltaStream`` for ``async for``."""
+
+    __slots__ = ("_acc", "_deltas")
+
+    def __init__(self, acc: Accumulator, deltas: AsyncIterator[Delta]) -> None:
+        self._acc = acc
+        self._deltas = deltas
+
+    def __aiter__(self) -> AsyncIterator[Delta]:
+        return self._deltas
+
+    async def __anext__(self) -> Delta:
+        return await self._deltas.__anext__()
+
+    @property
+    def completion(self) -> Completion:
+        return self._acc.completion
+
+    @property
+    def accumulator(self) -> Accumulator:
+        return self._acc
+
+
+def iter_deltas(
+    fragments: Iterable[Fragment],
+    dialect: str = "auto",
+    *,
+    on_incomplete: OnCut = "raise",
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> DeltaStream:
+    """The deltas of a stream as its fragments arrive, for rendering while it goes on.
+
+    Deltas alone cannot say that the end never came, so a stream that ends without
+    completing raises ``IncompleteStreamError`` (with ``.completion``) unless
+    ``on_incomplete="ignore"``; either way ``.completion`` of the returned stream then
+    has ``complete=False``. Errors are those of ``accumulate``.
+    """
+    _check_on_cut(on_incomplete)
+    acc = Accumulator(dialect, max_event_size=max_event_size)
+    return DeltaStream(acc, _deltas(acc, fragments, on_incomplete))
+
+
+def aiter_deltas(
+    fragments: AsyncIterable[Fragment],
+    dialect: str = "auto",
+    *,
+    on_incomplete: OnCut = "raise",
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> AsyncDeltaStream:
+    """``iter_deltas`` for an async iterable; use it with ``async for``."""
+    _check_on_cut(on_incomplete)
+    acc = Accumulator(dialect, max_event_size=max_event_size)
+    return AsyncDeltaStream(acc, _adeltas(acc, fragments, on_incomplete))
+
+
+def _deltas(acc: Accumulator, fragments: Iterable[Fragment], on_incomplete: str) -> Generator[Delta, None, None]:
+    feed = acc.feed
+    for fragment in fragments:
+        yield from feed(fragment)
+    yield from _finish_deltas(acc, on_incomplete)
+
+
+async def _adeltas(
+    acc: Accumulator, fragments: AsyncIterable[Fragment], on_incomplete: str
+) -> AsyncGenerator[Delta, None]:
+    feed = acc.feed
+    async for fragment in fragments:
+        for delta in feed(fragment):
+            yield delta
+    for delta in _finish_deltas(acc, on_incomplete):
+        yield delta
+
+
+def _finish_deltas(acc: Accumulator, on_incomplete: str) -> list[Delta]:
+    tail: list[Delta] = []
+    acc._close(tail)  # may yield the deltas of a whole event the stream ended inside of
+    cut = acc.cut
+    if cut is not None and on_incomplete == "raise":
+        cut.deltas = tail
+        raise cut
+    return tail
+
+
+def _check_on_cut(on_incomplete: str) -> None:
+    if on_incomplete not in ("raise", "ignore"):
+        raise ValueError(f"on_incomplete must be 'raise' or 'ignore', not {on_incomplete!r}")

@@ -6,7 +6,11 @@ be megabytes long and an exception message ends up in logs.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._completion import Completion, ToolCall
 
 __all__ = [
     "SseparseError",
@@ -16,6 +20,7 @@ __all__ = [
     "ChunkDecodeError",
     "ProviderError",
     "DialectError",
+    "ToolArgumentsError",
 ]
 
 #: How many characters of offending input an error message quotes.
@@ -34,7 +39,16 @@ def quote_prefix(data: str | bytes | bytearray | memoryview, length: int = PREFI
 
 
 class SseparseError(Exception):
-    """Base class of every error sseparse raises."""
+    """Base class of every error sseparse raises.
+
+    An error raised while accumulating a stream carries what was built before it, so
+    that nothing is lost: ``completion`` is the partial ``Completion`` (with
+    ``complete=False`` and its ``error`` entry), ``deltas`` the deltas the failing
+    call had produced before the error and could not return.
+    """
+
+    completion: Completion | None = None
+    deltas: Sequence[Any] = ()
 
 
 class EventTooLargeError(SseparseError):
@@ -60,19 +74,26 @@ class ParserClosedError(SseparseError):
 
 
 class IncompleteStreamError(SseparseError):
-    """The stream ended in the middle of an event.
+    """The stream ended in the middle of an event, or before its dialect's end marker.
 
-    ``pending`` holds what the cut event carried so far (an ``IncompleteEvent``), so
-    nothing is lost even though the event was never dispatched.
+    ``pending`` holds what a cut event carried so far (an ``IncompleteEvent``, or
+    ``None`` when the cut fell between two events), so nothing is lost even though
+    the event was never dispatched. Raised by an accumulating driver, it also
+    carries the partial ``completion``.
     """
 
-    def __init__(self, pending: Any) -> None:
+    def __init__(self, pending: Any = None, *, message: str | None = None) -> None:
         self.pending = pending
-        super().__init__(
-            "stream ended in the middle of an event "
-            f"(event={pending.event!r}, data={quote_prefix(pending.data)}); "
-            "it was not dispatched"
-        )
+        if message is None:
+            if pending is None:
+                message = "stream ended before its end marker"
+            else:
+                message = (
+                    "stream ended in the middle of an event "
+                    f"(event={pending.event!r}, data={quote_prefix(pending.data)}); "
+                    "it was not dispatched"
+                )
+        super().__init__(message)
 
 
 class ChunkDecodeError(SseparseError):
@@ -107,6 +128,22 @@ class ProviderError(SseparseError):
 
 class DialectError(SseparseError):
     """The dialect is unknown, or could not be detected from the stream."""
+
+
+class ToolArgumentsError(SseparseError):
+    """A tool call's arguments are not valid JSON (``ToolCall.parsed_arguments()``).
+
+    The model wrote them, so this happens: a truncated stream, ``finish_reason``
+    ``length``, or a model that does not follow the schema. ``tool_call`` is the
+    call; its raw ``arguments`` text is untouched.
+    """
+
+    def __init__(self, tool_call: ToolCall, reason: str) -> None:
+        self.tool_call = tool_call
+        super().__init__(
+            f"arguments of tool call #{tool_call.index} ({tool_call.name!r}, id {tool_call.id!r}) "
+            f"are not valid JSON: {reason}; they start with {quote_prefix(tool_call.arguments)}"
+        )
 
 
 def _as_text(value: Any) -> str | None:

@@ -1,0 +1,221 @@
+"""``Accumulator``: bytes in, deltas out, and the ``Completion`` always at hand.
+
+It owns one ``EventParser`` and one dialect reducer, and is the single place where
+errors leave the accumulating layers: whatever is raised carries the partial
+``Completion`` (``exc.completion``) and the deltas the call had produced
+(``exc.deltas``), and after it the accumulator refuses more input instead of
+producing a result with a hole in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._completion import Completion, Delta
+from ._dialects import AUTO, Reducer, create_reducer, detect
+from ._errors import (
+    ChunkDecodeError,
+    DialectError,
+    EventTooLargeError,
+    IncompleteStreamError,
+    ParserClosedError,
+    ProviderError,
+    SseparseError,
+    quote_prefix,
+)
+from ._events import Event, IncompleteEvent
+from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
+
+__all__ = ["Accumulator", "error_entry"]
+
+
+class Accumulator:
+    """Accumulates one stream, fed as byte fragments split anywhere (or as events).
+
+    ``dialect`` is a dialect name or ``"auto"`` (detected from the first event with
+    data). ``feed()`` returns the deltas each fragment produced, for rendering while
+    the stream goes on; ``completion`` is the result so far; ``close()`` ends the
+    stream and returns the final ``Completion``. With ``deltas=False`` no delta
+    object is built and ``feed()`` returns an empty list: the cheaper path when only
+    the final result matters.
+    """
+
+    __slots__ = ("_parser", "_reducer", "_deltas", "_error", "_failure", "_final", "cut")
+
+    def __init__(
+        self,
+        dialect: str = AUTO,
+        *,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+        deltas: bool = True,
+    ) -> None:
+        self._reducer: Reducer | None = None if dialect == AUTO else create_reducer(dialect)
+        self._parser = EventParser(max_event_size=max_event_size)
+        self._deltas = deltas
+        self._error: dict[str, Any] | None = None  # the Completion's `error` entry
+        self._failure: SseparseError | None = None  # raised earlier: refuse more input
+        self._final: Completion | None = None
+        #: Set by ``close()`` when the stream was cut: the error a driver may raise.
+        self.cut: IncompleteStreamError | None = None
+
+    @property
+    def dialect(self) -> str:
+        """The dialect in use; ``"auto"`` until the first event with data decided it."""
+        return AUTO if self._reducer is None else self._reducer.name
+
+    @property
+    def parser(self) -> EventParser:
+        """The framing parser (its ``last_event_id`` and ``retry`` serve reconnection)."""
+        return self._parser
+
+    @property
+    def completion(self) -> Completion:
+        """The result so far; also after an error was raised, and final after ``close()``.
+
+        Built on each access (joining the pieces so far); render from deltas, and
+        read this when you need the whole.
+        """
+        if self._final is not None:
+            return self._final
+        reducer = self._reducer
+        complete = self._error is None and reducer is not None and reducer.done
+        return self._snapshot(complete)
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Delta]:
+        """Feed one fragment; return the deltas of the events it completed."""
+        self._check_open()
+        out: list[Delta] | None = [] if self._deltas else None
+        try:
+            events = self._parser.feed(data)
+        except EventTooLargeError as exc:
+            self._feed_events(exc.events, out)  # completed before the limit: not lost
+            self._fail(exc, out)
+            raise
+        if events:
+            self._feed_events(events, out)
+        return [] if out is None else out
+
+    def feed_event(self, event: Event) -> list[Delta]:
+        """Feed one event framed elsewhere; return its deltas."""
+        self._check_open()
+        out: list[Delta] | None = [] if self._deltas else None
+        self._feed_events((event,), out)
+        return [] if out is None else out
+
+    def close(self) -> Completion:
+        """End the stream and return the final ``Completion``.
+
+        A cut stream is not an error here: the result has ``complete=False`` and an
+        ``error`` entry of type ``"incomplete_stream"``. An event cut before its
+        terminating blank line is still used when its data is whole (a server that
+        closes right after ``data: [DONE]``); a truncated one is named in that entry.
+        Calling ``close()`` again returns the same result.
+        """
+        return self._close(None)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _close(self, out: list[Delta] | None) -> Completion:
+        if self._final is not None:
+            return self._final
+        pending: IncompleteEvent | None = None
+        if self._failure is None:
+            pending = self._parser.close()
+            if pending is not None and pending.data:
+                try:
+                    self._feed_events((pending.to_event(),), out)
+                except (ChunkDecodeError, DialectError):
+                    self._failure = None  # truncated, not malformed: reported as the cut below
+                    self._error = None
+                else:
+                    pending = None
+        reducer = self._reducer
+        complete = self._error is None and reducer is not None and (reducer.done or reducer.finished)
+        if not complete and self._error is None:
+            self.cut = self._cut_error(pending)
+            self._error = error_entry(self.cut)
+        final = self._final = self._snapshot(complete)
+        if self.cut is not None:
+            self.cut.completion = final
+        return final
+
+    def _cut_error(self, pending: IncompleteEvent | None) -> IncompleteStreamError:
+        reducer = self._reducer
+        if reducer is None:
+            return IncompleteStreamError(pending, message="the stream ended before any event with data")
+        where = f"stream ended before {reducer.end_marker}" if reducer.end_marker else "stream ended early"
+        if pending is not None:
+            where += f", in the middle of an event (event={pending.event!r}, data={quote_prefix(pending.data)})"
+        return IncompleteStreamError(pending, message=where)
+
+    def _feed_events(self, events: Any, out: list[Delta] | None) -> None:
+        reducer = self._reducer
+        try:
+            for event in events:
+                if reducer is None:
+                    reducer = self._detect(event, out)
+                else:
+                    reducer.feed_event(event, out)
+        except SseparseError as exc:
+            self._fail(exc, out)
+            raise
+
+    def _detect(self, event: Event, out: list[Delta] | None) -> Reducer | None:
+        name, obj = detect(event)
+        if name is None:
+            return None
+        reducer = self._reducer = create_reducer(name)
+        reducer.feed_decoded(event, obj, out)
+        return reducer
+
+    def _fail(self, exc: SseparseError, out: list[Delta] | None) -> None:
+        if self._failure is None:
+            self._failure = exc
+            self._error = error_entry(exc)
+        exc.deltas = out if out is not None else []
+        exc.completion = self._snapshot(False)
+
+    def _check_open(self) -> None:
+        if self._failure is not None:
+            raise ParserClosedError(
+                f"the accumulator failed earlier and refuses more input: {self._failure}"
+            ) from self._failure
+        if self._final is not None:
+            raise ParserClosedError("the accumulator is closed; create a new Accumulator for a new stream")
+
+    def _snapshot(self, complete: bool) -> Completion:
+        reducer = self._reducer
+        if reducer is None:
+            return Completion(dialect=AUTO, complete=False, error=self._error)
+        return reducer.snapshot(complete=complete, error=self._error)
+
+
+def error_entry(exc: SseparseError) -> dict[str, Any]:
+    """The ``Completion.error`` entry describing ``exc``: plain JSON-ready data."""
+    if isinstance(exc, ProviderError):
+        return {
+            "type": "provider_error",
+            "message": exc.message,
+            "code": exc.code,
+            "error_type": exc.type,
+            "provider_error": exc.error,
+        }
+    if isinstance(exc, ChunkDecodeError):
+        return {
+            "type": "chunk_decode_error",
+            "message": str(exc),
+            "event_index": exc.index,
+            "data_prefix": quote_prefix(getattr(exc.event, "data", "")),
+        }
+    if isinstance(exc, IncompleteStreamError):
+        pending = exc.pending
+        return {
+            "type": "incomplete_stream",
+            "message": str(exc),
+            "pending_data_prefix": None if pending is None else quote_prefix(pending.data),
+        }
+    if isinstance(exc, EventTooLargeError):
+        return {"type": "event_too_large", "message": str(exc), "limit": exc.limit}
+    if isinstance(exc, DialectError):
+        return {"type": "dialect_error", "message": str(exc)}
+    return {"type": "error", "message": str(exc)}

@@ -1,0 +1,274 @@
+"""What reducers produce: the final ``Completion`` and the deltas fed chunks yield.
+
+These are the same for every dialect; a dialect only decides how its chunks map onto
+them. All are immutable, slotted attrs classes: a ``Completion`` is a snapshot, built
+when asked for, never updated under the caller's feet.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeAlias
+
+import attrs
+
+from ._errors import ToolArgumentsError
+
+__all__ = [
+    "Usage",
+    "ToolCall",
+    "Choice",
+    "Completion",
+    "Delta",
+    "TextDelta",
+    "ReasoningDelta",
+    "RefusalDelta",
+    "ToolCallStart",
+    "ToolCallArgumentsDelta",
+    "FunctionCallDelta",
+    "UsageDelta",
+    "FinishDelta",
+]
+
+
+@attrs.frozen(slots=True)
+class Usage:
+    """Token counts, named the same for every provider; ``raw`` is the usage object
+    exactly as the provider sent it (cached, reasoning, audio tokens, costs...)."""
+
+    input_tokens: int | None
+    output_tokens: int | None
+    total_tokens: int | None
+    raw: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "total_tokens": self.total_tokens,
+            "raw": self.raw,
+        }
+
+
+@attrs.frozen(slots=True)
+class ToolCall:
+    """One tool call, its argument pieces glued in arrival order.
+
+    ``index`` is the call's position in its choice's ``tool_calls`` (the provider's
+    own ``index`` only says which pieces belong together: it need not start at 0, and
+    a server may reuse it for a second call). ``id`` is ``None`` when the provider
+    sent none (legacy ``function_call``). ``arguments`` is the raw JSON text.
+    """
+
+    index: int
+    id: str | None
+    name: str
+    arguments: str
+
+    def parsed_arguments(self) -> Any:
+        """``json.loads(arguments)``; empty arguments are ``{}``.
+
+        Servers send ``""`` for a tool that takes no arguments, and calling it with
+        none is what the model meant. Invalid JSON raises ``ToolArgumentsError``.
+        """
+        text = self.arguments
+        if not text or text.isspace():
+            return {}
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise ToolArgumentsError(self, str(exc)) from None
+        except RecursionError:
+            raise ToolArgumentsError(self, "nested too deeply") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "id": self.id, "name": self.name, "arguments": self.arguments}
+
+
+@attrs.frozen(slots=True)
+class Choice:
+    """Everything one choice of the stream accumulated (``n > 1`` gives several).
+
+    ``logprobs`` is ``None`` unless the provider sent some; then it holds the
+    token entries glued in order, ``{"content": [...], "refusal": [...]}``.
+    """
+
+    index: int
+    content: str = ""
+    reasoning: str = ""
+    refusal: str = ""
+    tool_calls: list[ToolCall] = attrs.Factory(list)
+    function_call: ToolCall | None = None
+    finish_reason: str | None = None
+    logprobs: dict[str, list[Any]] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "content": self.content,
+            "reasoning": self.reasoning,
+            "refusal": self.refusal,
+            "tool_calls": [call.to_dict() for call in self.tool_calls],
+            "function_call": None if self.function_call is None else self.function_call.to_dict(),
+            "finish_reason": self.finish_reason,
+            "logprobs": self.logprobs,
+        }
+
+
+_NO_CHOICE = Choice(index=0)
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Completion:
+    """The answer a stream carried, accumulated; a snapshot of the stream so far.
+
+    The per-choice fields at the top level mirror the first choice (``index`` 0 in
+    practice), which is all a stream without ``n > 1`` has; ``choices`` lists every
+    choice. ``complete`` says the stream ended properly (its end marker such as
+    ``[DONE]``, or a finish reason on every choice); when it is false, ``error`` says
+    why: a dict with ``type`` (``"incomplete_stream"``, ``"provider_error"``,
+    ``"chunk_decode_error"``, ``"dialect_error"``, ``"event_too_large"``) and
+    ``message``, plus the details of that error.
+    """
+
+    dialect: str
+    id: str | None = None
+    model: str | None = None
+    created: int | None = None
+    system_fingerprint: str | None = None
+    content: str = ""
+    reasoning: str = ""
+    refusal: str = ""
+    tool_calls: list[ToolCall] = attrs.Factory(list)
+    function_call: ToolCall | None = None
+    finish_reason: str | None = None
+    logprobs: dict[str, list[Any]] | None = None
+    usage: Usage | None = None
+    complete: bool = False
+    error: dict[str, Any] | None = None
+    choices: list[Choice] = attrs.Factory(list)
+
+    @classmethod
+    def from_choices(cls, dialect: str, choices: list[Choice], **fields: Any) -> Completion:
+        """A ``Completion`` whose top-level fields mirror the first of ``choices``."""
+        first = choices[0] if choices else _NO_CHOICE
+        return cls(
+            dialect=dialect,
+            content=first.content,
+            reasoning=first.reasoning,
+            refusal=first.refusal,
+            tool_calls=first.tool_calls,
+            function_call=first.function_call,
+            finish_reason=first.finish_reason,
+            logprobs=first.logprobs,
+            choices=choices,
+            **fields,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (what ``sseparse accumulate`` prints)."""
+        return {
+            "dialect": self.dialect,
+            "id": self.id,
+            "model": self.model,
+            "created": self.created,
+            "system_fingerprint": self.system_fingerprint,
+            "content": self.content,
+            "reasoning": self.reasoning,
+            "refusal": self.refusal,
+            "tool_calls": [call.to_dict() for call in self.tool_calls],
+            "function_call": None if self.function_call is None else self.function_call.to_dict(),
+            "finish_reason": self.finish_reason,
+            "logprobs": self.logprobs,
+            "usage": None if self.usage is None else self.usage.to_dict(),
+            "complete": self.complete,
+            "error": self.error,
+            "choices": [choice.to_dict() for choice in self.choices],
+        }
+
+
+# -- deltas: what feeding one chunk produced, for rendering while accumulating --------
+
+
+@attrs.frozen(slots=True)
+class TextDelta:
+    """A piece of the answer's text for choice ``choice``."""
+
+    choice: int
+    text: str
+
+
+@attrs.frozen(slots=True)
+class ReasoningDelta:
+    """A piece of the model's visible reasoning (``reasoning_content`` / ``reasoning``)."""
+
+    choice: int
+    text: str
+
+
+@attrs.frozen(slots=True)
+class RefusalDelta:
+    """A piece of a refusal message."""
+
+    choice: int
+    text: str
+
+
+@attrs.frozen(slots=True)
+class ToolCallStart:
+    """A new tool call began; ``index`` is its position in the choice's ``tool_calls``.
+
+    ``id`` may be ``None`` and ``name`` empty if the provider only sends them later;
+    the ``Completion`` always has what arrived.
+    """
+
+    choice: int
+    index: int
+    id: str | None
+    name: str
+
+
+@attrs.frozen(slots=True)
+class ToolCallArgumentsDelta:
+    """A piece of the arguments (raw JSON text) of tool call ``index``."""
+
+    choice: int
+    index: int
+    arguments: str
+
+
+@attrs.frozen(slots=True)
+class FunctionCallDelta:
+    """A piece of a legacy ``function_call`` (the one before tool calls existed)."""
+
+    choice: int
+    name: str
+    arguments: str
+
+
+@attrs.frozen(slots=True)
+class UsageDelta:
+    """The provider reported token usage (the latest report wins)."""
+
+    usage: Usage
+
+
+@attrs.frozen(slots=True)
+class FinishDelta:
+    """Choice ``choice`` finished, for the provider's own ``finish_reason``."""
+
+    choice: int
+    finish_reason: str
+
+
+#: Any of the deltas above; match on the class to render each kind.
+Delta: TypeAlias = (
+    TextDelta
+    | ReasoningDelta
+    | RefusalDelta
+    | ToolCallStart
+    | ToolCallArgumentsDelta
+    | FunctionCallDelta
+    | UsageDelta
+    | FinishDelta
+)

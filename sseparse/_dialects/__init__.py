@@ -1,0 +1,102 @@
+"""Dialects: a registry of reducer classes, one per wire format, and ``auto`` detection.
+
+Adding a dialect is writing one ``Reducer`` subclass and listing it in ``_REDUCERS``.
+Detection looks at the first event that carries data and knows all four formats the
+product speaks, so that a stream in a format this version does not read yet gets a
+message saying which format it is, not "unrecognised".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from .._errors import DialectError, quote_prefix
+from ._base import NOT_JSON, Reducer
+from .openai_chat import OpenAIChatReducer
+
+if TYPE_CHECKING:
+    from .._events import Event
+
+__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "create_reducer", "detect"]
+
+AUTO = "auto"
+
+_REDUCERS: dict[str, type[Reducer]] = {cls.name: cls for cls in (OpenAIChatReducer,)}
+
+# Event types (SSE ``event:`` or the data's ``type``) that only one format uses.
+_ANTHROPIC_TYPES = frozenset(
+    {
+        "message_start",
+        "message_delta",
+        "message_stop",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "ping",
+    }
+)
+_GEMINI_KEYS = ("candidates", "usageMetadata", "promptFeedback", "modelVersion")
+_OPENAI_CHAT_KEYS = ("choices", "error")
+
+
+def dialect_names() -> tuple[str, ...]:
+    """The dialects this version reads (``auto`` not included)."""
+    return tuple(_REDUCERS)
+
+
+def create_reducer(name: str) -> Reducer:
+    """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones."""
+    try:
+        cls = _REDUCERS[name]
+    except (KeyError, TypeError):
+        known = ", ".join([AUTO, *_REDUCERS])
+        raise DialectError(f"unknown dialect {name!r}; known dialects: {known}") from None
+    return cls()
+
+
+def detect(event: Event) -> tuple[str | None, Any]:
+    """The dialect of a stream whose first event with data is ``event``, and that
+    event's decoded JSON (``NOT_JSON`` if it is not JSON), so that it is decoded once.
+
+    Returns ``(None, NOT_JSON)`` for an event with blank data (a keep-alive: wait for
+    the next one). Raises ``DialectError`` when the event fits no known format, or a
+    format this version does not read yet.
+    """
+    data = event.data
+    if not data or data.isspace():
+        return None, NOT_JSON
+    try:
+        obj: Any = json.loads(data)
+    except (ValueError, RecursionError):
+        obj = NOT_JSON
+    name = _guess(event.event, data, obj)
+    if name is None:
+        raise DialectError(
+            f"cannot detect the dialect from the first event (event={event.event!r}, data "
+            f"{quote_prefix(data)}); pass dialect= one of: {', '.join(_REDUCERS)}"
+        )
+    if name not in _REDUCERS:
+        raise DialectError(
+            f"the stream looks like the {name!r} dialect, which this version of sseparse "
+            f"does not read yet; known dialects: {', '.join(_REDUCERS)}"
+        )
+    return name, obj
+
+
+def _guess(event_type: str, data: str, obj: Any) -> str | None:
+    if type(obj) is not dict:
+        return "openai-chat" if data.startswith("[DONE]") else None
+    kind = obj.get("type")
+    kind = kind if type(kind) is str else ""
+    if event_type.startswith("response.") or kind.startswith("response."):
+        return "openai-responses"
+    if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
+        return "anthropic"
+    if kind == "error":  # both send it as `event: error`; only Anthropic nests an object
+        return "anthropic" if isinstance(obj.get("error"), dict) else "openai-responses"
+    if any(key in obj for key in _GEMINI_KEYS):
+        return "gemini"
+    if obj.get("object") == "chat.completion.chunk" or any(key in obj for key in _OPENAI_CHAT_KEYS):
+        return "openai-chat"
+    return None

@@ -1,0 +1,75 @@
+"""The one interface every dialect's reducer implements.
+
+A reducer sees one stream's events, in order, decodes each event's JSON chunk once,
+folds it into its state and says what changed as deltas. It knows nothing of bytes
+(the ``Accumulator`` frames them) and nothing of I/O.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .._errors import ChunkDecodeError
+
+if TYPE_CHECKING:
+    from .._completion import Completion, Delta
+    from .._events import Event
+
+__all__ = ["Reducer", "NOT_JSON"]
+
+
+class _NotJson:
+    """The decoded value of an event whose data is not JSON (``[DONE]``, a typo)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_JSON"
+
+
+NOT_JSON: Any = _NotJson()
+
+
+class Reducer:
+    """Reduces the events of one stream, read in one dialect, to deltas and a ``Completion``.
+
+    ``feed_event(event, out)`` folds one event in and appends the deltas it produced
+    to ``out``; ``out`` is ``None`` when the caller only wants the final result, and
+    then no delta object is built at all. It raises ``ChunkDecodeError`` for a chunk
+    that is not what the dialect sends and ``ProviderError`` for an error the
+    provider sent; the caller stops feeding after either, and ``snapshot()`` still
+    gives everything folded in before.
+    """
+
+    #: The dialect's name in the registry and in ``Completion.dialect``.
+    name: ClassVar[str] = ""
+    #: What ends a stream properly, for messages about cut streams.
+    end_marker: ClassVar[str] = ""
+
+    __slots__ = ("events", "done")
+
+    def __init__(self) -> None:
+        self.events = 0  # events fed so far: names the culprit of a ChunkDecodeError
+        self.done = False  # the dialect's end marker was seen
+
+    def feed_event(self, event: Event, out: list[Delta] | None) -> None:
+        raise NotImplementedError
+
+    def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        """``feed_event`` for an event whose data was already decoded into ``obj``
+        (``NOT_JSON`` if it is not JSON): dialect detection decodes the first event,
+        and JSON is decoded once per event."""
+        raise NotImplementedError
+
+    @property
+    def finished(self) -> bool:
+        """Every choice the stream started has a finish reason."""
+        raise NotImplementedError
+
+    def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
+        """The ``Completion`` so far; a new immutable object on every call."""
+        raise NotImplementedError
+
+    def bad_chunk(self, event: Event, reason: str) -> ChunkDecodeError:
+        """The error for the event just fed: its position and a prefix of its data."""
+        return ChunkDecodeError(reason, index=self.events - 1, event=event)

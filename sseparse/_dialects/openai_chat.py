@@ -1,0 +1,396 @@
+"""The ``openai-chat`` dialect: Chat Completions ``chat.completion.chunk`` streams.
+
+OpenAI speaks it, and so do most OpenAI-compatible servers (Azure, vLLM, DeepSeek,
+Ollama, Groq, OpenRouter, llama.cpp, LiteLLM, xAI, Mistral...), each with quirks that
+this reducer handles and ``tests/test_openai_chat_quirks.py`` pins one by one:
+
+- ``id``, ``model``, ``created`` come from the first chunk that has them: Azure's
+  first chunk has empty ``choices``, ``prompt_filter_results`` and an empty id/model.
+- Usage arrives on a chunk with empty ``choices`` (``stream_options.include_usage``),
+  on the last content chunk, or only in Groq's ``x_groq.usage``; a later chunk
+  without usage never erases it.
+- Reasoning is ``reasoning_content`` (DeepSeek, xAI, Moonshot) or ``reasoning``
+  (Groq, OpenRouter, vLLM); vLLM sends both with the same text, kept once.
+- Tool-call pieces are glued per ``index``, in arrival order. A piece without
+  ``index`` is a whole call (or continues the last call when it names no other
+  id or name); the same ``index`` with a different ``id`` is a new call; an empty
+  ``id`` (Alibaba repeats ``"id": ""``) is no id.
+- ``{"error": {...}}`` as data raises ``ProviderError``, after the choices that
+  chunk carried were folded in; ``event: error`` too.
+- ``[DONE]`` ends the stream; events after it are ignored, as the openai SDK does.
+
+Speed: one ``json.loads`` per event, and a text-only delta (nearly every chunk of a
+long answer) takes a short path of a few dict lookups; the rarer fields are looked
+up only when a delta carries more than its text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from .._completion import (
+    Choice,
+    Completion,
+    FinishDelta,
+    FunctionCallDelta,
+    ReasoningDelta,
+    RefusalDelta,
+    TextDelta,
+    ToolCall,
+    ToolCallArgumentsDelta,
+    ToolCallStart,
+    Usage,
+    UsageDelta,
+)
+from .._errors import ProviderError
+from ._base import NOT_JSON, Reducer
+
+if TYPE_CHECKING:
+    from .._completion import Delta
+    from .._events import Event
+
+__all__ = ["OpenAIChatReducer"]
+
+_loads = json.loads
+_EMPTY: dict[str, Any] = {}
+
+
+@attrs.define(slots=True)
+class _CallState:
+    position: int
+    id: str | None
+    name: str
+    pieces: list[str]
+
+    def build(self) -> ToolCall:
+        return ToolCall(self.position, self.id, self.name, "".join(self.pieces))
+
+
+@attrs.define(slots=True)
+class _ChoiceState:
+    index: int
+    content: list[str] = attrs.Factory(list)
+    reasoning: list[str] = attrs.Factory(list)
+    refusal: list[str] = attrs.Factory(list)
+    calls: list[_CallState] = attrs.Factory(list)
+    by_index: dict[Any, int] = attrs.Factory(dict)  # the provider's tool-call index -> position
+    function_call: _CallState | None = None
+    finish_reason: str | None = None
+    logprobs: dict[str, list[Any]] | None = None
+
+    def build(self) -> Choice:
+        logprobs = self.logprobs
+        return Choice(
+            self.index,
+            "".join(self.content),
+            "".join(self.reasoning),
+            "".join(self.refusal),
+            [call.build() for call in self.calls],
+            None if self.function_call is None else self.function_call.build(),
+            self.finish_reason,
+            None if logprobs is None else {key: list(value) for key, value in logprobs.items()},
+        )
+
+
+def _int(value: Any) -> int | None:
+    return value if type(value) is int else None
+
+
+def _usage(raw: dict[str, Any]) -> Usage:
+    prompt = raw.get("prompt_tokens")
+    if prompt is None:  # a few gateways pass other providers' names through
+        prompt = raw.get("input_tokens")
+    completion = raw.get("completion_tokens")
+    if completion is None:
+        completion = raw.get("output_tokens")
+    input_tokens, output_tokens = _int(prompt), _int(completion)
+    total_tokens = _int(raw.get("total_tokens"))
+    if total_tokens is None and input_tokens is not None and output_tokens is not None:
+        total_tokens = input_tokens + output_tokens
+    return Usage(input_tokens, output_tokens, total_tokens, raw)
+
+
+class OpenAIChatReducer(Reducer):
+    """Reduces ``chat.completion.chunk`` events, per choice."""
+
+    name: ClassVar[str] = "openai-chat"
+    end_marker: ClassVar[str] = "[DONE]"
+
+    __slots__ = ("_choices", "_id", "_model", "_created", "_fingerprint", "_need_meta", "_usage")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._choices: dict[int, _ChoiceState] = {}
+        self._id: str | None = None
+        self._model: str | None = None
+        self._created: int | None = None
+        self._fingerprint: str | None = None
+        self._need_meta = True
+        self._usage: Usage | None = None
+
+    # -- the interface -----------------------------------------------------------------
+
+    def feed_event(self, event: Event, out: list[Delta] | None) -> None:
+        if self.done:
+            return
+        self.events += 1
+        try:
+            obj = _loads(event.data)
+        except (ValueError, RecursionError) as exc:
+            self._not_json(event, exc)
+            return
+        self._chunk(event, obj, out)
+
+    def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        if obj is NOT_JSON:
+            self.feed_event(event, out)  # decodes again to say why: only for non-JSON data
+            return
+        if self.done:
+            return
+        self.events += 1
+        self._chunk(event, obj, out)
+
+    @property
+    def finished(self) -> bool:
+        choices = self._choices
+        return bool(choices) and all(state.finish_reason for state in choices.values())
+
+    def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
+        choices = [self._choices[index].build() for index in sorted(self._choices)]
+        return Completion.from_choices(
+            self.name,
+            choices,
+            id=self._id,
+            model=self._model,
+            created=self._created,
+            system_fingerprint=self._fingerprint,
+            usage=self._usage,
+            complete=complete,
+            error=error,
+        )
+
+    # -- decoding ----------------------------------------------------------------------
+
+    def _not_json(self, event: Event, exc: BaseException) -> None:
+        data = event.data
+        if data.startswith("[DONE]"):
+            self.done = True
+        elif not data or data.isspace():
+            pass  # a blank keep-alive event carries nothing
+        elif event.event == "error":
+            raise ProviderError(data, dialect=self.name)
+        elif isinstance(exc, RecursionError):
+            raise self.bad_chunk(event, "not valid JSON: nested too deeply") from None
+        else:
+            raise self.bad_chunk(event, f"not valid JSON: {exc}") from None
+
+    def _chunk(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        if type(obj) is not dict:
+            if event.event == "error":
+                raise ProviderError(obj, dialect=self.name)
+            raise self.bad_chunk(event, f"expected a JSON object (a chat.completion.chunk), not {type(obj).__name__}")
+        if self._need_meta:
+            self._take_meta(obj)
+        try:
+            choices = obj.get("choices")
+            if choices:
+                states = self._choices
+                for choice in choices:
+                    index = choice.get("index", 0)
+                    state = states.get(index)
+                    if state is None:
+                        state = self._new_choice(event, index)
+                    delta = choice.get("delta")
+                    if delta:
+                        text = delta.get("content")
+                        if type(text) is str and len(delta) == 1:  # the short path: text only
+                            if text:
+                                state.content.append(text)
+                                if out is not None:
+                                    out.append(TextDelta(index, text))
+                        else:
+                            self._delta(event, state, delta, out)
+                    reason = choice.get("finish_reason")
+                    if reason and reason != state.finish_reason:
+                        if type(reason) is not str:
+                            raise self.bad_chunk(event, f"finish_reason must be a string, not {reason!r}")
+                        state.finish_reason = reason
+                        if out is not None:
+                            out.append(FinishDelta(index, reason))
+                    logprobs = choice.get("logprobs")
+                    if logprobs:
+                        self._take_logprobs(state, logprobs)
+            usage = obj.get("usage")
+            if usage is None:
+                extra = obj.get("x_groq")
+                if extra:
+                    usage = extra.get("usage")
+            if usage:
+                self._take_usage(usage, out)
+        except (AttributeError, TypeError) as exc:  # a list where an object belongs, ...
+            raise self.bad_chunk(event, f"unexpected chunk shape ({exc})") from None
+        error = obj.get("error")
+        if error or event.event == "error":
+            raise ProviderError(error or obj, dialect=self.name)
+
+    def _take_meta(self, obj: dict[str, Any]) -> None:
+        # Azure's first chunk has "id": "", "model": "", "created": 0: take nothing from it.
+        if self._id is None:
+            value = obj.get("id")
+            if value and type(value) is str:
+                self._id = value
+        if self._model is None:
+            value = obj.get("model")
+            if value and type(value) is str:
+                self._model = value
+        if self._created is None:
+            value = obj.get("created")
+            if value and type(value) is int:
+                self._created = value
+        if self._fingerprint is None:
+            value = obj.get("system_fingerprint")
+            if value and type(value) is str:
+                self._fingerprint = value
+        self._need_meta = self._id is None or self._model is None
+
+    def _new_choice(self, event: Event, index: Any) -> _ChoiceState:
+        if type(index) is not int or index < 0:
+            raise self.bad_chunk(event, f"choice index must be a non-negative integer, not {index!r}")
+        state = self._choices[index] = _ChoiceState(index)
+        return state
+
+    # -- the rarer fields --------------------------------------------------------------
+
+    def _delta(self, event: Event, state: _ChoiceState, delta: dict[str, Any], out: list[Delta] | None) -> None:
+        index = state.index
+        # Reasoning first: when one delta carries both, the reasoning came before.
+        reasoning = delta.get("reasoning_content")
+        other = delta.get("reasoning")
+        if other and other != reasoning:
+            reasoning = other if not reasoning else (reasoning, other)
+        if reasoning:
+            for text in reasoning if type(reasoning) is tuple else (reasoning,):
+                if text and type(text) is str:
+                    state.reasoning.append(text)
+                    if out is not None:
+                        out.append(ReasoningDelta(index, text))
+        refusal = delta.get("refusal")
+        if refusal and type(refusal) is str:
+            state.refusal.append(refusal)
+            if out is not None:
+                out.append(RefusalDelta(index, refusal))
+        text = delta.get("content")
+        if text:
+            if type(text) is str:
+                state.content.append(text)
+                if out is not None:
+                    out.append(TextDelta(index, text))
+            elif type(text) is list:
+                self._content_parts(state, text, out)
+            else:
+                raise self.bad_chunk(event, f"delta content must be a string, not {type(text).__name__}")
+        pieces = delta.get("tool_calls")
+        if pieces:
+            for piece in pieces:
+                self._tool_piece(state, piece, out)
+        function_call = delta.get("function_call")
+        if function_call:
+            self._function_piece(state, function_call, out)
+
+    def _content_parts(self, state: _ChoiceState, parts: list[Any], out: list[Delta] | None) -> None:
+        """Content sent as typed parts (Mistral's reasoning models): ``text`` parts are
+        text, ``thinking`` parts (a list of text parts) are reasoning."""
+        index = state.index
+        for part in parts:
+            kind = part.get("type")
+            if kind == "text":
+                text = part.get("text")
+                if text and type(text) is str:
+                    state.content.append(text)
+                    if out is not None:
+                        out.append(TextDelta(index, text))
+            elif kind == "thinking":
+                for inner in part.get("thinking") or ():
+                    text = inner.get("text")
+                    if text and type(text) is str:
+                        state.reasoning.append(text)
+                        if out is not None:
+                            out.append(ReasoningDelta(index, text))
+
+    def _tool_piece(self, state: _ChoiceState, piece: dict[str, Any], out: list[Delta] | None) -> None:
+        key = piece.get("index")
+        call_id = piece.get("id") or None  # Alibaba sends "id": "" on every later piece
+        if call_id is not None and type(call_id) is not str:
+            call_id = str(call_id)
+        function = piece.get("function") or _EMPTY
+        name = function.get("name") or ""
+        arguments = function.get("arguments")
+        calls = state.calls
+        call: _CallState | None = None
+        if key is None:
+            # No index: the whole call in one piece, unless it names no other call,
+            # in which case it can only continue the last one.
+            if calls and not name and (call_id is None or call_id == calls[-1].id):
+                call = calls[-1]
+        else:
+            position = state.by_index.get(key)
+            if position is not None:
+                call = calls[position]
+                if call_id is not None and call.id is not None and call_id != call.id:
+                    call = None  # the same index, another id: a new call, not more arguments
+        if call is None:
+            call = _CallState(len(calls), call_id, name if type(name) is str else str(name), [])
+            calls.append(call)
+            if key is not None:
+                state.by_index[key] = call.position
+            if out is not None:
+                out.append(ToolCallStart(state.index, call.position, call.id, call.name))
+        else:
+            if call.id is None and call_id is not None:
+                call.id = call_id
+            if name and name != call.name:  # a name streamed in pieces; a repeated one is kept once
+                call.name += name
+        if arguments:
+            if type(arguments) is not str:  # some servers send an object, not its JSON text
+                arguments = json.dumps(arguments, ensure_ascii=False)
+            call.pieces.append(arguments)
+            if out is not None:
+                out.append(ToolCallArgumentsDelta(state.index, call.position, arguments))
+
+    def _function_piece(self, state: _ChoiceState, piece: dict[str, Any], out: list[Delta] | None) -> None:
+        name = piece.get("name") or ""
+        arguments = piece.get("arguments") or ""
+        if type(arguments) is not str:
+            arguments = json.dumps(arguments, ensure_ascii=False)
+        call = state.function_call
+        if call is None:
+            call = state.function_call = _CallState(0, None, "", [])
+        if name and name != call.name:
+            call.name += name
+        if arguments:
+            call.pieces.append(arguments)
+        if out is not None and (name or arguments):
+            out.append(FunctionCallDelta(state.index, name, arguments))
+
+    def _take_logprobs(self, state: _ChoiceState, logprobs: dict[str, Any]) -> None:
+        kept = state.logprobs
+        if kept is None:
+            kept = state.logprobs = {"content": [], "refusal": []}
+        content = logprobs.get("content")
+        if content:
+            kept["content"].extend(content)
+        refusal = logprobs.get("refusal")
+        if refusal:
+            kept["refusal"].extend(refusal)
+
+    def _take_usage(self, raw: Any, out: list[Delta] | None) -> None:
+        if type(raw) is not dict:
+            return
+        if self._usage is not None and raw == self._usage.raw:
+            return  # the same report again
+        usage = self._usage = _usage(raw)
+        if out is not None:
+            out.append(UsageDelta(usage))
