@@ -166,7 +166,11 @@ class EventParser:
         self._line = bytearray()
         self._bom = None
         if tail:
+            # The unterminated line goes into the report, but it is not a line: it must
+            # not change the reconnection time a transport reads after close().
+            retry = self._retry
             self._process(tail, [])
+            self._retry = retry
         if not self._pending:
             return None
         data = b"\n".join(self._data).decode("utf-8", "replace")
