@@ -109,7 +109,9 @@ class EventParser:
             self._raise_closed()
         if isinstance(data, str):
             raise TypeError("EventParser.feed() takes bytes, not str: pass response bytes, not decoded text")
-        data = bytes(data)
+        if type(data) is not bytes:
+            # Through memoryview: bytes(5) would be five NUL bytes, bytes([100, 97]) b"da".
+            data = bytes(memoryview(data))
         if self._bom is not None:
             data = self._bom + data
             if len(data) < 3 and _BOM.startswith(data):
