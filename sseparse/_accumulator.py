@@ -109,7 +109,9 @@ class Accumulator:
         ``error`` entry of type ``"incomplete_stream"``. An event cut before its
         terminating blank line is still used when its data is whole (a server that
         closes right after ``data: [DONE]``); a truncated one is named in that entry.
-        Calling ``close()`` again returns the same result.
+        A stream without its end marker is complete when every choice got a finish
+        reason, unless it was cut inside an event. Calling ``close()`` again returns
+        the same result.
         """
         return self._close(None)
 
@@ -130,7 +132,13 @@ class Accumulator:
                 else:
                     pending = None
         reducer = self._reducer
-        complete = self._error is None and reducer is not None and (reducer.done or reducer.finished)
+        # A finish reason on every choice ends a stream whose server sends no end
+        # marker, but not one cut inside an event: that event was lost.
+        complete = (
+            self._error is None
+            and reducer is not None
+            and (reducer.done or (reducer.finished and (pending is None or not pending.data)))
+        )
         if not complete and self._error is None:
             self.cut = self._cut_error(pending)
             self._error = error_entry(self.cut)
