@@ -217,7 +217,11 @@ cdef class EventParser:
             else:
                 if isinstance(data, str):
                     raise TypeError(_STR_ERROR)
-                PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+                try:
+                    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+                except BufferError:  # a non-contiguous view: parse a copy
+                    data = bytes(memoryview(data))
+                    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
                 try:
                     self._feed(<const char*>view.buf, view.len, events)
                 finally:
@@ -245,9 +249,13 @@ cdef class EventParser:
             _buf_append(&self._line, <const char*>self._bom_held, len(self._bom_held))
         self._bom_done = True
         if self._line.len:
+            # The unterminated line goes into the report, but it is not a line: it must
+            # not change the reconnection time a transport reads after close().
             n = self._line.len
             self._line.len = 0
+            retry = self._retry
             self._process(self._line.ptr, n, None)
+            self._retry = retry
         _buf_free(&self._line)
         if not self._pending:
             return None
@@ -266,7 +274,8 @@ cdef class EventParser:
 
     cdef object _strip_bom(self, object data):
         """Holds the first bytes of the stream until the BOM question is settled."""
-        cdef bytes head = self._bom_held + bytes(data)
+        # Through memoryview: bytes(5) would be five NUL bytes, bytes([100, 97]) b"da".
+        cdef bytes head = self._bom_held + (data if type(data) is bytes else bytes(memoryview(data)))
         if len(head) < 3 and _BOM.startswith(head):
             self._bom_held = head
             return None
