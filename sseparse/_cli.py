@@ -150,7 +150,8 @@ def _run_accumulate(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        status: int = args.run(args)
+        return status
     except BrokenPipeError:  # `sseparse events big.sse | head`
         sys.stderr.close()
         return 0

@@ -40,7 +40,13 @@ def sse(*items: dict[str, Any] | str, done: bool = True) -> bytes:
 GOOD = sse(
     chunk({"role": "assistant", "content": "Grüß"}),
     chunk({"content": " Gott 🏔️"}),
-    chunk({"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"a":'}}]}),
+    chunk(
+        {
+            "tool_calls": [
+                {"index": 0, "id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"a":'}}
+            ]
+        }
+    ),
     chunk({"tool_calls": [{"index": 0, "function": {"arguments": " 1}"}}]}),
     chunk({}, "tool_calls"),
     {**chunk({}), "choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}},
@@ -110,7 +116,9 @@ def test_bundled_example() -> None:
 
 def test_provider_error_exits_1_with_what_was_accumulated(tmp_path: Path) -> None:
     path = tmp_path / "error.sse"
-    path.write_bytes(sse(chunk({"content": "Part"}), {"error": {"message": "Rate limit reached", "code": "rate_limit_exceeded"}}))
+    path.write_bytes(
+        sse(chunk({"content": "Part"}), {"error": {"message": "Rate limit reached", "code": "rate_limit_exceeded"}})
+    )
     proc = cli(str(path))
     assert proc.returncode == 1
     result = one_object(proc.stdout)

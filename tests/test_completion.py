@@ -44,12 +44,28 @@ def chunk(delta: dict[str, Any], index: int = 0, finish: str | None = None, **ex
     }
 
 
-USAGE = {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19, "completion_tokens_details": {"reasoning_tokens": 0}}
+USAGE = {
+    "prompt_tokens": 12,
+    "completion_tokens": 7,
+    "total_tokens": 19,
+    "completion_tokens_details": {"reasoning_tokens": 0},
+}
 
 STREAM = sse(
     chunk({"role": "assistant", "content": "Hallo"}),
     chunk({"content": " 👋"}, logprobs=None),
-    chunk({"tool_calls": [{"index": 0, "id": "call_9", "type": "function", "function": {"name": "greet", "arguments": '{"to": "Jürgen"}'}}]}),
+    chunk(
+        {
+            "tool_calls": [
+                {
+                    "index": 0,
+                    "id": "call_9",
+                    "type": "function",
+                    "function": {"name": "greet", "arguments": '{"to": "Jürgen"}'},
+                }
+            ]
+        }
+    ),
     chunk({"content": "Zweite"}, index=1),
     chunk({}, finish="tool_calls"),
     chunk({}, index=1, finish="stop"),
@@ -148,7 +164,8 @@ def test_a_snapshot_does_not_change_when_the_stream_goes_on() -> None:
     acc = Accumulator()
     acc.feed(
         sse(
-            chunk({"content": "a"}, logprobs=None) | {"choices": [{"index": 0, "delta": {"content": "a"}, "logprobs": logprob}]},
+            chunk({"content": "a"}, logprobs=None)
+            | {"choices": [{"index": 0, "delta": {"content": "a"}, "logprobs": logprob}]},
             chunk({"tool_calls": [{"index": 0, "id": "c1", "function": {"name": "f", "arguments": "{"}}]}),
             done=False,
         )
@@ -215,7 +232,8 @@ def test_choice_defaults() -> None:
 
 def test_deltas_compare_by_value_and_hash() -> None:
     assert TextDelta(0, "a") == TextDelta(0, "a")
-    assert TextDelta(0, "a") != ReasoningDelta(0, "a")
+    other: object = ReasoningDelta(0, "a")
+    assert TextDelta(0, "a") != other
     assert len({TextDelta(0, "a"), TextDelta(0, "a"), TextDelta(1, "a")}) == 2
 
 

@@ -82,7 +82,7 @@ def test_azure_first_chunk_with_empty_choices_and_prompt_filter_results() -> Non
             {"prompt_index": 0, "content_filter_results": {"hate": {"filtered": False, "severity": "safe"}}}
         ],
     }
-    azure_chunk = {
+    azure_chunk: dict[str, Any] = {
         "choices": [
             {
                 "content_filter_results": {},
@@ -137,7 +137,11 @@ def test_groq_usage_in_x_groq() -> None:
     last = chunk({}, "stop", x_groq={"id": "req_01abc", "usage": groq_usage})
     completion, _ = accumulate(sse(first, chunk({"content": "Salut"}), last))
     assert completion.usage is not None
-    assert (completion.usage.input_tokens, completion.usage.output_tokens, completion.usage.total_tokens) == (210, 15, 225)
+    assert (completion.usage.input_tokens, completion.usage.output_tokens, completion.usage.total_tokens) == (
+        210,
+        15,
+        225,
+    )
     assert completion.usage.raw == groq_usage
     # When both are sent, the top-level usage is the one kept.
     both = chunk({}, "stop", x_groq={"usage": dict(groq_usage, total_tokens=1)}, usage=groq_usage)
@@ -173,7 +177,12 @@ def test_usage_without_total_tokens_gets_the_sum() -> None:
 
 def test_chunks_without_object_or_system_fingerprint() -> None:
     """Moonshot and llama.cpp-style chunks omit ``object``; they are chat chunks all the same."""
-    bare = {"id": "chatcmpl-stream", "created": 1785880003, "model": "kimi-k2", "choices": [{"index": 0, "delta": {"content": "Hi"}}]}
+    bare = {
+        "id": "chatcmpl-stream",
+        "created": 1785880003,
+        "model": "kimi-k2",
+        "choices": [{"index": 0, "delta": {"content": "Hi"}}],
+    }
     completion, _ = accumulate(sse(bare))
     assert (completion.id, completion.model, completion.content) == ("chatcmpl-stream", "kimi-k2", "Hi")
 
@@ -191,7 +200,10 @@ def test_tool_call_piece_without_index_is_a_whole_call() -> None:
         )
     )
     assert completion.tool_calls == [ToolCall(0, "call_a", "f", '{"x": 1}'), ToolCall(1, "call_b", "g", '{"y": 2}')]
-    assert [d for d in deltas if type(d) is ToolCallStart] == [ToolCallStart(0, 0, "call_a", "f"), ToolCallStart(0, 1, "call_b", "g")]
+    assert [d for d in deltas if type(d) is ToolCallStart] == [
+        ToolCallStart(0, 0, "call_a", "f"),
+        ToolCallStart(0, 1, "call_b", "g"),
+    ]
 
 
 def test_tool_call_piece_without_index_or_id_continues_the_last_call() -> None:
@@ -229,7 +241,9 @@ def test_same_index_with_a_different_id_is_a_new_call() -> None:
     completion, deltas = accumulate(
         sse(
             tool_chunk({"index": 0, "id": "call_1", "type": "function", "function": {"name": "a", "arguments": "{}"}}),
-            tool_chunk({"index": 0, "id": "call_2", "type": "function", "function": {"name": "b", "arguments": '{"k"'}}),
+            tool_chunk(
+                {"index": 0, "id": "call_2", "type": "function", "function": {"name": "b", "arguments": '{"k"'}}
+            ),
             tool_chunk({"index": 0, "function": {"arguments": ": 3}"}}),
             chunk({}, "tool_calls"),
         )
@@ -242,7 +256,9 @@ def test_empty_id_on_later_pieces_is_no_id() -> None:
     """Alibaba repeats ``"id": ""`` on every piece after the first."""
     completion, _ = accumulate(
         sse(
-            tool_chunk({"index": 0, "id": "call_eee1", "type": "function", "function": {"name": "weather", "arguments": ""}}),
+            tool_chunk(
+                {"index": 0, "id": "call_eee1", "type": "function", "function": {"name": "weather", "arguments": ""}}
+            ),
             tool_chunk({"index": 0, "id": "", "type": "function", "function": {"arguments": '{"location": "San'}}),
             tool_chunk({"index": 0, "id": "", "type": "function", "function": {"arguments": ' Francisco"}'}}),
             tool_chunk({"function": {"arguments": ""}, "index": 0, "id": "", "type": "function"}),
@@ -269,7 +285,9 @@ def test_tool_call_indexes_that_do_not_start_at_zero() -> None:
         sse(
             chunk({"role": "assistant"}),
             chunk({"content": "Reading it."}),
-            tool_chunk({"index": 1, "id": "toolu_01", "type": "function", "function": {"name": "read_file", "arguments": ""}}),
+            tool_chunk(
+                {"index": 1, "id": "toolu_01", "type": "function", "function": {"name": "read_file", "arguments": ""}}
+            ),
             tool_chunk({"index": 1, "function": {"arguments": '{"pa'}}),
             tool_chunk({"index": 1, "function": {"arguments": 'th": "a.txt"}'}}),
             chunk({}, "tool_calls"),
@@ -281,14 +299,19 @@ def test_tool_call_indexes_that_do_not_start_at_zero() -> None:
 
 
 def test_arguments_sent_as_an_object_are_kept_as_json_text() -> None:
-    completion, _ = accumulate(sse(tool_chunk({"index": 0, "id": "c", "function": {"name": "f", "arguments": {"k": "é"}}})))
+    completion, _ = accumulate(
+        sse(tool_chunk({"index": 0, "id": "c", "function": {"name": "f", "arguments": {"k": "é"}}}))
+    )
     assert completion.tool_calls[0].arguments == '{"k": "é"}'
     assert completion.tool_calls[0].parsed_arguments() == {"k": "é"}
 
 
 def test_tool_call_without_arguments() -> None:
     completion, _ = accumulate(
-        sse(tool_chunk({"index": 0, "id": "call_n", "function": {"name": "now", "arguments": ""}}), chunk({}, "tool_calls"))
+        sse(
+            tool_chunk({"index": 0, "id": "call_n", "function": {"name": "now", "arguments": ""}}),
+            chunk({}, "tool_calls"),
+        )
     )
     assert completion.tool_calls == [ToolCall(0, "call_n", "now", "")]
     assert completion.tool_calls[0].parsed_arguments() == {}
@@ -344,7 +367,9 @@ def test_mistral_content_parts() -> None:
     """Mistral's reasoning models send content as typed parts, thinking included."""
     completion, _ = accumulate(
         sse(
-            chunk({"role": "assistant", "content": [{"type": "thinking", "thinking": [{"type": "text", "text": "Hmm."}]}]}),
+            chunk(
+                {"role": "assistant", "content": [{"type": "thinking", "thinking": [{"type": "text", "text": "Hmm."}]}]}
+            ),
             chunk({"content": [{"type": "text", "text": "Oui."}]}),
             chunk({"content": ""}, "stop"),
         )
