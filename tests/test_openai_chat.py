@@ -855,3 +855,34 @@ def test_any_json_chunk_gives_a_result_or_an_sseparse_error(obj: Any) -> None:
     with contextlib.suppress(SseparseError):
         acc.feed(data)
     json.dumps(acc.close().to_dict())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        st.builds(
+            lambda ws1, value, ws2: ws1 + json.dumps(value) + ws2,
+            st.sampled_from(["", " ", "\n", "\ufeff", "\t "]),
+            st.recursive(st.none() | st.integers() | st.text(max_size=4), lambda c: st.lists(c, max_size=3)),
+            st.sampled_from(["", " ", "\r\n", "x", "]", "{}"]),
+        ),
+    )
+)
+def test_decode_json_is_json_loads(text: str) -> None:
+    """The fast decoder gives exactly what ``json.loads`` gives, errors included."""
+    from sseparse._dialects._base import decode_json
+
+    try:
+        expected: Any = json.loads(text)
+    except ValueError as exc:
+        with pytest.raises(ValueError) as info:
+            decode_json(text)
+        assert str(info.value) == str(exc)
+    else:
+        assert decode_json(text) == expected
+
+
+def test_chunk_with_whitespace_around_its_json() -> None:
+    data = b"data:   " + json.dumps(chunk({"content": "ok"})).encode() + b"  \n\n"
+    assert sseparse.accumulate([data + b"data: [DONE]\n\n"]).content == "ok"

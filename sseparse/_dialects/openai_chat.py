@@ -19,9 +19,9 @@ this reducer handles and ``tests/test_openai_chat_quirks.py`` pins one by one:
   chunk carried were folded in; ``event: error`` too.
 - ``[DONE]`` ends the stream; events after it are ignored, as the openai SDK does.
 
-Speed: one ``json.loads`` per event, and a text-only delta (nearly every chunk of a
-long answer) takes a short path of a few dict lookups; the rarer fields are looked
-up only when a delta carries more than its text.
+Speed: one JSON decoding per event (``decode_json``, the stdlib's own scanner), and
+a text-only delta (nearly every chunk of a long answer) takes a short path of a few
+dict lookups; the rarer fields are looked up only when a delta carries more.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from .._completion import (
     UsageDelta,
 )
 from .._errors import ProviderError
-from ._base import NOT_JSON, Reducer
+from ._base import NOT_JSON, Reducer, decode_json
 
 if TYPE_CHECKING:
     from .._completion import Delta
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 __all__ = ["OpenAIChatReducer"]
 
-_loads = json.loads
 _EMPTY: dict[str, Any] = {}
 
 
@@ -138,7 +137,7 @@ class OpenAIChatReducer(Reducer):
             return
         self.events += 1
         try:
-            obj = _loads(event.data)
+            obj = decode_json(event.data)
         except (ValueError, RecursionError) as exc:
             self._not_json(event, exc)
             return
