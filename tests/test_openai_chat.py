@@ -886,3 +886,25 @@ def test_decode_json_is_json_loads(text: str) -> None:
 def test_chunk_with_whitespace_around_its_json() -> None:
     data = b"data:   " + json.dumps(chunk({"content": "ok"})).encode() + b"  \n\n"
     assert sseparse.accumulate([data + b"data: [DONE]\n\n"]).content == "ok"
+
+
+def test_error_as_the_very_first_event_is_a_provider_error() -> None:
+    with pytest.raises(ProviderError) as info:
+        sseparse.accumulate([b"event: error\ndata: Service Unavailable\n\n"])
+    assert info.value.message == "Service Unavailable"
+    with pytest.raises(ProviderError) as info:
+        sseparse.accumulate([b'data: {"error": {"message": "Invalid API key", "code": "invalid_api_key"}}\n\n'])
+    assert (info.value.message, info.value.code) == ("Invalid API key", "invalid_api_key")
+    assert info.value.completion is not None and info.value.completion.dialect == "openai-chat"
+
+
+def test_provider_error_in_an_event_the_stream_ended_inside_of() -> None:
+    """``close()`` uses a whole tail event; an error there is raised, not called a cut."""
+    acc = Accumulator()
+    acc.feed(sse(chunk({"content": "So far"}), done=False) + b'data: {"error": {"message": "boom"}}\n')
+    with pytest.raises(ProviderError, match="boom") as info:
+        acc.close()
+    assert info.value.completion is not None and info.value.completion.content == "So far"
+    final = acc.close()
+    assert final.complete is False
+    assert final.error is not None and final.error["type"] == "provider_error"

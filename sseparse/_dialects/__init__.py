@@ -86,7 +86,11 @@ def detect(event: Event) -> tuple[str | None, Any]:
 
 def _guess(event_type: str, data: str, obj: Any) -> str | None:
     if type(obj) is not dict:
-        return "openai-chat" if data.startswith("[DONE]") else None
+        if data.startswith("[DONE]"):
+            return "openai-chat"
+        # A stream that fails at once with a plain-text `event: error`: the reader that
+        # turns it into a ProviderError carrying the message beats "undetectable".
+        return "openai-chat" if event_type == "error" else None
     kind = obj.get("type")
     kind = kind if type(kind) is str else ""
     if event_type.startswith("response.") or kind.startswith("response."):
