@@ -908,3 +908,8 @@ def test_provider_error_in_an_event_the_stream_ended_inside_of() -> None:
     final = acc.close()
     assert final.complete is False
     assert final.error is not None and final.error["type"] == "provider_error"
+
+
+def test_provider_error_wins_over_a_malformed_chunk_that_carries_it() -> None:
+    with pytest.raises(ProviderError, match="quota"):
+        sseparse.accumulate([b'data: {"choices": "n/a", "error": {"message": "quota exceeded"}}\n\n'], "openai-chat")

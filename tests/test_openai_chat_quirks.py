@@ -375,3 +375,13 @@ def test_mistral_content_parts() -> None:
         )
     )
     assert (completion.reasoning, completion.content) == ("Hmm.", "Oui.")
+
+
+def test_choice_without_index_or_with_null_index_is_choice_0() -> None:
+    completion, _ = accumulate(
+        sse(
+            {"id": "x", "choices": [{"delta": {"content": "a"}}]},
+            {"id": "x", "choices": [{"index": None, "delta": {"content": "b"}}]},
+        )
+    )
+    assert [(c.index, c.content) for c in completion.choices] == [(0, "ab")]

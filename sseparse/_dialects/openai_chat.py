@@ -198,7 +198,7 @@ class OpenAIChatReducer(Reducer):
             if choices:
                 states = self._choices
                 for choice in choices:
-                    index = choice.get("index", 0)
+                    index = choice.get("index") or 0  # missing or null: the only choice
                     state = states.get(index)
                     if state is None:
                         state = self._new_choice(event, index)
@@ -230,6 +230,8 @@ class OpenAIChatReducer(Reducer):
             if usage:
                 self._take_usage(usage, out)
         except (AttributeError, TypeError) as exc:  # a list where an object belongs, ...
+            if obj.get("error"):  # the provider's own error says more than the shape
+                raise ProviderError(obj["error"], dialect=self.name) from None
             raise self.bad_chunk(event, f"unexpected chunk shape ({exc})") from None
         error = obj.get("error")
         if error or event.event == "error":
