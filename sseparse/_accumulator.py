@@ -40,7 +40,7 @@ class Accumulator:
     the final result matters.
     """
 
-    __slots__ = ("_parser", "_reducer", "_deltas", "_error", "_failure", "_final", "cut")
+    __slots__ = ("_parser", "_reducer", "_deltas", "_error", "_failure", "_final", "_cut")
 
     def __init__(
         self,
@@ -55,13 +55,18 @@ class Accumulator:
         self._error: dict[str, Any] | None = None  # the Completion's `error` entry
         self._failure: SseparseError | None = None  # raised earlier: refuse more input
         self._final: Completion | None = None
-        #: Set by ``close()`` when the stream was cut: the error a driver may raise.
-        self.cut: IncompleteStreamError | None = None
+        self._cut: IncompleteStreamError | None = None
 
     @property
     def dialect(self) -> str:
         """The dialect in use; ``"auto"`` until the first event with data decided it."""
         return AUTO if self._reducer is None else self._reducer.name
+
+    @property
+    def cut(self) -> IncompleteStreamError | None:
+        """After ``close()``: why the stream is not complete when it was cut (the
+        error ``iter_deltas`` raises, carrying the ``completion``), else ``None``."""
+        return self._cut
 
     @property
     def parser(self) -> EventParser:
@@ -140,11 +145,11 @@ class Accumulator:
             and (reducer.done or (reducer.finished and (pending is None or not pending.data)))
         )
         if not complete and self._error is None:
-            self.cut = self._cut_error(pending)
-            self._error = error_entry(self.cut)
+            self._cut = self._cut_error(pending)
+            self._error = error_entry(self._cut)
         final = self._final = self._snapshot(complete)
-        if self.cut is not None:
-            self.cut.completion = final
+        if self._cut is not None:
+            self._cut.completion = final
         return final
 
     def _cut_error(self, pending: IncompleteEvent | None) -> IncompleteStreamError:
