@@ -101,6 +101,10 @@ class BufferedParser:
         self.retry: int | None = None
 
     def feed(self, data: bytes) -> list[tuple[str, str, str]]:
+        if b"\n" not in data and b"\r" not in data:  # no line end: nothing can complete
+            self._cr = False
+            self._buf += data
+            return []
         if self._cr:
             self._cr = False
             if data[:1] == b"\n":

@@ -8,12 +8,17 @@
 How it measures: for each cell (stream x fragment size) every implementation is
 first run once, and its result checked against the reference parse (a wrong result
 from a correct implementation is reported and makes the exit status 1). Then each is
-timed in rounds; a round calls the implementation ``number`` times in a row (enough
-for the round to last a few milliseconds) and the per-call time is kept. The rounds
-of the implementations of one cell are interleaved (A B C, B C A, ...), so a burst of
-load from elsewhere on a shared machine hits them all alike and the ratios, taken
-between medians of the same run, stay fair. Garbage collection stays on (every
-implementation pays for its own garbage) and is run before each cell.
+timed in samples; a sample calls the implementation ``number`` times in a row
+(enough to last a few milliseconds) and keeps the time per call. Each implementation
+gets about the same measuring time per cell, so a slow one gets fewer samples; the
+samples of the implementations of a cell are interleaved and spread evenly over the
+cell, so a burst of load from elsewhere on a shared machine hits them alike and the
+ratios, taken between medians of the same run, stay fair. Garbage collection stays
+on (every implementation pays for its own garbage) and is run before each cell.
+Time is the CPU time of the benchmark's thread by default (``--timer cpu``): every
+implementation is single-threaded and does no I/O, so on an idle machine it equals
+the wall-clock time, and on a shared one it leaves out the time other processes
+hold the CPU; ``--timer wall`` uses ``time.perf_counter``.
 
 Numbers: median time per whole stream; MB/s = stream bytes / median / 10**6;
 events/s = correct events in the stream / median; "vs X" = X's median / this median,
@@ -80,11 +85,12 @@ TARGETS = [
 
 
 class Settings:
-    def __init__(self, min_time: float, min_rounds: int, max_rounds: int, round_target: float) -> None:
-        self.min_time = min_time  # seconds of timed rounds per cell, at least
+    def __init__(self, min_time: float, min_rounds: int, max_rounds: int, round_target: float, timer: str) -> None:
+        self.min_time = min_time  # seconds of samples per implementation and cell, about
         self.min_rounds = min_rounds
         self.max_rounds = max_rounds
         self.round_target = round_target  # seconds one round of one implementation should last
+        self.timer = timer  # "cpu": this thread's CPU time; "wall": time.perf_counter
 
 
 def _percentile(sorted_xs: Sequence[float], q: float) -> float:
@@ -97,8 +103,15 @@ def _percentile(sorted_xs: Sequence[float], q: float) -> float:
 
 
 def measure(funcs: list[tuple[str, Callable[[Any], Any]]], arg: Any, settings: Settings) -> dict[str, dict[str, Any]]:
-    """Interleaved rounds of every function on ``arg``; per-call statistics by name."""
-    perf = time.perf_counter
+    """Interleaved rounds of every function on ``arg``; per-call statistics by name.
+
+    Each function gets about ``min_time`` seconds of samples (at least ``min_rounds``),
+    a sample being ``number`` calls in a row lasting about ``round_target``. A slow
+    function thus gets fewer samples than a fast one, and its samples are spread
+    evenly over the whole cell, between those of the others, so that a burst of load
+    from elsewhere is shared out instead of landing on one function.
+    """
+    perf = time.thread_time if settings.timer == "cpu" else time.perf_counter
     gc.collect()
     plan = []
     for name, fn in funcs:
@@ -112,14 +125,19 @@ def measure(funcs: list[tuple[str, Callable[[Any], Any]]], arg: Any, settings: S
                 fn(arg)
             once = (perf() - t0) / number
             number = max(1, int(settings.round_target / max(once, 1e-9)))
-        plan.append([name, fn, number, once])
-    round_time = sum(number * once for _, _, number, once in plan)
-    rounds = max(settings.min_rounds, min(settings.max_rounds, math.ceil(settings.min_time / max(round_time, 1e-9))))
+        rounds = math.ceil(settings.min_time / (number * once))
+        rounds = max(settings.min_rounds, min(settings.max_rounds, rounds))
+        plan.append((name, fn, number, rounds))
+    total = max(rounds for *_, rounds in plan)
+    schedule = [set((j * total) // rounds for j in range(rounds)) for *_, rounds in plan]
     samples: dict[str, list[float]] = {name: [] for name, *_ in plan}
     k = len(plan)
-    for r in range(rounds):
+    for r in range(total):
         for i in range(k):
-            name, fn, number, _ = plan[(r + i) % k]
+            j = (r + i) % k
+            if r not in schedule[j]:
+                continue
+            name, fn, number, _ = plan[j]
             rng = range(number)
             t0 = perf()
             for _ in rng:
@@ -133,7 +151,7 @@ def measure(funcs: list[tuple[str, Callable[[Any], Any]]], arg: Any, settings: S
             "min_s": xs[0],
             "q1_s": _percentile(xs, 0.25),
             "q3_s": _percentile(xs, 0.75),
-            "rounds": rounds,
+            "rounds": len(xs),
             "number": number,
         }
     return out
@@ -348,7 +366,7 @@ def environment() -> dict[str, Any]:
     import sseparse
 
     commit = _git("rev-parse", "--short", "HEAD")
-    dirty = _git("status", "--porcelain", "--", "sseparse", "setup.py", "benchmarks")
+    dirty = _git("status", "--porcelain", "--", "sseparse", "setup.py")
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -371,7 +389,8 @@ def environment() -> dict[str, Any]:
     return {
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit,
-        "dirty": bool(dirty),
+        "dirty": bool(dirty),  # uncommitted changes to what is measured (sseparse/, setup.py)
+        "load_average": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
         "cpu": cpu,
@@ -404,18 +423,23 @@ def main(argv: list[str] | None = None) -> int:
     crlf = ap.add_mutually_exclusive_group()
     crlf.add_argument("--crlf", dest="crlf", action="store_true", default=None, help="include the CRLF streams")
     crlf.add_argument("--no-crlf", dest="crlf", action="store_false", help="LF streams only")
-    ap.add_argument("--min-time", type=float, help="seconds of timed rounds per cell (default 1.5; --quick 0.3)")
-    ap.add_argument("--min-rounds", type=int, help="rounds per cell at least (default 9; --quick 5)")
+    ap.add_argument("--min-time", type=float,
+                    help="seconds of samples per implementation and cell (default 0.5; --quick 0.15)")
+    ap.add_argument("--min-rounds", type=int, help="samples per implementation and cell, at least (default 9; --quick 5)")
+    ap.add_argument("--timer", choices=["cpu", "wall"], default="cpu",
+                    help="cpu (default): the CPU time of this thread, which keeps other processes' load on a "
+                    "shared machine out of the numbers; wall: time.perf_counter")
     ap.add_argument("--json", metavar="FILE", help="also write every measurement to FILE as JSON")
     ap.add_argument("--check-targets", action="store_true", help="exit with status 1 if a target is missed")
     args = ap.parse_args(argv)
 
     quick = args.quick
     settings = Settings(
-        min_time=args.min_time if args.min_time is not None else (0.3 if quick else 1.5),
+        min_time=args.min_time if args.min_time is not None else (0.15 if quick else 0.5),
         min_rounds=args.min_rounds if args.min_rounds is not None else (5 if quick else 9),
-        max_rounds=1000,
+        max_rounds=500,
         round_target=0.003 if quick else 0.005,
+        timer=args.timer,
     )
     groups = args.group or ["framing", "accumulate"]
     with_crlf = args.crlf if args.crlf is not None else not quick
@@ -432,14 +456,16 @@ def main(argv: list[str] | None = None) -> int:
 
     env = environment()
     _print("# sseparse benchmarks\n")
-    _print(f"- commit {env['commit']}{' (with uncommitted changes)' if env['dirty'] else ''}, "
+    _print(f"- commit {env['commit']}{' plus uncommitted changes to sseparse/' if env['dirty'] else ''}, "
            f"{env['date']}, mode {'quick' if quick else 'full'}")
     _print(f"- Python {env['python']} on {env['platform']}, {env['cpu']}, {env['cpus']} CPUs")
     _print(f"- sseparse from {'this checkout' if env['sseparse_from_checkout'] else 'an installed package'}, "
            f"default implementation {env['sseparse_default_implementation']}")
     _print("- " + ", ".join(f"{k} {v}" for k, v in env["versions"].items() if v and k != "sseparse"))
-    _print(f"- timing: interleaved rounds, >= {settings.min_rounds} rounds and >= {settings.min_time} s per cell; "
-           "medians per whole stream")
+    _print(f"- timing: {'CPU time of the benchmark thread' if settings.timer == 'cpu' else 'wall clock'}, "
+           f"interleaved samples of ~{settings.round_target * 1e3:g} ms, ~{settings.min_time:g} s and "
+           f">= {settings.min_rounds} samples per implementation and cell; medians per whole stream; "
+           f"load average {env['load_average']} at start")
     if env["compiled_stale"]:
         _print(f"- **warning: {env['compiled_stale']}**")
     _print()
@@ -464,7 +490,8 @@ def main(argv: list[str] | None = None) -> int:
         for f in failures:
             _print(f"- {f}")
         _print()
-    _print(f"(measured in {elapsed:.0f} s)")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    _print(f"(measured in {elapsed:.0f} s; load average {load} at the end)")
 
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
