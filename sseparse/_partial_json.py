@@ -77,16 +77,18 @@ EXACT_STRING_LIMIT: Final = 4096
 #: Past that, the shown prefix is refreshed once the unshown part reaches 1/this of it.
 STRING_LAG_DIVISOR: Final = 64
 
-# Parser states: what the next significant character may be.
-_VALUE: Final = 0  # a value (document start, after ':' or after ',' in an array)
-_ARRAY_FIRST: Final = 1  # a value or ']' (just after '[')
-_OBJECT_FIRST: Final = 2  # a key or '}' (just after '{')
-_KEY_NEXT: Final = 3  # a key (after ',' in an object)
-_COLON: Final = 4  # ':' after a key
+# Parser states: what the next significant character may be. The three states inside
+# a token come first, so that one comparison (``state < _VALUE``) tells them apart from
+# the states where whitespace is skipped.
+_STRING: Final = 0  # inside a string value
+_KEY: Final = 1  # inside a key
+_NUMBER: Final = 2  # inside a number (sub-state in _num_state)
+_VALUE: Final = 3  # a value (document start, after ':' or after ',' in an array)
+_ARRAY_FIRST: Final = 4  # a value or ']' (just after '[')
 _AFTER: Final = 5  # ',' or the closing bracket of the innermost container
-_STRING: Final = 6  # inside a string value
-_KEY: Final = 7  # inside a key
-_NUMBER: Final = 8  # inside a number (sub-state in _num_state)
+_OBJECT_FIRST: Final = 6  # a key or '}' (just after '{')
+_KEY_NEXT: Final = 7  # a key (after ',' in an object)
+_COLON: Final = 8  # ':' after a key
 _DONE: Final = 9  # the top-level value is complete: only whitespace may follow
 
 # Number sub-states, after: '-', '0' (leading), 1-9 digits, '.', fraction digits,
@@ -99,8 +101,9 @@ _OPEN, _CLOSED, _FAILED = 0, 1, 2
 _WS: Final = " \t\n\r"
 _skip_ws = re.compile(r"[ \t\n\r]*").match
 _string_special = re.compile(r'["\\\x00-\x1f]').search
-# A key with no escape and the ':' after it, in one piece: the common case.
-_simple_key = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:').match
+# A key with no escape, the ':' after it and the whitespace before the value, all in
+# one piece: the common case, read with one call.
+_simple_key = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*').match
 # ASCII digits only, like json's C scanner (the pure-Python one's \d would take any digit).
 _number = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?").match
 _skip_digits = re.compile(r"[0-9]*").match
@@ -219,18 +222,216 @@ class PartialJSONParser:
             self._refuse()
         if not isinstance(text, str):
             raise TypeError(f"PartialJSONParser.feed() takes str, not {type(text).__name__}")
-        base = self._pos
+        base = self._pos  # where text[0] is in the document
         self._pos = base + len(text)
         if self._held:
             base -= len(self._held)
             text = self._held + text
             self._held = ""
+        # One pass over ``text`` from the saved state; see "Why linear" above. The
+        # branches are ordered by how often they run, and the common shapes (a whole
+        # string, number or key inside the piece) take a fast path.
+        n = len(text)
+        i = 0
+        state = self._state
+        stack = self._stack
         try:
-            self._parse(text, base)
+            while i < n:
+                if state < _VALUE:  # inside a token: whitespace is not skipped
+                    if state == _NUMBER:
+                        i = self._scan_number(text, i, i, n, base)
+                        state = self._state
+                        continue
+                    parts = self._parts
+                    while True:
+                        m = _string_special(text, i)
+                        if m is None:
+                            if i < n:
+                                parts.append(text[i:])
+                                self._length += n - i
+                                i = n
+                            break
+                        j = m.start()
+                        if j > i:
+                            parts.append(text[i:j])
+                            self._length += j - i
+                        c = text[j]
+                        if c == '"':
+                            i = j + 1
+                            s = parts[0] if len(parts) == 1 else "".join(parts)
+                            parts.clear()
+                            if state == _KEY:
+                                self._key = s
+                                state = _COLON
+                            elif not stack:
+                                self._root = s
+                                state = _DONE
+                            else:
+                                top = stack[-1]
+                                if type(top) is list:
+                                    top[-1] = s
+                                else:
+                                    top[self._key] = s
+                                state = _AFTER
+                            break
+                        if c != "\\":
+                            raise self._invalid(text, j, base, "an escape, not a raw control character, in a string")
+                        if j + 1 == n:
+                            self._held = text[j:]
+                            i = n
+                            break
+                        escaped = _ESCAPES.get(text[j + 1])
+                        if escaped is not None:
+                            parts.append(escaped)
+                            self._length += 1
+                            i = j + 2
+                            continue
+                        if text[j + 1] != "u":
+                            raise self._invalid(text, j + 1, base, "an escape: one of \"\\/bfnrtu after '\\'")
+                        decoded = self._unicode_escape(text, j, n, base)
+                        if decoded is None:
+                            self._held = text[j:]
+                            i = n
+                            break
+                        parts.append(decoded[0])
+                        self._length += 1
+                        i = decoded[1]
+                    continue
+                c = text[i]
+                if c in _WS:
+                    i = _skip_ws(text, i).end()
+                    if i == n:
+                        break
+                    c = text[i]
+                if state == _VALUE or state == _ARRAY_FIRST:
+                    if c == '"':
+                        m = _string_special(text, i + 1)
+                        if m is not None and text[m.start()] == '"':  # the whole string is here
+                            j = m.start()
+                            value: Any = text[i + 1 : j]
+                            i = j + 1
+                        else:
+                            self._place("")
+                            self._length = self._shown = 0
+                            state = _STRING
+                            i += 1
+                            continue
+                    elif c in "0123456789" or (c == "-" and i + 1 < n and text[i + 1] != "I"):
+                        m = _number(text, i)
+                        if m is None or m.end() == n or text[m.end()] not in _NUMBER_END:
+                            self._num_state = _N_SIGN if c == "-" else _N_ZERO if c == "0" else _N_INT
+                            i = self._scan_number(text, i, i + 1, n, base)
+                            state = self._state
+                            continue
+                        i = m.end()  # the whole number is here
+                        try:
+                            value = int(m.group()) if m.lastindex is None else float(m.group())
+                        except ValueError:
+                            value = self._int(m.group(), base + i)  # raises the digit limit error
+                    elif c == "{":
+                        obj: dict[str, Any] = {}
+                        self._place(obj)
+                        stack.append(obj)
+                        i += 1
+                        m = _simple_key(text, i)
+                        if m is None:
+                            state = _OBJECT_FIRST
+                        else:
+                            self._key = m.group(1)
+                            state = _VALUE
+                            i = m.end()
+                        continue
+                    elif c == "[":
+                        arr: list[Any] = []
+                        self._place(arr)
+                        stack.append(arr)
+                        state = _ARRAY_FIRST
+                        i += 1
+                        continue
+                    elif c in _LITERALS:
+                        if c == "-" and i + 1 == n:  # a number or -Infinity: the next piece says
+                            self._held = "-"
+                            break
+                        word, value = _LITERALS[c]
+                        if not text.startswith(word, i):
+                            got = text[i : i + len(word)]
+                            k = 0
+                            while k < len(got) and got[k] == word[k]:
+                                k += 1
+                            if k < len(got):
+                                raise self._invalid(text, i + k, base, repr(word))
+                            self._held = got  # the piece ends inside the literal
+                            break
+                        i += len(word)
+                    elif c == "]" and state == _ARRAY_FIRST:
+                        stack.pop()
+                        state = _AFTER if stack else _DONE
+                        i += 1
+                        continue
+                    else:
+                        raise self._invalid(text, i, base, _EXPECTED[state])
+                    # A complete scalar: place it.
+                    if not stack:
+                        self._root = value
+                        state = _DONE
+                    else:
+                        top = stack[-1]
+                        if type(top) is list:
+                            top.append(value)
+                        else:
+                            top[self._key] = value
+                        state = _AFTER
+                elif state == _AFTER:
+                    top = stack[-1]
+                    if c == ",":
+                        i += 1
+                        if type(top) is list:
+                            state = _VALUE
+                        else:
+                            m = _simple_key(text, i)
+                            if m is None:
+                                state = _KEY_NEXT
+                            else:
+                                self._key = m.group(1)
+                                state = _VALUE
+                                i = m.end()
+                    elif c == ("]" if type(top) is list else "}"):
+                        i += 1
+                        stack.pop()
+                        if not stack:
+                            state = _DONE
+                    else:
+                        raise self._invalid(text, i, base, "',' or '" + ("]" if type(top) is list else "}") + "'")
+                elif state == _OBJECT_FIRST or state == _KEY_NEXT:
+                    if c == '"':
+                        m = _simple_key(text, i)
+                        if m is None:
+                            self._length = 0
+                            state = _KEY
+                            i += 1
+                        else:
+                            self._key = m.group(1)
+                            state = _VALUE
+                            i = m.end()
+                    elif c == "}" and state == _OBJECT_FIRST:
+                        stack.pop()
+                        state = _AFTER if stack else _DONE
+                        i += 1
+                    else:
+                        raise self._invalid(text, i, base, _EXPECTED[state])
+                elif state == _COLON:
+                    if c != ":":
+                        raise self._invalid(text, i, base, _EXPECTED[_COLON])
+                    state = _VALUE
+                    i += 1
+                else:  # _DONE
+                    raise self._invalid(text, i, base, _EXPECTED[_DONE])
         except PartialJSONError as exc:
             self._status = _FAILED
             self._error = exc
             raise
+        finally:
+            self._state = state
 
     def close(self) -> Any:
         """End the document and return its value, exactly ``json.loads`` of the whole text.
@@ -403,177 +604,3 @@ class PartialJSONParser:
         if 0xDC00 <= low <= 0xDFFF:
             return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), j + 12
         return chr(code), j + 6  # a lone high surrogate; the next escape is read on its own
-
-    def _parse(self, text: str, base: int) -> None:
-        """Read ``text`` (whose first character is at ``base`` in the document) from the
-        saved state, updating the state. One pass; see "Why linear" above."""
-        n = len(text)
-        i = 0
-        state = self._state
-        stack = self._stack
-        try:
-            while i < n:
-                c = text[i]
-                if c in _WS and state != _STRING and state != _KEY and state != _NUMBER:
-                    i = _skip_ws(text, i).end()
-                    continue
-                if state == _STRING or state == _KEY:
-                    parts = self._parts
-                    while True:
-                        m = _string_special(text, i)
-                        if m is None:
-                            if i < n:
-                                parts.append(text[i:])
-                                self._length += n - i
-                                i = n
-                            break
-                        j = m.start()
-                        if j > i:
-                            parts.append(text[i:j])
-                            self._length += j - i
-                        c = text[j]
-                        if c == '"':
-                            i = j + 1
-                            s = parts[0] if len(parts) == 1 else "".join(parts)
-                            parts.clear()
-                            if state == _KEY:
-                                self._key = s
-                                state = _COLON
-                            elif not stack:
-                                self._root = s
-                                state = _DONE
-                            else:
-                                top = stack[-1]
-                                if type(top) is list:
-                                    top[-1] = s
-                                else:
-                                    top[self._key] = s
-                                state = _AFTER
-                            break
-                        if c != "\\":
-                            raise self._invalid(text, j, base, "an escape, not a raw control character, in a string")
-                        if j + 1 == n:
-                            self._held = text[j:]
-                            i = n
-                            break
-                        escaped = _ESCAPES.get(text[j + 1])
-                        if escaped is not None:
-                            parts.append(escaped)
-                            self._length += 1
-                            i = j + 2
-                            continue
-                        if text[j + 1] != "u":
-                            raise self._invalid(text, j + 1, base, "an escape: one of \"\\/bfnrtu after '\\'")
-                        decoded = self._unicode_escape(text, j, n, base)
-                        if decoded is None:
-                            self._held = text[j:]
-                            i = n
-                            break
-                        parts.append(decoded[0])
-                        self._length += 1
-                        i = decoded[1]
-                elif state == _AFTER:
-                    top = stack[-1]
-                    if c == ",":
-                        i += 1
-                        if type(top) is list:
-                            state = _VALUE
-                        else:
-                            state = _KEY_NEXT
-                    elif c == ("]" if type(top) is list else "}"):
-                        i += 1
-                        stack.pop()
-                        if not stack:
-                            state = _DONE
-                    else:
-                        raise self._invalid(text, i, base, "',' or '" + ("]" if type(top) is list else "}") + "'")
-                elif state == _VALUE or state == _ARRAY_FIRST:
-                    if c == '"':
-                        m = _string_special(text, i + 1)
-                        if m is not None and text[m.start()] == '"':  # the whole string is here
-                            j = m.start()
-                            state = self._place(text[i + 1 : j])
-                            i = j + 1
-                        else:
-                            self._place("")
-                            self._length = self._shown = 0
-                            state = _STRING
-                            i += 1
-                    elif c == "{":
-                        obj: dict[str, Any] = {}
-                        self._place(obj)
-                        stack.append(obj)
-                        state = _OBJECT_FIRST
-                        i += 1
-                    elif c == "[":
-                        arr: list[Any] = []
-                        self._place(arr)
-                        stack.append(arr)
-                        state = _ARRAY_FIRST
-                        i += 1
-                    elif c in "0123456789" or (c == "-" and i + 1 < n and text[i + 1] != "I"):
-                        m = _number(text, i)
-                        if m is not None:
-                            j = m.end()
-                            if j < n and text[j] in _NUMBER_END:  # the whole number is here
-                                if m.lastindex is None:
-                                    state = self._place(self._int(m.group(), base + j))
-                                else:
-                                    state = self._place(float(m.group()))
-                                i = j
-                                continue
-                        self._num_state = _N_SIGN if c == "-" else _N_ZERO if c == "0" else _N_INT
-                        i = self._scan_number(text, i, i + 1, n, base)
-                        state = self._state
-                    elif c in _LITERALS:
-                        if c == "-" and i + 1 == n:  # a number or -Infinity: the next piece says
-                            self._held = "-"
-                            break
-                        word, literal = _LITERALS[c]
-                        if text.startswith(word, i):
-                            state = self._place(literal)
-                            i += len(word)
-                            continue
-                        got = text[i : i + len(word)]
-                        k = 0
-                        while k < len(got) and got[k] == word[k]:
-                            k += 1
-                        if k < len(got):
-                            raise self._invalid(text, i + k, base, repr(word))
-                        self._held = got  # the piece ends inside the literal
-                        break
-                    elif c == "]" and state == _ARRAY_FIRST:
-                        stack.pop()
-                        state = _AFTER if stack else _DONE
-                        i += 1
-                    else:
-                        raise self._invalid(text, i, base, _EXPECTED[state])
-                elif state == _OBJECT_FIRST or state == _KEY_NEXT:
-                    if c == '"':
-                        m = _simple_key(text, i)
-                        if m is not None:
-                            self._key = m.group(1)
-                            state = _VALUE
-                            i = m.end()
-                        else:
-                            self._length = 0
-                            state = _KEY
-                            i += 1
-                    elif c == "}" and state == _OBJECT_FIRST:
-                        stack.pop()
-                        state = _AFTER if stack else _DONE
-                        i += 1
-                    else:
-                        raise self._invalid(text, i, base, _EXPECTED[state])
-                elif state == _COLON:
-                    if c != ":":
-                        raise self._invalid(text, i, base, "':' after the key")
-                    state = _VALUE
-                    i += 1
-                elif state == _NUMBER:
-                    i = self._scan_number(text, i, i, n, base)
-                    state = self._state
-                else:  # _DONE
-                    raise self._invalid(text, i, base, _EXPECTED[_DONE])
-        finally:
-            self._state = state
