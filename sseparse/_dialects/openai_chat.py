@@ -266,6 +266,12 @@ class OpenAIChatReducer(Reducer):
     # -- the rarer fields --------------------------------------------------------------
 
     def _delta(self, event: Event, state: _ChoiceState, delta: dict[str, Any], out: list[Delta] | None) -> None:
+        if len(delta) == 1:  # one field: a tool-call piece (most chunks of a tool call) or reasoning
+            pieces = delta.get("tool_calls")
+            if pieces:
+                for piece in pieces:
+                    self._tool_piece(state, piece, out)
+                return
         index = state.index
         # Reasoning first: when one delta carries both, the reasoning came before.
         reasoning = delta.get("reasoning_content")
