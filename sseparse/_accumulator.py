@@ -128,7 +128,7 @@ class Accumulator:
         pending: IncompleteEvent | None = None
         if self._failure is None:
             pending = self._parser.close()
-            if pending is not None and pending.data:
+            if pending is not None and pending.has_data:
                 try:
                     self._feed_events((pending.to_event(),), out)
                 except (ChunkDecodeError, DialectError):
@@ -142,7 +142,7 @@ class Accumulator:
         complete = (
             self._error is None
             and reducer is not None
-            and (reducer.done or (reducer.finished and (pending is None or not pending.data)))
+            and (reducer.done or (reducer.finished and (pending is None or not pending.has_data)))
         )
         if not complete and self._error is None:
             self._cut = self._cut_error(pending)

@@ -75,7 +75,7 @@ def _finish(pending: IncompleteEvent | None, on_incomplete: str) -> Event | None
         return None
     if on_incomplete == "raise":
         raise IncompleteStreamError(pending)
-    return pending.to_event() if pending.data else None
+    return pending.to_event() if pending.has_data else None
 
 
 # -- accumulating drivers ------------------------------------------------------------

@@ -40,13 +40,16 @@ class IncompleteEvent:
     cut stream is never lost silently. ``data`` is what the data buffer held (joined
     as if the event had been dispatched), ``event`` the type set so far (``"message"``
     if none), ``id`` the last event ID that would have been in force, ``retry`` a retry
-    value set in the cut block.
+    value set in the cut block. ``has_data`` tells an empty data buffer (a blank line
+    would not have dispatched anything) from one empty ``data`` line (it would have
+    dispatched an event whose data is ``""``).
     """
 
     event: str = "message"
     data: str = ""
     id: str = ""
     retry: int | None = None
+    has_data: bool = False
 
     def to_event(self) -> Event:
         """The event as it would have been dispatched, had the stream not been cut."""

@@ -131,6 +131,7 @@ cdef class EventParser:
     """
 
     cdef Py_ssize_t _max
+    cdef object _max_given  # as passed: it may not fit in a Py_ssize_t
     cdef int _state
     cdef object _error
     cdef Buf _line          # the unterminated tail: never holds CR or LF
@@ -157,6 +158,7 @@ cdef class EventParser:
             raise TypeError(f"max_event_size must be an int, not {type(max_event_size).__name__}")
         if max_event_size < 1:
             raise ValueError(f"max_event_size must be at least 1, not {max_event_size}")
+        self._max_given = max_event_size
         self._max = min(max_event_size, <Py_ssize_t>(2**62))
         self._state = _OPEN
         self._error = None
@@ -178,7 +180,7 @@ cdef class EventParser:
 
     @property
     def max_event_size(self):
-        return self._max
+        return self._max_given
 
     @property
     def last_event_id(self):
@@ -265,6 +267,7 @@ cdef class EventParser:
             _decode(self._data.ptr, n) if n > 0 else "",
             self._id_buffer,
             self._block_retry,
+            self._data.len > 0,
         )
         _buf_free(&self._data)
         _buf_free(&self._event_type)
@@ -306,7 +309,7 @@ cdef class EventParser:
             if eol == n:  # no terminator: keep the tail
                 _buf_append(&self._line, p + pos, n - pos)
                 if self._data.len + self._line.len > self._max:
-                    raise EventTooLargeError(self._data.len + self._line.len, self._max,
+                    raise EventTooLargeError(self._data.len + self._line.len, self._max_given,
                                              self._line.ptr[:min(self._line.len, 65)])
                 return 0
             if self._line.len:
@@ -333,7 +336,7 @@ cdef class EventParser:
             self._dispatch(events)
             return 0
         if self._data.len + n > self._max:
-            raise EventTooLargeError(self._data.len + n, self._max, s[:min(n, 65)])
+            raise EventTooLargeError(self._data.len + n, self._max_given, s[:min(n, 65)])
         if s[0] == c':':  # a comment
             return 0
         self._pending = True

@@ -177,7 +177,11 @@ class EventParser:
             return None
         data = b"\n".join(self._data).decode("utf-8", "replace")
         pending = IncompleteEvent(
-            self._event_type.decode("utf-8", "replace") or "message", data, self._id_buffer, self._block_retry
+            self._event_type.decode("utf-8", "replace") or "message",
+            data,
+            self._id_buffer,
+            self._block_retry,
+            bool(self._data),
         )
         self._data = []
         self._data_size = 0

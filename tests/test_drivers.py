@@ -116,11 +116,6 @@ def test_iter_events_dispatch_of_a_cut_block_without_data_yields_nothing():
     assert list(iter_events([b"data: a\n\nevent: x\nid: 2\n"], on_incomplete="dispatch")) == [Event(data="a")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: IncompleteEvent cannot tell an empty data buffer from one empty 'data' line, "
-    "so on_incomplete='dispatch' drops a cut event whose data is '' (b'data\\n\\n' dispatches it)",
-)
 def test_iter_events_dispatch_of_a_cut_event_with_empty_data_line():
     terminated = list(iter_events([b"data\n\n"]))
     assert terminated == [Event(data="")]
