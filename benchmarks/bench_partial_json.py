@@ -44,6 +44,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,9 +53,10 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from sseparse._partial_json import PartialJSONParser  # noqa: E402
 
+jiter: ModuleType | None
 try:
     import jiter
-except ImportError:  # benchmark-only dependency
+except ImportError:  # a benchmark-only dependency
     jiter = None
 
 _WORDS = (

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import TYPE_CHECKING
 
 import bench_partial_json as bench
 import pytest
+
+if TYPE_CHECKING:
+    from pytest_benchmark.fixture import BenchmarkFixture
 
 
 @cache
@@ -25,7 +29,7 @@ def _document(kb: int) -> tuple[list[str], object]:
 
 
 @pytest.mark.parametrize("kb", [100, 200])
-def test_partial_json_sseparse(benchmark, kb: int) -> None:
+def test_partial_json_sseparse(benchmark: BenchmarkFixture, kb: int) -> None:
     pieces, expected = _document(kb)
     benchmark.group = "partial json, 10-byte pieces"
     benchmark.extra_info.update(kb=kb, pieces=len(pieces))
@@ -33,11 +37,11 @@ def test_partial_json_sseparse(benchmark, kb: int) -> None:
 
 
 @pytest.mark.parametrize("impl", ["jiter-sdk", "jiter-prefix"])
-def test_partial_json_jiter_reparse(benchmark, impl: str) -> None:
+def test_partial_json_jiter_reparse(benchmark: BenchmarkFixture, impl: str) -> None:
     if bench.jiter is None:
         pytest.skip("jiter is not installed (a benchmark-only dependency)")
     pieces, expected = _document(100)
     func = bench.run_jiter_sdk if impl == "jiter-sdk" else bench.run_jiter_prefix
     benchmark.group = "partial json, 10-byte pieces"
     benchmark.extra_info.update(kb=100, pieces=len(pieces))
-    assert benchmark.pedantic(func, args=(pieces,), rounds=3, iterations=1) == expected
+    assert benchmark.pedantic(func, args=(pieces,), rounds=3, iterations=1) == expected  # type: ignore[no-untyped-call]

@@ -47,9 +47,12 @@ merely unfinished raises ``PartialJSONError`` with ``incomplete=True`` from
 ``close()``. After any error the parser refuses more input, but ``value`` still
 shows what was read before it.
 
-Why linear: every character is looked at once. Runs of ordinary characters inside
-strings, digit runs and whitespace are consumed by one compiled-regex call each; a
-string's text is kept as a list of pieces and joined once when it ends. Open
+Why linear: every character is looked at a bounded number of times. Runs of ordinary
+characters inside strings, digit runs and whitespace are consumed by one
+compiled-regex call each; a fast path that reads a whole string, key or number in one
+call and finds it cut by the end of the piece leaves the general path to read the same
+characters once more, never again; a string's text is kept as a list of pieces and
+joined once when it ends. Open
 containers are kept on a stack and filled in place, never rebuilt. What is carried
 from one piece to the next is at most 11 characters (an unfinished escape or literal),
 prepended to the next piece; an unfinished number keeps its state instead, so even a
@@ -66,7 +69,8 @@ string's length, plus ``EXACT_STRING_LIMIT`` per read.
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, cast
 
 from ._errors import ParserClosedError, SseparseError, quote_prefix
 
@@ -99,14 +103,15 @@ _N_SIGN, _N_ZERO, _N_INT, _N_DOT, _N_FRAC, _N_EXP, _N_EXP_SIGN, _N_EXP_DIGITS = 
 _OPEN, _CLOSED, _FAILED = 0, 1, 2
 
 _WS: Final = " \t\n\r"
-_skip_ws = re.compile(r"[ \t\n\r]*").match
+# Always matches (maybe empty), hence the cast: ``_skip_ws(text, i).end()``.
+_skip_ws = cast("Callable[[str, int], re.Match[str]]", re.compile(r"[ \t\n\r]*").match)
 _string_special = re.compile(r'["\\\x00-\x1f]').search
 # A key with no escape, the ':' after it and the whitespace before the value, all in
 # one piece: the common case, read with one call.
 _simple_key = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*').match
 # ASCII digits only, like json's C scanner (the pure-Python one's \d would take any digit).
 _number = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?").match
-_skip_digits = re.compile(r"[0-9]*").match
+_skip_digits = cast("Callable[[str, int], re.Match[str]]", re.compile(r"[0-9]*").match)
 _NUMBER_END: Final = frozenset(_WS + ",]}")
 _HEX: Final = frozenset("0123456789abcdefABCDEF")
 _ESCAPES: Final = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
