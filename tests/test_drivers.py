@@ -90,7 +90,7 @@ def test_iter_events_cut_stream_raises_incomplete_stream_error_after_the_complet
         for event in iter_events(pieces(CUT, 4)):
             events.append(event)
     assert events == [Event(data="done")]
-    assert info.value.pending == IncompleteEvent(event="partial", data="hal", id="9")
+    assert info.value.pending == IncompleteEvent(event="partial", data="hal", id="9", has_data=True)
     assert isinstance(info.value, SseparseError)
     assert "partial" in str(info.value)
 
@@ -176,7 +176,7 @@ def test_aiter_events_cut_stream_raises_with_pending():
     with pytest.raises(IncompleteStreamError) as info:
         asyncio.run(collect())
     assert events == [Event(data="done")]
-    assert info.value.pending == IncompleteEvent(event="partial", data="hal", id="9")
+    assert info.value.pending == IncompleteEvent(event="partial", data="hal", id="9", has_data=True)
 
 
 def test_aiter_events_on_incomplete_ignore_and_dispatch():

@@ -125,7 +125,7 @@ def test_streams_are_what_they_claim(parser_cls, run):
     multiline = run(parser_cls, [LONG["multiline"]])
     assert multiline.events[0].data.count("\n") == 11 and multiline.events[0].retry == 3000
     assert multiline.events[1] == Event(data='{\n  "k": [1,\n 2]\n}', id="2")
-    assert run(parser_cls, [SHORT["cut-mid-event"]]).pending == IncompleteEvent(event="t", data="b\nc", id="3")
+    assert run(parser_cls, [SHORT["cut-mid-event"]]).pending == IncompleteEvent(event="t", data="b\nc", id="3", has_data=True)
     assert run(parser_cls, [LONG["cut-openai"]]).pending is not None
 
 

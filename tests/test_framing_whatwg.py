@@ -399,7 +399,7 @@ def test_id_of_a_cut_block_is_not_committed(parser_cls):
     parser = parser_cls()
     parser.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n")
     assert parser.last_event_id == "1"
-    assert parser.close() == IncompleteEvent(data="b", id="2")
+    assert parser.close() == IncompleteEvent(data="b", id="2", has_data=True)
     assert parser.last_event_id == "1"
 
 
@@ -597,13 +597,13 @@ def test_close_after_a_complete_stream_returns_none(parser_cls):
 def test_event_without_final_blank_line_is_not_dispatched(parser_cls):
     parser = parser_cls()
     assert parser.feed(b"data: a\n\ndata: b\n") == [Event(data="a")]
-    assert parser.close() == IncompleteEvent(event="message", data="b", id="", retry=None)
+    assert parser.close() == IncompleteEvent(event="message", data="b", id="", retry=None, has_data=True)
 
 
 def test_close_reports_the_unterminated_last_line(parser_cls):
     parser = parser_cls()
     assert parser.feed(b"event: t\nid: 4\nretry: 9\ndata: a\ndata: b") == []
-    assert parser.close() == IncompleteEvent(event="t", data="a\nb", id="4", retry=9)
+    assert parser.close() == IncompleteEvent(event="t", data="a\nb", id="4", retry=9, has_data=True)
 
 
 def test_close_after_an_unterminated_comment_returns_none(parser_cls):
@@ -627,7 +627,7 @@ def test_close_after_cr_terminated_event(parser_cls):
 def test_close_twice_returns_none(parser_cls):
     parser = parser_cls()
     parser.feed(b"data: a\n")
-    assert parser.close() == IncompleteEvent(data="a")
+    assert parser.close() == IncompleteEvent(data="a", has_data=True)
     assert parser.close() is None
 
 
