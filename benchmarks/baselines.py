@@ -23,7 +23,8 @@ Completions and Anthropic Messages streams:
   index (a payload that fails to parse is skipped, as such code ends up doing).
 - ``buffered_accumulate_*``: ``BufferedParser`` + ``json.loads`` + the same dict
   accumulation.
-- ``openai_sdk_accumulate`` / ``anthropic_sdk_accumulate``: what the official SDKs do
+- ``openai_sdk_accumulate()`` / ``anthropic_sdk_accumulate()`` (which return the
+  function, ``None`` when the SDK is not installed): what the official SDKs do
   for ``client.chat.completions.stream(...)`` / ``client.messages.stream(...)``:
   their own ``Stream`` class (their SSE decoder, ``json.loads``, building the typed
   chunk or event object), wrapped in ``ChatCompletionStream`` / ``MessageStream``,
@@ -38,21 +39,22 @@ Every function takes a list of ``bytes`` fragments and returns its own result ty
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 from typing import Any
 
 __all__ = [
-    "BufferedParser",
-    "buffered_events",
-    "naive_split_lines",
-    "httpx_sse_events",
-    "naive_accumulate_openai",
-    "buffered_accumulate_openai",
-    "naive_accumulate_anthropic",
-    "buffered_accumulate_anthropic",
-    "openai_sdk_accumulate",
-    "anthropic_sdk_accumulate",
     "Accumulated",
+    "BufferedParser",
+    "anthropic_sdk_accumulate",
+    "buffered_accumulate_anthropic",
+    "buffered_accumulate_openai",
+    "buffered_events",
+    "httpx_sse_events",
+    "naive_accumulate_anthropic",
+    "naive_accumulate_openai",
+    "naive_split_lines",
+    "openai_sdk_accumulate",
     "versions",
 ]
 
@@ -90,7 +92,7 @@ class BufferedParser:
     ``str.replace``); anything else takes the general line-by-line path.
     """
 
-    __slots__ = ("_buf", "_scan", "_cr", "_started", "_last_id", "retry")
+    __slots__ = ("_buf", "_cr", "_last_id", "_scan", "_started", "retry")
 
     def __init__(self) -> None:
         self._buf = bytearray()
@@ -135,7 +137,7 @@ class BufferedParser:
         return bool(pending)
 
     def _events(self, text: str) -> list[tuple[str, str, str]]:
-        events = []
+        events: list[tuple[str, str, str]] = []
         append = events.append
         last_id = self._last_id
         for block in text.split("\n\n"):
@@ -171,9 +173,8 @@ class BufferedParser:
                 elif name == "id":
                     if "\x00" not in value:
                         last_id = value
-                elif name == "retry":
-                    if value.isascii() and value.isdigit():
-                        self.retry = int(value)
+                elif name == "retry" and value.isascii() and value.isdigit():
+                    self.retry = int(value)
             if tail is not None:
                 data.append(tail)
             if data:
@@ -249,7 +250,7 @@ httpx_sse_events = _make_httpx_sse()
 class Accumulated:
     """What the hand-written accumulators produce."""
 
-    __slots__ = ("content", "tool_calls", "finish_reason", "lost")
+    __slots__ = ("content", "finish_reason", "lost", "tool_calls")
 
     def __init__(self, content: str, tool_calls: list[dict[str, Any]], finish_reason: str | None, lost: int) -> None:
         self.content = content
@@ -321,7 +322,12 @@ def _reduce_anthropic(payloads: Iterable[str]) -> Accumulated:
         elif kind == "content_block_start":
             block = event["content_block"]
             if block["type"] == "tool_use":
-                calls[event["index"]] = {"index": event["index"], "id": block["id"], "name": block["name"], "arguments": []}
+                calls[event["index"]] = {
+                    "index": event["index"],
+                    "id": block["id"],
+                    "name": block["name"],
+                    "arguments": [],
+                }
         elif kind == "message_delta":
             finish = event["delta"].get("stop_reason") or finish
         elif kind == "error":
@@ -372,7 +378,7 @@ def _make_openai_sdk() -> Callable[[list[bytes]], Any] | None:
     class _FragmentStream(openai.Stream[ChatCompletionChunk]):  # type: ignore[misc]
         """``openai.Stream`` whose bytes come from a list instead of ``response.iter_bytes()``."""
 
-        _fragments: list[bytes] = []
+        _fragments: Sequence[bytes] = ()
 
         def _iter_events(self) -> Iterator[Any]:
             yield from self._decoder.iter_bytes(iter(self._fragments))
@@ -404,7 +410,7 @@ def _make_anthropic_sdk() -> Callable[[list[bytes]], Any] | None:
     class _FragmentStream(anthropic.Stream[RawMessageStreamEvent]):  # type: ignore[misc]
         """``anthropic.Stream`` whose bytes come from a list instead of ``response.iter_bytes()``."""
 
-        _fragments: list[bytes] = []
+        _fragments: Sequence[bytes] = ()
 
         def _iter_events(self) -> Iterator[Any]:
             yield from self._decoder.iter_bytes(iter(self._fragments))
@@ -416,7 +422,7 @@ def _make_anthropic_sdk() -> Callable[[list[bytes]], Any] | None:
     def anthropic_sdk_accumulate(fragments: list[bytes]) -> Any:
         """``client.messages.stream(...)`` from the response on: a ``ParsedMessage``."""
         response = httpx2.Response(200, headers=headers, content=b"", request=request)
-        raw = _FragmentStream(cast_to=RawMessageStreamEvent, response=response, client=client)
+        raw = _FragmentStream(cast_to=RawMessageStreamEvent, response=response, client=client)  # type: ignore[arg-type]
         raw._fragments = fragments
         stream = MessageStream(raw, output_format=anthropic.NOT_GIVEN)
         return stream.get_final_message()
@@ -424,8 +430,16 @@ def _make_anthropic_sdk() -> Callable[[list[bytes]], Any] | None:
     return anthropic_sdk_accumulate
 
 
-openai_sdk_accumulate = _make_openai_sdk()
-anthropic_sdk_accumulate = _make_anthropic_sdk()
+@cache
+def openai_sdk_accumulate() -> Callable[[list[bytes]], Any] | None:
+    """The openai SDK accumulation function, or ``None``; the SDK is imported on first use."""
+    return _make_openai_sdk()
+
+
+@cache
+def anthropic_sdk_accumulate() -> Callable[[list[bytes]], Any] | None:
+    """The anthropic SDK accumulation function, or ``None``; the SDK is imported on first use."""
+    return _make_anthropic_sdk()
 
 
 def versions() -> dict[str, str | None]:

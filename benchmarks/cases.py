@@ -16,21 +16,21 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import baselines
 import streams
 
 __all__ = [
-    "Impl",
-    "framing_impls",
-    "accumulate_impls",
     "ACCUMULATE_STREAMS",
-    "reference_events",
-    "reference_completion",
-    "check_events",
+    "Impl",
+    "accumulate_impls",
     "check_completion",
+    "check_events",
+    "framing_impls",
+    "reference_completion",
+    "reference_events",
 ]
 
 
@@ -62,28 +62,47 @@ def _sseparse_runner(parser_cls: Any) -> Callable[[list[bytes]], list[Any]]:
     return run
 
 
-@lru_cache(maxsize=None)
+@cache
 def framing_impls() -> tuple[Impl, ...]:
     impls = []
     try:
         from sseparse._framing_c import EventParser as CParser
     except ImportError as exc:
         impls.append(
-            Impl("sseparse-c", None, "sseparse", "sseparse compiled (Cython) EventParser",
-                 skip=f"sseparse._framing_c is not built ({exc}); build it with setup.py build_ext --inplace")
+            Impl(
+                "sseparse-c",
+                None,
+                "sseparse",
+                "sseparse compiled (Cython) EventParser",
+                skip=f"sseparse._framing_c is not built ({exc}); build it with setup.py build_ext --inplace",
+            )
         )
     else:
-        impls.append(Impl("sseparse-c", _sseparse_runner(CParser), "sseparse", "sseparse compiled (Cython) EventParser"))
+        impls.append(
+            Impl("sseparse-c", _sseparse_runner(CParser), "sseparse", "sseparse compiled (Cython) EventParser")
+        )
     from sseparse._framing_py import EventParser as PyParser
 
     impls.append(Impl("sseparse-py", _sseparse_runner(PyParser), "sseparse", "sseparse pure-Python EventParser"))
     impls.append(Impl("buffered", baselines.buffered_events, "baseline", "careful pure-Python buffered parser"))
     impls.append(
-        Impl("httpx-sse", baselines.httpx_sse_events, "baseline", "httpx TextDecoder + httpx-sse line and event decoders",
-             skip=None if baselines.httpx_sse_events else "httpx-sse is not installed")
+        Impl(
+            "httpx-sse",
+            baselines.httpx_sse_events,
+            "baseline",
+            "httpx TextDecoder + httpx-sse line and event decoders",
+            skip=None if baselines.httpx_sse_events else "httpx-sse is not installed",
+        )
     )
-    impls.append(Impl("naive", baselines.naive_split_lines, "baseline", "naive split-lines loop (wrong across fragments)",
-                      correct=False))
+    impls.append(
+        Impl(
+            "naive",
+            baselines.naive_split_lines,
+            "baseline",
+            "naive split-lines loop (wrong across fragments)",
+            correct=False,
+        )
+    )
     return tuple(impls)
 
 
@@ -97,7 +116,7 @@ def _normalize_events(result: list[Any]) -> list[tuple[str, str, str]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_events(stream: str) -> tuple[tuple[str, str, str], ...]:
     """The correct events of a stream: sseparse's pure parser on the whole stream,
     cross-checked against the buffered baseline (two independent parsers)."""
@@ -161,23 +180,49 @@ def accumulate_impls(stream: str) -> tuple[Impl, ...]:
     impls = [Impl("sseparse", fn, "sseparse", f"sseparse.accumulate(fragments, dialect={dialect!r})", skip=skip)]
     if dialect == "openai-chat":
         impls += [
-            Impl("buffered+json", baselines.buffered_accumulate_openai, "baseline",
-                 "buffered parser + json.loads + dict accumulation"),
-            Impl("openai-sdk", baselines.openai_sdk_accumulate, "baseline",
-                 "openai SDK: Stream + ChatCompletionStream.get_final_completion()",
-                 skip=None if baselines.openai_sdk_accumulate else "openai (and httpx2) not installed"),
-            Impl("naive+json", baselines.naive_accumulate_openai, "baseline",
-                 "naive split-lines + json.loads + dict accumulation", correct=False),
+            Impl(
+                "buffered+json",
+                baselines.buffered_accumulate_openai,
+                "baseline",
+                "buffered parser + json.loads + dict accumulation",
+            ),
+            Impl(
+                "openai-sdk",
+                baselines.openai_sdk_accumulate(),
+                "baseline",
+                "openai SDK: Stream + ChatCompletionStream.get_final_completion()",
+                skip=None if baselines.openai_sdk_accumulate() else "openai (and httpx2) not installed",
+            ),
+            Impl(
+                "naive+json",
+                baselines.naive_accumulate_openai,
+                "baseline",
+                "naive split-lines + json.loads + dict accumulation",
+                correct=False,
+            ),
         ]
     else:
         impls += [
-            Impl("buffered+json", baselines.buffered_accumulate_anthropic, "baseline",
-                 "buffered parser + json.loads + dict accumulation"),
-            Impl("anthropic-sdk", baselines.anthropic_sdk_accumulate, "baseline",
-                 "anthropic SDK: Stream + MessageStream.get_final_message()",
-                 skip=None if baselines.anthropic_sdk_accumulate else "anthropic (and httpx2) not installed"),
-            Impl("naive+json", baselines.naive_accumulate_anthropic, "baseline",
-                 "naive split-lines + json.loads + dict accumulation", correct=False),
+            Impl(
+                "buffered+json",
+                baselines.buffered_accumulate_anthropic,
+                "baseline",
+                "buffered parser + json.loads + dict accumulation",
+            ),
+            Impl(
+                "anthropic-sdk",
+                baselines.anthropic_sdk_accumulate(),
+                "baseline",
+                "anthropic SDK: Stream + MessageStream.get_final_message()",
+                skip=None if baselines.anthropic_sdk_accumulate() else "anthropic (and httpx2) not installed",
+            ),
+            Impl(
+                "naive+json",
+                baselines.naive_accumulate_anthropic,
+                "baseline",
+                "naive split-lines + json.loads + dict accumulation",
+                correct=False,
+            ),
         ]
     return tuple(impls)
 
@@ -216,10 +261,14 @@ def _normalize_completion(result: Any) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reference_completion_json(stream: str) -> str:
     data = streams.get_stream(stream)
-    fn = baselines.buffered_accumulate_openai if ACCUMULATE_STREAMS[stream] == "openai-chat" else baselines.buffered_accumulate_anthropic
+    fn = (
+        baselines.buffered_accumulate_openai
+        if ACCUMULATE_STREAMS[stream] == "openai-chat"
+        else baselines.buffered_accumulate_anthropic
+    )
     return json.dumps(_normalize_completion(fn([data])))
 
 

@@ -47,38 +47,103 @@ if HERE not in sys.path:
 # Measure the checkout this script belongs to, whatever else is installed.
 sys.path.insert(1, ROOT)
 
-import baselines  # noqa: E402
-import cases  # noqa: E402
-import streams  # noqa: E402
+import baselines
+import cases
+import streams
 
 # -- what the issues ask for ----------------------------------------------------------------
 
 
 class Target:
-    def __init__(self, group: str, stream: str, size: int, subject: str, baseline: str, need: float, label: str) -> None:
+    def __init__(
+        self, group: str, stream: str, size: int, subject: str, baseline: str, need: float, label: str
+    ) -> None:
         self.group, self.stream, self.size = group, stream, size
         self.subject, self.baseline, self.need, self.label = subject, baseline, need, label
 
 
 TARGETS = [
-    Target("framing", "openai-chat", 16384, "sseparse-c", "httpx-sse", 4.0,
-           "compiled framing vs httpx-sse, openai-chat, 16384-byte fragments"),
-    Target("framing", "openai-chat", 1, "sseparse-c", "httpx-sse", 10.0,
-           "compiled framing vs httpx-sse, openai-chat, 1-byte fragments"),
-    Target("framing", "large", 16384, "sseparse-c", "buffered", 3.0,
-           "compiled framing vs careful buffered parser, 64 KiB events, 16384-byte fragments"),
-    Target("accumulate", "openai-chat", 1500, "sseparse", "openai-sdk", 50.0,
-           "accumulate vs openai SDK, openai-chat text, 1500-byte fragments"),
-    Target("accumulate", "openai-chat", 1500, "sseparse", "buffered+json", 1.2,
-           "accumulate vs buffered+json, openai-chat text, 1500-byte fragments"),
-    Target("accumulate", "openai-tools", 1500, "sseparse", "openai-sdk", 50.0,
-           "accumulate vs openai SDK, parallel tool calls, 1500-byte fragments"),
-    Target("accumulate", "openai-tools", 1500, "sseparse", "buffered+json", 1.2,
-           "accumulate vs buffered+json, parallel tool calls, 1500-byte fragments"),
-    Target("accumulate", "anthropic", 1500, "sseparse", "anthropic-sdk", 20.0,
-           "accumulate vs anthropic SDK, anthropic, 1500-byte fragments"),
-    Target("accumulate", "anthropic", 1500, "sseparse", "buffered+json", 1.2,
-           "accumulate vs buffered+json, anthropic, 1500-byte fragments"),
+    Target(
+        "framing",
+        "openai-chat",
+        16384,
+        "sseparse-c",
+        "httpx-sse",
+        4.0,
+        "compiled framing vs httpx-sse, openai-chat, 16384-byte fragments",
+    ),
+    Target(
+        "framing",
+        "openai-chat",
+        1,
+        "sseparse-c",
+        "httpx-sse",
+        10.0,
+        "compiled framing vs httpx-sse, openai-chat, 1-byte fragments",
+    ),
+    Target(
+        "framing",
+        "large",
+        16384,
+        "sseparse-c",
+        "buffered",
+        3.0,
+        "compiled framing vs careful buffered parser, 64 KiB events, 16384-byte fragments",
+    ),
+    Target(
+        "accumulate",
+        "openai-chat",
+        1500,
+        "sseparse",
+        "openai-sdk",
+        50.0,
+        "accumulate vs openai SDK, openai-chat text, 1500-byte fragments",
+    ),
+    Target(
+        "accumulate",
+        "openai-chat",
+        1500,
+        "sseparse",
+        "buffered+json",
+        1.2,
+        "accumulate vs buffered+json, openai-chat text, 1500-byte fragments",
+    ),
+    Target(
+        "accumulate",
+        "openai-tools",
+        1500,
+        "sseparse",
+        "openai-sdk",
+        50.0,
+        "accumulate vs openai SDK, parallel tool calls, 1500-byte fragments",
+    ),
+    Target(
+        "accumulate",
+        "openai-tools",
+        1500,
+        "sseparse",
+        "buffered+json",
+        1.2,
+        "accumulate vs buffered+json, parallel tool calls, 1500-byte fragments",
+    ),
+    Target(
+        "accumulate",
+        "anthropic",
+        1500,
+        "sseparse",
+        "anthropic-sdk",
+        20.0,
+        "accumulate vs anthropic SDK, anthropic, 1500-byte fragments",
+    ),
+    Target(
+        "accumulate",
+        "anthropic",
+        1500,
+        "sseparse",
+        "buffered+json",
+        1.2,
+        "accumulate vs buffered+json, anthropic, 1500-byte fragments",
+    ),
 ]
 
 # -- timing ------------------------------------------------------------------------------------
@@ -129,7 +194,7 @@ def measure(funcs: list[tuple[str, Callable[[Any], Any]]], arg: Any, settings: S
         rounds = max(settings.min_rounds, min(settings.max_rounds, rounds))
         plan.append((name, fn, number, rounds))
     total = max(rounds for *_, rounds in plan)
-    schedule = [set((j * total) // rounds for j in range(rounds)) for *_, rounds in plan]
+    schedule = [{(j * total) // rounds for j in range(rounds)} for *_, rounds in plan]
     samples: dict[str, list[float]] = {name: [] for name, *_ in plan}
     k = len(plan)
     for r in range(total):
@@ -162,9 +227,9 @@ def measure(funcs: list[tuple[str, Callable[[Any], Any]]], arg: Any, settings: S
 
 def fmt_time(s: float) -> str:
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if s >= scale:
+        if s >= scale * 0.9995:
             v = s / scale
-            return f"{v:.3g} {unit}" if v < 100 else f"{v:.0f} {unit}"
+            return f"{v:.3g} {unit}" if v < 99.95 else f"{v:.0f} {unit}"
     return f"{s / 1e-9:.0f} ns"
 
 
@@ -176,9 +241,10 @@ def fmt_num(x: float) -> str:
 
 def fmt_rate(x: float) -> str:
     for unit, scale in (("M", 1e6), ("k", 1e3)):
-        if x >= scale:
-            return f"{x / scale:.3g}{unit}"
-    return f"{x:.3g}"
+        if x >= scale * 0.9995:
+            v = x / scale
+            return f"{v:.3g}{unit}" if v < 99.95 else f"{v:.0f}{unit}"
+    return f"{x:.3g}" if x < 99.95 else f"{x:.0f}"
 
 
 def fmt_ratio(x: float | None) -> str:
@@ -191,7 +257,11 @@ def table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+        return (
+            "| "
+            + " | ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+            + " |"
+        )
 
     sep = "|" + "|".join(("-" * (w + 1) + ":") if i in right else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|"
     return "\n".join([line(header), sep] + [line(r) for r in rows])
@@ -204,7 +274,9 @@ def _print(*args: Any) -> None:
     print(*args, flush=True)
 
 
-def run_framing(stream_list: list[str], sizes: list[int | None], settings: Settings, failures: list[str]) -> list[dict[str, Any]]:
+def run_framing(
+    stream_list: list[str], sizes: list[int | None], settings: Settings, failures: list[str]
+) -> list[dict[str, Any]]:
     impls = [i for i in cases.framing_impls()]
     runnable = [i for i in impls if i.fn is not None]
     baseline_names = [i.name for i in runnable if i.role == "baseline"]
@@ -223,15 +295,24 @@ def run_framing(stream_list: list[str], sizes: list[int | None], settings: Setti
             frags = streams.fragments(data, size)
             checks = {}
             for impl in runnable:
-                result = impl.fn(frags)
+                result = impl.fn(frags)  # type: ignore[misc]  # runnable: fn is not None
                 checks[impl.name] = cases.check_events(impl, stream, result)
                 if impl.correct and not checks[impl.name]["ok"]:
-                    failures.append(f"framing {impl.name} {stream} frag={streams.fragment_label(size)}: "
-                                    f"{checks[impl.name]['wrong']} wrong events")
+                    failures.append(
+                        f"framing {impl.name} {stream} frag={streams.fragment_label(size)}: "
+                        f"{checks[impl.name]['wrong']} wrong events"
+                    )
                 del result
-            stats = measure([(i.name, i.fn) for i in runnable], frags, settings)
-            cell: dict[str, Any] = {"group": "framing", "stream": stream, "fragment_size": size,
-                                    "fragments": len(frags), "bytes": len(data), "events": n_events, "results": {}}
+            stats = measure([(i.name, i.fn) for i in runnable if i.fn is not None], frags, settings)
+            cell: dict[str, Any] = {
+                "group": "framing",
+                "stream": stream,
+                "fragment_size": size,
+                "fragments": len(frags),
+                "bytes": len(data),
+                "events": n_events,
+                "results": {},
+            }
             for impl in runnable:
                 st = stats[impl.name]
                 st["mb_per_s"] = len(data) / st["median_s"] / 1e6
@@ -247,16 +328,26 @@ def run_framing(stream_list: list[str], sizes: list[int | None], settings: Setti
                         note += f", {check['spurious']} garbage payloads"
                 else:
                     note = "ok" if check["ok"] else f"WRONG: {check['wrong']} events"
-                rows.append([streams.fragment_label(size), impl.name, fmt_time(st["median_s"]), fmt_num(st["mb_per_s"]),
-                             fmt_rate(st["events_per_s"])]
-                            + [fmt_ratio(st["speedup_vs"].get(b)) for b in baseline_names] + [note])
+                rows.append(
+                    [
+                        streams.fragment_label(size),
+                        impl.name,
+                        fmt_time(st["median_s"]),
+                        fmt_num(st["mb_per_s"]),
+                        fmt_rate(st["events_per_s"]),
+                    ]
+                    + [fmt_ratio(st["speedup_vs"].get(b)) for b in baseline_names]
+                    + [note]
+                )
             cells.append(cell)
         _print(table(header, rows, right={2, 3, 4} | {5 + j for j in range(len(baseline_names))}))
         _print()
     return cells
 
 
-def run_accumulate(stream_list: list[str], sizes: list[int | None], settings: Settings, failures: list[str]) -> list[dict[str, Any]]:
+def run_accumulate(
+    stream_list: list[str], sizes: list[int | None], settings: Settings, failures: list[str]
+) -> list[dict[str, Any]]:
     _print("## Accumulation: bytes fragments -> final text and tool calls\n")
     cells = []
     for stream in stream_list:
@@ -265,7 +356,9 @@ def run_accumulate(stream_list: list[str], sizes: list[int | None], settings: Se
         baseline_names = [i.name for i in runnable if i.role == "baseline"]
         data = streams.get_stream(stream)
         n_events = len(cases.reference_events(stream))
-        _print(f"### accumulate · {stream} (dialect {cases.ACCUMULATE_STREAMS[stream]}) · {len(data):,} bytes · {n_events} events\n")
+        _print(
+            f"### accumulate · {stream} (dialect {cases.ACCUMULATE_STREAMS[stream]}) · {len(data):,} bytes · {n_events} events\n"
+        )
         for i in impls:
             _print(f"- `{i.name}`: {i.description}" + (f" — **skipped: {i.skip}**" if i.skip else ""))
         _print()
@@ -276,35 +369,51 @@ def run_accumulate(stream_list: list[str], sizes: list[int | None], settings: Se
             checks = {}
             for impl in runnable:
                 try:
-                    result = impl.fn(frags)
-                except Exception as exc:  # reported in the table, not timed
+                    result = impl.fn(frags)  # type: ignore[misc]  # runnable: fn is not None
+                except Exception as exc:  # noqa: BLE001 -- reported in the table, not timed
                     checks[impl.name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
                     if impl.correct and type(exc).__name__ != "DialectError":  # a dialect not written yet is no bug
-                        failures.append(f"accumulate {impl.name} {stream} frag={streams.fragment_label(size)}: "
-                                        f"raised {type(exc).__name__}: {exc}")
+                        failures.append(
+                            f"accumulate {impl.name} {stream} frag={streams.fragment_label(size)}: "
+                            f"raised {type(exc).__name__}: {exc}"
+                        )
                     continue
                 checks[impl.name] = cases.check_completion(impl, stream, result)
                 if impl.correct and not checks[impl.name]["ok"]:
-                    failures.append(f"accumulate {impl.name} {stream} frag={streams.fragment_label(size)}: "
-                                    f"wrong result {checks[impl.name]}")
+                    failures.append(
+                        f"accumulate {impl.name} {stream} frag={streams.fragment_label(size)}: "
+                        f"wrong result {checks[impl.name]}"
+                    )
             timed = [i for i in runnable if "error" not in checks[i.name]]
-            stats = measure([(i.name, i.fn) for i in timed], frags, settings)
-            cell: dict[str, Any] = {"group": "accumulate", "stream": stream, "dialect": cases.ACCUMULATE_STREAMS[stream],
-                                    "fragment_size": size, "fragments": len(frags), "bytes": len(data),
-                                    "events": n_events, "results": {}}
+            stats = measure([(i.name, i.fn) for i in timed if i.fn is not None], frags, settings)
+            cell: dict[str, Any] = {
+                "group": "accumulate",
+                "stream": stream,
+                "dialect": cases.ACCUMULATE_STREAMS[stream],
+                "fragment_size": size,
+                "fragments": len(frags),
+                "bytes": len(data),
+                "events": n_events,
+                "results": {},
+            }
             for impl in runnable:
                 check = checks[impl.name]
                 if impl.name not in stats:
-                    what = "not in this checkout" if check["error"].startswith("DialectError") else "CRASHED"
-                    rows.append([streams.fragment_label(size), impl.name, "", "", ""] + [""] * len(baseline_names)
-                                + [f"{what}: {check['error']}"])
+                    what = "not in this checkout" if str(check["error"]).startswith("DialectError") else "CRASHED"
+                    rows.append(
+                        [streams.fragment_label(size), impl.name, "", "", ""]
+                        + [""] * len(baseline_names)
+                        + [f"{what}: {check['error']}"]
+                    )
                     cell["results"][impl.name] = {"check": check}
                     continue
                 st = stats[impl.name]
                 st["mb_per_s"] = len(data) / st["median_s"] / 1e6
                 st["events_per_s"] = n_events / st["median_s"]
                 st["check"] = check
-                ratios = {b: stats[b]["median_s"] / st["median_s"] for b in baseline_names if b != impl.name and b in stats}
+                ratios = {
+                    b: stats[b]["median_s"] / st["median_s"] for b in baseline_names if b != impl.name and b in stats
+                }
                 st["speedup_vs"] = ratios if impl.role == "sseparse" else {}
                 cell["results"][impl.name] = st
                 if check["ok"]:
@@ -320,9 +429,17 @@ def run_accumulate(stream_list: list[str], sizes: list[int | None], settings: Se
                     note = "wrong: " + ", ".join(parts or ["result differs"])
                 else:
                     note = "WRONG RESULT"
-                rows.append([streams.fragment_label(size), impl.name, fmt_time(st["median_s"]), fmt_num(st["mb_per_s"]),
-                             fmt_rate(st["events_per_s"])]
-                            + [fmt_ratio(st["speedup_vs"].get(b)) for b in baseline_names] + [note])
+                rows.append(
+                    [
+                        streams.fragment_label(size),
+                        impl.name,
+                        fmt_time(st["median_s"]),
+                        fmt_num(st["mb_per_s"]),
+                        fmt_rate(st["events_per_s"]),
+                    ]
+                    + [fmt_ratio(st["speedup_vs"].get(b)) for b in baseline_names]
+                    + [note]
+                )
             cells.append(cell)
         _print(table(header, rows, right={2, 3, 4} | {5 + j for j in range(len(baseline_names))}))
         _print()
@@ -411,24 +528,48 @@ def _sizes(text: str) -> list[int | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true",
-                    help="fewer, shorter rounds; LF streams only; accumulation at 1500-byte fragments only")
-    ap.add_argument("--group", action="append", choices=["framing", "accumulate"],
-                    help="run only this group (repeatable; default: both)")
-    ap.add_argument("--stream", action="append", metavar="NAME",
-                    help=f"only these streams (repeatable): {', '.join(streams.stream_names())}")
-    ap.add_argument("--sizes", metavar="N,N,...", help="fragment sizes, 'whole' for the whole stream "
-                    "(default: 1,16,256,1500,16384,whole; accumulation in --quick: 1500)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer, shorter rounds; LF streams only; accumulation at 1500-byte fragments only",
+    )
+    ap.add_argument(
+        "--group",
+        action="append",
+        choices=["framing", "accumulate"],
+        help="run only this group (repeatable; default: both)",
+    )
+    ap.add_argument(
+        "--stream",
+        action="append",
+        metavar="NAME",
+        help=f"only these streams (repeatable): {', '.join(streams.stream_names())}",
+    )
+    ap.add_argument(
+        "--sizes",
+        metavar="N,N,...",
+        help="fragment sizes, 'whole' for the whole stream "
+        "(default: 1,16,256,1500,16384,whole; accumulation in --quick: 1500)",
+    )
     crlf = ap.add_mutually_exclusive_group()
     crlf.add_argument("--crlf", dest="crlf", action="store_true", default=None, help="include the CRLF streams")
     crlf.add_argument("--no-crlf", dest="crlf", action="store_false", help="LF streams only")
-    ap.add_argument("--min-time", type=float,
-                    help="seconds of samples per implementation and cell (default 0.5; --quick 0.15)")
-    ap.add_argument("--min-rounds", type=int, help="samples per implementation and cell, at least (default 9; --quick 5)")
-    ap.add_argument("--timer", choices=["cpu", "wall"], default="cpu",
-                    help="cpu (default): the CPU time of this thread, which keeps other processes' load on a "
-                    "shared machine out of the numbers; wall: time.perf_counter")
+    ap.add_argument(
+        "--min-time", type=float, help="seconds of samples per implementation and cell (default 0.5; --quick 0.15)"
+    )
+    ap.add_argument(
+        "--min-rounds", type=int, help="samples per implementation and cell, at least (default 9; --quick 5)"
+    )
+    ap.add_argument(
+        "--timer",
+        choices=["cpu", "wall"],
+        default="cpu",
+        help="cpu (default): the CPU time of this thread, which keeps other processes' load on a "
+        "shared machine out of the numbers; wall: time.perf_counter",
+    )
     ap.add_argument("--json", metavar="FILE", help="also write every measurement to FILE as JSON")
     ap.add_argument("--check-targets", action="store_true", help="exit with status 1 if a target is missed")
     args = ap.parse_args(argv)
@@ -452,20 +593,28 @@ def main(argv: list[str] | None = None) -> int:
         framing_streams = streams.stream_names(crlf=with_crlf)
     accumulate_streams = [s for s in (args.stream or list(cases.ACCUMULATE_STREAMS)) if s in cases.ACCUMULATE_STREAMS]
     framing_sizes = _sizes(args.sizes) if args.sizes else list(streams.FRAGMENT_SIZES)
-    accumulate_sizes = _sizes(args.sizes) if args.sizes else ([1500] if quick else list(streams.FRAGMENT_SIZES))
+    accumulate_sizes: list[int | None] = (
+        _sizes(args.sizes) if args.sizes else ([1500] if quick else list(streams.FRAGMENT_SIZES))
+    )
 
     env = environment()
     _print("# sseparse benchmarks\n")
-    _print(f"- commit {env['commit']}{' plus uncommitted changes to sseparse/' if env['dirty'] else ''}, "
-           f"{env['date']}, mode {'quick' if quick else 'full'}")
+    _print(
+        f"- commit {env['commit']}{' plus uncommitted changes to sseparse/' if env['dirty'] else ''}, "
+        f"{env['date']}, mode {'quick' if quick else 'full'}"
+    )
     _print(f"- Python {env['python']} on {env['platform']}, {env['cpu']}, {env['cpus']} CPUs")
-    _print(f"- sseparse from {'this checkout' if env['sseparse_from_checkout'] else 'an installed package'}, "
-           f"default implementation {env['sseparse_default_implementation']}")
+    _print(
+        f"- sseparse from {'this checkout' if env['sseparse_from_checkout'] else 'an installed package'}, "
+        f"default implementation {env['sseparse_default_implementation']}"
+    )
     _print("- " + ", ".join(f"{k} {v}" for k, v in env["versions"].items() if v and k != "sseparse"))
-    _print(f"- timing: {'CPU time of the benchmark thread' if settings.timer == 'cpu' else 'wall clock'}, "
-           f"interleaved samples of ~{settings.round_target * 1e3:g} ms, ~{settings.min_time:g} s and "
-           f">= {settings.min_rounds} samples per implementation and cell; medians per whole stream; "
-           f"load average {env['load_average']} at start")
+    _print(
+        f"- timing: {'CPU time of the benchmark thread' if settings.timer == 'cpu' else 'wall clock'}, "
+        f"interleaved samples of ~{settings.round_target * 1e3:g} ms, ~{settings.min_time:g} s and "
+        f">= {settings.min_rounds} samples per implementation and cell; medians per whole stream; "
+        f"load average {env['load_average']} at start"
+    )
     if env["compiled_stale"]:
         _print(f"- **warning: {env['compiled_stale']}**")
     _print()
@@ -481,8 +630,10 @@ def main(argv: list[str] | None = None) -> int:
 
     targets = evaluate_targets(cells)
     _print("## Targets\n")
-    rows = [[t["target"], fmt_ratio(t["measured"]) if t["measured"] is not None else "—", f"≥ {t['need']:g}×", t["result"]]
-            for t in targets]
+    rows = [
+        [t["target"], fmt_ratio(t["measured"]) if t["measured"] is not None else "—", f"≥ {t['need']:g}×", t["result"]]
+        for t in targets
+    ]
     _print(table(["target", "measured", "need", "result"], rows, right={1, 2}))
     _print()
     if failures:
@@ -494,9 +645,20 @@ def main(argv: list[str] | None = None) -> int:
     _print(f"(measured in {elapsed:.0f} s; load average {load} at the end)")
 
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"environment": env, "settings": vars(settings), "cells": cells, "targets": targets,
-                       "failures": failures, "elapsed_s": elapsed}, f, indent=1, ensure_ascii=False)
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(
+                {
+                    "environment": env,
+                    "settings": vars(settings),
+                    "cells": cells,
+                    "targets": targets,
+                    "failures": failures,
+                    "elapsed_s": elapsed,
+                },
+                out,
+                indent=1,
+                ensure_ascii=False,
+            )
     if failures:
         return 1
     if args.check_targets and any(t["result"] == "MISS" for t in targets):

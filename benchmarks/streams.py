@@ -24,16 +24,16 @@ from __future__ import annotations
 import json
 import random
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 __all__ = [
     "FRAGMENT_SIZES",
     "STREAMS",
     "StreamSpec",
-    "fragments",
     "fragment_label",
+    "fragments",
     "get_stream",
     "stream_names",
 ]
@@ -46,17 +46,87 @@ SEED = 20240521
 # Words a model might stream, in several scripts, so that the text is mostly ASCII
 # with a realistic share of 2-, 3- and 4-byte UTF-8 characters.
 _WORDS_EN = (
-    "the", "stream", "parser", "returns", "events", "while", "bytes", "arrive", "from",
-    "network", "and", "each", "chunk", "carries", "a", "small", "piece", "of", "text",
-    "model", "answer", "because", "tokens", "are", "sent", "one", "at", "time", "this",
-    "means", "that", "latency", "matters", "more", "than", "throughput", "for", "users",
-    "function", "value", "result", "however", "example", "consider", "following",
+    "the",
+    "stream",
+    "parser",
+    "returns",
+    "events",
+    "while",
+    "bytes",
+    "arrive",
+    "from",
+    "network",
+    "and",
+    "each",
+    "chunk",
+    "carries",
+    "a",
+    "small",
+    "piece",
+    "of",
+    "text",
+    "model",
+    "answer",
+    "because",
+    "tokens",
+    "are",
+    "sent",
+    "one",
+    "at",
+    "time",
+    "this",
+    "means",
+    "that",
+    "latency",
+    "matters",
+    "more",
+    "than",
+    "throughput",
+    "for",
+    "users",
+    "function",
+    "value",
+    "result",
+    "however",
+    "example",
+    "consider",
+    "following",
 )
 _WORDS_INTL = (
-    "café", "déjà", "naïve", "Straße", "Grüße", "façade", "señor", "mañana", "Zürich",
-    "Ελληνικά", "данные", "поток", "событие", "日本語", "東京", "データ", "ストリーム",
-    "数据流", "事件", "解析器", "한국어", "스트림", "→", "…", "—", "✓", "😀", "🚀", "👍🏽",
-    "∑", "π≈3.14", "€", "£", "½",
+    "café",
+    "déjà",
+    "naïve",
+    "Straße",
+    "Grüße",
+    "façade",
+    "señor",
+    "mañana",
+    "Zürich",
+    "Ελληνικά",
+    "данные",
+    "поток",
+    "событие",
+    "日本語",
+    "東京",
+    "データ",
+    "ストリーム",
+    "数据流",
+    "事件",
+    "解析器",
+    "한국어",
+    "스트림",
+    "→",
+    "…",
+    "—",
+    "✓",
+    "😀",
+    "🚀",
+    "👍🏽",
+    "∑",
+    "π≈3.14",
+    "€",
+    "£",
+    "½",
 )
 _PUNCT = (",", ".", ";", ":", "!", "?", "\n\n", "\n- ", " (", ")")
 
@@ -107,7 +177,7 @@ def _openai_envelope(rng: random.Random) -> dict[str, object]:
     }
 
 
-def _openai_chunk(env: dict[str, object], delta: dict[str, object], finish: str | None, pad: str) -> str:
+def _openai_chunk(env: dict[str, object], delta: Mapping[str, object], finish: str | None, pad: str) -> str:
     chunk = dict(env)
     chunk["choices"] = [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]
     # The API pads content chunks with a random "obfuscation" string (it hides the
@@ -248,17 +318,28 @@ def anthropic(n_pieces: int = 400, seed: int = SEED + 2) -> str:
             },
         },
     )
-    send("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
+    send(
+        "content_block_start",
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+    )
     out.append(_sse('{"type": "ping"}', "ping"))
     for piece in _text_pieces(rng, n_pieces):
-        send("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}})
+        send(
+            "content_block_delta",
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
+        )
     send("content_block_stop", {"type": "content_block_stop", "index": 0})
     send(
         "content_block_start",
         {
             "type": "content_block_start",
             "index": 1,
-            "content_block": {"type": "tool_use", "id": "toolu_01" + _ident(rng, 22), "name": "search_documents", "input": {}},
+            "content_block": {
+                "type": "tool_use",
+                "id": "toolu_01" + _ident(rng, 22),
+                "name": "search_documents",
+                "input": {},
+            },
         },
     )
     for piece in _split_small(rng, _dumps(_TOOLS[1][1](rng)), 4, 14):
@@ -269,7 +350,11 @@ def anthropic(n_pieces: int = 400, seed: int = SEED + 2) -> str:
     send("content_block_stop", {"type": "content_block_stop", "index": 1})
     send(
         "message_delta",
-        {"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": None}, "usage": {"output_tokens": n_pieces + 40}},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+            "usage": {"output_tokens": n_pieces + 40},
+        },
     )
     send("message_stop", {"type": "message_stop"})
     return "".join(out)
@@ -324,7 +409,9 @@ class StreamSpec:
 STREAMS: dict[str, StreamSpec] = {
     s.name: s
     for s in (
-        StreamSpec("openai-chat", openai_chat, "OpenAI chat.completion.chunk text stream, ~300-byte events, non-ASCII text"),
+        StreamSpec(
+            "openai-chat", openai_chat, "OpenAI chat.completion.chunk text stream, ~300-byte events, non-ASCII text"
+        ),
         StreamSpec("openai-tools", openai_tools, "OpenAI parallel tool calls, arguments in 2-9 character pieces"),
         StreamSpec("anthropic", anthropic, "Anthropic Messages events (event: + data:), text then tool_use"),
         StreamSpec("large", large, "64 KiB events of many data: lines"),
@@ -337,7 +424,7 @@ def stream_names(crlf: bool = True) -> list[str]:
     return names + [n + "-crlf" for n in names] if crlf else names
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_stream(name: str) -> bytes:
     """The bytes of a named stream; ``NAME-crlf`` is ``NAME`` with CRLF line ends."""
     crlf = name.endswith("-crlf")

@@ -27,8 +27,9 @@ def test_framing(benchmark, impl_name: str, stream: str, size: int | None) -> No
     frags = streams.fragments(data, size)
     benchmark.group = f"framing {stream} frag={streams.fragment_label(size)}"
     check = cases.check_events(impl, stream, impl.fn(frags))
-    benchmark.extra_info.update(bytes=len(data), events=check["events"], wrong_events=check["wrong"],
-                                spurious_payloads=check["spurious"])
+    benchmark.extra_info.update(
+        bytes=len(data), events=check["events"], wrong_events=check["wrong"], spurious_payloads=check["spurious"]
+    )
     benchmark(impl.fn, frags)
     if impl.correct:
         assert check["ok"], f"{impl_name} got {check['wrong']} of {check['events']} events wrong"
