@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+import sseparse
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "openai-chat.sse"
 
 
@@ -53,6 +55,12 @@ GOOD = sse(
 )
 
 
+# Run from the folder holding the sseparse this test imported (site-packages for an
+# installed one), so ``-m sseparse`` gets that same package, never a source tree
+# without the compiled parser.
+PACKAGE_PARENT = Path(sseparse.__file__).resolve().parents[1]
+
+
 def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "sseparse", "accumulate", *args],
@@ -60,6 +68,7 @@ def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[b
         capture_output=True,
         timeout=60,
         check=False,
+        cwd=PACKAGE_PARENT,
     )
 
 
