@@ -468,6 +468,38 @@ def test_mutated_documents_fail_exactly_where_json_loads_fails(text: str, data: 
         assert same(whole.result, expected)
 
 
+# Tokens glued from bits of their grammar, valid or not: numbers, literals, strings.
+_NUMBER_BITS = ["-", "0", "0", "1", "9", "12", ".", ".5", "e", "E", "+", "-", "7", "00", "x"]
+_LITERAL_BITS = ["t", "tr", "true", "ue", "f", "false", "n", "null", "nul", "l", "NaN", "N", "Infinity", "Inf", "-", "inity"]
+_STRING_BITS = [
+    *["\\", "\\\\", "u", "\\u", "d83d", "D83D", "de00", "DE00", "dc00", "00e9", "0041", "12", "G", "x"],
+    *["é", "😀", "\ud800", "\\n", "\\/", "\\x", "\\U", "\x01", "\x1f", "\x7f", '"', " ", "\n"],
+]
+_token = st.one_of(
+    st.lists(st.sampled_from(_NUMBER_BITS), min_size=1, max_size=6).map("".join),
+    st.lists(st.sampled_from(_LITERAL_BITS), min_size=1, max_size=4).map("".join),
+    st.lists(st.sampled_from(_STRING_BITS), max_size=8).map(lambda bits: '"' + "".join(bits) + '"'),
+)
+_contexts = ["{}", "[{}]", "[1,{}]", '{{"k": {}}}', '[{} ,"x"]', " {} "]
+
+
+@settings(SETTINGS, max_examples=500)
+@given(_token, st.sampled_from(_contexts), st.data())
+def test_any_token_split_anywhere_is_accepted_exactly_when_json_loads_accepts_it(
+    token: str, context: str, data: st.DataObject
+) -> None:
+    text = context.format(token)
+    run = Run(split(text, data.draw(cut_points(text), label="cuts")))
+    assert run.signature() == Run([text]).signature()
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        assert run.error is not None, f"json.loads rejects {text!r}, the parser returned {run.result!r}"
+    else:
+        assert run.error is None, f"json.loads reads {text!r}, the parser raised {run.error}"
+        assert same(run.result, expected)
+
+
 # -- hand-written documents, split at every point ----------------------------------------------------
 
 TRICKY = [
@@ -698,6 +730,12 @@ INVALID = [
     ("]", 0),
     ("01", 1),
     ("-01", 2),
+    ("[01]", 2),
+    ("[-01]", 3),
+    ('{"a": 00}', 7),
+    ("[0x1]", 2),
+    ("[1.]", 3),
+    ("[1e5.5]", 4),
     ("1.", None),  # incomplete, not invalid: 1.5 was possible
     ("1.x", 2),
     ("1.e5", 2),
