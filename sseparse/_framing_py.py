@@ -238,7 +238,7 @@ class EventParser:
             raise exc
 
     def _fail(self, exc: EventTooLargeError, events: list[Event]) -> None:
-        exc.events = events  # type: ignore[attr-defined]
+        exc.events = events
         self._state = _FAILED
         self._error = exc
         self._line = bytearray()
