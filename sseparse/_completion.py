@@ -7,12 +7,15 @@ when asked for, never updated under the caller's feet.
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 import attrs
 
 from ._errors import ToolArgumentsError
+from ._partial_json import PartialJSONError, PartialJSONParser
 
 __all__ = [
     "Usage",
@@ -28,6 +31,7 @@ __all__ = [
     "FunctionCallDelta",
     "UsageDelta",
     "FinishDelta",
+    "PartialArguments",
 ]
 
 
@@ -85,12 +89,75 @@ class ToolCall:
         return {"index": self.index, "id": self.id, "name": self.name, "arguments": self.arguments}
 
 
+class PartialArguments:
+    """A live tool call's arguments, parsed as far as they have arrived, on demand.
+
+    Reducers keep each call's argument pieces in a list, and that append is all the
+    hot path does: this reader is created only when someone asks for the partial
+    value, and each read feeds a ``PartialJSONParser`` just the pieces that arrived
+    since the previous read. Reading after every piece thus costs time linear in the
+    arguments' length (the parser's own guarantee), and never reading costs nothing.
+    """
+
+    __slots__ = ("_parser", "_fed", "_final")
+
+    def __init__(self) -> None:
+        self._parser = PartialJSONParser()
+        self._fed = 0  # how many of the pieces the parser has read
+        self._final = False  # closed or failed: nothing more is read
+
+    def read(self, pieces: Sequence[str], ended: bool) -> Any:
+        """The value of the document ``pieces`` glue into, as far as it has formed.
+
+        ``pieces`` only ever grows between calls. ``ended`` says the call is over: the
+        document is then closed, so that a top-level number shows, and empty (or
+        blank) arguments read as ``{}``, as ``ToolCall.parsed_arguments()`` has them.
+        Invalid JSON stops the reading: the value stays what was read before it (the
+        final ``parsed_arguments()`` is what reports the error). The value is the
+        parser's live structure: later reads update it in place.
+        """
+        parser = self._parser
+        if self._final:
+            return parser.value
+        fed = self._fed
+        count = len(pieces)
+        try:
+            while fed < count:
+                parser.feed(pieces[fed])
+                fed += 1
+            if ended:
+                self._final = True
+                if parser.value is None and not parser.done and (not pieces or "".join(pieces).isspace()):
+                    parser.feed("{}")
+                parser.close()
+        except PartialJSONError:
+            self._final = True
+        self._fed = fed
+        return parser.value
+
+    def copy_value(self, pieces: Sequence[str], ended: bool) -> Any:
+        """``read()``, as a copy that later pieces leave alone (for snapshots);
+        ``None`` for a value nested too deeply to copy."""
+        try:
+            return copy.deepcopy(self.read(pieces, ended))
+        except RecursionError:
+            return None
+
+
 @attrs.frozen(slots=True)
 class Choice:
     """Everything one choice of the stream accumulated (``n > 1`` gives several).
 
     ``logprobs`` is ``None`` unless the provider sent some; then it holds the
     token entries glued in order, ``{"content": [...], "refusal": [...]}``.
+
+    ``blocks`` is, for a dialect whose answer is a list of typed blocks (Anthropic's
+    content blocks, the Responses API's output items), that list as the provider's
+    non-streaming response would carry it, accumulated: every block in arrival order as plain dicts, text, thinking and
+    tool input filled in, and the blocks no common field covers (``redacted_thinking``,
+    ``server_tool_use``, ``web_search_tool_result``, ...) kept as sent. It is what a
+    client sends back to continue the conversation (thinking blocks need their
+    ``signature``). Empty for dialects without blocks (``openai-chat``).
     """
 
     index: int
@@ -101,6 +168,7 @@ class Choice:
     function_call: ToolCall | None = None
     finish_reason: str | None = None
     logprobs: dict[str, list[Any]] | None = None
+    blocks: list[dict[str, Any]] = attrs.Factory(list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +180,7 @@ class Choice:
             "function_call": None if self.function_call is None else self.function_call.to_dict(),
             "finish_reason": self.finish_reason,
             "logprobs": self.logprobs,
+            "blocks": self.blocks,
         }
 
 
@@ -129,6 +198,11 @@ class Completion:
     why: a dict with ``type`` (``"incomplete_stream"``, ``"provider_error"``,
     ``"chunk_decode_error"``, ``"dialect_error"``, ``"event_too_large"``) and
     ``message``, plus the details of that error.
+
+    ``extra`` holds the message-level fields a provider sent that have no common
+    name, as sent (Anthropic: ``stop_sequence``, ``stop_details``, ``container``,
+    ``context_management``; each dialect's module lists its own); empty when there
+    are none.
     """
 
     dialect: str
@@ -147,6 +221,8 @@ class Completion:
     complete: bool = False
     error: dict[str, Any] | None = None
     choices: list[Choice] = attrs.Factory(list)
+    blocks: list[dict[str, Any]] = attrs.Factory(list)
+    extra: dict[str, Any] = attrs.Factory(dict)
 
     @classmethod
     def from_choices(cls, dialect: str, choices: list[Choice], **fields: Any) -> Completion:
@@ -161,6 +237,7 @@ class Completion:
             function_call=first.function_call,
             finish_reason=first.finish_reason,
             logprobs=first.logprobs,
+            blocks=first.blocks,
             choices=choices,
             **fields,
         )
@@ -184,6 +261,8 @@ class Completion:
             "complete": self.complete,
             "error": self.error,
             "choices": [choice.to_dict() for choice in self.choices],
+            "blocks": self.blocks,
+            "extra": self.extra,
         }
 
 

@@ -106,6 +106,7 @@ def test_to_dict_is_plain_json_ready_data() -> None:
                 "function_call": None,
                 "finish_reason": "tool_calls",
                 "logprobs": None,
+                "blocks": [],
             },
             {
                 "index": 1,
@@ -116,15 +117,27 @@ def test_to_dict_is_plain_json_ready_data() -> None:
                 "function_call": None,
                 "finish_reason": "stop",
                 "logprobs": None,
+                "blocks": [],
             },
         ],
+        "blocks": [],
+        "extra": {},
     }
 
 
 def test_top_level_fields_mirror_the_first_choice() -> None:
     result = completion()
     first = result.choices[0]
-    for field in ("content", "reasoning", "refusal", "tool_calls", "function_call", "finish_reason", "logprobs"):
+    for field in (
+        "content",
+        "reasoning",
+        "refusal",
+        "tool_calls",
+        "function_call",
+        "finish_reason",
+        "logprobs",
+        "blocks",
+    ):
         assert getattr(result, field) == getattr(first, field)
 
 
@@ -227,6 +240,7 @@ def test_choice_defaults() -> None:
         "function_call": None,
         "finish_reason": None,
         "logprobs": None,
+        "blocks": [],
     }
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import DialectError, quote_prefix
 from ._base import NOT_JSON, Reducer
+from .anthropic import AnthropicReducer
 from .openai_chat import OpenAIChatReducer
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ __all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "create_reducer", "de
 
 AUTO = "auto"
 
-_REDUCERS: dict[str, type[Reducer]] = {cls.name: cls for cls in (OpenAIChatReducer,)}
+_REDUCERS: dict[str, type[Reducer]] = {cls.name: cls for cls in (OpenAIChatReducer, AnthropicReducer)}
 
 # Event types (SSE ``event:`` or the data's ``type``) that only one format uses.
 _ANTHROPIC_TYPES = frozenset(

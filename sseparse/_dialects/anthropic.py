@@ -1,0 +1,411 @@
+"""The ``anthropic`` dialect: Messages API streams (``message_start`` ... ``message_stop``).
+
+The answer is a list of content blocks, each opened by ``content_block_start``,
+grown by ``content_block_delta`` events and closed by ``content_block_stop``; the
+event type is read from the data's ``type`` (the ``event:`` line says the same,
+and proxies drop it). How each part maps onto the common fields:
+
+- ``text`` blocks (``text_delta``) are the content, glued across blocks in order;
+  ``citations_delta`` citations are kept on their block in ``blocks``.
+- ``thinking`` blocks (``thinking_delta``) are the reasoning; ``signature_delta``
+  sets the block's ``signature`` (sent once, whole). ``redacted_thinking`` blocks
+  arrive whole and are kept in ``blocks`` only.
+- ``tool_use`` blocks are the tool calls, numbered in arrival order. Their
+  arguments are the ``input_json_delta`` pieces glued; a block whose input came
+  whole in ``content_block_start`` with no pieces has that input as JSON text, so
+  a tool without arguments has ``"{}"``, the ``{}`` the anthropic SDK's message
+  holds. Server tools (``server_tool_use``, ``web_search_tool_result``, ``mcp_*``,
+  anything newer) are not the client's to run: they are kept in ``blocks``, their
+  input pieces parsed there too, and never listed as tool calls.
+- ``message_delta``'s ``stop_reason`` is the finish reason, as sent (``end_turn``,
+  ``tool_use``, ``max_tokens``, ``stop_sequence``, ``pause_turn``, ``refusal``);
+  its other fields (``stop_sequence``, ``stop_details``, ``container``) and its
+  ``context_management`` go to ``Completion.extra``.
+- Usage: ``message_start`` sends the input side (``input_tokens``, cache fields),
+  ``message_delta`` cumulative totals: ``raw`` is the provider's usage object with
+  each later report merged over it key by key (a ``null`` never erases a count),
+  ``input_tokens`` and ``output_tokens`` are its counts as sent (cached tokens stay
+  in ``raw``: Anthropic does not count them in ``input_tokens``), ``total_tokens``
+  their sum.
+- ``message_stop`` ends the stream; events after it are ignored. ``ping`` and
+  event types this version does not know are skipped, as the API asks clients to.
+- ``event: error`` (``{"type": "error", "error": {...}}``) raises ``ProviderError``
+  carrying the provider's error type and message; what came before is kept.
+
+A delta for a block that never started, or of a kind its block cannot take
+(``text_delta`` into a ``tool_use`` block), raises ``ChunkDecodeError``: the SDK
+drops such data silently, and a lost piece of the answer should not go unnoticed.
+
+Speed: one JSON decoding per event, and ``content_block_delta`` (nearly every event)
+is tested first and reaches its block through the last block used, with no object
+built for it beyond the delta the caller asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .._completion import (
+    Choice,
+    Completion,
+    FinishDelta,
+    PartialArguments,
+    ReasoningDelta,
+    TextDelta,
+    ToolCall,
+    ToolCallArgumentsDelta,
+    ToolCallStart,
+    Usage,
+    UsageDelta,
+)
+from .._errors import ProviderError
+from ._base import NOT_JSON, Reducer, decode_json
+
+if TYPE_CHECKING:
+    from .._completion import Delta
+    from .._events import Event
+
+__all__ = ["AnthropicReducer"]
+
+# What a block's deltas grow: text (text_delta, citations_delta), thinking
+# (thinking_delta, signature_delta) or, for every other block type, its input
+# (input_json_delta: tool_use, server_tool_use, mcp_tool_use and whatever comes next).
+_TEXT, _THINKING, _INPUT = 1, 2, 3
+# message_start's message fields that have a common name (the others go to `extra`).
+_MESSAGE_FIELDS = frozenset({"id", "type", "role", "model", "content", "usage", "stop_reason"})
+
+
+class _Block:
+    """One content block being received: the start block as sent, and what grew it."""
+
+    __slots__ = ("index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader")
+
+    def __init__(self, index: Any, kind: str, start: dict[str, Any]) -> None:
+        self.index = index
+        self.kind = kind  # the block's type
+        self.start = start  # content_block_start's block, as sent
+        self.pieces: list[str] = []  # text, thinking or input JSON, in arrival order
+        self.grows = _TEXT if kind == "text" else _THINKING if kind == "thinking" else _INPUT
+        self.call = -1  # the tool call's position, for a tool_use block
+        self.citations: list[Any] | None = None  # from citations_delta
+        self.signature: str | None = None  # from signature_delta
+        self.ended = False  # content_block_stop seen
+        self.reader: PartialArguments | None = None  # created when partial input is asked for
+
+    def arguments(self) -> list[str]:
+        """The input as JSON text pieces: the streamed ones, else the start's whole input."""
+        if self.pieces:
+            return self.pieces
+        return [json.dumps(self.start.get("input", {}), ensure_ascii=False)]
+
+    def partial_input(self, ended: bool) -> Any:
+        """The input as far as it has arrived: the live value of ``PartialArguments``;
+        ``ended``: the stream's end was seen."""
+        return self._reader().read(self.arguments(), ended or self.ended)
+
+    def _reader(self) -> PartialArguments:
+        reader = self.reader
+        if reader is None:
+            reader = self.reader = PartialArguments()
+        return reader
+
+    def build(self, ended: bool) -> dict[str, Any]:
+        """The block as the non-streaming response would carry it (a new dict);
+        ``ended``: the stream's end was seen."""
+        block = dict(self.start)
+        grows = self.grows
+        if grows == _TEXT:
+            block["text"] = "".join(self.pieces)
+            if self.citations is not None:
+                block["citations"] = [*(block.get("citations") or ()), *self.citations]
+        elif grows == _THINKING:
+            block["thinking"] = "".join(self.pieces)
+            if self.signature is not None:
+                block["signature"] = self.signature
+        elif self.pieces:
+            try:
+                block["input"] = json.loads("".join(self.pieces))
+            except (ValueError, RecursionError):  # cut or malformed: what can be read of it
+                block["input"] = self._reader().copy_value(self.pieces, ended or self.ended)
+        return block
+
+
+def _int(value: Any) -> int | None:
+    return value if type(value) is int else None
+
+
+class AnthropicReducer(Reducer):
+    """Reduces Messages API stream events to one choice."""
+
+    name: ClassVar[str] = "anthropic"
+    end_marker: ClassVar[str] = "message_stop"
+
+    __slots__ = ("_blocks", "_by_index", "_last", "_calls", "_id", "_model", "_usage", "_extra", "_stop_reason")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._blocks: list[_Block] = []  # in arrival order
+        self._by_index: dict[Any, _Block] = {}  # the provider's block index -> block
+        self._last: _Block | None = None  # the block the last delta went to
+        self._calls: list[_Block] = []  # tool_use blocks, in arrival order
+        self._id: str | None = None
+        self._model: str | None = None
+        self._usage: Usage | None = None
+        self._extra: dict[str, Any] = {}
+        self._stop_reason: str | None = None
+
+    # -- the interface -----------------------------------------------------------------
+
+    def feed_event(self, event: Event, out: list[Delta] | None) -> None:
+        if self.done:
+            return
+        self.events += 1
+        try:
+            obj = decode_json(event.data)
+        except (ValueError, RecursionError) as exc:
+            self._not_json(event, exc)
+            return
+        self._event(event, obj, out)
+
+    def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        if obj is NOT_JSON:
+            self.feed_event(event, out)  # decodes again to say why: only for non-JSON data
+            return
+        if self.done:
+            return
+        self.events += 1
+        self._event(event, obj, out)
+
+    @property
+    def finished(self) -> bool:
+        return self._stop_reason is not None
+
+    def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
+        content: list[str] = []
+        reasoning: list[str] = []
+        blocks = []
+        for block in self._blocks:
+            built = block.build(self.done)
+            blocks.append(built)
+            if block.kind == "text":
+                content.append(built["text"])
+            elif block.kind == "thinking":
+                reasoning.append(built["thinking"])
+        calls = [
+            ToolCall(block.call, block.start["id"], block.start["name"], "".join(block.arguments()))
+            for block in self._calls
+        ]
+        choice = Choice(0, "".join(content), "".join(reasoning), "", calls, None, self._stop_reason, None, blocks)
+        return Completion.from_choices(
+            self.name,
+            [choice],
+            id=self._id,
+            model=self._model,
+            usage=self._usage,
+            complete=complete,
+            error=error,
+            extra=dict(self._extra),
+        )
+
+    def partial_arguments(self, choice: int, index: int) -> Any:
+        """The input of tool call ``index`` as far as it has arrived (see ``PartialArguments``)."""
+        if choice != 0 or not 0 <= index < len(self._calls):
+            raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
+        return self._calls[index].partial_input(self.done)
+
+    # -- decoding ----------------------------------------------------------------------
+
+    def _not_json(self, event: Event, exc: BaseException) -> None:
+        data = event.data
+        if not data or data.isspace():
+            return  # a blank keep-alive event carries nothing
+        if event.event == "error":
+            raise ProviderError(data, dialect=self.name)
+        if isinstance(exc, RecursionError):
+            raise self.bad_chunk(event, "not valid JSON: nested too deeply") from None
+        raise self.bad_chunk(event, f"not valid JSON: {exc}") from None
+
+    def _event(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        if type(obj) is not dict:
+            if event.event == "error":
+                raise ProviderError(obj, dialect=self.name)
+            raise self.bad_chunk(event, f"expected a JSON object (a Messages stream event), not {type(obj).__name__}")
+        kind = obj.get("type")
+        try:
+            if kind == "content_block_delta":
+                index = obj.get("index")
+                block = self._last
+                if block is None or block.index != index:
+                    block = self._block(event, index)
+                delta = obj["delta"]
+                delta_kind = delta["type"]
+                if delta_kind == "text_delta":
+                    text = delta["text"]
+                    if block.grows != _TEXT or type(text) is not str:
+                        raise self._misfit(event, block, _TEXT, delta_kind, text)
+                    if text:
+                        block.pieces.append(text)
+                        if out is not None:
+                            out.append(TextDelta(0, text))
+                elif delta_kind == "input_json_delta":
+                    piece = delta["partial_json"]
+                    if block.grows != _INPUT or type(piece) is not str:
+                        raise self._misfit(event, block, _INPUT, delta_kind, piece)
+                    if piece:
+                        if not block.pieces:
+                            block.reader = None  # it may have read the start's whole input
+                        block.pieces.append(piece)
+                        if out is not None and block.call >= 0:
+                            out.append(ToolCallArgumentsDelta(0, block.call, piece))
+                elif delta_kind == "thinking_delta":
+                    text = delta["thinking"]
+                    if block.grows != _THINKING or type(text) is not str:
+                        raise self._misfit(event, block, _THINKING, delta_kind, text)
+                    if text:
+                        block.pieces.append(text)
+                        if out is not None:
+                            out.append(ReasoningDelta(0, text))
+                elif delta_kind == "signature_delta":
+                    signature = delta["signature"]
+                    if block.grows != _THINKING or type(signature) is not str:
+                        raise self._misfit(event, block, _THINKING, delta_kind, signature)
+                    block.signature = signature
+                elif delta_kind == "citations_delta":
+                    if block.grows != _TEXT:
+                        raise self._misfit(event, block, _TEXT, delta_kind, None)
+                    if block.citations is None:
+                        block.citations = []
+                    block.citations.append(delta["citation"])
+                # A delta type newer than this version: skipped, as the API asks.
+            elif kind == "content_block_start":
+                self._start(event, obj, out)
+            elif kind == "content_block_stop":
+                self._stop(event, obj, out)
+            elif kind == "message_delta":
+                self._message_delta(event, obj, out)
+            elif kind == "message_start":
+                self._message_start(obj["message"], out)
+            elif kind == "message_stop":
+                self.done = True
+            elif kind == "error" or event.event == "error":
+                raise ProviderError(obj.get("error") or obj, dialect=self.name)
+            # ping, and event types newer than this version: nothing to fold in.
+        except (KeyError, TypeError, AttributeError) as exc:  # a required field missing, a list for an object...
+            raise self.bad_chunk(event, f"unexpected {kind!r} event shape ({type(exc).__name__}: {exc})") from None
+
+    def _misfit(self, event: Event, block: _Block, grows: int, delta_kind: str, value: Any) -> Exception:
+        """The error for a delta its block cannot take, or one whose value is not a string."""
+        if block.grows == grows:
+            return self.bad_chunk(event, f"{delta_kind} must carry a string, not {type(value).__name__}")
+        return self.bad_chunk(event, f"{delta_kind} for content block {block.index!r} of type {block.kind!r}")
+
+    def _block(self, event: Event, index: Any) -> _Block:
+        block = self._by_index.get(index) if index is not None else self._last
+        if block is None:
+            raise self.bad_chunk(event, f"delta for content block {index!r}, which never started")
+        self._last = block
+        return block
+
+    # -- the rarer events ----------------------------------------------------------------
+
+    def _message_start(self, message: dict[str, Any], out: list[Delta] | None) -> None:
+        if self._id is None:
+            value = message.get("id")
+            if value and type(value) is str:
+                self._id = value
+        if self._model is None:
+            value = message.get("model")
+            if value and type(value) is str:
+                self._model = value
+        for key, value in message.items():
+            if key not in _MESSAGE_FIELDS and value is not None:
+                self._extra[key] = value
+        usage = message.get("usage")
+        if usage:
+            self._take_usage(usage, out)
+
+    def _start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        index = obj["index"]
+        start = obj["content_block"]
+        if type(start) is not dict:
+            raise self.bad_chunk(event, f"content_block must be an object, not {type(start).__name__}")
+        kind = start.get("type")
+        if type(kind) is not str:
+            raise self.bad_chunk(event, f"content block type must be a string, not {kind!r}")
+        block = _Block(index, kind, start)
+        if kind == "tool_use":
+            call_id, name = start.get("id"), start.get("name")
+            if type(call_id) is not str or type(name) is not str:
+                raise self.bad_chunk(event, "a tool_use block needs a string id and name")
+            block.call = len(self._calls)
+            self._calls.append(block)
+            if out is not None:
+                out.append(ToolCallStart(0, block.call, call_id, name))
+        elif kind == "text" or kind == "thinking":
+            text = start.get(kind)  # "" as a rule; kept if a server sends text at once
+            if text:
+                if type(text) is not str:
+                    raise self.bad_chunk(event, f"a {kind} block's {kind} must be a string, not {text!r}")
+                block.pieces.append(text)
+                if out is not None:
+                    out.append(TextDelta(0, text) if kind == "text" else ReasoningDelta(0, text))
+        previous = self._by_index.get(index)
+        if previous is not None:
+            previous.ended = True  # the same index again: a new block, not more of that one
+        self._by_index[index] = block
+        self._blocks.append(block)
+        self._last = block
+
+    def _stop(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        block = self._by_index.get(obj.get("index"))
+        if block is None or block.ended:
+            return  # nothing to close: a stop carries no content
+        block.ended = True
+        if block.call >= 0 and not block.pieces and out is not None:
+            # The input came whole with the start (or is empty): say so once, so that a
+            # call's argument deltas always glue into its arguments.
+            out.append(ToolCallArgumentsDelta(0, block.call, block.arguments()[0]))
+
+    def _message_delta(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        delta = obj.get("delta") or {}
+        extra = self._extra
+        for key, value in delta.items():
+            if key == "stop_reason":
+                if value is None:
+                    continue
+                if type(value) is not str:
+                    raise self.bad_chunk(event, f"stop_reason must be a string, not {value!r}")
+                if value != self._stop_reason:
+                    self._stop_reason = value
+                    if out is not None:
+                        out.append(FinishDelta(0, value))
+            elif value is not None:
+                extra[key] = value
+        for key, value in obj.items():
+            if key not in ("type", "delta", "usage") and value is not None:
+                extra[key] = value
+        usage = obj.get("usage")
+        if usage:
+            self._take_usage(usage, out)
+
+    def _take_usage(self, raw: Any, out: list[Delta] | None) -> None:
+        if type(raw) is not dict:
+            return
+        old = self._usage
+        if old is None:
+            merged = raw
+        else:
+            # Counts are cumulative: assign, never add; a null or missing field keeps
+            # what an earlier report said (message_delta omits what does not apply).
+            merged = dict(old.raw)
+            for key, value in raw.items():
+                if value is not None or key not in merged:
+                    merged[key] = value
+            if merged == old.raw:
+                return
+        input_tokens, output_tokens = _int(merged.get("input_tokens")), _int(merged.get("output_tokens"))
+        total = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
+        usage = self._usage = Usage(input_tokens, output_tokens, total, merged)
+        if out is not None:
+            out.append(UsageDelta(usage))
