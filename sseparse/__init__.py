@@ -45,6 +45,7 @@ from ._errors import (
 )
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
+from ._partial_json import PartialJSONError, PartialJSONParser
 
 __version__ = "0.1.0"
 
@@ -77,6 +78,7 @@ __all__ = [
     "FunctionCallDelta",
     "UsageDelta",
     "FinishDelta",
+    "PartialJSONParser",
     "SseparseError",
     "EventTooLargeError",
     "ParserClosedError",
@@ -85,4 +87,5 @@ __all__ = [
     "ProviderError",
     "DialectError",
     "ToolArgumentsError",
+    "PartialJSONError",
 ]

@@ -9,6 +9,7 @@ producing a result with a hole in it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ._completion import Completion, Delta
@@ -85,6 +86,37 @@ class Accumulator:
         reducer = self._reducer
         complete = self._error is None and reducer is not None and reducer.done
         return self._snapshot(complete)
+
+    def partial_arguments(self, index: int, *, choice: int = 0) -> Any:
+        """The arguments of tool call ``index`` of ``choice``, parsed as far as they have
+        arrived: the JSON value forming while its pieces stream in.
+
+        ``index`` and ``choice`` are those of the call's ``ToolCallStart`` and
+        ``ToolCallArgumentsDelta``. The value is that of ``PartialJSONParser`` (see
+        ``sseparse.PartialJSONParser`` for what an unfinished part shows): objects and
+        arrays as soon as they open, strings as prefixes, numbers and literals once
+        complete, so that each value read grows into the next and, once the call is
+        over (its block stopped, a finish reason, the end of the stream), equals
+        ``ToolCall.parsed_arguments()`` (empty arguments are ``{}``). Arguments that
+        turn out not to be JSON keep showing what was read before the error.
+
+        Nothing is parsed until this is called: each call feeds the parser only the
+        pieces that arrived since the previous one, so reading after every delta costs
+        time linear in the arguments, and never reading costs nothing. It reflects
+        everything fed so far, which may be ahead of the delta being rendered. The
+        value is the parser's live structure, updated in place by later reads: do not
+        mutate it, and ``copy.deepcopy`` it to keep a snapshot.
+
+        Raises ``IndexError`` for a call that has not started.
+        """
+        reducer = self._reducer
+        if reducer is None:
+            raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
+        # Dialects with live tool-call state provide it; the Reducer interface leaves it out.
+        read: Callable[[int, int], Any] | None = getattr(reducer, "partial_arguments", None)
+        if read is None:
+            raise NotImplementedError(f"the {reducer.name} dialect does not show partial tool arguments")
+        return read(choice, index)
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Delta]:
         """Feed one fragment; return the deltas of the events it completed."""

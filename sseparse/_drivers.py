@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
-from typing import Literal
+from typing import Any, Literal
 
 from ._accumulator import Accumulator
 from ._completion import Completion, Delta
@@ -143,6 +143,10 @@ class DeltaStream:
     def accumulator(self) -> Accumulator:
         return self._acc
 
+    def partial_arguments(self, index: int, *, choice: int = 0) -> Any:
+        """``Accumulator.partial_arguments``: a tool call's arguments as far as they arrived."""
+        return self._acc.partial_arguments(index, choice=choice)
+
 
 class AsyncDeltaStream:
     """What ``aiter_deltas`` returns: ``DeltaStream`` for ``async for``."""
@@ -166,6 +170,10 @@ class AsyncDeltaStream:
     @property
     def accumulator(self) -> Accumulator:
         return self._acc
+
+    def partial_arguments(self, index: int, *, choice: int = 0) -> Any:
+        """``Accumulator.partial_arguments``: a tool call's arguments as far as they arrived."""
+        return self._acc.partial_arguments(index, choice=choice)
 
 
 def iter_deltas(

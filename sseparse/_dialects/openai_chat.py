@@ -36,6 +36,7 @@ from .._completion import (
     Completion,
     FinishDelta,
     FunctionCallDelta,
+    PartialArguments,
     ReasoningDelta,
     RefusalDelta,
     TextDelta,
@@ -63,9 +64,16 @@ class _CallState:
     id: str | None
     name: str
     pieces: list[str]
+    reader: PartialArguments | None = None  # created when someone asks for the partial value
 
     def build(self) -> ToolCall:
         return ToolCall(self.position, self.id, self.name, "".join(self.pieces))
+
+    def partial(self, ended: bool) -> Any:
+        reader = self.reader
+        if reader is None:
+            reader = self.reader = PartialArguments()
+        return reader.read(self.pieces, ended)
 
 
 @attrs.define(slots=True)
@@ -156,6 +164,14 @@ class OpenAIChatReducer(Reducer):
     def finished(self) -> bool:
         choices = self._choices
         return bool(choices) and all(state.finish_reason for state in choices.values())
+
+    def partial_arguments(self, choice: int, index: int) -> Any:
+        """The arguments of tool call ``index`` of ``choice`` as far as they have arrived
+        (see ``PartialArguments``); complete once the choice has its finish reason."""
+        state = self._choices.get(choice)
+        if state is None or not 0 <= index < len(state.calls):
+            raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
+        return state.calls[index].partial(self.done or state.finish_reason is not None)
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         choices = [self._choices[index].build() for index in sorted(self._choices)]
