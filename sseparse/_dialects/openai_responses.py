@@ -494,10 +494,11 @@ class OpenAIResponsesReducer(Reducer):
 
     def _part_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.content_part.added`` / ``.done``: a part, with its text if any."""
-        part: Any = obj.get("part")
+        part = obj.get("part")
         if type(part) is not dict:
             return
-        found = _PART_KINDS.get(part.get("type"))
+        part_type: Any = part.get("type")
+        found = _PART_KINDS.get(part_type)
         if found is not None:
             key = (self._index_of(obj), found[0], obj.get("content_index") or 0)
             self._texts.setdefault(key, [])
