@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from .._errors import DialectError, quote_prefix
 from ._base import NOT_JSON, Reducer
 from .anthropic import AnthropicReducer
+from .gemini import GeminiReducer
 from .openai_chat import OpenAIChatReducer
+from .openai_responses import OpenAIResponsesReducer
 
 if TYPE_CHECKING:
     from .._events import Event
@@ -23,7 +25,9 @@ __all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "create_reducer", "de
 
 AUTO = "auto"
 
-_REDUCERS: dict[str, type[Reducer]] = {cls.name: cls for cls in (OpenAIChatReducer, AnthropicReducer)}
+_REDUCERS: dict[str, type[Reducer]] = {
+    cls.name: cls for cls in (OpenAIChatReducer, AnthropicReducer, OpenAIResponsesReducer, GeminiReducer)
+}
 
 # Event types (SSE ``event:`` or the data's ``type``) that only one format uses.
 _ANTHROPIC_TYPES = frozenset(
