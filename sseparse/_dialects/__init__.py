@@ -67,6 +67,24 @@ def detect(event: Event) -> tuple[str | None, Any]:
     Returns ``(None, NOT_JSON)`` for an event with blank data (a keep-alive: wait for
     the next one). Raises ``DialectError`` when the event fits no known format, or a
     format this version does not read yet.
+
+    The rules, first match wins (``type`` is the data's ``type`` member, ``event`` the
+    SSE event name):
+
+    1. Data that is not a JSON object: ``[DONE]``, or any data under ``event: error``,
+       is ``openai-chat``; anything else is undetectable.
+    2. ``event`` or ``type`` starting with ``response.`` is ``openai-responses``.
+    3. ``event`` or ``type`` one of Anthropic's (``message_start``,
+       ``content_block_delta``, ``ping``...) is ``anthropic``.
+    4. ``type`` ``error``: ``openai-responses`` when the event has a
+       ``sequence_number`` (every Responses event has one) or its error is not a
+       nested object, else ``anthropic``.
+    5. A member ``candidates``, ``usageMetadata``, ``promptFeedback`` or
+       ``modelVersion``, or an ``error`` object shaped as Google's RPC status (an
+       integer ``code`` and a ``status`` name such as ``RESOURCE_EXHAUSTED``), is
+       ``gemini``.
+    6. ``object`` ``chat.completion.chunk``, a member ``choices``, or any other
+       ``error`` member is ``openai-chat``.
     """
     data = event.data
     if not data or data.isspace():
@@ -102,10 +120,15 @@ def _guess(event_type: str, data: str, obj: Any) -> str | None:
         return "openai-responses"
     if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
         return "anthropic"
-    if kind == "error":  # both send it as `event: error`; only Anthropic nests an object
-        return "anthropic" if isinstance(obj.get("error"), dict) else "openai-responses"
+    if kind == "error":  # both send it as `event: error`; only Responses events are numbered
+        if "sequence_number" in obj or not isinstance(obj.get("error"), dict):
+            return "openai-responses"
+        return "anthropic"
     if any(key in obj for key in _GEMINI_KEYS):
         return "gemini"
+    error = obj.get("error")
+    if isinstance(error, dict) and type(error.get("code")) is int and type(error.get("status")) is str:
+        return "gemini"  # google.rpc.Status; OpenAI-compatible errors have no `status`
     if obj.get("object") == "chat.completion.chunk" or any(key in obj for key in _OPENAI_CHAT_KEYS):
         return "openai-chat"
     return None
