@@ -56,6 +56,7 @@ from .._completion import (
     Choice,
     Completion,
     FinishDelta,
+    PartialArguments,
     ReasoningDelta,
     TextDelta,
     ToolCall,
@@ -151,7 +152,7 @@ class _StreamedArguments:
     of pieces while it is open, so a long one costs linear time, not quadratic.
     """
 
-    __slots__ = ("value", "written", "final", "_stack", "_open", "_open_pieces", "_in_order")
+    __slots__ = ("value", "written", "final", "in_order", "_stack", "_open", "_open_pieces")
 
     def __init__(self) -> None:
         self.value: dict[str, Any] = {}
@@ -161,12 +162,12 @@ class _StreamedArguments:
         self._stack: list[list[Any]] = []
         self._open: list[str | int] | None = None  # the path of a string still open in the text
         self._open_pieces: list[str] = []
-        self._in_order = True
+        self.in_order = True  # the text written so far says what the object holds
 
     def seed(self, args: dict[str, Any]) -> None:
         """A streamed call that opens with some whole ``args`` (not seen in practice)."""
         self.value.update(args)
-        self._in_order = False
+        self.in_order = False
 
     def feed(self, partial_args: Any) -> str:
         """Fold ``partialArgs`` in; return the JSON text this adds."""
@@ -192,7 +193,7 @@ class _StreamedArguments:
                 existing = self._child(parent, leaf)
                 if type(existing) is str:  # more of a string already closed: glue, out of order
                     parent[leaf] = existing + string
-                    self._in_order = False
+                    self.in_order = False
                     continue
                 value: Any = string
             elif "numberValue" in piece:
@@ -264,22 +265,22 @@ class _StreamedArguments:
         node: Any = self.value
         for step in steps[:common]:
             node = node[step]
-        in_order = self._in_order
+        in_order = self.in_order
         for step in steps[common:-1]:
             if self._child(node, step) is not None:
                 in_order = False
                 break
         parent = self._parent(steps)
         if parent is None:
-            self._in_order = False
+            self.in_order = False
             return
         leaf = steps[-1]
         if (type(parent) is dict and leaf in parent) or (type(parent) is list and leaf != len(parent)):
             in_order = False
         if not self._put(parent, leaf, value):
-            self._in_order = False
+            self.in_order = False
             return
-        self._in_order = in_order
+        self.in_order = in_order
         if not in_order:
             return
         if not stack:
@@ -336,7 +337,7 @@ class _StreamedArguments:
 
 
 class _Call:
-    __slots__ = ("position", "id", "name", "pieces", "streamed", "part")
+    __slots__ = ("position", "id", "name", "pieces", "streamed", "part", "reader")
 
     def __init__(self, position: int, call_id: str | None, name: str, part: dict[str, Any]) -> None:
         self.position = position
@@ -345,6 +346,22 @@ class _Call:
         self.pieces: list[str] = []  # the arguments' JSON text, for a whole call
         self.streamed: _StreamedArguments | None = None
         self.part = part  # the part that began the call (its thoughtSignature, ...)
+        self.reader: PartialArguments | None = None  # made when someone asks for the partial value
+
+    def partial(self, ended: bool) -> Any:
+        """The arguments as far as they have arrived (see ``PartialArguments``)."""
+        streamed = self.streamed
+        if streamed is None:
+            pieces = self.pieces
+        else:
+            if streamed.final is not None and not streamed.in_order:
+                return streamed.value  # its text stopped short: the object has it all
+            pieces = streamed.written
+            ended = ended or streamed.final is not None
+        reader = self.reader
+        if reader is None:
+            reader = self.reader = PartialArguments()
+        return reader.read(pieces, ended)
 
     def arguments(self) -> str:
         """The JSON text: for a streamed call still open, the text written so far."""
@@ -461,6 +478,14 @@ class GeminiReducer(Reducer):
     def finished(self) -> bool:
         candidates = self._candidates
         return bool(candidates) and all(state.finish_reason for state in candidates.values())
+
+    def partial_arguments(self, choice: int, index: int) -> Any:
+        """The arguments of tool call ``index`` of ``choice`` as far as they have arrived
+        (see ``PartialArguments``); a whole ``args`` part shows at once."""
+        state = self._candidates.get(choice)
+        if state is None or not 0 <= index < len(state.calls):
+            raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
+        return state.calls[index].partial(self.done or state.finish_reason is not None)
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         raw = self._usage_raw

@@ -59,6 +59,7 @@ from .._completion import (
     Choice,
     Completion,
     FinishDelta,
+    PartialArguments,
     ReasoningDelta,
     RefusalDelta,
     TextDelta,
@@ -98,17 +99,32 @@ _Key = tuple[int, int, int]  # (output_index, text kind, content or summary inde
 class _Call:
     """A tool call the client is to make, and where its output item is."""
 
-    __slots__ = ("position", "output_index", "id", "name", "pieces")
+    __slots__ = ("position", "output_index", "id", "name", "pieces", "custom", "reader")
 
-    def __init__(self, position: int, output_index: int, call_id: str | None, name: str) -> None:
+    def __init__(self, position: int, output_index: int, call_id: str | None, name: str, custom: bool) -> None:
         self.position = position
         self.output_index = output_index
         self.id = call_id
         self.name = name
         self.pieces: list[str] = []
+        self.custom = custom  # a custom tool's input is free text, not JSON
+        self.reader: PartialArguments | None = None  # made when someone asks for the partial value
 
     def build(self) -> ToolCall:
         return ToolCall(self.position, self.id, self.name, "".join(self.pieces))
+
+    def replace(self, text: str) -> None:
+        """A ``.done`` text that does not continue the pieces: it replaces them."""
+        self.pieces[:] = [text]
+        self.reader = None  # it read pieces that are gone
+
+    def partial(self, ended: bool) -> Any:
+        if self.custom:
+            return "".join(self.pieces)
+        reader = self.reader
+        if reader is None:
+            reader = self.reader = PartialArguments()
+        return reader.read(self.pieces, ended)
 
 
 class _Item:
@@ -199,6 +215,17 @@ class OpenAIResponsesReducer(Reducer):
     @property
     def finished(self) -> bool:
         return self.done
+
+    def partial_arguments(self, choice: int, index: int) -> Any:
+        """The arguments of tool call ``index`` as far as they have arrived (see
+        ``PartialArguments``), complete once its item is done; for a custom tool call,
+        the free-form input text so far."""
+        calls = self._calls
+        if choice != 0 or not 0 <= index < len(calls):
+            raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
+        call = calls[index]
+        item = self._items.get(call.output_index)
+        return call.partial(self.done or (item is not None and item.done))
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         texts = self._texts
@@ -343,7 +370,7 @@ class OpenAIResponsesReducer(Reducer):
             if out is not None:
                 out.append(ToolCallArgumentsDelta(0, call.position, rest))
         else:
-            call.pieces[:] = [text]
+            call.replace(text)
 
     # -- events ------------------------------------------------------------------------
 
@@ -445,7 +472,8 @@ class OpenAIResponsesReducer(Reducer):
         if field is not None:
             call_id = item.get("call_id") or None
             name = item.get("name") or ""
-            call = _Call(len(self._calls), index, call_id if type(call_id) is str else None, _text(name))
+            call_id = call_id if type(call_id) is str else None
+            call = _Call(len(self._calls), index, call_id, _text(name), field == "input")
             self._calls.append(call)
             state.call = call
             if out is not None:
