@@ -155,6 +155,18 @@ def test_line_of_exactly_max_event_size_passes(parser_cls):
         parser.feed(b"data:" + b"d" * (limit - 4) + b"\n\n")
 
 
+def test_event_size_is_its_data_buffer_with_line_feeds_plus_the_line_being_read(parser_cls):
+    # The data buffer of "aaaa" then "bb" is "aaaa\nbb\n" (8 bytes, as in the WHATWG
+    # algorithm); the line being read counts whole. 5 + len("data:bb") = 12 fits a
+    # limit of 12, 5 + len("data:bbb") = 13 does not.
+    parser = parser_cls(max_event_size=12)
+    assert parser.feed(b"data:aaaa\ndata:bb\n\n") == [Event(data="aaaa\nbb")]
+    parser = parser_cls(max_event_size=12)
+    with pytest.raises(EventTooLargeError) as info:
+        parser.feed(b"data:aaaa\ndata:bbb\n\n")
+    assert info.value.size == 13
+
+
 def test_event_of_many_small_lines_beyond_the_limit_is_an_error(parser_cls):
     # No single line is large; the event is.
     parser = parser_cls(max_event_size=1000)

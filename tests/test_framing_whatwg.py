@@ -647,3 +647,27 @@ def test_incomplete_event_to_event(parser_cls):
     pending = parser.close()
     assert pending is not None
     assert pending.to_event() == Event(event="t", data="a", id="1", retry=3)
+
+
+@pytest.mark.parametrize(
+    ("stream", "data", "has_data"),
+    [
+        pytest.param(b"data\n", "", True, id="one-empty-data-line"),
+        pytest.param(b"data:", "", True, id="unterminated-empty-data-line"),
+        pytest.param(b"data\ndata\n", "\n", True, id="two-empty-data-lines"),
+        pytest.param(b"data: a", "a", True, id="unterminated-data"),
+        pytest.param(b"event: x\n", "", False, id="type-only"),
+        pytest.param(b"id: 1\nretry: 5", "", False, id="id-and-retry-only"),
+        pytest.param(b"foo: bar\n", "", False, id="unknown-field-only"),
+    ],
+)
+def test_incomplete_event_says_whether_its_data_buffer_is_empty(parser_cls, stream, data, has_data):
+    # Dispatching a cut event "as if terminated" needs this: b"data\n\n" dispatches an
+    # event with data "", a block without data lines dispatches nothing.
+    parser = parser_cls()
+    parser.feed(stream)
+    pending = parser.close()
+    assert pending is not None
+    assert (pending.data, pending.has_data) == (data, has_data)
+    terminated = parser_cls().feed(stream + b"\n\n")
+    assert bool(terminated) == has_data
