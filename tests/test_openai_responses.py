@@ -1,0 +1,866 @@
+"""The openai-responses dialect: what a Responses API stream accumulates to.
+
+Every stream here is written to look like what ``POST /v1/responses`` with
+``stream: true`` sends: ``event:`` and ``data:`` lines, numbered events, output items
+added, filled by deltas and done, and a terminal ``response.completed`` carrying the
+whole response. Each is fed at many fragmentations (1, 2, 3, 7 and 64 bytes, whole,
+and every split point for the short ones): the ``Completion`` and the deltas must
+not depend on where the bytes were cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import itertools
+import json
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sseparse
+from sseparse import (
+    Accumulator,
+    ChunkDecodeError,
+    Completion,
+    FinishDelta,
+    ProviderError,
+    ReasoningDelta,
+    RefusalDelta,
+    SseparseError,
+    TextDelta,
+    ToolArgumentsError,
+    ToolCall,
+    ToolCallArgumentsDelta,
+    ToolCallStart,
+    Usage,
+    UsageDelta,
+)
+from sseparse._dialects.openai_responses import REASONING_SEPARATOR
+
+# -- writing streams ------------------------------------------------------------------
+
+RESP_ID = "resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b"
+MODEL = "gpt-5-mini-2025-08-07"
+CREATED = 1741476542
+USAGE = {
+    "input_tokens": 37,
+    "input_tokens_details": {"cached_tokens": 0},
+    "output_tokens": 11,
+    "output_tokens_details": {"reasoning_tokens": 0},
+    "total_tokens": 48,
+}
+
+
+def response(status: str = "in_progress", output: list[Any] | None = None, **fields: Any) -> dict[str, Any]:
+    """The ``response`` object lifecycle events carry (the request's echo trimmed)."""
+    obj: dict[str, Any] = {
+        "id": RESP_ID,
+        "object": "response",
+        "created_at": CREATED,
+        "status": status,
+        "error": None,
+        "incomplete_details": None,
+        "model": MODEL,
+        "output": [] if output is None else output,
+        "parallel_tool_calls": True,
+        "temperature": 1.0,
+        "tool_choice": "auto",
+        "tools": [],
+        "usage": None,
+        "metadata": {},
+    }
+    obj.update(fields)
+    return obj
+
+
+class Stream:
+    """Builds a stream event by event, numbering them as the API does."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def add(self, kind: str, **fields: Any) -> Stream:
+        self.events.append({"type": kind, "sequence_number": len(self.events), **fields})
+        return self
+
+    def start(self) -> Stream:
+        return self.add("response.created", response=response()).add("response.in_progress", response=response())
+
+    def message(self, index: int, parts: list[str], item_id: str = "msg_67ccd2bf17f0819081ff3bb2cf6508e6") -> Stream:
+        item = {"id": item_id, "type": "message", "status": "in_progress", "content": [], "role": "assistant"}
+        self.add("response.output_item.added", output_index=index, item=item)
+        part = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
+        self.add("response.content_part.added", item_id=item_id, output_index=index, content_index=0, part=part)
+        for piece in parts:
+            self.add(
+                "response.output_text.delta",
+                item_id=item_id,
+                output_index=index,
+                content_index=0,
+                delta=piece,
+                logprobs=[],
+            )
+        text = "".join(parts)
+        self.add(
+            "response.output_text.done", item_id=item_id, output_index=index, content_index=0, text=text, logprobs=[]
+        )
+        self.add(
+            "response.content_part.done",
+            item_id=item_id,
+            output_index=index,
+            content_index=0,
+            part={**part, "text": text},
+        )
+        self.add("response.output_item.done", output_index=index, item=message_item(text, item_id))
+        return self
+
+    def function_call(self, index: int, call_id: str, name: str, pieces: list[str], item_id: str) -> Stream:
+        item = {"id": item_id, "type": "function_call", "status": "in_progress", "arguments": "", "call_id": call_id}
+        self.add("response.output_item.added", output_index=index, item={**item, "name": name})
+        for piece in pieces:
+            self.add("response.function_call_arguments.delta", item_id=item_id, output_index=index, delta=piece)
+        arguments = "".join(pieces)
+        self.add("response.function_call_arguments.done", item_id=item_id, output_index=index, arguments=arguments)
+        done = {**item, "name": name, "arguments": arguments, "status": "completed"}
+        self.add("response.output_item.done", output_index=index, item=done)
+        return self
+
+    def reasoning(self, index: int, summaries: list[list[str]], item_id: str = "rs_67ccd2bf1bac8190") -> Stream:
+        item = {"id": item_id, "type": "reasoning", "summary": [], "encrypted_content": "gAAAAABn-enc0"}
+        self.add("response.output_item.added", output_index=index, item=item)
+        for number, pieces in enumerate(summaries):
+            empty = {"type": "summary_text", "text": ""}
+            self.add(
+                "response.reasoning_summary_part.added",
+                item_id=item_id,
+                output_index=index,
+                summary_index=number,
+                part=empty,
+            )
+            for piece in pieces:
+                self.add(
+                    "response.reasoning_summary_text.delta",
+                    item_id=item_id,
+                    output_index=index,
+                    summary_index=number,
+                    delta=piece,
+                    obfuscation="x2",
+                )
+            text = "".join(pieces)
+            self.add(
+                "response.reasoning_summary_text.done",
+                item_id=item_id,
+                output_index=index,
+                summary_index=number,
+                text=text,
+            )
+            self.add(
+                "response.reasoning_summary_part.done",
+                item_id=item_id,
+                output_index=index,
+                summary_index=number,
+                part={"type": "summary_text", "text": text},
+            )
+        summary = [{"type": "summary_text", "text": "".join(pieces)} for pieces in summaries]
+        self.add("response.output_item.done", output_index=index, item={**item, "summary": summary})
+        return self
+
+    def completed(self, output: list[Any], usage: dict[str, Any] | None = USAGE, **fields: Any) -> Stream:
+        return self.add("response.completed", response=response("completed", output, usage=usage, **fields))
+
+    def done_items(self) -> list[Any]:
+        """Every item an ``output_item.done`` event carried, in output order."""
+        items = {e["output_index"]: e["item"] for e in self.events if e["type"] == "response.output_item.done"}
+        return [items[index] for index in sorted(items)]
+
+    def bytes(self, *, newline: bytes = b"\n", with_event_field: bool = True) -> bytes:
+        out = []
+        for event in self.events:
+            data = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+            head = b"event: " + event["type"].encode() + newline if with_event_field else b""
+            out.append(head + b"data: " + data + newline + newline)
+        return b"".join(out)
+
+
+def message_item(text: str, item_id: str = "msg_67ccd2bf17f0819081ff3bb2cf6508e6") -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "type": "message",
+        "status": "completed",
+        "content": [{"type": "output_text", "annotations": [], "logprobs": [], "text": text}],
+        "role": "assistant",
+    }
+
+
+def one_event(event: dict[str, Any]) -> bytes:
+    kind: str = event["type"]
+    return b"event: " + kind.encode() + b"\ndata: " + json.dumps(event, ensure_ascii=False).encode() + b"\n\n"
+
+
+def pieces(data: bytes, size: int) -> list[bytes]:
+    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
+
+
+def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
+    yield [data]
+    for size in (1, 2, 3, 7, 64):
+        yield pieces(data, size)
+    if every_split:
+        for cut in range(1, len(data)):
+            yield [data[:cut], data[cut:]]
+
+
+def feed_all(fragments: Iterable[bytes], dialect: str = "auto") -> tuple[Completion, list[Any], str | None]:
+    """The Completion, the deltas and the name of the error raised, if any."""
+    acc = Accumulator(dialect)
+    deltas: list[Any] = []
+    raised: str | None = None
+    try:
+        for fragment in fragments:
+            deltas.extend(acc.feed(fragment))
+        completion = acc.close()
+    except SseparseError as exc:
+        deltas.extend(exc.deltas)
+        raised = type(exc).__name__
+        completion = acc.completion
+    return completion, deltas, raised
+
+
+def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
+    """The Completion and deltas of ``data``, checked identical at every fragmentation
+    and under both ``auto`` and the explicit dialect; the deltas glue to the fields."""
+    expected = feed_all([data])
+    for fragments in fragmentations(data, every_split=every_split):
+        assert feed_all(fragments) == expected, f"differs when fed in {len(fragments)} fragments"
+        assert feed_all(fragments, "openai-responses") == expected
+    quiet = Accumulator(deltas=False)
+    with contextlib.suppress(SseparseError):
+        for fragment in pieces(data, 5):
+            assert quiet.feed(fragment) == []
+    with contextlib.suppress(SseparseError):
+        quiet.close()
+    assert quiet.completion == expected[0]
+    completion, deltas, _ = expected
+    assert_deltas_glue(completion, deltas)
+    return completion, deltas
+
+
+def assert_deltas_glue(completion: Completion, deltas: list[Any]) -> None:
+    assert "".join(d.text for d in deltas if type(d) is TextDelta) == completion.content
+    assert "".join(d.text for d in deltas if type(d) is ReasoningDelta) == completion.reasoning
+    assert "".join(d.text for d in deltas if type(d) is RefusalDelta) == completion.refusal
+    starts = [d for d in deltas if type(d) is ToolCallStart]
+    assert [d.index for d in starts] == [call.index for call in completion.tool_calls]
+    for call in completion.tool_calls:
+        glued = "".join(d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta and d.index == call.index)
+        assert glued == call.arguments
+
+
+# -- text -------------------------------------------------------------------------------
+
+NON_ASCII_PARTS = ["Grüße", " aus", " Zürich", " —", " 東京", "は", "晴れ", " 🌤️", ", «ça", " va»", "?"]
+
+
+def text_stream(parts: list[str] = NON_ASCII_PARTS) -> Stream:
+    stream = Stream().start().message(0, parts)
+    return stream.completed(stream.done_items())
+
+
+def test_text_with_non_ascii_at_every_fragmentation() -> None:
+    stream = text_stream()
+    completion, deltas = accumulate_everywhere(stream.bytes())
+    text = "".join(NON_ASCII_PARTS)
+    assert completion.dialect == "openai-responses"
+    assert completion.content == text
+    assert (completion.id, completion.model, completion.created) == (RESP_ID, MODEL, CREATED)
+    assert completion.finish_reason == "completed"
+    assert completion.complete is True
+    assert completion.error is None
+    assert completion.usage == Usage(37, 11, 48, USAGE)
+    assert completion.reasoning == completion.refusal == ""
+    assert completion.tool_calls == []
+    assert [choice.index for choice in completion.choices] == [0]
+    assert completion.blocks == [message_item(text)]
+    assert completion.extra == {"status": "completed"}
+    assert [d.text for d in deltas if type(d) is TextDelta] == NON_ASCII_PARTS
+    assert deltas[-2:] == [UsageDelta(completion.usage), FinishDelta(0, "completed")]
+
+
+def test_text_split_at_every_byte() -> None:
+    stream = Stream().add("response.created", response=response())
+    stream.add("response.output_text.delta", item_id="m", output_index=0, content_index=0, delta="Ça 🎉")
+    stream.completed([message_item("Ça 🎉", "m")])
+    completion, deltas = accumulate_everywhere(stream.bytes(), every_split=True)
+    assert completion.content == "Ça 🎉"
+    assert deltas == [TextDelta(0, "Ça 🎉"), UsageDelta(Usage(37, 11, 48, USAGE)), FinishDelta(0, "completed")]
+
+
+def test_crlf_framing_and_comments() -> None:
+    data = b": keep-alive\r\n\r\n" + text_stream(["a", "b"]).bytes(newline=b"\r\n")
+    completion, _ = accumulate_everywhere(data, every_split=True)
+    assert completion.content == "ab" and completion.complete
+
+
+def test_type_only_in_the_event_field() -> None:
+    """A server that names the type in ``event:`` only: the handler is found by it."""
+    data = b""
+    for event in text_stream(["x", "y"]).events:
+        kind = event["type"]
+        if kind != "response.output_text.delta":
+            event = {key: value for key, value in event.items() if key != "type"}
+        data += b"event: " + kind.encode() + b"\ndata: " + json.dumps(event).encode() + b"\n\n"
+    completion, _ = accumulate_everywhere(data)
+    assert completion.content == "xy" and completion.complete
+
+
+def test_several_messages_are_glued_like_output_text() -> None:
+    stream = Stream().start().message(0, ["First."], "msg_a").message(1, [" Second."], "msg_b")
+    stream.completed(stream.done_items())
+    completion, _ = accumulate_everywhere(stream.bytes())
+    assert completion.content == "First. Second."
+    assert [block["id"] for block in completion.blocks] == ["msg_a", "msg_b"]
+
+
+def test_output_text_done_is_authoritative() -> None:
+    stream = Stream().start()
+    stream.add("response.output_item.added", output_index=0, item={"id": "m", "type": "message", "content": []})
+    stream.add("response.output_text.delta", item_id="m", output_index=0, content_index=0, delta="Helo")
+    stream.add("response.output_text.done", item_id="m", output_index=0, content_index=0, text="Hello, world")
+    completion, deltas, _ = feed_all([stream.bytes()])
+    assert completion.content == "Hello, world"  # not a continuation: replaced, no delta can fix it
+    assert [d for d in deltas if type(d) is TextDelta] == [TextDelta(0, "Helo")]
+    stream = Stream().start()
+    stream.add("response.output_text.delta", item_id="m", output_index=0, content_index=0, delta="Hello")
+    stream.add("response.output_text.done", item_id="m", output_index=0, content_index=0, text="Hello, world")
+    completion, deltas = accumulate_everywhere(stream.bytes())
+    assert completion.content == "Hello, world"  # deltas lost at the end: the rest as one more
+    assert [d for d in deltas if type(d) is TextDelta] == [TextDelta(0, "Hello"), TextDelta(0, ", world")]
+
+
+def test_text_only_in_the_terminal_event() -> None:
+    """A proxy that forwards only the terminal event: its output is the answer."""
+    calls = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "f", "arguments": '{"x":1}'}
+    stream = Stream().start().completed([message_item("Whole"), calls])
+    completion, deltas = accumulate_everywhere(stream.bytes())
+    assert completion.content == "Whole"
+    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"x":1}')]
+    assert deltas[:3] == [
+        TextDelta(0, "Whole"),
+        ToolCallStart(0, 0, "call_1", "f"),
+        ToolCallArgumentsDelta(0, 0, '{"x":1}'),
+    ]
+
+
+def test_logprobs_are_glued() -> None:
+    def entry(token: str) -> dict[str, Any]:
+        return {"token": token, "logprob": -0.5, "bytes": list(token.encode()), "top_logprobs": []}
+
+    stream = Stream().start()
+    for token in ("Ja", "!"):
+        stream.add(
+            "response.output_text.delta",
+            item_id="m",
+            output_index=0,
+            content_index=0,
+            delta=token,
+            logprobs=[entry(token)],
+        )
+    completion, _ = accumulate_everywhere(stream.completed([message_item("Ja!", "m")]).bytes())
+    assert completion.logprobs == {"content": [entry("Ja"), entry("!")], "refusal": []}
+    assert sseparse.accumulate([text_stream().bytes()]).logprobs is None
+
+
+# -- tool calls -------------------------------------------------------------------------
+
+
+def function_stream() -> Stream:
+    first = json.dumps({"city": "Zürich", "unit": "celsius"}, ensure_ascii=False)
+    second = json.dumps({"city": "東京"}, ensure_ascii=False)
+    stream = Stream().start().message(0, ["Je regarde…"])
+    stream.function_call(1, "call_Kx1", "get_weather", [first[i : i + 3] for i in range(0, len(first), 3)], "fc_1")
+    stream.function_call(2, "call_Ry2", "get_weather", [second[:4], second[4:]], "fc_2")
+    return stream.completed(stream.done_items())
+
+
+def test_function_calls_with_arguments_in_pieces() -> None:
+    completion, deltas = accumulate_everywhere(function_stream().bytes())
+    assert completion.content == "Je regarde…"
+    first, second = completion.tool_calls
+    assert (first.index, first.id, first.name) == (0, "call_Kx1", "get_weather")
+    assert (second.index, second.id, second.name) == (1, "call_Ry2", "get_weather")
+    assert first.parsed_arguments() == {"city": "Zürich", "unit": "celsius"}
+    assert second.parsed_arguments() == {"city": "東京"}
+    assert completion.finish_reason == "completed"  # the provider's status, tool calls or not
+    starts = [d for d in deltas if type(d) is ToolCallStart]
+    assert starts == [ToolCallStart(0, 0, "call_Kx1", "get_weather"), ToolCallStart(0, 1, "call_Ry2", "get_weather")]
+    assert [block["type"] for block in completion.blocks] == ["message", "function_call", "function_call"]
+
+
+def test_arguments_done_is_authoritative() -> None:
+    stream = Stream().start()
+    item = {"id": "fc_1", "type": "function_call", "call_id": "call_1", "name": "f", "arguments": ""}
+    stream.add("response.output_item.added", output_index=0, item=item)
+    stream.add("response.function_call_arguments.delta", item_id="fc_1", output_index=0, delta='{"a": 1')
+    stream.add("response.function_call_arguments.done", item_id="fc_1", output_index=0, arguments='{"a": 1}')
+    completion, deltas = accumulate_everywhere(stream.bytes())
+    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"a": 1}')]
+    assert [d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta] == ['{"a": 1', "}"]
+    stream.events[-1]["arguments"] = '{"b": 2}'  # not a continuation: it replaces
+    completion, deltas = feed_all([stream.bytes()])[:2]
+    assert completion.tool_calls[0].arguments == '{"b": 2}'
+
+
+def test_partial_arguments_grow_and_end_parsed() -> None:
+    stream = function_stream()
+    acc = Accumulator()
+    seen: list[Any] = []
+    for event in stream.events:
+        acc.feed(one_event(event))
+        with contextlib.suppress(IndexError):
+            seen.append(copy.deepcopy(acc.partial_arguments(0)))
+    assert {"city": "Zü"} in seen  # a string shows as it forms
+    assert seen[-1] == {"city": "Zürich", "unit": "celsius"}
+    assert acc.partial_arguments(1) == {"city": "東京"}
+    with pytest.raises(IndexError):
+        acc.partial_arguments(2)
+    with pytest.raises(IndexError):
+        acc.partial_arguments(0, choice=1)
+
+
+def test_custom_tool_call_input_is_its_arguments() -> None:
+    stream = Stream().start()
+    item = {"type": "custom_tool_call", "id": "ctc_1", "call_id": "call_sql", "name": "write_sql", "input": ""}
+    stream.add("response.output_item.added", output_index=0, item=item)
+    for piece in ("SELECT * ", "FROM users ", "WHERE age > 25"):
+        stream.add("response.custom_tool_call_input.delta", item_id="ctc_1", output_index=0, delta=piece)
+    query = "SELECT * FROM users WHERE age > 25"
+    stream.add("response.custom_tool_call_input.done", item_id="ctc_1", output_index=0, input=query)
+    done = {**item, "input": query, "status": "completed"}
+    stream.add("response.output_item.done", output_index=0, item=done)
+    completion, _ = accumulate_everywhere(stream.completed([done]).bytes())
+    assert completion.tool_calls == [ToolCall(0, "call_sql", "write_sql", query)]
+    with pytest.raises(ToolArgumentsError):
+        completion.tool_calls[0].parsed_arguments()  # free-form input, not JSON
+    assert completion.blocks == [done]
+    acc = Accumulator()
+    acc.feed(stream.bytes())
+    assert acc.partial_arguments(0) == query  # the text, as it stands
+
+
+def test_function_call_delta_before_its_item_is_kept() -> None:
+    stream = Stream().start()
+    stream.add("response.function_call_arguments.delta", item_id="fc_9", output_index=0, delta="{}")
+    done = {"type": "function_call", "id": "fc_9", "call_id": "call_9", "name": "ping", "arguments": "{}"}
+    stream.add("response.output_item.done", output_index=0, item=done)
+    completion, _ = accumulate_everywhere(stream.completed([done]).bytes())
+    assert completion.tool_calls == [ToolCall(0, "call_9", "ping", "{}")]
+
+
+# -- reasoning and refusal ----------------------------------------------------------------
+
+
+def test_reasoning_summary_parts_are_paragraphs() -> None:
+    stream = Stream().start()
+    stream.reasoning(0, [["**Planning**", "\n\nFirst I", " look."], ["**Checking**", "\n\nThen I check."]])
+    stream.message(1, ["Done."])
+    stream.completed(stream.done_items())
+    completion, deltas = accumulate_everywhere(stream.bytes())
+    first = "**Planning**\n\nFirst I look."
+    second = "**Checking**\n\nThen I check."
+    assert completion.reasoning == first + REASONING_SEPARATOR + second
+    assert completion.content == "Done."
+    reasoning = [d.text for d in deltas if type(d) is ReasoningDelta]
+    assert reasoning[3] == REASONING_SEPARATOR + "**Checking**"  # the part's first delta opens it
+    assert completion.blocks[0]["encrypted_content"] == "gAAAAABn-enc0"
+    assert completion.blocks[0]["summary"] == [
+        {"type": "summary_text", "text": first},
+        {"type": "summary_text", "text": second},
+    ]
+
+
+def test_reasoning_text_of_open_weight_models() -> None:
+    stream = Stream().start()
+    item = {"id": "rs_1", "type": "reasoning", "summary": [], "content": []}
+    stream.add("response.output_item.added", output_index=0, item=item)
+    part = {"type": "reasoning_text", "text": ""}
+    stream.add("response.content_part.added", item_id="rs_1", output_index=0, content_index=0, part=part)
+    for piece in ("We need", " to add 2+2."):
+        stream.add("response.reasoning_text.delta", item_id="rs_1", output_index=0, content_index=0, delta=piece)
+    stream.add(
+        "response.reasoning_text.done", item_id="rs_1", output_index=0, content_index=0, text="We need to add 2+2."
+    )
+    stream.message(1, ["4"])
+    completion, _ = accumulate_everywhere(stream.bytes())  # cut before response.completed
+    assert completion.reasoning == "We need to add 2+2."
+    assert completion.content == "4"
+    assert completion.blocks[0]["content"] == [{"type": "reasoning_text", "text": "We need to add 2+2."}]
+
+
+def test_refusal() -> None:
+    stream = Stream().start()
+    item = {"id": "m", "type": "message", "status": "in_progress", "content": [], "role": "assistant"}
+    stream.add("response.output_item.added", output_index=0, item=item)
+    stream.add(
+        "response.content_part.added",
+        item_id="m",
+        output_index=0,
+        content_index=0,
+        part={"type": "refusal", "refusal": ""},
+    )
+    for piece in ("Es tut", " mir leid."):
+        stream.add("response.refusal.delta", item_id="m", output_index=0, content_index=0, delta=piece)
+    stream.add("response.refusal.done", item_id="m", output_index=0, content_index=0, refusal="Es tut mir leid.")
+    done = {**item, "status": "completed", "content": [{"type": "refusal", "refusal": "Es tut mir leid."}]}
+    stream.add("response.output_item.done", output_index=0, item=done)
+    completion, deltas = accumulate_everywhere(stream.completed([done]).bytes())
+    assert completion.refusal == "Es tut mir leid."
+    assert completion.content == ""
+    assert [d for d in deltas if type(d) is RefusalDelta] == [RefusalDelta(0, "Es tut"), RefusalDelta(0, " mir leid.")]
+
+
+# -- server-side tools ----------------------------------------------------------------------
+
+
+def test_web_search_and_image_generation_items_are_kept_not_called() -> None:
+    stream = Stream().start()
+    search = {"id": "ws_1", "type": "web_search_call", "status": "in_progress"}
+    stream.add("response.output_item.added", output_index=0, item=search)
+    for step in ("in_progress", "searching", "completed"):
+        stream.add(f"response.web_search_call.{step}", output_index=0, item_id="ws_1")
+    searched = {**search, "status": "completed", "action": {"type": "search", "query": "Wetter Zürich"}}
+    stream.add("response.output_item.done", output_index=0, item=searched)
+    image = {"id": "ig_1", "type": "image_generation_call", "status": "in_progress"}
+    stream.add("response.output_item.added", output_index=1, item=image)
+    stream.add("response.image_generation_call.generating", output_index=1, item_id="ig_1")
+    stream.add(
+        "response.image_generation_call.partial_image",
+        output_index=1,
+        item_id="ig_1",
+        partial_image_index=0,
+        partial_image_b64="UklGRg==",
+    )
+    generated = {**image, "status": "completed", "result": "UklGRgAA", "revised_prompt": "Ein Bär"}
+    stream.add("response.output_item.done", output_index=1, item=generated)
+    stream.message(2, ["Hier ist es."])
+    stream.add(
+        "response.output_text.annotation.added",
+        item_id="msg_67ccd2bf17f0819081ff3bb2cf6508e6",
+        output_index=2,
+        content_index=0,
+        annotation_index=0,
+        annotation={"type": "url_citation", "url": "https://example.org", "start_index": 0, "end_index": 4},
+    )
+    stream.completed(stream.done_items())
+    completion, _ = accumulate_everywhere(stream.bytes())
+    assert completion.tool_calls == []
+    assert completion.content == "Hier ist es."
+    assert completion.blocks[:2] == [searched, generated]
+
+
+def test_unknown_event_types_are_skipped() -> None:
+    stream = text_stream(["ok"])
+    stream.events.insert(3, {"type": "response.future_feature.delta", "sequence_number": 99, "delta": {"x": [1]}})
+    completion, _ = accumulate_everywhere(stream.bytes())
+    assert completion.content == "ok" and completion.complete
+
+
+# -- the end of a stream ----------------------------------------------------------------------
+
+
+def test_incomplete_response_is_a_complete_stream_with_its_reason() -> None:
+    stream = Stream().start().message(0, ["Es war einmal"])
+    usage = {**USAGE, "output_tokens": 16, "total_tokens": 53}
+    stream.add(
+        "response.incomplete",
+        response=response(
+            "incomplete",
+            stream.done_items(),
+            usage=usage,
+            incomplete_details={"reason": "max_output_tokens"},
+        ),
+    )
+    completion, deltas = accumulate_everywhere(stream.bytes())
+    assert completion.content == "Es war einmal"
+    assert completion.finish_reason == "max_output_tokens"
+    assert completion.complete is True  # the stream ended properly; the answer was cut short
+    assert completion.error is None
+    assert completion.extra == {"status": "incomplete", "incomplete_details": {"reason": "max_output_tokens"}}
+    assert completion.usage is not None and completion.usage.output_tokens == 16
+    assert deltas[-1] == FinishDelta(0, "max_output_tokens")
+
+
+def test_failed_response_raises_with_the_providers_error_and_keeps_the_partial_result() -> None:
+    stream = Stream().start()
+    stream.add("response.output_item.added", output_index=0, item={"id": "m", "type": "message", "content": []})
+    stream.add("response.output_text.delta", item_id="m", output_index=0, content_index=0, delta="Half")
+    error = {"code": "server_error", "message": "The model crashed."}
+    stream.add("response.failed", response=response("failed", error=error))
+    for fragments in fragmentations(stream.bytes()):
+        completion, deltas, raised = feed_all(fragments)
+        assert raised == "ProviderError"
+        assert completion.content == "Half"
+        assert completion.complete is False
+        assert completion.error is not None
+        assert completion.error["type"] == "provider_error"
+        assert (completion.error["code"], completion.error["message"]) == ("server_error", "The model crashed.")
+        assert completion.error["provider_error"] == error
+        assert deltas == [TextDelta(0, "Half")]
+    with pytest.raises(ProviderError, match="The model crashed") as info:
+        sseparse.accumulate([stream.bytes()])
+    assert (info.value.code, info.value.dialect) == ("server_error", "openai-responses")
+
+
+def test_error_event_raises_flat_or_nested() -> None:
+    flat = Stream().start().message(0, ["So far"])
+    flat.add("error", code="rate_limit_exceeded", message="Slow down.", param=None)
+    with pytest.raises(ProviderError) as info:
+        sseparse.accumulate(pieces(flat.bytes(), 7))
+    assert (info.value.code, info.value.message) == ("rate_limit_exceeded", "Slow down.")
+    assert info.value.error == {"code": "rate_limit_exceeded", "message": "Slow down.", "param": None}
+    assert info.value.completion is not None and info.value.completion.content == "So far"
+    nested = Stream().start()
+    nested.add("error", error={"type": "insufficient_quota", "code": "insufficient_quota", "message": "No quota."})
+    nested.add("response.failed", response=response("failed", error={"code": "insufficient_quota", "message": "x"}))
+    with pytest.raises(ProviderError) as info:
+        sseparse.accumulate([nested.bytes()])
+    assert (info.value.type, info.value.message) == ("insufficient_quota", "No quota.")
+
+
+def test_failed_without_an_error_object_still_says_so() -> None:
+    stream = Stream().start().add("response.failed", response=response("failed"))
+    with pytest.raises(ProviderError, match="failed") as info:
+        sseparse.accumulate([stream.bytes()])
+    assert info.value.completion is not None and info.value.completion.complete is False
+
+
+def test_cut_before_the_terminal_event_keeps_everything() -> None:
+    stream = Stream().start()
+    stream.reasoning(0, [["Hmm."]])
+    stream.add(
+        "response.output_item.added",
+        output_index=1,
+        item={"id": "m", "type": "message", "status": "in_progress", "content": [], "role": "assistant"},
+    )
+    stream.add("response.output_text.delta", item_id="m", output_index=1, content_index=0, delta="Half an ans")
+    item = {"id": "fc", "type": "function_call", "call_id": "call_c", "name": "f", "arguments": ""}
+    stream.add("response.output_item.added", output_index=2, item=item)
+    stream.add("response.function_call_arguments.delta", item_id="fc", output_index=2, delta='{"q": "W')
+    completion, _ = accumulate_everywhere(stream.bytes())
+    assert completion.content == "Half an ans"
+    assert completion.reasoning == "Hmm."
+    assert completion.tool_calls == [ToolCall(0, "call_c", "f", '{"q": "W')]
+    assert completion.complete is False
+    assert completion.finish_reason is None
+    assert completion.error is not None and completion.error["type"] == "incomplete_stream"
+    assert "response.completed" in completion.error["message"]
+    # Items the stream was cut inside of show what arrived.
+    assert completion.blocks[1]["content"] == [{"type": "output_text", "text": "Half an ans", "annotations": []}]
+    assert completion.blocks[2]["arguments"] == '{"q": "W'
+
+
+def test_cut_inside_an_event() -> None:
+    data = text_stream(["Hello"]).bytes()
+    cut = data[: data.index(b"event: response.completed") + 60]
+    completion, _ = accumulate_everywhere(cut)
+    assert completion.content == "Hello"
+    assert completion.complete is False
+    assert completion.error is not None and completion.error["pending_data_prefix"] is not None
+
+
+def test_events_after_the_terminal_one_are_ignored() -> None:
+    data = text_stream(["kept"]).bytes() + text_stream([" ignored"]).bytes()
+    completion, _ = accumulate_everywhere(data)
+    assert completion.content == "kept"
+    assert completion.complete
+
+
+def test_done_sentinel_from_a_gateway_ends_the_stream() -> None:
+    stream = Stream().start().message(0, ["gateway"])
+    completion, _ = accumulate_everywhere(stream.bytes() + b"data: [DONE]\n\n")
+    assert completion.content == "gateway" and completion.complete
+
+
+# -- malformed input ----------------------------------------------------------------------------
+
+
+def test_malformed_json_names_the_event_and_keeps_what_came_before() -> None:
+    data = Stream().start().message(0, ["Before"]).bytes() + b"event: response.output_text.delta\ndata: {oops\n\n"
+    for fragments in fragmentations(data):
+        completion, _, raised = feed_all(fragments)
+        assert raised == "ChunkDecodeError"
+        assert completion.content == "Before"
+        assert completion.error is not None and completion.error["type"] == "chunk_decode_error"
+    with pytest.raises(ChunkDecodeError, match=r"event #8 .*not valid JSON") as info:
+        sseparse.accumulate([data])
+    assert info.value.index == 8
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "response.output_text.delta", "output_index": 0, "content_index": 0, "delta": 7},
+        {"type": "response.output_text.delta", "output_index": 0, "content_index": 0},
+        {"type": "response.function_call_arguments.delta", "output_index": 0, "delta": ["x"]},
+        {"type": "response.output_item.added", "output_index": 0, "item": {"type": "message", "content": [3]}},
+        [1, 2],
+    ],
+    ids=["delta-not-text", "no-delta", "arguments-not-text", "part-not-object", "not-an-object"],
+)
+def test_events_of_the_wrong_shape_raise_chunk_decode_error(event: Any) -> None:
+    data = Stream().start().bytes() + b"data: " + json.dumps(event).encode() + b"\n\n"
+    with pytest.raises(ChunkDecodeError):
+        sseparse.accumulate([data])
+
+
+def test_event_without_output_index_is_placed_by_item_id() -> None:
+    stream = Stream().start()
+    stream.add("response.output_item.added", output_index=0, item={"id": "msg_a", "type": "message", "content": []})
+    stream.add("response.output_item.added", output_index=1, item={"id": "msg_b", "type": "message", "content": []})
+    stream.add("response.output_text.delta", item_id="msg_a", content_index=0, delta="A")
+    stream.add("response.output_text.delta", item_id="msg_a", content_index=0, delta="a")
+    stream.add("response.output_text.delta", item_id="msg_b", content_index=0, delta="B")
+    completion, _ = accumulate_everywhere(stream.bytes())
+    assert completion.content == "AaB"
+
+
+# -- drivers and the command line -----------------------------------------------------------------
+
+
+def test_iter_deltas_and_accumulate_agree() -> None:
+    data = function_stream().bytes()
+    expected, expected_deltas, _ = feed_all([data])
+    stream = sseparse.iter_deltas(pieces(data, 11))
+    assert list(stream) == expected_deltas
+    assert stream.completion == expected
+    assert sseparse.accumulate(pieces(data, 3), "openai-responses") == expected
+
+
+def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:
+    cwd = Path(sseparse.__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-m", "sseparse", "accumulate", *args], input=data, capture_output=True, cwd=cwd, check=False
+    )
+    return proc.returncode, json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("size", [None, 1, 7])
+def test_cli_accumulates_a_responses_stream(size: int | None) -> None:
+    data = function_stream().bytes()
+    args = [] if size is None else ["--chunk-size", str(size)]
+    code, result = run_cli(data, "--dialect", "auto", *args)
+    assert code == 0
+    assert result == sseparse.accumulate([data]).to_dict()
+    assert result["dialect"] == "openai-responses"
+    assert result["tool_calls"][0]["name"] == "get_weather"
+
+
+def test_cli_exits_1_on_a_failed_response_with_the_partial_result() -> None:
+    stream = Stream().start().message(0, ["partial"])
+    stream.add("response.failed", response=response("failed", error={"code": "server_error", "message": "boom"}))
+    code, result = run_cli(stream.bytes())
+    assert code == 1
+    assert result["content"] == "partial"
+    assert result["complete"] is False
+    assert result["error"]["type"] == "provider_error"
+
+
+# -- properties ------------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
+    stream = function_stream().bytes()
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
+    bounds = [0, *cuts, len(stream)]
+    assert feed_all(stream[a:b] for a, b in itertools.pairwise(bounds)) == feed_all([stream])
+
+
+KEYS = [
+    "type",
+    "output_index",
+    "content_index",
+    "summary_index",
+    "item_id",
+    "delta",
+    "text",
+    "arguments",
+    "input",
+    "item",
+    "part",
+    "response",
+    "output",
+    "usage",
+    "status",
+    "incomplete_details",
+    "error",
+    "content",
+    "summary",
+    "id",
+    "call_id",
+    "name",
+    "logprobs",
+]
+TYPES = [
+    "response.output_text.delta",
+    "response.output_text.done",
+    "response.function_call_arguments.delta",
+    "response.function_call_arguments.done",
+    "response.custom_tool_call_input.delta",
+    "response.reasoning_summary_text.delta",
+    "response.reasoning_text.delta",
+    "response.refusal.delta",
+    "response.output_item.added",
+    "response.output_item.done",
+    "response.content_part.added",
+    "response.reasoning_summary_part.added",
+    "response.completed",
+    "response.incomplete",
+    "message",
+    "function_call",
+    "custom_tool_call",
+    "reasoning",
+    "output_text",
+    "refusal",
+    "summary_text",
+]
+
+
+def json_values() -> st.SearchStrategy[Any]:
+    leaves = st.none() | st.booleans() | st.integers(-2, 3) | st.sampled_from(TYPES) | st.text(max_size=4)
+    return st.recursive(
+        leaves,
+        lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(KEYS), children, max_size=5),
+        max_leaves=25,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(json_values(), min_size=1, max_size=6))
+def test_any_json_events_give_a_result_or_an_sseparse_error(events: list[Any]) -> None:
+    data = b"".join(b"data: " + json.dumps(event).encode() + b"\n\n" for event in events)
+    acc = Accumulator("openai-responses")
+    with contextlib.suppress(SseparseError):
+        acc.feed(data)
+    with contextlib.suppress(SseparseError):
+        acc.close()
+    json.dumps(acc.completion.to_dict())
+
+
+def test_snapshots_are_not_changed_by_later_events() -> None:
+    stream = function_stream()
+    acc = Accumulator()
+    snapshots: list[tuple[Completion, dict[str, Any]]] = []
+    for event in stream.events:
+        acc.feed(one_event(event))
+        snapshot = acc.completion
+        snapshots.append((snapshot, copy.deepcopy(snapshot.to_dict())))
+    for snapshot, as_dict in snapshots:
+        assert snapshot.to_dict() == as_dict
