@@ -14,10 +14,14 @@ from pathlib import Path
 
 import pytest
 
+import sseparse
 from sseparse import Event
 from sseparse._framing_py import EventParser as PureParser
 
-REPO = Path(__file__).resolve().parents[1]
+# The folder holding the sseparse under test (the source tree for an editable install,
+# site-packages for an installed one): the subprocess must import that same package,
+# never a source tree beside it that may lack the compiled parser.
+PACKAGE_PARENT = Path(sseparse.__file__).resolve().parents[1]
 
 STREAM = (
     "\ufeff: welcome\r\n"
@@ -52,7 +56,7 @@ EXPECTED = [
 def cli_env(request: pytest.FixtureRequest) -> dict[str, str]:
     """The environment of the subprocess: the default implementation, or the pure one."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
     env.pop("SSEPARSE_NO_EXTENSIONS", None)
     if request.param == "pure":
         env["SSEPARSE_NO_EXTENSIONS"] = "1"

@@ -15,9 +15,13 @@ from pathlib import Path
 import attrs
 import pytest
 
+import sseparse
 from sseparse import Event
 
-REPO = Path(__file__).resolve().parents[1]
+# The folder holding the sseparse under test (the source tree for an editable install,
+# site-packages for an installed one): the subprocess must import that same package,
+# never a source tree beside it that may lack the compiled parser.
+PACKAGE_PARENT = Path(sseparse.__file__).resolve().parents[1]
 
 PROBE = """
 import json, sys, warnings
@@ -40,12 +44,12 @@ print(json.dumps({
 
 def probe(no_extensions: str | None, *, block_compiled: bool = False) -> dict[str, object]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
     env.pop("SSEPARSE_NO_EXTENSIONS", None)
     if no_extensions is not None:
         env["SSEPARSE_NO_EXTENSIONS"] = no_extensions
     result = subprocess.run(
-        [sys.executable, "-c", f"BLOCK_COMPILED = {block_compiled}\n{PROBE}"], capture_output=True, env=env, cwd=REPO, timeout=60, text=True
+        [sys.executable, "-c", f"BLOCK_COMPILED = {block_compiled}\n{PROBE}"], capture_output=True, env=env, cwd=PACKAGE_PARENT, timeout=60, text=True
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
