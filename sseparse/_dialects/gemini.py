@@ -188,11 +188,9 @@ class _StreamedArguments:
                         self._close_string(text)
                     continue
                 self._close_string(text)
-                parent = self._parent(steps)
-                leaf = steps[-1]
-                existing = self._child(parent, leaf)
+                existing = self._lookup(steps)
                 if type(existing) is str:  # more of a string already closed: glue, out of order
-                    parent[leaf] = existing + string
+                    self._parent(steps)[steps[-1]] = existing + string
                     self.in_order = False
                     continue
                 value: Any = string
@@ -241,6 +239,15 @@ class _StreamedArguments:
             self._open = None
             self._open_pieces = []
             text.append('"')
+
+    def _lookup(self, steps: list[str | int]) -> Any:
+        """The value at ``steps``, ``None`` if there is none (nothing is made)."""
+        node: Any = self.value
+        for step in steps:
+            node = self._child(node, step)
+            if node is None:
+                return None
+        return node
 
     def _parent(self, steps: list[str | int]) -> Any:
         """The container the last step goes into, made on the way where missing
@@ -555,11 +562,11 @@ class GeminiReducer(Reducer):
                         if type(reason) is not str:
                             raise self.bad_chunk(event, f"finishReason must be a string, not {reason!r}")
                         self._finish(state, reason, out)
+            if not obj.keys() <= _META_KEYS:  # something besides the usual members
+                self._take_other(obj, out)
             usage = obj.get("usageMetadata")
             if usage:
                 self._take_usage(usage, out)
-            if len(obj) > 4 or not candidates:  # something besides the usual keys
-                self._take_other(obj, out)
         except (AttributeError, TypeError) as exc:  # a list where an object belongs, ...
             if obj.get("error"):  # the provider's own error says more than the shape
                 raise ProviderError(obj["error"], dialect=self.name) from None
