@@ -96,9 +96,10 @@ class Accumulator:
         ``sseparse.PartialJSONParser`` for what an unfinished part shows): objects and
         arrays as soon as they open, strings as prefixes, numbers and literals once
         complete, so that each value read grows into the next and, once the call is
-        over (its block stopped, a finish reason, the end of the stream), equals
+        over (its block stopped, its choice's finish reason, the end marker), equals
         ``ToolCall.parsed_arguments()`` (empty arguments are ``{}``). Arguments that
-        turn out not to be JSON keep showing what was read before the error.
+        turn out not to be JSON keep showing what was read before the error. A tool
+        whose input is free text (a Responses API custom tool) shows that text so far.
 
         Nothing is parsed until this is called: each call feeds the parser only the
         pieces that arrived since the previous one, so reading after every delta costs
