@@ -292,6 +292,18 @@ def test_stream_without_event_lines_is_read_from_the_data_type() -> None:
     assert completion.complete
 
 
+def test_event_line_stands_in_for_a_missing_type_and_a_missing_index_means_the_last_block() -> None:
+    """Lenient servers speaking the Messages format: the event name says the type, and a
+    delta without ``index`` continues the block the last one went to."""
+    no_type = {key: value for key, value in text(0, "b").items() if key != "type"}
+    no_index = {key: value for key, value in text(0, "c").items() if key != "index"}
+    body = sse(message_start(), text_start(0), text(0, "a"))
+    body += b"event: content_block_delta\ndata: " + json.dumps(no_type).encode() + b"\n\n"
+    body += sse(no_index, MESSAGE_STOP, named=False)
+    completion, _ = accumulate_everywhere(body)
+    assert completion.content == "abc"
+
+
 def test_crlf_stream() -> None:
     lf, _ = accumulate_everywhere(TEXT_STREAM)
     crlf_stream = sse(

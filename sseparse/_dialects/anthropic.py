@@ -3,7 +3,9 @@
 The answer is a list of content blocks, each opened by ``content_block_start``,
 grown by ``content_block_delta`` events and closed by ``content_block_stop``; the
 event type is read from the data's ``type`` (the ``event:`` line says the same,
-and proxies drop it). How each part maps onto the common fields:
+and proxies drop it; it is used when ``type`` is missing), and a delta without
+``index`` goes to the block the previous delta went to. How each part maps onto
+the common fields:
 
 - ``text`` blocks (``text_delta``) are the content, glued across blocks in order;
   ``citations_delta`` citations are kept on their block in ``blocks``.
@@ -231,7 +233,7 @@ class AnthropicReducer(Reducer):
             if event.event == "error":
                 raise ProviderError(obj, dialect=self.name)
             raise self.bad_chunk(event, f"expected a JSON object (a Messages stream event), not {type(obj).__name__}")
-        kind = obj.get("type")
+        kind = obj.get("type") or event.event  # the `event:` line, should a server leave `type` out
         try:
             if kind == "content_block_delta":
                 index = obj.get("index")
