@@ -98,6 +98,19 @@ cdef inline int _buf_append(Buf* b, const char* src, Py_ssize_t n) except -1:
     return 0
 
 
+#: Buffers that grew past this for one big event are freed once it is done: a
+#: gateway holding many idle streams should not keep each one's largest event.
+cdef enum:
+    _KEEP_CAPACITY = 16384
+
+
+cdef inline void _buf_clear(Buf* b):
+    if b.cap > _KEEP_CAPACITY:
+        _buf_free(b)
+    else:
+        b.len = 0
+
+
 cdef inline void _buf_free(Buf* b):
     PyMem_Free(b.ptr)
     b.ptr = NULL
@@ -315,7 +328,7 @@ cdef class EventParser:
             if self._line.len:
                 _buf_append(&self._line, p + pos, eol - pos)
                 self._process(self._line.ptr, self._line.len, events)
-                self._line.len = 0
+                _buf_clear(&self._line)
             else:
                 self._process(p + pos, eol - pos, events)
             if p[eol] == c'\r':
@@ -394,7 +407,7 @@ cdef class EventParser:
             self._last_type_str = _decode(self._event_type.ptr, self._event_type.len) or _MESSAGE
             event_type = self._last_type_str
         data = _decode(self._data.ptr, self._data.len - 1)
-        self._data.len = 0
+        _buf_clear(&self._data)
         self._event_type.len = 0
         events.append(_make_event(event_type, data, self._id_buffer, retry))
         return 0
