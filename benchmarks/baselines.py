@@ -15,6 +15,9 @@ Framing (bytes fragments -> events):
   feeds it: httpx's incremental UTF-8 ``TextDecoder`` (what ``Response.iter_text()``
   does), then httpx-sse's ``SSELineDecoder`` and ``SSEDecoder``. Only the transport
   is left out, as it is for sseparse. ``None`` when httpx-sse is not installed.
+- ``sseclient_events``: sseclient-py's ``SSEClient(fragments).events()`` (it reads any
+  iterable of byte chunks, as it reads ``requests``' ``iter_content()``). ``None``
+  when sseclient-py is not installed.
 
 Accumulation (bytes fragments -> final text and tool calls), for OpenAI Chat
 Completions and Anthropic Messages streams:
@@ -23,6 +26,12 @@ Completions and Anthropic Messages streams:
   index (a payload that fails to parse is skipped, as such code ends up doing).
 - ``buffered_accumulate_*``: ``BufferedParser`` + ``json.loads`` + the same dict
   accumulation.
+- ``orjson_accumulate_*``: ``BufferedParser`` + ``orjson.loads`` + the same dict
+  accumulation (``None`` without orjson).
+- ``msgspec_accumulate_*``: ``BufferedParser`` + a ``msgspec.json.Decoder`` of typed
+  structs declaring only the fields the accumulation reads (msgspec skips the others
+  without building them) + the same accumulation on attributes. The fastest
+  pure-Python pipeline we could build (``None`` without msgspec).
 - ``openai_sdk_accumulate()`` / ``anthropic_sdk_accumulate()`` (which return the
   function, ``None`` when the SDK is not installed): what the official SDKs do
   for ``client.chat.completions.stream(...)`` / ``client.messages.stream(...)``:
@@ -48,6 +57,11 @@ __all__ = [
     "BufferedParser",
     "anthropic_sdk_accumulate",
     "buffered_accumulate_anthropic",
+    "msgspec_accumulate_anthropic",
+    "msgspec_accumulate_openai",
+    "orjson_accumulate_anthropic",
+    "orjson_accumulate_openai",
+    "sseclient_events",
     "buffered_accumulate_openai",
     "buffered_events",
     "httpx_sse_events",
@@ -244,6 +258,25 @@ def _make_httpx_sse() -> Callable[[Iterable[bytes]], list[Any]] | None:
 httpx_sse_events = _make_httpx_sse()
 
 
+# -- (4) sseclient-py ----------------------------------------------------------------------
+
+
+def _make_sseclient() -> Callable[[Iterable[bytes]], list[Any]] | None:
+    try:
+        import sseclient
+    except ImportError:
+        return None
+
+    def sseclient_events(fragments: Iterable[bytes]) -> list[Any]:
+        """``SSEClient(source).events()`` with the fragments as the source's chunks."""
+        return list(sseclient.SSEClient(iter(fragments)).events())
+
+    return sseclient_events
+
+
+sseclient_events = _make_sseclient()
+
+
 # -- accumulation baselines ----------------------------------------------------------------
 
 
@@ -259,19 +292,18 @@ class Accumulated:
         self.lost = lost  # payloads that were not valid JSON (the naive loop's cut lines)
 
 
-def _reduce_openai(payloads: Iterable[str]) -> Accumulated:
+def _reduce_openai(payloads: Iterable[str], loads: Callable[[str], Any] = json.loads) -> Accumulated:
     """Dict accumulation of Chat Completions chunks: content and tool calls by index."""
     content: list[str] = []
     calls: dict[int, dict[str, Any]] = {}
     finish = None
     lost = 0
-    loads = json.loads
     for data in payloads:
         if data == "[DONE]":
             break
         try:
             chunk = loads(data)
-        except ValueError:
+        except ValueError:  # orjson.JSONDecodeError is a ValueError too
             lost += 1
             continue
         for choice in chunk.get("choices") or ():
@@ -297,13 +329,12 @@ def _reduce_openai(payloads: Iterable[str]) -> Accumulated:
     return Accumulated("".join(content), tool_calls, finish, lost)
 
 
-def _reduce_anthropic(payloads: Iterable[str]) -> Accumulated:
+def _reduce_anthropic(payloads: Iterable[str], loads: Callable[[str], Any] = json.loads) -> Accumulated:
     """Dict accumulation of Messages events: text blocks and tool_use input by index."""
     content: list[str] = []
     calls: dict[int, dict[str, Any]] = {}
     finish = None
     lost = 0
-    loads = json.loads
     for data in payloads:
         try:
             event = loads(data)
@@ -359,6 +390,152 @@ def naive_accumulate_anthropic(fragments: Iterable[bytes]) -> Accumulated:
 
 def buffered_accumulate_anthropic(fragments: Iterable[bytes]) -> Accumulated:
     return _reduce_anthropic(_buffered_payloads(fragments))
+
+
+# -- the fastest pure-Python pipelines: orjson, msgspec typed structs ---------------------
+
+
+def _make_orjson() -> tuple[Callable[[list[bytes]], Accumulated], Callable[[list[bytes]], Accumulated]] | None:
+    try:
+        import orjson
+    except ImportError:
+        return None
+    loads = orjson.loads
+
+    def orjson_accumulate_openai(fragments: Iterable[bytes]) -> Accumulated:
+        return _reduce_openai(_buffered_payloads(fragments), loads)
+
+    def orjson_accumulate_anthropic(fragments: Iterable[bytes]) -> Accumulated:
+        return _reduce_anthropic(_buffered_payloads(fragments), loads)
+
+    return orjson_accumulate_openai, orjson_accumulate_anthropic
+
+
+try:
+    import msgspec
+except ImportError:
+    msgspec = None
+else:
+    # Only the fields the accumulation reads: msgspec skips every other member
+    # without building it, which is what makes typed structs faster than dicts.
+    class Function(msgspec.Struct):
+        name: str | None = None
+        arguments: str | None = None
+
+    class ToolCallPiece(msgspec.Struct):
+        index: int = 0
+        id: str | None = None
+        function: Function | None = None
+
+    class ChatDelta(msgspec.Struct):
+        content: str | None = None
+        tool_calls: list[ToolCallPiece] | None = None
+
+    class ChatChoice(msgspec.Struct):
+        delta: ChatDelta | None = None
+        finish_reason: str | None = None
+
+    class ChatChunk(msgspec.Struct):
+        choices: list[ChatChoice] | None = None
+
+    class MessagesDelta(msgspec.Struct):
+        type: str = ""
+        text: str | None = None
+        partial_json: str | None = None
+        stop_reason: str | None = None
+
+    class ContentBlock(msgspec.Struct):
+        type: str = ""
+        id: str | None = None
+        name: str | None = None
+
+    class MessagesEvent(msgspec.Struct):
+        type: str = ""
+        index: int | None = None
+        delta: MessagesDelta | None = None
+        content_block: ContentBlock | None = None
+        error: msgspec.Raw | None = None
+
+
+def _make_msgspec() -> tuple[Callable[[list[bytes]], Accumulated], Callable[[list[bytes]], Accumulated]] | None:
+    if msgspec is None:
+        return None
+    decode_chat = msgspec.json.Decoder(ChatChunk).decode
+    decode_messages = msgspec.json.Decoder(MessagesEvent).decode
+    DecodeError = msgspec.DecodeError  # ValidationError is one too
+
+    def msgspec_accumulate_openai(fragments: Iterable[bytes]) -> Accumulated:
+        content: list[str] = []
+        calls: dict[int, dict[str, Any]] = {}
+        finish = None
+        lost = 0
+        for data in _buffered_payloads(fragments):
+            if data == "[DONE]":
+                break
+            try:
+                chunk = decode_chat(data)
+            except DecodeError:
+                lost += 1
+                continue
+            for choice in chunk.choices or ():
+                delta = choice.delta
+                if delta is not None:
+                    text = delta.content
+                    if text:
+                        content.append(text)
+                    for tc in delta.tool_calls or ():
+                        call = calls.get(tc.index)
+                        if call is None:
+                            call = calls[tc.index] = {"index": tc.index, "id": None, "name": None, "arguments": []}
+                        if tc.id:
+                            call["id"] = tc.id
+                        fn = tc.function
+                        if fn is not None:
+                            if fn.name:
+                                call["name"] = fn.name
+                            if fn.arguments:
+                                call["arguments"].append(fn.arguments)
+                if choice.finish_reason:
+                    finish = choice.finish_reason
+        tool_calls = [dict(c, arguments="".join(c["arguments"])) for _, c in sorted(calls.items())]
+        return Accumulated("".join(content), tool_calls, finish, lost)
+
+    def msgspec_accumulate_anthropic(fragments: Iterable[bytes]) -> Accumulated:
+        content: list[str] = []
+        calls: dict[int, dict[str, Any]] = {}
+        finish = None
+        lost = 0
+        for data in _buffered_payloads(fragments):
+            try:
+                event = decode_messages(data)
+            except DecodeError:
+                lost += 1
+                continue
+            kind = event.type
+            if kind == "content_block_delta":
+                delta = event.delta
+                if delta.type == "text_delta":
+                    content.append(delta.text)
+                elif delta.type == "input_json_delta":
+                    call = calls.get(event.index)
+                    if call is not None:
+                        call["arguments"].append(delta.partial_json)
+            elif kind == "content_block_start":
+                block = event.content_block
+                if block.type == "tool_use":
+                    calls[event.index] = {"index": event.index, "id": block.id, "name": block.name, "arguments": []}
+            elif kind == "message_delta":
+                finish = event.delta.stop_reason or finish
+            elif kind == "error":
+                raise RuntimeError(f"provider error: {event.error}")
+        tool_calls = [dict(c, arguments="".join(c["arguments"])) for _, c in sorted(calls.items())]
+        return Accumulated("".join(content), tool_calls, finish, lost)
+
+    return msgspec_accumulate_openai, msgspec_accumulate_anthropic
+
+
+orjson_accumulate_openai, orjson_accumulate_anthropic = _make_orjson() or (None, None)
+msgspec_accumulate_openai, msgspec_accumulate_anthropic = _make_msgspec() or (None, None)
 
 
 # -- the official SDKs ---------------------------------------------------------------------
@@ -447,7 +624,18 @@ def versions() -> dict[str, str | None]:
     from importlib import metadata
 
     out: dict[str, str | None] = {}
-    for name in ("sseparse", "httpx-sse", "httpx", "openai", "anthropic", "pydantic", "httpx2"):
+    for name in (
+        "sseparse",
+        "httpx-sse",
+        "httpx",
+        "sseclient-py",
+        "orjson",
+        "msgspec",
+        "openai",
+        "anthropic",
+        "pydantic",
+        "httpx2",
+    ):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -96,6 +96,15 @@ def framing_impls() -> tuple[Impl, ...]:
     )
     impls.append(
         Impl(
+            "sseclient-py",
+            baselines.sseclient_events,
+            "baseline",
+            "sseclient-py SSEClient(fragments).events()",
+            skip=None if baselines.sseclient_events else "sseclient-py is not installed",
+        )
+    )
+    impls.append(
+        Impl(
             "naive",
             baselines.naive_split_lines,
             "baseline",
@@ -111,8 +120,8 @@ def _normalize_events(result: list[Any]) -> list[tuple[str, str, str]]:
     for ev in result:
         if isinstance(ev, tuple):
             out.append(ev)
-        else:  # sseparse Event, httpx-sse ServerSentEvent
-            out.append((ev.event, ev.data, ev.id))
+        else:  # sseparse Event, httpx-sse ServerSentEvent, sseclient-py Event (id None: no id)
+            out.append((ev.event, ev.data, ev.id or ""))
     return out
 
 
@@ -178,7 +187,24 @@ def accumulate_impls(stream: str) -> tuple[Impl, ...]:
     dialect = ACCUMULATE_STREAMS[stream]
     fn, skip = _sseparse_accumulate(dialect)
     impls = [Impl("sseparse", fn, "sseparse", f"sseparse.accumulate(fragments, dialect={dialect!r})", skip=skip)]
-    if dialect == "openai-chat":
+    openai = dialect == "openai-chat"
+    impls += [
+        Impl(
+            "buffered+msgspec",
+            baselines.msgspec_accumulate_openai if openai else baselines.msgspec_accumulate_anthropic,
+            "baseline",
+            "buffered parser + msgspec typed structs (only the fields read) + accumulation",
+            skip=None if baselines.msgspec_accumulate_openai else "msgspec is not installed",
+        ),
+        Impl(
+            "buffered+orjson",
+            baselines.orjson_accumulate_openai if openai else baselines.orjson_accumulate_anthropic,
+            "baseline",
+            "buffered parser + orjson.loads + dict accumulation",
+            skip=None if baselines.orjson_accumulate_openai else "orjson is not installed",
+        ),
+    ]
+    if openai:
         impls += [
             Impl(
                 "buffered+json",

@@ -146,6 +146,48 @@ TARGETS = [
     ),
 ]
 
+TARGETS += [
+    Target(
+        "accumulate",
+        stream,
+        1500,
+        "sseparse",
+        "buffered+msgspec",
+        3.0,
+        f"accumulate vs buffered+msgspec typed structs, {label}, 1500-byte fragments",
+    )
+    for stream, label in (("openai-chat", "openai-chat text"), ("openai-tools", "parallel tool calls"), ("anthropic", "anthropic"))
+]
+TARGETS += [
+    Target(
+        "framing",
+        "openai-chat",
+        16384,
+        "sseparse-c",
+        "buffered",
+        2.5,
+        "compiled framing vs careful buffered parser, openai-chat, 16384-byte fragments",
+    ),
+    Target(
+        "framing",
+        "large",
+        16384,
+        "sseparse-c",
+        "buffered",
+        4.0,
+        "compiled framing vs careful buffered parser, 64 KiB events, 16384-byte fragments (speed issue)",
+    ),
+    Target(
+        "framing",
+        "openai-chat",
+        16,
+        "sseparse-c",
+        "sseclient-py",
+        6.0,
+        "compiled framing vs sseclient-py, openai-chat, 16-byte fragments",
+    ),
+]
+
 # -- timing ------------------------------------------------------------------------------------
 
 
