@@ -673,6 +673,132 @@ def test_any_json_chunks_give_a_result_or_an_sseparse_error(chunks: list[Any]) -
     json.dumps(acc.completion.to_dict())
 
 
+def leaves(value: Any, path: str = "$") -> list[tuple[str, Any]]:
+    """The (jsonPath, leaf) pairs of ``value`` in document order."""
+    if isinstance(value, dict):
+        return [pair for key, child in value.items() for pair in leaves(child, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [pair for number, child in enumerate(value) for pair in leaves(child, f"{path}[{number}]")]
+    return [(path, value)]
+
+
+KEY = st.text(st.characters(codec="utf-8", exclude_characters=".[]'\"\\"), min_size=1, max_size=4)
+ARGS = st.dictionaries(
+    KEY,
+    st.recursive(
+        st.none() | st.booleans() | st.integers(-9, 99) | st.floats(-5, 5, allow_nan=False) | st.text(max_size=8),
+        lambda children: (
+            st.lists(children, min_size=1, max_size=3) | st.dictionaries(KEY, children, min_size=1, max_size=3)
+        ),
+        max_leaves=12,
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ARGS, st.data())
+def test_streamed_arguments_rebuild_any_object(args: dict[str, Any], data: st.DataObject) -> None:
+    """Any object sent as partialArgs in document order, strings in random pieces and the
+    pieces spread over chunks at random, comes back as its compact JSON, deltas glued."""
+    pieces: list[dict[str, Any]] = []
+    for path, value in leaves(args):
+        if isinstance(value, str):
+            cuts = sorted(data.draw(st.sets(st.integers(0, len(value)), max_size=3)))
+            bounds = [0, *cuts, len(value)]
+            parts = [value[a:b] for a, b in itertools.pairwise(bounds)]
+            for number, part in enumerate(parts):
+                piece: dict[str, Any] = {"jsonPath": path, "stringValue": part}
+                if number < len(parts) - 1:
+                    piece["willContinue"] = True
+                pieces.append(piece)
+        elif isinstance(value, bool):
+            pieces.append({"jsonPath": path, "boolValue": value})
+        elif value is None:
+            pieces.append({"jsonPath": path, "nullValue": None})
+        else:
+            pieces.append({"jsonPath": path, "numberValue": value})
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(pieces) - 1)), max_size=4)))
+    groups = [pieces[a:b] for a, b in itertools.pairwise([0, *cuts, len(pieces)]) if pieces[a:b]]
+    chunks = [chunk({"functionCall": {"name": "f", "willContinue": True}})]
+    chunks += [chunk({"functionCall": {"partialArgs": group, "willContinue": True}}) for group in groups]
+    chunks.append(chunk({"functionCall": {}}, finish="STOP"))
+    completion, deltas, raised = feed_all([sse(*chunks)])
+    assert raised is None
+    assert completion.tool_calls[0].arguments == compact(args)
+    assert "".join(d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta) == compact(args)
+
+
+PATHS = st.sampled_from(["$.a", "$.a.b", "$.a[0]", "$.a[1].c", "$['a b']", "$", "$[0]", "a", "$.a.", "$..a", "$.a[x]"])
+VALUES = st.none() | st.booleans() | st.integers(-1, 2) | st.text(max_size=3) | st.just([1]) | st.just({"k": 1})
+
+
+@st.composite
+def shaped_part(draw: st.DrawFn) -> dict[str, Any]:
+    """A content part of a known kind whose members have any of the shapes they could take."""
+    kind = draw(st.sampled_from(["text", "thought", "call", "streamed", "piece", "end", "other"]))
+    if kind in ("text", "thought"):
+        part: dict[str, Any] = {"text": draw(st.text(max_size=3) | st.none() | st.integers())}
+        if kind == "thought":
+            part["thought"] = draw(st.booleans() | st.none())
+    elif kind == "call":
+        part = {"functionCall": {"name": draw(VALUES), "args": draw(VALUES), "id": draw(VALUES)}}
+    elif kind == "streamed":
+        part = {"functionCall": {"name": draw(st.sampled_from(["f", "g"])), "willContinue": True}}
+    elif kind == "piece":
+        arg = {"jsonPath": draw(PATHS | VALUES), "willContinue": draw(st.booleans())}
+        arg[draw(st.sampled_from(["stringValue", "numberValue", "boolValue", "nullValue", "other"]))] = draw(VALUES)
+        part = {
+            "functionCall": {
+                "partialArgs": draw(st.sampled_from([[arg], [arg, arg], arg, None])),
+                "willContinue": draw(st.booleans()),
+            }
+        }
+    elif kind == "end":
+        part = {"functionCall": {}}
+    else:
+        part = {"inlineData": {"mimeType": "image/png", "data": "AA=="}}
+    if draw(st.booleans()):
+        part["thoughtSignature"] = draw(VALUES)
+    return part
+
+
+@st.composite
+def shaped_chunk(draw: st.DrawFn) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"content": {"parts": draw(st.lists(shaped_part(), max_size=3)), "role": "model"}}
+    if draw(st.booleans()):
+        candidate["finishReason"] = draw(st.sampled_from(["STOP", "MAX_TOKENS"]) | VALUES)
+    if draw(st.booleans()):
+        candidate["index"] = draw(VALUES)
+    obj: dict[str, Any] = {"candidates": [candidate]}
+    if draw(st.booleans()):
+        obj["usageMetadata"] = draw(st.just(usage(3, 4, 5)) | st.just({"trafficType": "ON_DEMAND"}) | VALUES)
+    if draw(st.booleans()):
+        obj["promptFeedback"] = {"blockReason": draw(st.sampled_from(["SAFETY", ""]) | VALUES)}
+    if draw(st.booleans()):
+        obj["createTime"] = draw(st.sampled_from(["2026-04-02T17:03:50.399550Z", "2026-13-40T99:99:99Z"]) | VALUES)
+    return obj
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(shaped_chunk(), min_size=1, max_size=6))
+def test_chunks_of_any_shape_give_a_result_or_an_sseparse_error(chunks: list[dict[str, Any]]) -> None:
+    acc = Accumulator("gemini")
+    with contextlib.suppress(SseparseError):
+        for item in chunks:
+            acc.feed(sse(item))
+    with contextlib.suppress(SseparseError):
+        acc.close()
+    completion = acc.completion
+    json.dumps(completion.to_dict())
+    for choice in completion.choices:
+        for call in choice.tool_calls:
+            partial = acc.partial_arguments(call.index, choice=choice.index)
+            if choice.finish_reason is not None and completion.error is None:
+                assert partial == call.parsed_arguments()  # once over, the partial value is the whole
+
+
 def test_snapshots_are_not_changed_by_later_events() -> None:
     acc = Accumulator()
     snapshots: list[tuple[Completion, dict[str, Any]]] = []

@@ -313,8 +313,7 @@ def test_type_only_in_the_event_field() -> None:
     data = b""
     for event in text_stream(["x", "y"]).events:
         kind = event["type"]
-        if kind != "response.output_text.delta":
-            event = {key: value for key, value in event.items() if key != "type"}
+        event = {key: value for key, value in event.items() if key != "type"}
         data += b"event: " + kind.encode() + b"\ndata: " + json.dumps(event).encode() + b"\n\n"
     completion, _ = accumulate_everywhere(data)
     assert completion.content == "xy" and completion.complete
@@ -852,6 +851,59 @@ def test_any_json_events_give_a_result_or_an_sseparse_error(events: list[Any]) -
     with contextlib.suppress(SseparseError):
         acc.close()
     json.dumps(acc.completion.to_dict())
+
+
+INDEXES = st.none() | st.booleans() | st.integers(-1, 2) | st.sampled_from(["0", "a"]) | st.just([0])
+
+
+@st.composite
+def shaped_event(draw: st.DrawFn) -> dict[str, Any]:
+    """An event of a known type whose members have any of the shapes they could take."""
+    event: dict[str, Any] = {"type": draw(st.sampled_from([t for t in TYPES if t.startswith("response.")]))}
+    for key in ("output_index", "content_index", "summary_index", "item_id"):
+        if draw(st.booleans()):
+            event[key] = draw(INDEXES)
+    for key in ("delta", "text", "arguments", "refusal"):
+        if draw(st.booleans()):
+            event[key] = draw(st.text(max_size=3) | st.none() | st.integers())
+    if draw(st.booleans()):
+        item_type = draw(
+            st.sampled_from(["message", "function_call", "custom_tool_call", "reasoning", "web_search_call"])
+        )
+        event["item"] = {
+            "type": item_type,
+            "id": draw(INDEXES | st.text(max_size=2)),
+            "content": draw(
+                st.lists(
+                    st.fixed_dictionaries(
+                        {"type": st.sampled_from(["output_text", "refusal"]), "text": st.text(max_size=2)}
+                    ),
+                    max_size=2,
+                )
+            ),
+            "summary": [{"type": "summary_text", "text": draw(st.text(max_size=2) | st.none())}],
+            "arguments": draw(st.text(max_size=2) | st.none()),
+        }
+    if event["type"] in ("response.completed", "response.incomplete"):
+        event["response"] = {
+            "output": [event.pop("item", {"type": "message"})],
+            "usage": draw(st.none() | st.just(USAGE)),
+        }
+    return event
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(shaped_event(), min_size=1, max_size=8))
+def test_events_of_any_shape_give_a_result_or_an_sseparse_error(events: list[dict[str, Any]]) -> None:
+    acc = Accumulator("openai-responses")
+    with contextlib.suppress(SseparseError):
+        for event in events:
+            acc.feed(b"data: " + json.dumps(event).encode() + b"\n\n")
+    with contextlib.suppress(SseparseError):
+        acc.close()
+    json.dumps(acc.completion.to_dict())
+    for index in range(len(acc.completion.tool_calls)):
+        acc.partial_arguments(index)
 
 
 def test_snapshots_are_not_changed_by_later_events() -> None:

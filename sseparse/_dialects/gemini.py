@@ -613,8 +613,11 @@ class GeminiReducer(Reducer):
         if type(raw) is not dict:
             return
         previous = self._usage_raw
-        if previous is not None and (raw == previous or (_has_counts(previous) and not _has_counts(raw))):
-            return  # the same report again, or one without counts (Vertex's {"trafficType": ...})
+        if previous is not None:
+            if not _has_counts(raw) and _has_counts(previous):
+                return  # one without counts (Vertex's {"trafficType": ...}) erases nothing
+            if out is not None and raw == previous:
+                return  # the same report again: no delta (without deltas, taking it is cheaper)
         self._usage_raw = raw
         if out is not None:
             out.append(UsageDelta(_usage(raw)))

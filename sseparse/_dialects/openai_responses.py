@@ -150,6 +150,11 @@ def _usage(raw: dict[str, Any]) -> Usage:
     return Usage(input_tokens, output_tokens, total_tokens, raw)
 
 
+def _sub_index(value: Any) -> int:
+    """A content or summary index; missing (or not an integer) is the first."""
+    return value if type(value) is int else 0
+
+
 def _text(value: Any) -> str:
     return value if type(value) is str else ""
 
@@ -286,6 +291,8 @@ class OpenAIResponsesReducer(Reducer):
                 raise ProviderError(obj, dialect=self.name)
             raise self.bad_chunk(event, f"expected a JSON object (a response stream event), not {type(obj).__name__}")
         kind = obj.get("type")
+        if type(kind) is not str:
+            kind = event.event  # a server that names the type only in the SSE `event:` field
         try:
             if kind == "response.output_text.delta":  # the short path: most events of an answer
                 delta = obj["delta"]
@@ -293,7 +300,12 @@ class OpenAIResponsesReducer(Reducer):
                     raise TypeError(f"delta must be a string, not {type(delta).__name__}")
                 if delta:
                     index = obj.get("output_index")
-                    key = (index if type(index) is int else self._index_of(obj), _TEXT, obj.get("content_index") or 0)
+                    part = obj.get("content_index")
+                    key = (
+                        index if type(index) is int else self._index_of(obj),
+                        _TEXT,
+                        part if type(part) is int else 0,
+                    )
                     pieces = self._texts.get(key)
                     if pieces is None:
                         pieces = self._texts[key] = []
@@ -304,8 +316,6 @@ class OpenAIResponsesReducer(Reducer):
                 if logprobs:
                     self._take_logprobs(logprobs)
                 return
-            if type(kind) is not str:
-                kind = event.event  # a server that names the type only in the SSE `event:` field
             handler = _HANDLERS.get(kind)
             if handler is not None:
                 handler(self, obj, out)
@@ -528,20 +538,20 @@ class OpenAIResponsesReducer(Reducer):
         part_type: Any = part.get("type")
         found = _PART_KINDS.get(part_type)
         if found is not None:
-            key = (self._index_of(obj), found[0], obj.get("content_index") or 0)
+            key = (self._index_of(obj), found[0], _sub_index(obj.get("content_index")))
             self._texts.setdefault(key, [])
             self._settle(key, part.get(found[1]), out)
 
     def _summary_part(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.reasoning_summary_part.added`` / ``.done``."""
         part = obj.get("part")
-        key = (self._index_of(obj), _SUMMARY, obj.get("summary_index") or 0)
+        key = (self._index_of(obj), _SUMMARY, _sub_index(obj.get("summary_index")))
         self._texts.setdefault(key, [])
         if type(part) is dict:
             self._settle(key, part.get("text"), out)
 
     def _text_event(self, obj: dict[str, Any], out: list[Delta] | None, kind: int, sub: str, done: bool) -> None:
-        key = (self._index_of(obj), kind, obj.get(sub) or 0)
+        key = (self._index_of(obj), kind, _sub_index(obj.get(sub)))
         if done:
             self._settle(key, obj.get("refusal" if kind == _REFUSAL else "text"), out)
             return
@@ -554,10 +564,11 @@ class OpenAIResponsesReducer(Reducer):
     def _call_of(self, obj: dict[str, Any], out: list[Delta] | None) -> _Call:
         index = self._index_of(obj)
         state = self._items.get(index)
-        if state is None or state.call is None:  # a delta before its item: make the item up
+        if state is None:  # a delta before its item: make the item up
             item_id = obj.get("item_id")
             state = self._add_item(index, {"type": "function_call", "id": item_id, "call_id": None, "name": ""}, out)
-        assert state.call is not None
+        if state.call is None:
+            raise ValueError(f"tool call input for output item {index}, a {state.raw.get('type')!r} item")
         return state.call
 
     def _arguments_delta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
