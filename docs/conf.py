@@ -32,7 +32,7 @@ os.environ["SSEPARSE_NO_EXTENSIONS"] = "1"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # the checkout being documented, whatever else is installed
 
-import sseparse  # noqa: E402
+import sseparse
 
 project = "sseparse"
 author = "the sseparse authors"
@@ -60,9 +60,15 @@ nitpicky = True
 # third-party names in signatures stay unlinked, on purpose.
 nitpick_ignore_regex = [
     ("py:class", r"(collections\.abc|typing|types|asyncio|os|io)\..*"),
-    ("py:class", r"(Iterable|Iterator|AsyncIterable|AsyncIterator|Generator|AsyncGenerator|Sequence)"),
+    (
+        "py:class",
+        r"(Iterable|Iterator|AsyncIterable|AsyncIterator|Generator|AsyncGenerator|Sequence)",
+    ),
     ("py:class", r"(Any|Literal|TypeAlias|Final|ClassVar|BinaryIO|NoReturn)"),
-    ("py:class", r"(bytes|bytearray|memoryview|str|int|float|bool|dict|list|tuple|object|None)"),
+    (
+        "py:class",
+        r"(bytes|bytearray|memoryview|str|int|float|bool|dict|list|tuple|object|None)",
+    ),
     ("py:class", r"attrs?\..*"),
     # the type aliases of the drivers' signatures (documented in their docstrings)
     ("py:class", r"(sseparse\._drivers\.)?(Fragment|OnIncomplete|OnCut)"),
@@ -70,7 +76,9 @@ nitpick_ignore_regex = [
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
-autodoc_preserve_defaults = False  # True shows attrs defaults as attr_dict[...] expressions
+autodoc_preserve_defaults = (
+    False  # True shows attrs defaults as attr_dict[...] expressions
+)
 autodoc_default_options = {"members": True, "undoc-members": False}
 add_module_names = False
 python_use_unqualified_type_names = True

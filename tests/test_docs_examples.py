@@ -45,7 +45,10 @@ DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"
 
 #: Pages whose examples another test file runs.
-ELSEWHERE = {"recipes.md": "tests/test_recipes.py", "reconnection.md": "tests/test_recipes.py"}
+ELSEWHERE = {
+    "recipes.md": "tests/test_recipes.py",
+    "reconnection.md": "tests/test_recipes.py",
+}
 RUN = ("python", "pycon", "console")
 SKIP_MARK = re.compile(r"^\s*%\s*skip-test:\s*(?P<reason>.*\S)")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
@@ -75,16 +78,28 @@ def blocks_of(page: Path) -> list[Block]:
         if match is None:
             i += 1
             continue
-        fence, indent, info = match["fence"], len(match["indent"]), match["info"].lower()
+        fence, indent, info = (
+            match["fence"],
+            len(match["indent"]),
+            match["info"].lower(),
+        )
         start = i + 1
         end = start
-        while end < len(lines) and not re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[end]):
+        while end < len(lines) and not re.match(
+            rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[end]
+        ):
             end += 1
         if not info.startswith("{"):  # ```{directive} is MyST markup, not code
-            previous = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+            previous = next(
+                (lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), ""
+            )
             mark = SKIP_MARK.match(previous)
             code = "\n".join(_unindent(line, indent) for line in lines[start:end])
-            found.append(Block(page, start + 1, info, code + "\n", mark["reason"] if mark else None))
+            found.append(
+                Block(
+                    page, start + 1, info, code + "\n", mark["reason"] if mark else None
+                )
+            )
         i = end + 1
     return found
 
@@ -96,7 +111,11 @@ def _unindent(line: str, indent: int) -> str:
 
 
 def pages() -> list[Path]:
-    return sorted(p for p in DOCS.rglob("*.md") if "_build" not in p.parts and "_static" not in p.parts)
+    return sorted(
+        p
+        for p in DOCS.rglob("*.md")
+        if "_build" not in p.parts and "_static" not in p.parts
+    )
 
 
 def all_blocks() -> Iterator[Any]:
@@ -108,7 +127,9 @@ def all_blocks() -> Iterator[Any]:
                 continue
             marks = []
             if page.name in ELSEWHERE:
-                marks.append(pytest.mark.skip(reason=f"tested by {ELSEWHERE[page.name]}"))
+                marks.append(
+                    pytest.mark.skip(reason=f"tested by {ELSEWHERE[page.name]}")
+                )
             elif block.skip:
                 marks.append(pytest.mark.skip(reason=block.skip))
             yield pytest.param(block, id=block.name, marks=marks)
@@ -124,12 +145,17 @@ def run_python(block: Block, namespace: dict[str, Any]) -> None:
 
 
 def run_pycon(block: Block, namespace: dict[str, Any]) -> None:
-    test = doctest.DocTestParser().get_doctest(block.code, namespace, block.name, str(block.page), block.line - 1)
+    test = doctest.DocTestParser().get_doctest(
+        block.code, namespace, block.name, str(block.page), block.line - 1
+    )
     report: list[str] = []
     runner = doctest.DocTestRunner(optionflags=OPTIONS)
     result = runner.run(test, out=report.append, clear_globs=False)
     if result.failed:
-        pytest.fail(f"{block.name}: the output shown is not what the example prints\n" + "".join(report))
+        pytest.fail(
+            f"{block.name}: the output shown is not what the example prints\n"
+            + "".join(report)
+        )
 
 
 def console_steps(code: str) -> list[tuple[str, str]]:
@@ -141,19 +167,27 @@ def console_steps(code: str) -> list[tuple[str, str]]:
         elif steps:
             steps[-1][1].append(line)
         elif line.strip():
-            raise AssertionError(f"console block starts with output, not a '$ ' command: {line!r}")
-    return [(cmd, "\n".join(out).rstrip("\n") + "\n" if any(out) else "") for cmd, out in steps]
+            raise AssertionError(
+                f"console block starts with output, not a '$ ' command: {line!r}"
+            )
+    return [
+        (cmd, "\n".join(out).rstrip("\n") + "\n" if any(out) else "")
+        for cmd, out in steps
+    ]
 
 
 def run_console(block: Block, folder: Path) -> None:
     sseparse = f"{shlex.quote(sys.executable)} -m sseparse"
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(
+        os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    )
     env.pop("COLUMNS", None)
     checker = doctest.OutputChecker()
     for command, expected in console_steps(block.code):
-        script = f"sseparse() {{ {sseparse} \"$@\"; }}\n{command}\n"
+        script = f'sseparse() {{ {sseparse} "$@"; }}\n{command}\n'
         done = subprocess.run(
             ["bash", "-c", script],
+            check=False,  # the exit status is part of what a block shows
             cwd=folder,
             env=env,
             stdout=subprocess.PIPE,
@@ -162,7 +196,9 @@ def run_console(block: Block, folder: Path) -> None:
         )
         got = done.stdout.decode("utf-8", "replace")
         if not checker.check_output(expected, got, OPTIONS):
-            diff = checker.output_difference(doctest.Example(command, expected), got, OPTIONS)
+            diff = checker.output_difference(
+                doctest.Example(command, expected), got, OPTIONS
+            )
             pytest.fail(f"{block.name}: $ {command}\n{diff}")
 
 
@@ -184,11 +220,15 @@ def test_docs_example(block: Block, folder: Path) -> None:
             break
         if earlier.skip is None and earlier.language in ("python", "pycon"):
             try:
-                (run_python if earlier.language == "python" else run_pycon)(earlier, namespace)
+                (run_python if earlier.language == "python" else run_pycon)(
+                    earlier, namespace
+                )
             except BaseException as exc:
                 if isinstance(exc, pytest.fail.Exception):
                     raise
-                raise AssertionError(f"an earlier example of the page, {earlier.name}, failed: {exc!r}") from exc
+                raise AssertionError(
+                    f"an earlier example of the page, {earlier.name}, failed: {exc!r}"
+                ) from exc
     (run_python if block.language == "python" else run_pycon)(block, namespace)
 
 
