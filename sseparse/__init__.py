@@ -46,6 +46,7 @@ from ._errors import (
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
 from ._partial_json import PartialJSONError, PartialJSONParser
+from ._reconnect import ReconnectDecision, ReconnectPolicy, Reconnector
 
 __version__ = "0.1.0"
 
@@ -79,6 +80,9 @@ __all__ = [
     "UsageDelta",
     "FinishDelta",
     "PartialJSONParser",
+    "Reconnector",
+    "ReconnectPolicy",
+    "ReconnectDecision",
     "SseparseError",
     "EventTooLargeError",
     "ParserClosedError",
