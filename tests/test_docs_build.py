@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from types import ModuleType
 
 import pytest
 
+import sseparse
 from sseparse._env import env_flag
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +90,17 @@ def test_every_plot_of_the_performance_page_is_committed() -> None:
     ):
         assert f"_static/perf/{name}.svg" in page
         assert (DOCS / "_static" / "perf" / f"{name}.svg").stat().st_size > 0
+
+
+def test_the_api_reference_lists_every_public_name() -> None:
+    """A name added to ``sseparse.__all__`` gets its entry in ``docs/api.rst``."""
+    page = (DOCS / "api.rst").read_text(encoding="utf-8")
+    documented = set(
+        re.findall(
+            r"^\.\. (?:auto)?(?:class|function|exception|data):: (\w+)",
+            page,
+            re.MULTILINE,
+        )
+    )
+    assert sorted(set(sseparse.__all__) - documented) == []
+    assert sorted(documented - set(sseparse.__all__)) == []
