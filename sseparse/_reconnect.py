@@ -26,8 +26,9 @@ stream's ``retry`` is in milliseconds, as on the wire.
 
 from __future__ import annotations
 
+import contextlib
 import random as _random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 import attrs
@@ -52,6 +53,10 @@ def _non_negative(instance: object, attribute: attrs.Attribute[float], value: fl
 def _at_least_one(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 1:
         raise ValueError(f"{attribute.name} must be a number >= 1, not {value!r}")
+
+
+def _statuses(value: Iterable[int]) -> frozenset[int]:
+    return frozenset(value)
 
 
 def _attempts(instance: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
@@ -83,7 +88,7 @@ class ReconnectPolicy:
     multiplier: float = attrs.field(default=2.0, validator=_at_least_one)
     jitter: float = attrs.field(default=0.2, validator=_non_negative)
     max_attempts: int | None = attrs.field(default=None, validator=_attempts)
-    retry_statuses: frozenset[int] = attrs.field(default=frozenset(), converter=frozenset)
+    retry_statuses: frozenset[int] = attrs.field(default=frozenset(), converter=_statuses)
     check_content_type: bool = True
 
     def delay(self, attempt: int, retry: int | None = None, random: float = 0.0) -> float:
@@ -156,19 +161,19 @@ class Reconnector:
     """
 
     __slots__ = (
+        "_attempt",
+        "_content_type",
+        "_delivered",
+        "_head",
+        "_last_event_id",
+        "_max_event_size",
+        "_parser",
         "_policy",
         "_random",
-        "_max_event_size",
-        "_last_event_id",
         "_retry",
-        "_attempt",
+        "_retry_after",
         "_state",
         "_status",
-        "_retry_after",
-        "_content_type",
-        "_parser",
-        "_head",
-        "_delivered",
     )
 
     def __init__(
@@ -321,11 +326,9 @@ class Reconnector:
         parser, self._parser = self._parser, None
         if parser is None:
             return None
-        if self._head is not None:
-            try:
+        if self._head is not None:  # only part of a BOM came: the seed still sets the id
+            with contextlib.suppress(SseparseError):
                 parser.feed(self._seeded(self._head))
-            except SseparseError:
-                pass
         try:
             cut = parser.close()
         except ParserClosedError:  # it failed earlier (a limit): nothing was cut

@@ -42,7 +42,16 @@ import pytest
 
 from sseparse._env import env_flag
 
-__all__ = ["Request", "SSEServer", "ServerEvent", "Stream", "encode", "expected_events", "python_blocks", "require_client"]
+__all__ = [
+    "Request",
+    "SSEServer",
+    "ServerEvent",
+    "Stream",
+    "encode",
+    "expected_events",
+    "python_blocks",
+    "require_client",
+]
 
 LOOPBACK = "127.0.0.1"
 MAX_DELAY = 0.2  # seconds between two fragments, at most
@@ -252,6 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self.send_header("Connection", "close")
                     self.end_headers()
                     return
+        ends: list[int]
         if stream.body is not None:
             body, ends = stream.body, []
         else:
@@ -378,4 +388,5 @@ def require_client(name: str) -> ModuleType:
     (``CI`` set to a true value), where a missing client is an error."""
     if env_flag("CI"):
         return importlib.import_module(name)
-    return pytest.importorskip(name)
+    module: ModuleType = pytest.importorskip(name)
+    return module

@@ -513,7 +513,7 @@ def test_documented_loop_delivers_each_event_once_across_disconnects(server: Any
 
 
 def test_documented_usage_prints_every_event(server: Any) -> None:
-    httpx = sse.require_client("httpx")
+    sse.require_client("httpx")  # the page's block imports it
     url = server.add(sse.Stream(events=STORY, cuts=[2, 1], chunks="random"))
     out = io.StringIO()
     with redirect_stdout(out):
