@@ -40,6 +40,8 @@ from typing import Any
 
 import pytest
 
+import sseparse
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"
@@ -151,6 +153,9 @@ def run_pycon(block: Block, namespace: dict[str, Any]) -> None:
     report: list[str] = []
     runner = doctest.DocTestRunner(optionflags=OPTIONS)
     result = runner.run(test, out=report.append, clear_globs=False)
+    namespace.update(
+        test.globs
+    )  # DocTest runs in a copy: later blocks see what it defined
     if result.failed:
         pytest.fail(
             f"{block.name}: the output shown is not what the example prints\n"
@@ -177,14 +182,17 @@ def console_steps(code: str) -> list[tuple[str, str]]:
 
 
 def run_console(block: Block, folder: Path) -> None:
-    sseparse = f"{shlex.quote(sys.executable)} -m sseparse"
+    program = f"{shlex.quote(sys.executable)} -m sseparse"
+    # `-m sseparse` imports the package this test imported (site-packages for an
+    # installed one), never a source tree whose compiled modules were not built.
+    home = str(Path(sseparse.__file__).resolve().parent.parent)
     env = dict(
-        os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+        os.environ, PYTHONPATH=home + os.pathsep + os.environ.get("PYTHONPATH", "")
     )
     env.pop("COLUMNS", None)
     checker = doctest.OutputChecker()
     for command, expected in console_steps(block.code):
-        script = f'sseparse() {{ {sseparse} "$@"; }}\n{command}\n'
+        script = f'sseparse() {{ {program} "$@"; }}\n{command}\n'
         done = subprocess.run(
             ["bash", "-c", script],
             check=False,  # the exit status is part of what a block shows
