@@ -2,7 +2,7 @@
 
     python benchmarks/run.py --json docs/_static/bench.json   # measure (about 5 minutes)
     python docs/perf_plots.py                                 # plots + tables from that file
-    python docs/perf_plots.py other.json --out /tmp/perf      # another run, elsewhere
+    python docs/perf_plots.py other.json --out other-plots   # another run, elsewhere
 
 Reads the JSON that ``benchmarks/run.py --json`` writes and writes, into
 ``docs/_static/perf/`` by default:
