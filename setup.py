@@ -78,7 +78,10 @@ def _extensions():
         _warn("WARNING: Cython is not installed; sseparse falls back to its pure-Python parser.")
         return []
     return cythonize(
-        [Extension("sseparse._framing_c", ["sseparse/_framing_c.pyx"])],
+        [
+            Extension("sseparse._framing_c", ["sseparse/_framing_c.pyx"]),
+            Extension("sseparse._fastpath", ["sseparse/_fastpath.pyx"]),
+        ],
         compiler_directives={
             "language_level": "3",
             "boundscheck": False,

@@ -197,11 +197,15 @@ class Accumulator:
     def _feed_events(self, events: Any, out: list[Delta] | None) -> None:
         reducer = self._reducer
         try:
-            for event in events:
-                if reducer is None:
+            if reducer is None:
+                events = iter(events)
+                for event in events:
                     reducer = self._detect(event, out)
+                    if reducer is not None:
+                        break
                 else:
-                    reducer.feed_event(event, out)
+                    return
+            reducer.feed_events(events, out)  # the rest: one call, the fast path's loop
         except SseparseError as exc:
             self._fail(exc, out)
             raise

@@ -8,16 +8,28 @@ folds it into its state and says what changed as deltas. It knows nothing of byt
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._env import env_flag
 from .._errors import ChunkDecodeError
 
 if TYPE_CHECKING:
     from .._completion import Completion, Delta
     from .._events import Event
 
-__all__ = ["Reducer", "NOT_JSON", "decode_json"]
+__all__ = ["Reducer", "NOT_JSON", "decode_json", "fastpath"]
+
+#: The compiled fast path of the reducers (``sseparse._fastpath``), or ``None`` when it
+#: is not built or ``SSEPARSE_NO_EXTENSIONS`` is set: then ``feed_events`` feeds each
+#: event to ``feed_event``, the full decode, which gives the very same results.
+fastpath: ModuleType | None = None
+if not env_flag("SSEPARSE_NO_EXTENSIONS"):
+    try:
+        from .. import _fastpath as fastpath
+    except ImportError:  # not built: the framing layer already warns about the build
+        pass
 
 _loads = json.loads
 # The C scanner every JSONDecoder sets up (typeshed does not declare the attribute).
@@ -79,6 +91,13 @@ class Reducer:
 
     def feed_event(self, event: Event, out: list[Delta] | None) -> None:
         raise NotImplementedError
+
+    def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
+        """``feed_event`` for each event in order (a dialect with a compiled fast path
+        overrides it; the results are the same)."""
+        feed = self.feed_event
+        for event in events:
+            feed(event, out)
 
     def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         """``feed_event`` for an event whose data was already decoded into ``obj``

@@ -62,9 +62,11 @@ from .._completion import (
     UsageDelta,
 )
 from .._errors import ProviderError
-from ._base import NOT_JSON, Reducer, decode_json
+from ._base import NOT_JSON, Reducer, decode_json, fastpath
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .._completion import Delta
     from .._events import Event
 
@@ -178,6 +180,14 @@ class AnthropicReducer(Reducer):
             return
         self.events += 1
         self._event(event, obj, out)
+
+    if fastpath is not None:
+
+        def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
+            """``text_delta`` and ``input_json_delta`` events for the block the last
+            delta went to take the compiled fast path (the same state updates, without
+            building the event); every other event goes to ``feed_event``."""
+            fastpath.feed_anthropic(self, events, out)
 
     @property
     def finished(self) -> bool:

@@ -47,9 +47,11 @@ from .._completion import (
     UsageDelta,
 )
 from .._errors import ProviderError
-from ._base import NOT_JSON, Reducer, decode_json
+from ._base import NOT_JSON, Reducer, decode_json, fastpath
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .._completion import Delta
     from .._events import Event
 
@@ -159,6 +161,14 @@ class OpenAIChatReducer(Reducer):
             return
         self.events += 1
         self._chunk(event, obj, out)
+
+    if fastpath is not None:
+
+        def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
+            """Text-only and argument-only chunks of existing choices and calls take the
+            compiled fast path (the same state updates, without building the chunk);
+            every other event goes to ``feed_event``."""
+            fastpath.feed_openai_chat(self, events, out)
 
     @property
     def finished(self) -> bool:

@@ -1,0 +1,850 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The compiled fast path of the reducers: the few fields they need, without the dict.
+
+Nearly every event of a long answer is one of a handful of shapes: an OpenAI chat
+chunk whose only delta is a piece of text or of one tool call's arguments, an
+Anthropic ``content_block_delta`` carrying a ``text_delta`` or an
+``input_json_delta``. For those, building the whole chunk as Python dicts (``id``,
+``model``, ``object``, ``created``, ``system_fingerprint``, ``obfuscation``...) costs
+more than everything else the pipeline does. ``feed_openai_chat`` and
+``feed_anthropic`` walk the event's data once, validating all of it as JSON, pull out
+the one string the reducer needs, and make the reducer's very own state update
+(append the piece to its list, build the delta the caller asked for). Any event that
+is not one of those shapes, or anything unusual in it (a key with an escape, a
+number where a string belongs, ``NaN``, nesting past 64 levels, a duplicated key that
+matters, a state the update needs that does not exist yet), is handed, unchanged,
+to the reducer's ``feed_event``: the full decode, the single place of semantics.
+
+What "validating all of it" means: the walker accepts a strict subset of what
+``json.loads`` accepts (RFC 8259 JSON without ``NaN`` / ``Infinity``, strings without
+raw control characters, escapes well formed), so every event it takes is one the
+full decode takes too, with the same values: strings are sliced from the event's
+``str`` when they have no escape, and decoded like the stdlib's scanner when they
+do (``\\uXXXX`` surrogate pairs joined, lone surrogates kept). Everything else goes
+to the full decode, which gives the error, if any. ``tests/test_fastpath_differential.py``
+checks on random chunks that both paths give the same deltas, results and errors.
+
+The walker reads the ``str`` in its own storage (1, 2 or 4 bytes per character:
+the functions are fused over the three), so no UTF-8 copy is made.
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.list cimport PyList_Append
+from cpython.ref cimport PyObject
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.string cimport memcpy
+from cpython.unicode cimport PyUnicode_FromKindAndData, PyUnicode_Substring
+
+from ._completion import TextDelta, ToolCallArgumentsDelta
+
+
+cdef extern from "Python.h":
+    unsigned int PyUnicode_KIND(object o)
+    void* PyUnicode_DATA(object o)
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+    int PyUnicode_1BYTE_KIND
+    int PyUnicode_2BYTE_KIND
+    int PyUnicode_4BYTE_KIND
+
+
+ctypedef fused ucs_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+# The anthropic reducer's _Block.grows values (anthropic.py: _TEXT, _THINKING, _INPUT).
+cdef enum:
+    _TEXT = 1
+    _INPUT = 3
+
+cdef enum:
+    _MAX_DEPTH = 64     # deeper values go to the full decode
+    _MAX_ITEMS = 16     # pieces pulled from one chunk
+    _FB = -1            # "not for the fast path": hand the event to feed_event
+
+# What an item of a chunk adds.
+cdef enum:
+    _ITEM_TEXT = 1
+    _ITEM_ARGS = 2
+
+
+cdef struct Span:
+    Py_ssize_t start    # first character inside the quotes
+    Py_ssize_t end      # the closing quote
+    bint escaped
+
+
+cdef struct Item:
+    int kind
+    long choice
+    long key
+    Span text
+
+
+# -- the JSON walker ----------------------------------------------------------------------
+
+cdef inline bint _is_ws(uint32_t c) nogil:
+    return c == 32 or c == 10 or c == 13 or c == 9
+
+
+cdef inline Py_ssize_t _ws(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
+    while i < n and _is_ws(s[i]):
+        i += 1
+    return i
+
+
+cdef inline int _hex(uint32_t c) nogil:
+    if 48 <= c <= 57:
+        return <int>c - 48
+    if 97 <= c <= 102:
+        return <int>c - 87
+    if 65 <= c <= 70:
+        return <int>c - 55
+    return -1
+
+
+# Characters that end a plain run inside a string: the quote, the backslash and the
+# control characters (which json.loads rejects raw).
+cdef unsigned char _SPECIAL[256]
+_SPECIAL[:] = [1 if c < 32 or c == 34 or c == 92 else 0 for c in range(256)]
+
+
+cdef Py_ssize_t _string(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
+    """``s[i]`` is an opening quote: the index after the closing one, or _FB."""
+    cdef Py_ssize_t j = i + 1
+    cdef uint32_t c
+    cdef int k
+    span.escaped = False
+    span.start = j
+    cdef uint64_t w, w2, t
+    while True:
+        if ucs_t is uint8_t:
+            # Eight characters at a time while none is special (SWAR: a byte equal to
+            # a quote or a backslash, or below 32, sets its high bit in t).
+            while j + 8 <= n:
+                memcpy(&w, s + j, 8)
+                t = w ^ 0x2222222222222222ULL
+                t = (t - 0x0101010101010101ULL) & ~t
+                w2 = w ^ 0x5C5C5C5C5C5C5C5CULL
+                t |= (w2 - 0x0101010101010101ULL) & ~w2
+                t |= (w - 0x2020202020202020ULL) & ~w
+                if t & 0x8080808080808080ULL:
+                    break
+                j += 8
+        # The plain run: for 1-byte strings the first test folds away.
+        while j < n and (s[j] > 255 or not _SPECIAL[s[j]]):
+            j += 1
+        if j >= n:
+            return _FB
+        c = s[j]
+        if c == 34:  # "
+            span.end = j
+            return j + 1
+        if c < 32:  # json.loads is strict: raw control characters are errors
+            return _FB
+        # a backslash
+        span.escaped = True
+        if j + 1 >= n:
+            return _FB
+        c = s[j + 1]
+        if c == 117:  # u
+            if j + 5 >= n:
+                return _FB
+            for k in range(2, 6):
+                if _hex(s[j + k]) < 0:
+                    return _FB
+            j += 6
+        elif c == 34 or c == 92 or c == 47 or c == 98 or c == 102 or c == 110 or c == 114 or c == 116:
+            j += 2
+        else:
+            return _FB
+
+
+cdef Py_ssize_t _number(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
+    """RFC 8259 number at ``s[i]``: the index after it, or _FB. Numbers of more than
+    100 characters go to the full decode (Python limits the digits of an int)."""
+    cdef Py_ssize_t start = i
+    i = _number_end(s, i, n)
+    if i - start > 100:
+        return _FB
+    return i
+
+
+cdef Py_ssize_t _number_end(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
+    if i < n and s[i] == 45:  # -
+        i += 1
+    if i >= n:
+        return _FB
+    if s[i] == 48:  # 0
+        i += 1
+    elif 49 <= s[i] <= 57:
+        while i < n and 48 <= s[i] <= 57:
+            i += 1
+    else:
+        return _FB  # -Infinity and the like: the full decode decides
+    if i < n and s[i] == 46:  # .
+        i += 1
+        if i >= n or not (48 <= s[i] <= 57):
+            return _FB
+        while i < n and 48 <= s[i] <= 57:
+            i += 1
+    if i < n and (s[i] == 101 or s[i] == 69):  # e E
+        i += 1
+        if i < n and (s[i] == 43 or s[i] == 45):
+            i += 1
+        if i >= n or not (48 <= s[i] <= 57):
+            return _FB
+        while i < n and 48 <= s[i] <= 57:
+            i += 1
+    return i
+
+
+cdef inline Py_ssize_t _literal(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, const char* word, Py_ssize_t k) nogil:
+    cdef Py_ssize_t j
+    if i + k > n:
+        return _FB
+    for j in range(k):
+        if s[i + j] != <uint32_t>word[j]:
+            return _FB
+    return i + k
+
+
+cdef Py_ssize_t _value(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
+    """Skips (and validates) the value at ``s[i]`` (no whitespace before it)."""
+    cdef Span span
+    cdef uint32_t c
+    if i >= n:
+        return _FB
+    c = s[i]
+    if c == 34:
+        return _string(s, i, n, &span)
+    if c == 123 or c == 91:  # { [
+        if depth >= _MAX_DEPTH:
+            return _FB
+        return _container(s, i, n, depth + 1)
+    if c == 116:
+        return _literal(s, i, n, b"true", 4)
+    if c == 102:
+        return _literal(s, i, n, b"false", 5)
+    if c == 110:
+        return _literal(s, i, n, b"null", 4)
+    return _number(s, i, n)
+
+
+cdef Py_ssize_t _container(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
+    cdef Span span
+    cdef bint obj = s[i] == 123
+    cdef uint32_t close = 125 if obj else 93
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == close:
+        return i + 1
+    while True:
+        if obj:
+            if i >= n or s[i] != 34:
+                return _FB
+            i = _string(s, i, n, &span)
+            if i < 0:
+                return _FB
+            i = _ws(s, i, n)
+            if i >= n or s[i] != 58:  # :
+                return _FB
+            i = _ws(s, i + 1, n)
+        i = _value(s, i, n, depth)
+        if i < 0:
+            return _FB
+        i = _ws(s, i, n)
+        if i >= n:
+            return _FB
+        if s[i] == close:
+            return i + 1
+        if s[i] != 44:  # ,
+            return _FB
+        i = _ws(s, i + 1, n)
+
+
+cdef inline bint _key_is(const ucs_t* s, Span* key, const char* word, Py_ssize_t k) nogil:
+    cdef Py_ssize_t j
+    if key.end - key.start != k:
+        return False
+    for j in range(k):
+        if s[key.start + j] != <uint32_t>word[j]:
+            return False
+    return True
+
+
+cdef Py_ssize_t _index(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, long* out) nogil:
+    """A small non-negative integer (no sign, fraction or exponent), or _FB."""
+    cdef long v = 0
+    cdef Py_ssize_t start = i
+    if i >= n or not (48 <= s[i] <= 57):
+        return _FB
+    if s[i] == 48 and i + 1 < n and 48 <= s[i + 1] <= 57:
+        return _FB
+    while i < n and 48 <= s[i] <= 57:
+        if i - start >= 9:
+            return _FB
+        v = v * 10 + <long>(s[i] - 48)
+        i += 1
+    if i < n and (s[i] == 46 or s[i] == 101 or s[i] == 69):
+        return _FB
+    out[0] = v
+    return i
+
+
+cdef inline Py_ssize_t _null(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
+    return _literal(s, i, n, b"null", 4)
+
+
+cdef Py_ssize_t _member(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* key) nogil:
+    """At a member's key (after ``{`` or ``,`` and whitespace): reads the key, which
+    must have no escape, and returns the index of its value, or _FB."""
+    if i >= n or s[i] != 34:
+        return _FB
+    i = _string(s, i, n, key)
+    if i < 0 or key.escaped:
+        return _FB
+    i = _ws(s, i, n)
+    if i >= n or s[i] != 58:
+        return _FB
+    return _ws(s, i + 1, n)
+
+
+cdef inline Py_ssize_t _next(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, uint32_t close, bint* done) nogil:
+    """After a value inside a container: past the ``,`` (done False) or the closing
+    character (done True); _FB otherwise."""
+    i = _ws(s, i, n)
+    if i >= n:
+        return _FB
+    if s[i] == close:
+        done[0] = True
+        return i + 1
+    if s[i] != 44:
+        return _FB
+    done[0] = False
+    return _ws(s, i + 1, n)
+
+
+# -- openai-chat chunks -------------------------------------------------------------------
+
+cdef Py_ssize_t _chat_piece(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* item) nogil:
+    """One tool-call piece ``{"index": K, "function": {"arguments": "..."}}`` (an
+    ``id`` of null or "", a ``name`` of null or "", and other members allowed)."""
+    cdef Span key, span
+    cdef bint done = False, has_index = False, has_args = False, has_function = False
+    cdef bint fdone
+    if i >= n or s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        return _FB
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0:
+            return _FB
+        if _key_is(s, &key, b"index", 5):
+            if has_index:
+                return _FB
+            has_index = True
+            i = _index(s, i, n, &item.key)
+        elif _key_is(s, &key, b"id", 2):
+            if i < n and s[i] == 34:
+                i = _string(s, i, n, &span)
+                if i >= 0 and span.end != span.start:
+                    return _FB  # an id: the call's identity matters, full decode
+            else:
+                i = _null(s, i, n)
+        elif _key_is(s, &key, b"function", 8):
+            if has_function or i >= n or s[i] != 123:
+                return _FB
+            has_function = True
+            i = _ws(s, i + 1, n)
+            if i < n and s[i] == 125:
+                return _FB
+            fdone = False
+            while not fdone:
+                i = _member(s, i, n, &key)
+                if i < 0:
+                    return _FB
+                if _key_is(s, &key, b"arguments", 9):
+                    if has_args or i >= n or s[i] != 34:
+                        return _FB
+                    has_args = True
+                    i = _string(s, i, n, &item.text)
+                elif _key_is(s, &key, b"name", 4):
+                    if i < n and s[i] == 34:
+                        i = _string(s, i, n, &span)
+                        if i >= 0 and span.end != span.start:
+                            return _FB  # a name: the start of a call, full decode
+                    else:
+                        i = _null(s, i, n)
+                else:
+                    i = _value(s, i, n, 3)
+                if i < 0:
+                    return _FB
+                i = _next(s, i, n, 125, &fdone)
+                if i < 0:
+                    return _FB
+        else:
+            i = _value(s, i, n, 2)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    if not has_index or not has_args:
+        return _FB
+    item.kind = _ITEM_ARGS
+    return i
+
+
+cdef Py_ssize_t _chat_delta(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, long choice,
+                            Item* items, int* count) nogil:
+    """A delta that is ``{}``, ``{"content": "..."}`` or ``{"tool_calls": [...]}``."""
+    cdef Span key
+    cdef bint done = False
+    if s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        return i + 1
+    i = _member(s, i, n, &key)
+    if i < 0 or i >= n:
+        return _FB
+    if _key_is(s, &key, b"content", 7):
+        if s[i] != 34 or count[0] >= _MAX_ITEMS:
+            return _FB
+        items[count[0]].kind = _ITEM_TEXT
+        items[count[0]].choice = choice
+        i = _string(s, i, n, &items[count[0]].text)
+        count[0] += 1
+    elif _key_is(s, &key, b"tool_calls", 10):
+        if s[i] != 91:
+            return _FB
+        i = _ws(s, i + 1, n)
+        if i < n and s[i] == 93:
+            i += 1
+        else:
+            while not done:
+                if count[0] >= _MAX_ITEMS:
+                    return _FB
+                items[count[0]].choice = choice
+                i = _chat_piece(s, i, n, &items[count[0]])
+                if i < 0:
+                    return _FB
+                count[0] += 1
+                i = _next(s, i, n, 93, &done)
+                if i < 0:
+                    return _FB
+    else:
+        return _FB
+    if i < 0:
+        return _FB
+    i = _ws(s, i, n)
+    if i >= n or s[i] != 125:  # a second member: the reducer's longer path
+        return _FB
+    return i + 1
+
+
+cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count) nogil:
+    cdef Span key
+    cdef bint done = False, has_index = False, has_delta = False
+    cdef long choice = 0  # a missing index is the only choice, 0, as in the reducer
+    cdef Py_ssize_t delta_at = -1
+    cdef int first = count[0]
+    cdef int k
+    if i >= n or s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:  # {}: choice 0 with nothing in it
+        done = True
+        i += 1
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0:
+            return _FB
+        if _key_is(s, &key, b"index", 5):
+            if has_index:
+                return _FB
+            has_index = True
+            i = _index(s, i, n, &choice)
+        elif _key_is(s, &key, b"delta", 5):
+            if has_delta or i >= n:
+                return _FB
+            has_delta = True
+            if s[i] == 110:
+                i = _null(s, i, n)
+            else:
+                i = _chat_delta(s, i, n, 0, items, count)
+        elif _key_is(s, &key, b"finish_reason", 13) or _key_is(s, &key, b"logprobs", 8):
+            i = _null(s, i, n)
+        else:
+            i = _value(s, i, n, 2)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    for k in range(first, count[0]):  # the index may come after the delta
+        items[k].choice = choice
+    if count[0] == first:
+        # Nothing to add, but the reducer creates the choice's state: only when it exists.
+        if count[0] >= _MAX_ITEMS:
+            return _FB
+        items[count[0]].kind = 0
+        items[count[0]].choice = choice
+        count[0] += 1
+    return i
+
+
+cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* count) nogil:
+    cdef Span key
+    cdef bint done = False, has_choices = False, cdone
+    cdef Py_ssize_t i = _ws(s, 0, n)
+    if i >= n or s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        return _FB
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0:
+            return _FB
+        if _key_is(s, &key, b"choices", 7):
+            if has_choices or i >= n or s[i] != 91:
+                return _FB
+            has_choices = True
+            i = _ws(s, i + 1, n)
+            if i < n and s[i] == 93:
+                i += 1
+            else:
+                cdone = False
+                while not cdone:
+                    i = _chat_choice(s, i, n, items, count)
+                    if i < 0:
+                        return _FB
+                    i = _next(s, i, n, 93, &cdone)
+                    if i < 0:
+                        return _FB
+        elif _key_is(s, &key, b"usage", 5):
+            i = _null(s, i, n)
+        elif _key_is(s, &key, b"x_groq", 6) or _key_is(s, &key, b"error", 5):
+            return _FB
+        else:
+            i = _value(s, i, n, 1)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    if _ws(s, i, n) != n:
+        return _FB
+    return i
+
+
+# -- anthropic events ---------------------------------------------------------------------
+
+cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
+    """``{"type": "content_block_delta", "index": K, "delta": {"type":
+    "text_delta", "text": "..."}}`` or the same with ``input_json_delta`` and
+    ``partial_json``; other members allowed."""
+    cdef Span key, span
+    cdef bint done = False, dd
+    cdef bint has_type = False, has_index = False, has_delta = False, has_dtype = False
+    cdef bint has_text = False, has_json = False
+    cdef int dkind = 0
+    cdef Span text, json
+    cdef Py_ssize_t i = _ws(s, 0, n)
+    if i >= n or s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        return _FB
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        if _key_is(s, &key, b"type", 4):
+            if has_type or s[i] != 34:
+                return _FB
+            has_type = True
+            i = _string(s, i, n, &span)
+            if i < 0 or span.escaped or not _key_is(s, &span, b"content_block_delta", 19):
+                return _FB
+        elif _key_is(s, &key, b"index", 5):
+            if has_index:
+                return _FB
+            has_index = True
+            i = _index(s, i, n, &item.key)
+        elif _key_is(s, &key, b"delta", 5):
+            if has_delta or s[i] != 123:
+                return _FB
+            has_delta = True
+            i = _ws(s, i + 1, n)
+            if i < n and s[i] == 125:
+                return _FB
+            dd = False
+            while not dd:
+                i = _member(s, i, n, &key)
+                if i < 0 or i >= n:
+                    return _FB
+                if _key_is(s, &key, b"type", 4):
+                    if has_dtype or s[i] != 34:
+                        return _FB
+                    has_dtype = True
+                    i = _string(s, i, n, &span)
+                    if i < 0 or span.escaped:
+                        return _FB
+                    if _key_is(s, &span, b"text_delta", 10):
+                        dkind = _ITEM_TEXT
+                    elif _key_is(s, &span, b"input_json_delta", 16):
+                        dkind = _ITEM_ARGS
+                    else:
+                        return _FB
+                elif _key_is(s, &key, b"text", 4):
+                    if has_text or s[i] != 34:
+                        return _FB
+                    has_text = True
+                    i = _string(s, i, n, &text)
+                elif _key_is(s, &key, b"partial_json", 12):
+                    if has_json or s[i] != 34:
+                        return _FB
+                    has_json = True
+                    i = _string(s, i, n, &json)
+                else:
+                    i = _value(s, i, n, 2)
+                if i < 0:
+                    return _FB
+                i = _next(s, i, n, 125, &dd)
+                if i < 0:
+                    return _FB
+        else:
+            i = _value(s, i, n, 1)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    if _ws(s, i, n) != n or not (has_type and has_index and has_dtype):
+        return _FB
+    if dkind == _ITEM_TEXT and has_text:
+        item.text = text
+    elif dkind == _ITEM_ARGS and has_json:
+        item.text = json
+    else:
+        return _FB
+    item.kind = dkind
+    return i
+
+
+# -- strings ------------------------------------------------------------------------------
+
+cdef str _unescape(const ucs_t* s, Py_ssize_t start, Py_ssize_t end):
+    """The string between ``start`` and ``end``, whose escapes ``_string`` validated,
+    decoded as the stdlib's scanner does (surrogate pairs joined, lone ones kept)."""
+    cdef uint32_t* buf = <uint32_t*>PyMem_Malloc((end - start) * sizeof(uint32_t) + 4)
+    cdef Py_ssize_t i = start, k = 0
+    cdef uint32_t c, c2
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        while i < end:
+            c = s[i]
+            if c != 92:
+                buf[k] = c
+                k += 1
+                i += 1
+                continue
+            c = s[i + 1]
+            if c == 117:
+                c = (_hex(s[i + 2]) << 12) | (_hex(s[i + 3]) << 8) | (_hex(s[i + 4]) << 4) | _hex(s[i + 5])
+                i += 6
+                if 0xD800 <= c <= 0xDBFF and i + 5 < end and s[i] == 92 and s[i + 1] == 117:
+                    c2 = (_hex(s[i + 2]) << 12) | (_hex(s[i + 3]) << 8) | (_hex(s[i + 4]) << 4) | _hex(s[i + 5])
+                    if 0xDC00 <= c2 <= 0xDFFF:
+                        c = 0x10000 + (((c - 0xD800) << 10) | (c2 - 0xDC00))
+                        i += 6
+                buf[k] = c
+            else:
+                if c == 98:
+                    buf[k] = 8
+                elif c == 102:
+                    buf[k] = 12
+                elif c == 110:
+                    buf[k] = 10
+                elif c == 114:
+                    buf[k] = 13
+                elif c == 116:
+                    buf[k] = 9
+                else:  # " \ /
+                    buf[k] = c
+                i += 2
+            k += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, k)
+    finally:
+        PyMem_Free(buf)
+
+
+cdef inline str _text(str data, const ucs_t* s, Span* span):
+    if span.escaped:
+        return _unescape(s, span.start, span.end)
+    return PyUnicode_Substring(data, span.start, span.end)
+
+
+# -- the drivers --------------------------------------------------------------------------
+
+cdef int _chat_extract(str data, Item* items) except -2:
+    """The items of an openai-chat chunk, or _FB."""
+    cdef int count = 0
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(data)
+    cdef unsigned int kind = PyUnicode_KIND(data)
+    cdef Py_ssize_t r
+    if kind == PyUnicode_1BYTE_KIND:
+        r = _chat_chunk(<const uint8_t*>PyUnicode_DATA(data), n, items, &count)
+    elif kind == PyUnicode_2BYTE_KIND:
+        r = _chat_chunk(<const uint16_t*>PyUnicode_DATA(data), n, items, &count)
+    else:
+        r = _chat_chunk(<const uint32_t*>PyUnicode_DATA(data), n, items, &count)
+    return _FB if r < 0 else count
+
+
+cdef str _item_text(str data, Item* item):
+    cdef unsigned int kind = PyUnicode_KIND(data)
+    if kind == PyUnicode_1BYTE_KIND:
+        return _text(data, <const uint8_t*>PyUnicode_DATA(data), &item.text)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _text(data, <const uint16_t*>PyUnicode_DATA(data), &item.text)
+    return _text(data, <const uint32_t*>PyUnicode_DATA(data), &item.text)
+
+
+cdef str _ERROR = "error"
+
+
+def feed_openai_chat(reducer, events, list out):
+    """``OpenAIChatReducer.feed_events``: each event through the fast path when it
+    is one of its shapes, else through ``reducer.feed_event``. Returns how many
+    events took the fast path."""
+    cdef Item items[_MAX_ITEMS]
+    cdef PyObject* targets[_MAX_ITEMS]  # the list each item appends to (its state holds it)
+    cdef long positions[_MAX_ITEMS]
+    cdef int count, k
+    cdef long fast = 0, pending = 0
+    cdef bint ready = False
+    cdef dict choices = None
+    cdef object state, call, text, data, position
+    feed_event = reducer.feed_event
+    for event in events:
+        if not ready:
+            if reducer.done:
+                break
+            if reducer._need_meta:
+                feed_event(event, out)
+                continue
+            choices = reducer._choices
+            ready = True
+        data = event.data
+        if type(data) is not str or event.event == _ERROR:
+            count = _FB
+        else:
+            count = _chat_extract(<str>data, items)
+        if count >= 0:
+            for k in range(count):  # every state the items need must exist already
+                state = choices.get(items[k].choice)
+                if state is None:
+                    count = _FB
+                    break
+                if items[k].kind == _ITEM_TEXT:
+                    targets[k] = <PyObject*>state.content
+                elif items[k].kind == _ITEM_ARGS:
+                    position = state.by_index.get(items[k].key)
+                    if position is None:
+                        count = _FB
+                        break
+                    call = state.calls[position]
+                    targets[k] = <PyObject*>call.pieces
+                    positions[k] = call.position
+        if count < 0:
+            if pending:
+                reducer.events += pending
+                pending = 0
+            ready = False
+            feed_event(event, out)
+            continue
+        pending += 1
+        fast += 1
+        for k in range(count):
+            if items[k].kind == 0 or items[k].text.end == items[k].text.start:
+                continue
+            text = _item_text(<str>data, &items[k])
+            PyList_Append(<object>targets[k], text)
+            if out is not None:
+                if items[k].kind == _ITEM_TEXT:
+                    out.append(TextDelta(items[k].choice, text))
+                else:
+                    out.append(ToolCallArgumentsDelta(items[k].choice, positions[k], text))
+    if pending:
+        reducer.events += pending
+    return fast
+
+
+cdef int _messages_extract(str data, Item* item) except -2:
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(data)
+    cdef unsigned int kind = PyUnicode_KIND(data)
+    cdef Py_ssize_t r
+    if kind == PyUnicode_1BYTE_KIND:
+        r = _messages_event(<const uint8_t*>PyUnicode_DATA(data), n, item)
+    elif kind == PyUnicode_2BYTE_KIND:
+        r = _messages_event(<const uint16_t*>PyUnicode_DATA(data), n, item)
+    else:
+        r = _messages_event(<const uint32_t*>PyUnicode_DATA(data), n, item)
+    return _FB if r < 0 else 1
+
+
+def feed_anthropic(reducer, events, list out):
+    """``AnthropicReducer.feed_events``: ``content_block_delta`` text and
+    ``input_json_delta`` events into the block the last delta went to, through the
+    fast path; every other event through ``reducer.feed_event``. Returns how many
+    events took the fast path."""
+    cdef Item item
+    cdef long fast = 0, pending = 0
+    cdef bint ready = False
+    cdef object block = None, pieces = None, block_index = None, text, data
+    cdef long grows = 0, call = -1
+    feed_event = reducer.feed_event
+    for event in events:
+        if not ready:
+            if reducer.done:
+                break
+            block = reducer._last
+            if block is not None:
+                pieces = block.pieces
+                grows = block.grows
+                call = block.call
+                block_index = block.index
+            ready = True
+        data = event.data
+        if (type(data) is not str or block is None or type(block_index) is not int
+                or _messages_extract(<str>data, &item) < 0
+                or block_index != item.key
+                or (item.kind == _ITEM_TEXT and grows != _TEXT)
+                or (item.kind == _ITEM_ARGS and (grows != _INPUT or not pieces))):
+            if pending:
+                reducer.events += pending
+                pending = 0
+            ready = False
+            feed_event(event, out)
+            continue
+        pending += 1
+        fast += 1
+        if item.text.end == item.text.start:
+            continue
+        text = _item_text(<str>data, &item)
+        PyList_Append(pieces, text)
+        if out is not None:
+            if item.kind == _ITEM_TEXT:
+                out.append(TextDelta(0, text))
+            elif call >= 0:
+                out.append(ToolCallArgumentsDelta(0, call, text))
+    if pending:
+        reducer.events += pending
+    return fast
