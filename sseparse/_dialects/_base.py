@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._env import env_flag
@@ -24,7 +23,7 @@ __all__ = ["Reducer", "NOT_JSON", "decode_json", "fastpath"]
 #: The compiled fast path of the reducers (``sseparse._fastpath``), or ``None`` when it
 #: is not built or ``SSEPARSE_NO_EXTENSIONS`` is set: then ``feed_events`` feeds each
 #: event to ``feed_event``, the full decode, which gives the very same results.
-fastpath: ModuleType | None = None
+fastpath: Any = None  # the module, or None (Any: mypy cannot narrow it inside the methods using it)
 if not env_flag("SSEPARSE_NO_EXTENSIONS"):
     try:
         from .. import _fastpath as fastpath
