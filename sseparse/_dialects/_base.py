@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._env import env_flag
-from .._errors import ChunkDecodeError
+from .._errors import ChunkDecodeError, ProviderError
 
 if TYPE_CHECKING:
     from .._completion import Completion, Delta
@@ -88,8 +88,20 @@ class Reducer:
         self.events = 0  # events fed so far: names the culprit of a ChunkDecodeError
         self.done = False  # the dialect's end marker was seen
 
+    #: Whether a ``[DONE]`` data line ends the stream (OpenAI's sentinel, which some
+    #: gateways add to other formats too).
+    done_sentinel: ClassVar[bool] = True
+
     def feed_event(self, event: Event, out: list[Delta] | None) -> None:
-        raise NotImplementedError
+        if self.done:
+            return
+        self.events += 1
+        try:
+            obj = decode_json(event.data)
+        except (ValueError, RecursionError) as exc:
+            self._not_json(event, exc)
+            return
+        self._apply(event, obj, out)
 
     def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
         """``feed_event`` for each event in order (a dialect with a compiled fast path
@@ -102,7 +114,30 @@ class Reducer:
         """``feed_event`` for an event whose data was already decoded into ``obj``
         (``NOT_JSON`` if it is not JSON): dialect detection decodes the first event,
         and JSON is decoded once per event."""
+        if obj is NOT_JSON:
+            self.feed_event(event, out)  # decodes again to say why: only for non-JSON data
+            return
+        if self.done:
+            return
+        self.events += 1
+        self._apply(event, obj, out)
+
+    def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        """Fold in one event whose data decoded to ``obj``: the dialect's own part."""
         raise NotImplementedError
+
+    def _not_json(self, event: Event, exc: BaseException) -> None:
+        data = event.data
+        if not data or data.isspace():
+            return  # a blank keep-alive event carries nothing
+        if self.done_sentinel and data.startswith("[DONE]"):
+            self.done = True
+        elif event.event == "error":
+            raise ProviderError(data, dialect=self.name)
+        elif isinstance(exc, RecursionError):
+            raise self.bad_chunk(event, "not valid JSON: nested too deeply") from None
+        else:
+            raise self.bad_chunk(event, f"not valid JSON: {exc}") from None
 
     @property
     def finished(self) -> bool:

@@ -62,7 +62,7 @@ from .._completion import (
     UsageDelta,
 )
 from .._errors import ProviderError
-from ._base import NOT_JSON, Reducer, decode_json, fastpath
+from ._base import Reducer, fastpath
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -82,6 +82,8 @@ _MESSAGE_FIELDS = frozenset({"id", "type", "role", "model", "content", "usage", 
 
 class _Block:
     """One content block being received: the start block as sent, and what grew it."""
+
+    done_sentinel = False  # Anthropic never sends [DONE]: such data is a bad chunk
 
     __slots__ = ("index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader")
 
@@ -161,26 +163,6 @@ class AnthropicReducer(Reducer):
 
     # -- the interface -----------------------------------------------------------------
 
-    def feed_event(self, event: Event, out: list[Delta] | None) -> None:
-        if self.done:
-            return
-        self.events += 1
-        try:
-            obj = decode_json(event.data)
-        except (ValueError, RecursionError) as exc:
-            self._not_json(event, exc)
-            return
-        self._event(event, obj, out)
-
-    def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        if obj is NOT_JSON:
-            self.feed_event(event, out)  # decodes again to say why: only for non-JSON data
-            return
-        if self.done:
-            return
-        self.events += 1
-        self._event(event, obj, out)
-
     if fastpath is not None:
 
         def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
@@ -228,17 +210,7 @@ class AnthropicReducer(Reducer):
 
     # -- decoding ----------------------------------------------------------------------
 
-    def _not_json(self, event: Event, exc: BaseException) -> None:
-        data = event.data
-        if not data or data.isspace():
-            return  # a blank keep-alive event carries nothing
-        if event.event == "error":
-            raise ProviderError(data, dialect=self.name)
-        if isinstance(exc, RecursionError):
-            raise self.bad_chunk(event, "not valid JSON: nested too deeply") from None
-        raise self.bad_chunk(event, f"not valid JSON: {exc}") from None
-
-    def _event(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+    def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         if type(obj) is not dict:
             if event.event == "error":
                 raise ProviderError(obj, dialect=self.name)

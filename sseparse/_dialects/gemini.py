@@ -66,7 +66,7 @@ from .._completion import (
     UsageDelta,
 )
 from .._errors import ProviderError
-from ._base import NOT_JSON, Reducer, decode_json
+from ._base import Reducer
 
 if TYPE_CHECKING:
     from .._completion import Delta
@@ -461,26 +461,6 @@ class GeminiReducer(Reducer):
 
     # -- the interface -----------------------------------------------------------------
 
-    def feed_event(self, event: Event, out: list[Delta] | None) -> None:
-        if self.done:
-            return
-        self.events += 1
-        try:
-            obj = decode_json(event.data)
-        except (ValueError, RecursionError) as exc:
-            self._not_json(event, exc)
-            return
-        self._chunk(event, obj, out)
-
-    def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        if obj is NOT_JSON:
-            self.feed_event(event, out)  # decodes again to say why: only for non-JSON data
-            return
-        if self.done:
-            return
-        self.events += 1
-        self._chunk(event, obj, out)
-
     @property
     def finished(self) -> bool:
         candidates = self._candidates
@@ -510,20 +490,7 @@ class GeminiReducer(Reducer):
 
     # -- decoding ----------------------------------------------------------------------
 
-    def _not_json(self, event: Event, exc: BaseException) -> None:
-        data = event.data
-        if not data or data.isspace():
-            return  # a blank keep-alive event carries nothing
-        if data.startswith("[DONE]"):  # not sent by Google; some gateways add it
-            self.done = True
-        elif event.event == "error":
-            raise ProviderError(data, dialect=self.name)
-        elif isinstance(exc, RecursionError):
-            raise self.bad_chunk(event, "not valid JSON: nested too deeply") from None
-        else:
-            raise self.bad_chunk(event, f"not valid JSON: {exc}") from None
-
-    def _chunk(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+    def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         if type(obj) is not dict:
             if event.event == "error":
                 raise ProviderError(obj, dialect=self.name)

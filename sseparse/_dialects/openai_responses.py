@@ -70,7 +70,7 @@ from .._completion import (
     UsageDelta,
 )
 from .._errors import ProviderError
-from ._base import NOT_JSON, Reducer, decode_json
+from ._base import Reducer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -197,26 +197,6 @@ class OpenAIResponsesReducer(Reducer):
 
     # -- the interface -----------------------------------------------------------------
 
-    def feed_event(self, event: Event, out: list[Delta] | None) -> None:
-        if self.done:
-            return
-        self.events += 1
-        try:
-            obj = decode_json(event.data)
-        except (ValueError, RecursionError) as exc:
-            self._not_json(event, exc)
-            return
-        self._chunk(event, obj, out)
-
-    def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        if obj is NOT_JSON:
-            self.feed_event(event, out)  # decodes again to say why: only for non-JSON data
-            return
-        if self.done:
-            return
-        self.events += 1
-        self._chunk(event, obj, out)
-
     @property
     def finished(self) -> bool:
         return self.done
@@ -272,20 +252,7 @@ class OpenAIResponsesReducer(Reducer):
 
     # -- decoding ----------------------------------------------------------------------
 
-    def _not_json(self, event: Event, exc: BaseException) -> None:
-        data = event.data
-        if not data or data.isspace():
-            return  # a blank keep-alive event carries nothing
-        if data.startswith("[DONE]"):  # not sent by OpenAI; some compatible servers add it
-            self.done = True
-        elif event.event == "error":
-            raise ProviderError(data, dialect=self.name)
-        elif isinstance(exc, RecursionError):
-            raise self.bad_chunk(event, "not valid JSON: nested too deeply") from None
-        else:
-            raise self.bad_chunk(event, f"not valid JSON: {exc}") from None
-
-    def _chunk(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+    def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         if type(obj) is not dict:
             if event.event == "error":
                 raise ProviderError(obj, dialect=self.name)
