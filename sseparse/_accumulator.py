@@ -14,6 +14,7 @@ from typing import Any
 
 from ._completion import Completion, Delta
 from ._dialects import AUTO, Reducer, create_reducer, detect
+from ._dialects._base import fastpath
 from ._errors import (
     ChunkDecodeError,
     DialectError,
@@ -25,9 +26,16 @@ from ._errors import (
     quote_prefix,
 )
 from ._events import Event, IncompleteEvent
-from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
+from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
 
 __all__ = ["Accumulator", "error_entry"]
+
+#: The fused path (``_fastpath.FusedFeed``): the compiled parser hands each event's
+#: data bytes to the fast extractors before any ``str`` or ``Event`` is built. Only
+#: with both compiled modules; the results are the same either way.
+_fused_for: Callable[[Reducer], Any] | None = (
+    fastpath.fused_for if fastpath is not None and IMPLEMENTATION == "cython" else None
+)
 
 
 class Accumulator:
@@ -41,7 +49,7 @@ class Accumulator:
     the final result matters.
     """
 
-    __slots__ = ("_parser", "_reducer", "_deltas", "_error", "_failure", "_final", "_cut")
+    __slots__ = ("_parser", "_reducer", "_fused", "_deltas", "_error", "_failure", "_final", "_cut")
 
     def __init__(
         self,
@@ -52,6 +60,9 @@ class Accumulator:
     ) -> None:
         self._reducer: Reducer | None = None if dialect == AUTO else create_reducer(dialect)
         self._parser = EventParser(max_event_size=max_event_size)
+        self._fused: Any = None  # the reducer's FusedFeed, if it has one
+        if self._reducer is not None and _fused_for is not None:
+            self._fused = _fused_for(self._reducer)
         self._deltas = deltas
         self._error: dict[str, Any] | None = None  # the Completion's `error` entry
         self._failure: SseparseError | None = None  # raised earlier: refuse more input
@@ -123,10 +134,21 @@ class Accumulator:
         """Feed one fragment; return the deltas of the events it completed."""
         self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
+        fused = self._fused
         try:
-            events = self._parser.feed(data)
+            if fused is not None:
+                # Events go to the reducer as they complete; those it returns were not
+                # offered (a fragment that may break the size limit) and go the usual way.
+                events = fused.feed(self._parser, data, out)
+            else:
+                events = self._parser.feed(data)
         except EventTooLargeError as exc:
             self._feed_events(exc.events, out)  # completed before the limit: not lost
+            self._fail(exc, out)
+            raise
+        except ParserClosedError:
+            raise
+        except SseparseError as exc:  # from the reducer, through the fused path
             self._fail(exc, out)
             raise
         if events:
@@ -215,6 +237,8 @@ class Accumulator:
         if name is None:
             return None
         reducer = self._reducer = create_reducer(name)
+        if _fused_for is not None:
+            self._fused = _fused_for(reducer)
         reducer.feed_decoded(event, obj, out)
         return reducer
 

@@ -33,9 +33,12 @@ from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy
-from cpython.unicode cimport PyUnicode_FromKindAndData, PyUnicode_Substring
+from cpython.unicode cimport PyUnicode_DecodeUTF8, PyUnicode_FromKindAndData, PyUnicode_Substring
+from libc.string cimport memcmp
 
-from ._completion import TextDelta, ToolCallArgumentsDelta
+from ._framing_c cimport EventParser, event_sink
+
+from ._completion import TextDelta, ToolCallArgumentsDelta, ToolCallStart
 
 
 cdef extern from "Python.h":
@@ -67,6 +70,7 @@ cdef enum:
 cdef enum:
     _ITEM_TEXT = 1
     _ITEM_ARGS = 2
+    _ITEM_CALL = 3      # a tool-call piece with an id or a name: maybe a new call
 
 
 cdef struct Span:
@@ -80,6 +84,10 @@ cdef struct Item:
     long choice
     long key
     Span text
+    Span id             # _ITEM_CALL: the id, if has_id
+    Span name           # _ITEM_CALL: the name, if has_name
+    bint has_id         # a non-empty id string
+    bint has_name       # a non-empty name string
 
 
 # -- the JSON walker ----------------------------------------------------------------------
@@ -328,11 +336,14 @@ cdef inline Py_ssize_t _next(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, uint32_
 # -- openai-chat chunks -------------------------------------------------------------------
 
 cdef Py_ssize_t _chat_piece(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* item) nogil:
-    """One tool-call piece ``{"index": K, "function": {"arguments": "..."}}`` (an
-    ``id`` of null or "", a ``name`` of null or "", and other members allowed)."""
+    """One tool-call piece ``{"index": K, "function": {"arguments": "..."}}``, other
+    members allowed; an ``id`` and a ``name`` (strings or null, once each) make it an
+    _ITEM_CALL when either is a non-empty string (the first piece of a call)."""
     cdef Span key, span
     cdef bint done = False, has_index = False, has_args = False, has_function = False
-    cdef bint fdone
+    cdef bint fdone, seen_id = False, seen_name = False
+    item.has_id = False
+    item.has_name = False
     if i >= n or s[i] != 123:
         return _FB
     i = _ws(s, i + 1, n)
@@ -348,10 +359,12 @@ cdef Py_ssize_t _chat_piece(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* it
             has_index = True
             i = _index(s, i, n, &item.key)
         elif _key_is(s, &key, b"id", 2):
+            if seen_id:
+                return _FB  # the last one counts: the full decode
+            seen_id = True
             if i < n and s[i] == 34:
-                i = _string(s, i, n, &span)
-                if i >= 0 and span.end != span.start:
-                    return _FB  # an id: the call's identity matters, full decode
+                i = _string(s, i, n, &item.id)
+                item.has_id = item.id.end != item.id.start
             else:
                 i = _null(s, i, n)
         elif _key_is(s, &key, b"function", 8):
@@ -372,10 +385,12 @@ cdef Py_ssize_t _chat_piece(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* it
                     has_args = True
                     i = _string(s, i, n, &item.text)
                 elif _key_is(s, &key, b"name", 4):
+                    if seen_name:
+                        return _FB
+                    seen_name = True
                     if i < n and s[i] == 34:
-                        i = _string(s, i, n, &span)
-                        if i >= 0 and span.end != span.start:
-                            return _FB  # a name: the start of a call, full decode
+                        i = _string(s, i, n, &item.name)
+                        item.has_name = item.name.end != item.name.start
                     else:
                         i = _null(s, i, n)
                 else:
@@ -394,7 +409,7 @@ cdef Py_ssize_t _chat_piece(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* it
             return _FB
     if not has_index or not has_args:
         return _FB
-    item.kind = _ITEM_ARGS
+    item.kind = _ITEM_CALL if item.has_id or item.has_name else _ITEM_ARGS
     return i
 
 
@@ -720,6 +735,74 @@ cdef str _item_text(str data, Item* item):
 cdef str _ERROR = "error"
 
 
+cdef str _str_span(str data, Span* span):
+    cdef unsigned int kind = PyUnicode_KIND(data)
+    if kind == PyUnicode_1BYTE_KIND:
+        return _text(data, <const uint8_t*>PyUnicode_DATA(data), span)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _text(data, <const uint16_t*>PyUnicode_DATA(data), span)
+    return _text(data, <const uint32_t*>PyUnicode_DATA(data), span)
+
+
+cdef object _CallState = None  # openai_chat._CallState, imported at first use (no cycle)
+
+
+cdef int _call_piece(object state, Item* item, object call_id, str name, str arguments, list out) except -1:
+    """``OpenAIChatReducer._tool_piece`` for a piece with an index, string or null id
+    and name, and string arguments: the same state update and deltas."""
+    global _CallState
+    cdef object call = None, position
+    calls = state.calls
+    position = state.by_index.get(item.key)
+    if position is not None:
+        call = calls[position]
+        if call_id is not None and call.id is not None and call_id != call.id:
+            call = None  # the same index, another id: a new call, not more arguments
+    if call is None:
+        if _CallState is None:
+            from ._dialects.openai_chat import _CallState
+        call = _CallState(len(calls), call_id, name, [])
+        calls.append(call)
+        state.by_index[item.key] = call.position
+        if out is not None:
+            out.append(ToolCallStart(state.index, call.position, call.id, call.name))
+    else:
+        if call.id is None and call_id is not None:
+            call.id = call_id
+        if name and name != call.name:  # a name streamed in pieces; a repeated one is kept once
+            call.name += name
+    if arguments:
+        call.pieces.append(arguments)
+        if out is not None:
+            out.append(ToolCallArgumentsDelta(state.index, call.position, arguments))
+    return 0
+
+
+cdef int _chat_resolve(dict choices, Item* items, int count, PyObject** targets, long* positions) except -2:
+    """Finds the list each item appends to (its state holds it, so borrowed pointers
+    are safe): ``count``, or _FB when a state the items need does not exist yet."""
+    cdef int k
+    cdef object state, position, call
+    for k in range(count):
+        state = choices.get(items[k].choice)
+        if state is None:
+            return _FB
+        if items[k].kind == _ITEM_TEXT:
+            targets[k] = <PyObject*>state.content
+        elif items[k].kind == _ITEM_CALL:
+            if count != 1:
+                return _FB  # alone in its chunk, or the full decode
+            targets[k] = <PyObject*>state
+        elif items[k].kind == _ITEM_ARGS:
+            position = state.by_index.get(items[k].key)
+            if position is None:
+                return _FB
+            call = state.calls[position]
+            targets[k] = <PyObject*>call.pieces
+            positions[k] = call.position
+    return count
+
+
 def feed_openai_chat(reducer, events, list out):
     """``OpenAIChatReducer.feed_events``: each event through the fast path when it
     is one of its shapes, else through ``reducer.feed_event``. Returns how many
@@ -731,7 +814,7 @@ def feed_openai_chat(reducer, events, list out):
     cdef long fast = 0, pending = 0
     cdef bint ready = False
     cdef dict choices = None
-    cdef object state, call, text, data, position
+    cdef object text, data
     feed_event = reducer.feed_event
     for event in events:
         if not ready:
@@ -748,21 +831,7 @@ def feed_openai_chat(reducer, events, list out):
         else:
             count = _chat_extract(<str>data, items)
         if count >= 0:
-            for k in range(count):  # every state the items need must exist already
-                state = choices.get(items[k].choice)
-                if state is None:
-                    count = _FB
-                    break
-                if items[k].kind == _ITEM_TEXT:
-                    targets[k] = <PyObject*>state.content
-                elif items[k].kind == _ITEM_ARGS:
-                    position = state.by_index.get(items[k].key)
-                    if position is None:
-                        count = _FB
-                        break
-                    call = state.calls[position]
-                    targets[k] = <PyObject*>call.pieces
-                    positions[k] = call.position
+            count = _chat_resolve(choices, items, count, targets, positions)
         if count < 0:
             if pending:
                 reducer.events += pending
@@ -773,6 +842,12 @@ def feed_openai_chat(reducer, events, list out):
         pending += 1
         fast += 1
         for k in range(count):
+            if items[k].kind == _ITEM_CALL:
+                _call_piece(<object>targets[k], &items[k],
+                            _str_span(<str>data, &items[k].id) if items[k].has_id else None,
+                            _str_span(<str>data, &items[k].name) if items[k].has_name else "",
+                            _str_span(<str>data, &items[k].text), out)
+                continue
             if items[k].kind == 0 or items[k].text.end == items[k].text.start:
                 continue
             text = _item_text(<str>data, &items[k])
@@ -848,3 +923,191 @@ def feed_anthropic(reducer, events, list out):
     if pending:
         reducer.events += pending
     return fast
+
+
+# -- the fused path: straight from the parser's data buffer -------------------------------
+
+cdef str _utf8_text(const char* p, Span* span):
+    """The string of ``span`` in UTF-8 ``p``, decoded as the parser decodes the whole
+    data (invalid bytes become U+FFFD). The same characters as slicing the decoded
+    data: a span is bounded by ASCII quotes, and the decoder never lets an invalid
+    sequence swallow an ASCII byte, so decoding stops and restarts there alike."""
+    cdef str raw = PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
+    cdef Py_ssize_t n
+    cdef unsigned int kind
+    if not span.escaped:
+        return raw
+    n = PyUnicode_GET_LENGTH(raw)  # the escapes are ASCII: unchanged by the decode
+    kind = PyUnicode_KIND(raw)
+    if kind == PyUnicode_1BYTE_KIND:
+        return _unescape(<const uint8_t*>PyUnicode_DATA(raw), 0, n)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _unescape(<const uint16_t*>PyUnicode_DATA(raw), 0, n)
+    return _unescape(<const uint32_t*>PyUnicode_DATA(raw), 0, n)
+
+
+cdef enum:
+    _CHAT = 1
+    _MESSAGES = 2
+
+
+cdef class FusedFeed:
+    """The fused accumulation path of one reducer (openai-chat or anthropic).
+
+    ``feed(parser, data, out)`` runs the compiled parser in sink mode: each event it
+    completes is offered, as the UTF-8 bytes of its data, to the same extractors as
+    ``feed_openai_chat`` / ``feed_anthropic`` (their walker reads bytes as it reads a
+    1-byte ``str``: every byte of a multi-byte character is an ordinary string
+    character, and outside strings any such byte is not JSON, so the very same events
+    are taken); only the extracted strings are decoded. An event they decline is
+    built as the ``Event`` the parser returns and given to ``reducer.feed_event``, in
+    stream order. An error the reducer raises stops the feeding (the parser still
+    reads the rest of the fragment, as ``feed()`` does) and is raised once the
+    fragment is parsed, so the parser's state is exactly what ``feed()`` leaves.
+    Returns the events the parser did not offer (see ``EventParser.feed_sink``): the
+    caller feeds them the ordinary way.
+    """
+
+    cdef object reducer
+    cdef object feed_event
+    cdef object out
+    cdef object error
+    cdef int dialect
+    cdef bint ready
+    cdef bint done
+    cdef long pending
+    cdef dict choices
+    cdef object block
+    cdef object pieces
+    cdef object block_index
+    cdef long grows
+    cdef long call
+
+    def __init__(self, reducer, int dialect):
+        self.reducer = reducer
+        self.feed_event = reducer.feed_event
+        self.dialect = dialect
+
+    def feed(self, EventParser parser not None, data, list out):
+        cdef list events
+        cdef object error
+        self.out = out
+        self.ready = False
+        try:
+            events = parser.feed_sink(data, _sink, self)
+        finally:
+            self.out = None
+            if self.pending:
+                self.reducer.events += self.pending
+                self.pending = 0
+        if self.error is not None:
+            error = self.error
+            self.error = None
+            raise error
+        return events
+
+    cdef int _take_chat(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
+        cdef Item items[_MAX_ITEMS]
+        cdef PyObject* targets[_MAX_ITEMS]
+        cdef long positions[_MAX_ITEMS]
+        cdef int count = 0, k
+        cdef object text, out
+        if not self.ready:
+            reducer = self.reducer
+            if reducer.done:
+                self.done = True
+                return 1
+            if reducer._need_meta:
+                return 0
+            self.choices = reducer._choices
+            self.ready = True
+        if tlen == 5 and memcmp(etype, b"error", 5) == 0:
+            return 0
+        if _chat_chunk(<const uint8_t*>p, n, items, &count) < 0:
+            return 0
+        if _chat_resolve(self.choices, items, count, targets, positions) < 0:
+            return 0
+        self.pending += 1
+        out = self.out
+        for k in range(count):
+            if items[k].kind == _ITEM_CALL:
+                _call_piece(<object>targets[k], &items[k],
+                            _utf8_text(p, &items[k].id) if items[k].has_id else None,
+                            _utf8_text(p, &items[k].name) if items[k].has_name else "",
+                            _utf8_text(p, &items[k].text), out)
+                continue
+            if items[k].kind == 0 or items[k].text.end == items[k].text.start:
+                continue
+            text = _utf8_text(p, &items[k].text)
+            PyList_Append(<object>targets[k], text)
+            if out is not None:
+                if items[k].kind == _ITEM_TEXT:
+                    out.append(TextDelta(items[k].choice, text))
+                else:
+                    out.append(ToolCallArgumentsDelta(items[k].choice, positions[k], text))
+        return 1
+
+    cdef int _take_messages(self, const char* p, Py_ssize_t n) except -1:
+        cdef Item item
+        cdef object text, out
+        if not self.ready:
+            reducer = self.reducer
+            if reducer.done:
+                self.done = True
+                return 1
+            block = self.block = reducer._last
+            if block is not None:
+                self.pieces = block.pieces
+                self.grows = block.grows
+                self.call = block.call
+                self.block_index = block.index
+            self.ready = True
+        if (self.block is None or type(self.block_index) is not int
+                or _messages_event(<const uint8_t*>p, n, &item) < 0
+                or self.block_index != item.key
+                or (item.kind == _ITEM_TEXT and self.grows != _TEXT)
+                or (item.kind == _ITEM_ARGS and (self.grows != _INPUT or not self.pieces))):
+            return 0
+        self.pending += 1
+        if item.text.end == item.text.start:
+            return 1
+        text = _utf8_text(p, &item.text)
+        PyList_Append(self.pieces, text)
+        out = self.out
+        if out is not None:
+            if item.kind == _ITEM_TEXT:
+                out.append(TextDelta(0, text))
+            elif self.call >= 0:
+                out.append(ToolCallArgumentsDelta(0, self.call, text))
+        return 1
+
+
+cdef int _sink(object ctx, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen, object event) except -1:
+    cdef FusedFeed self = <FusedFeed>ctx
+    if self.error is not None or self.done:
+        return 1  # after an error (or the end marker) nothing more is fed
+    try:
+        if event is None:
+            if self.dialect == _CHAT:
+                return self._take_chat(p, n, etype, tlen)
+            return self._take_messages(p, n)
+        if self.pending:
+            self.reducer.events += self.pending
+            self.pending = 0
+        self.ready = False
+        self.feed_event(event, self.out)
+    except BaseException as exc:  # raised by FusedFeed.feed once the fragment is parsed
+        self.error = exc
+    return 1
+
+
+def fused_for(reducer):
+    """The ``FusedFeed`` of ``reducer``, or ``None`` when its dialect has none."""
+    from ._dialects.anthropic import AnthropicReducer
+    from ._dialects.openai_chat import OpenAIChatReducer
+
+    if type(reducer) is OpenAIChatReducer:
+        return FusedFeed(reducer, _CHAT)
+    if type(reducer) is AnthropicReducer:
+        return FusedFeed(reducer, _MESSAGES)
+    return None

@@ -14,6 +14,7 @@ objects are built by filling their slots directly, which skips attrs' frozen
 ``__init__`` (four ``object.__setattr__`` calls) but gives the very same objects.
 """
 
+cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
@@ -66,11 +67,7 @@ cdef object _make_event(object event_type, object data, object event_id, object 
 
 # -- a growable byte buffer -------------------------------------------------------------
 
-cdef struct Buf:
-    char* ptr
-    Py_ssize_t len
-    Py_ssize_t cap
-
+# (``Buf`` is declared in ``_framing_c.pxd``.)
 
 cdef int _buf_reserve(Buf* b, Py_ssize_t extra) except -1:
     cdef Py_ssize_t need = b.len + extra
@@ -143,28 +140,14 @@ cdef class EventParser:
     event (``None`` otherwise).
     """
 
-    cdef Py_ssize_t _max
-    cdef object _max_given  # as passed: it may not fit in a Py_ssize_t
-    cdef int _state
-    cdef object _error
-    cdef Buf _line          # the unterminated tail: never holds CR or LF
-    cdef Buf _data          # data lines, each followed by LF
-    cdef Buf _event_type
-    cdef bint _skip_lf      # the last line ended with a CR that may pair with an LF
-    cdef bint _bom_done
-    cdef bytes _bom_held    # start-of-stream bytes held until the BOM is decided
-    cdef bint _pending      # a field line was seen since the last blank line
-    cdef str _id_buffer
-    cdef str _last_event_id
-    cdef object _retry
-    cdef object _block_retry
-    cdef str _last_type_str  # the decoded event type of the last dispatch, reused
-    cdef bytes _last_type_raw
+    # (The attributes are declared in ``_framing_c.pxd``.)
 
     def __cinit__(self):
         self._line.ptr = NULL
         self._data.ptr = NULL
         self._event_type.ptr = NULL
+        self._sink = NULL
+        self._sink_ctx = None
 
     def __init__(self, *, max_event_size=DEFAULT_MAX_EVENT_SIZE):
         if isinstance(max_event_size, bool) or not isinstance(max_event_size, int):
@@ -209,6 +192,7 @@ cdef class EventParser:
     def closed(self):
         return self._state != _OPEN
 
+    @cython.always_allow_keywords(False)  # METH_O: feed(data) is one argument, positional only
     def feed(self, data):
         """Parse one fragment; return the events it completed, in order.
 
@@ -216,34 +200,19 @@ cdef class EventParser:
         this call completed before that point as ``.events``, and the parser refuses
         any further input.
         """
-        cdef Py_buffer view
         cdef list events = []
-        if self._state != _OPEN:
-            self._raise_closed()
-        if not self._bom_done:
-            if isinstance(data, str):
-                raise TypeError(_STR_ERROR)
-            data = self._strip_bom(data)
-            if data is None:
-                return events
-        try:
-            if PyBytes_CheckExact(data):  # the common case: no buffer protocol round trip
-                self._feed(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), events)
-            else:
-                if isinstance(data, str):
-                    raise TypeError(_STR_ERROR)
-                try:
-                    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
-                except BufferError:  # a non-contiguous view: parse a copy
-                    data = bytes(memoryview(data))
-                    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
-                try:
-                    self._feed(<const char*>view.buf, view.len, events)
-                finally:
-                    PyBuffer_Release(&view)
-        except EventTooLargeError as exc:
-            self._fail(exc, events)
-            raise
+        self._feed_any(data, events, NULL, None)
+        return events
+
+    cdef list feed_sink(self, object data, event_sink sink, object ctx):
+        """``feed()`` in sink mode: each completed event is offered to ``sink`` (see
+        ``_framing_c.pxd``) instead of being returned. Returns the events that were
+        not offered: all of them when this fragment could break ``max_event_size``
+        (then the parser runs exactly as ``feed()``, errors and ``.events``
+        included), none otherwise. The parser's own state (``last_event_id``,
+        ``retry``, buffers) ends up exactly as after ``feed()``."""
+        cdef list events = []
+        self._feed_any(data, events, sink, ctx)
         return events
 
     def close(self):
@@ -287,6 +256,52 @@ cdef class EventParser:
         return pending
 
     # -- internals -----------------------------------------------------------------
+
+    cdef int _feed_any(self, object data, list events, event_sink sink, object ctx) except -1:
+        cdef Py_buffer view
+        if self._state != _OPEN:
+            self._raise_closed()
+        if not self._bom_done:
+            if isinstance(data, str):
+                raise TypeError(_STR_ERROR)
+            data = self._strip_bom(data)
+            if data is None:
+                return 0
+        try:
+            if PyBytes_CheckExact(data):  # the common case: no buffer protocol round trip
+                self._run(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), events, sink, ctx)
+            else:
+                if isinstance(data, str):
+                    raise TypeError(_STR_ERROR)
+                try:
+                    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+                except BufferError:  # a non-contiguous view: parse a copy
+                    data = bytes(memoryview(data))
+                    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+                try:
+                    self._run(<const char*>view.buf, view.len, events, sink, ctx)
+                finally:
+                    PyBuffer_Release(&view)
+        except EventTooLargeError as exc:
+            self._fail(exc, events)
+            raise
+        return 0
+
+    cdef int _run(self, const char* p, Py_ssize_t n, list events, event_sink sink, object ctx) except -1:
+        # Sink mode only when this fragment cannot break the limit: the bytes kept
+        # (_data + _line) never grow by more than the bytes consumed, so they stay
+        # within _data.len + _line.len + n, and no EventTooLargeError (which must
+        # carry the completed events as Event objects) can happen.
+        if sink == NULL or self._data.len + self._line.len + n > self._max:
+            return self._feed(p, n, events)
+        self._sink = sink
+        self._sink_ctx = ctx
+        try:
+            self._feed(p, n, events)
+        finally:
+            self._sink = NULL
+            self._sink_ctx = None
+        return 0
 
     cdef object _strip_bom(self, object data):
         """Holds the first bytes of the stream until the BOM question is settled."""
@@ -396,6 +411,11 @@ cdef class EventParser:
         if self._data.len == 0:
             self._event_type.len = 0
             return 0
+        if self._sink != NULL and self._sink(self._sink_ctx, self._data.ptr, self._data.len - 1,
+                                             self._event_type.ptr, self._event_type.len, None):
+            _buf_clear(&self._data)  # taken: no str, no Event
+            self._event_type.len = 0
+            return 0
         if self._event_type.len == 0:
             event_type = _MESSAGE
         elif (self._last_type_raw is not None
@@ -409,7 +429,11 @@ cdef class EventParser:
         data = _decode(self._data.ptr, self._data.len - 1)
         _buf_clear(&self._data)
         self._event_type.len = 0
-        events.append(_make_event(event_type, data, self._id_buffer, retry))
+        event = _make_event(event_type, data, self._id_buffer, retry)
+        if self._sink != NULL:
+            self._sink(self._sink_ctx, NULL, 0, NULL, 0, event)
+        else:
+            events.append(event)
         return 0
 
     cdef void _fail(self, exc, list events):

@@ -98,7 +98,7 @@ class EventParser:
     def closed(self) -> bool:
         return self._state != _OPEN
 
-    def feed(self, data: bytes | bytearray | memoryview) -> list[Event]:
+    def feed(self, data: bytes | bytearray | memoryview, /) -> list[Event]:
         """Parse one fragment; return the events it completed, in order.
 
         If the stream breaks a limit, the ``EventTooLargeError`` carries the events

@@ -21,6 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sseparse import Accumulator, _accumulator, _framing_py
+from sseparse._accumulator import _fused_for
 from sseparse._dialects import create_reducer
 from sseparse._events import Event
 
@@ -113,10 +115,10 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
     elif kind == "args" and calls:
         fn: dict[str, Any] = {"arguments": draw(texts | st.none() | st.just({"a": 1}))}
         if draw(st.booleans()):
-            fn["name"] = draw(st.sampled_from([None, "", "more"]))
+            fn["name"] = draw(st.sampled_from([None, "", "more"]) | texts)
         piece: dict[str, Any] = {"index": draw(st.integers(0, calls)), "function": fn}
         if draw(st.booleans()):
-            piece["id"] = draw(st.sampled_from([None, "", "call_x"]))
+            piece["id"] = draw(st.sampled_from([None, "", "call_x", "call_y"]) | texts)
         if draw(st.booleans()):
             piece["type"] = "function"
         piece.update(draw(extras))
@@ -270,7 +272,7 @@ def test_typical_chunks_take_the_fast_path() -> None:
     args = Event(data='{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"a\\""}}]}}]}')
     reducer = create_reducer("openai-chat")
     out: list[Any] = []
-    assert fastpath.feed_openai_chat(reducer, [opening, start, text, args], out) == 2
+    assert fastpath.feed_openai_chat(reducer, [opening, start, text, args], out) == 3
     assert reducer.snapshot(complete=False, error=None).content == "hé 😀"
     assert reducer.snapshot(complete=False, error=None).tool_calls[0].arguments == '{"a"'
     assert reducer.events == 4
@@ -313,3 +315,172 @@ def test_typical_chunks_take_the_fast_path() -> None:
 def test_edge_chunks(data: str) -> None:
     opening = '{"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}'
     _check("openai-chat", [("message", opening), ("message", data), ("message", data)])
+
+
+# -- the fused path: bytes straight from the parser's buffer ----------------------------------
+#
+# ``Accumulator`` with both compiled modules hands each completed event's data, as UTF-8
+# bytes, to the extractors (``_fastpath.FusedFeed``). Compared here with an accumulator
+# on the pure-Python parser without it, on random streams (event types, ids, retry,
+# comments, CRLF, a BOM, multi-line data, invalid UTF-8, multi-byte characters) cut at
+# random points, with small size limits too: the same deltas per fragment, the same
+# errors (and what they carry), the same parser state, the same final result.
+
+_BAD_UTF8 = [b"\xff", b"\xc3", b"\xe2\x82", b"\xf0\x9f\x98", b"\xed\xa0\x80", b"\xc0\xaf", b"\x80"]
+
+
+@st.composite
+def sse_bytes(draw: Any, dialect: str) -> bytes:
+    pairs = draw(streams_of(dialect))
+    rnd = random.Random(draw(st.integers(0, 2**32)))
+    eol = draw(st.sampled_from(["\n", "\n", "\r\n", "\r"]))
+    parts: list[str] = ["\ufeff"] if rnd.random() < 0.1 else []
+    for kind, data in pairs:
+        if rnd.random() < 0.1:
+            parts.append(": keep-alive" + eol)
+        if kind != "message" or rnd.random() < 0.2:
+            parts.append(f"event: {kind}{eol}")
+        if rnd.random() < 0.2:
+            parts.append(f"id: {rnd.randint(0, 99)}{eol}")
+        if rnd.random() < 0.1:
+            parts.append(f"retry: {rnd.randint(0, 9999)}{eol}")
+        for line in data.split("\n"):
+            parts.append(("data: " if rnd.random() < 0.9 else "data:") + line + eol)
+        parts.append(eol)
+    raw = bytearray("".join(parts).encode("utf-8", "surrogatepass"))
+    for _ in range(draw(st.sampled_from([0, 0, 1, 3]))):  # invalid UTF-8 anywhere
+        at = rnd.randint(0, len(raw))
+        raw[at:at] = rnd.choice(_BAD_UTF8)
+    if rnd.random() < 0.2:
+        raw = raw[: rnd.randint(0, len(raw))]  # a cut stream
+    return bytes(raw)
+
+
+def _cuts(data: bytes, rnd: random.Random, mode: int) -> list[bytes]:
+    if mode == 0:
+        return [data]
+    if mode == 1:
+        return [data[i : i + 1] for i in range(len(data))]
+    out, i = [], 0
+    while i < len(data):
+        n = rnd.randint(0, 40 if mode == 2 else 400)
+        out.append(data[i : i + n])
+        i += n
+    return out
+
+
+def _accumulate(dialect: str, fragments: list[bytes], limit: int, deltas: bool, fused: bool) -> list[Any]:
+    if fused:
+        return _accumulate_with(dialect, fragments, limit, deltas, True)
+    saved = _accumulator._fused_for
+    _accumulator._fused_for = None  # no FusedFeed, also for a dialect detected later
+    try:
+        return _accumulate_with(dialect, fragments, limit, deltas, False)
+    finally:
+        _accumulator._fused_for = saved
+
+
+def _accumulate_with(dialect: str, fragments: list[bytes], limit: int, deltas: bool, fused: bool) -> list[Any]:
+    acc = Accumulator(dialect, max_event_size=limit, deltas=deltas)
+    if not fused:
+        acc._parser = _framing_py.EventParser(max_event_size=limit)  # type: ignore[misc]
+    trace: list[Any] = []
+    for fragment in fragments:
+        try:
+            got = acc.feed(fragment)
+        except Exception as exc:  # noqa: BLE001 -- compared, with what it carries
+            trace.append(
+                (
+                    type(exc).__name__,
+                    str(exc),
+                    getattr(exc, "deltas", None),
+                    getattr(getattr(exc, "completion", None), "to_dict", lambda: None)(),
+                    getattr(exc, "events", None),
+                )
+            )
+        else:
+            trace.append(got)
+        trace.append((acc.parser.last_event_id, acc.parser.retry, acc.dialect))
+        reducer = acc._reducer
+        if fused and reducer is not None and _fused_for is not None:
+            # the path under test is really taken (or the dialect has none)
+            assert (acc._fused is not None) == (_fused_for(reducer) is not None)
+    try:
+        trace.append(acc.close().to_dict())
+    except Exception as exc:  # noqa: BLE001
+        trace.append((type(exc).__name__, str(exc)))
+    trace.append(None if acc.cut is None else str(acc.cut))
+    trace.append(acc.completion.to_dict())
+    return trace
+
+
+needs_fused = pytest.mark.skipif(_fused_for is None, reason="the compiled parser is not in use")
+
+
+@needs_fused
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    st.sampled_from(["openai-chat", "anthropic"]).flatmap(lambda d: st.tuples(st.just(d), sse_bytes(d))),
+    st.integers(0, 2**32),
+    st.sampled_from([0, 1, 2, 2, 3, 3]),
+    st.sampled_from([64 * 1024 * 1024, 64 * 1024 * 1024, 400, 120]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_fused_path_equals_pure_parser(
+    case: tuple[str, bytes], seed: int, mode: int, limit: int, deltas: bool, auto: bool
+) -> None:
+    dialect, data = case
+    fragments = _cuts(data, random.Random(seed), mode)
+    name = "auto" if auto else dialect
+    assert _accumulate(name, fragments, limit, deltas, True) == _accumulate(name, fragments, limit, deltas, False)
+
+
+@needs_fused
+def test_fused_path_split_multibyte_and_invalid_utf8() -> None:
+    """A character cut across fragments, and invalid bytes inside and outside strings."""
+    opening = b'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}\n\n'
+    text = 'h\u00e9 \u4e2d\U0001f600'.encode()
+    chunks = [
+        b'data: {"choices":[{"index":0,"delta":{"content":"' + text + b'"}}]}\n\n',
+        b'data: {"choices":[{"index":0,"delta":{"content":"a\xffb\xe2\x82"}}]}\n\n',
+        b'data: {"choices":[{"index":0,"delta":{"content":"\\u00e9\xc3"}}]}\n\n',
+        b'data: {"choices":[{"index":0,"delta":{"content":"x"}}]\xff}\n\n',
+    ]
+    stream = opening + b"".join(chunks)
+    for size in (1, 2, 3, 5, 7, len(stream)):
+        fragments = [stream[i : i + size] for i in range(0, len(stream), size)]
+        fused = _accumulate("openai-chat", fragments, 1 << 20, True, True)
+        assert fused == _accumulate("openai-chat", fragments, 1 << 20, True, False)
+    acc = Accumulator("openai-chat")
+    acc.feed(opening + chunks[0] + chunks[1] + chunks[2])
+    assert acc.completion.content == "h\u00e9 \u4e2d\U0001f600a\ufffdb\ufffd\u00e9\ufffd"
+    with pytest.raises(Exception, match="event #4") as info:
+        acc.feed(chunks[3])
+    assert "\ufffd" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        '{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}',
+        '{"index":0,"id":"call_1","function":{"name":"f","arguments":"{\\"a\\":"}}',
+        '{"index":0,"id":"call_2","function":{"name":"g","arguments":"{}"}}',  # same index, new id
+        '{"index":0,"id":"call_1","function":{"name":"f","arguments":"1"}}',  # the same call again
+        '{"index":0,"id":"c\\u00e9\\ud83d\\ude00","function":{"name":"n\\u0041","arguments":"x"}}',
+        '{"index":0,"id":"","function":{"name":"more","arguments":"x"}}',  # a name in pieces
+        '{"index":0,"id":null,"function":{"name":"f","arguments":"x"}}',
+        '{"index":0,"id":"a","id":"b","function":{"arguments":"x"}}',  # duplicated keys
+        '{"index":0,"function":{"name":"a","name":"b","arguments":"x"}}',
+        '{"index":0,"id":7,"function":{"name":"f","arguments":"x"}}',
+        '{"index":0,"id":"call_1","function":{"name":"f"}}',
+        '{"index":0,"id":"call_1","function":{"name":"f","arguments":{"a":1}}}',
+        '{"index":3,"id":"call_3","function":{"name":"h","arguments":"x"}}',
+        '{"id":"call_4","function":{"name":"h","arguments":"x"}}',  # no index
+    ],
+)
+def test_tool_call_pieces_with_id_or_name(piece: str) -> None:
+    opening = '{"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}'
+    data = '{"choices":[{"index":0,"delta":{"tool_calls":[' + piece + "]}}]}"
+    two = '{"choices":[{"index":0,"delta":{"tool_calls":[' + piece + "," + piece + "]}}]}"
+    _check("openai-chat", [("message", opening), ("message", data), ("message", data), ("message", two)])
