@@ -50,6 +50,25 @@ cdef extern from "Python.h":
     int PyUnicode_4BYTE_KIND
 
 
+cdef extern from *:
+    """
+    #if defined(_MSC_VER)
+    #include <intrin.h>
+    static int sse_ctz64(unsigned long long x) { unsigned long i; _BitScanForward64(&i, x); return (int)i; }
+    #define SSE_LITTLE_ENDIAN 1
+    #else
+    #define sse_ctz64(x) __builtin_ctzll(x)
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    #define SSE_LITTLE_ENDIAN 0
+    #else
+    #define SSE_LITTLE_ENDIAN 1
+    #endif
+    #endif
+    """
+    int sse_ctz64(uint64_t x) nogil
+    bint SSE_LITTLE_ENDIAN
+
+
 ctypedef fused ucs_t:
     uint8_t
     uint16_t
@@ -137,7 +156,12 @@ cdef Py_ssize_t _string(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* span) 
                 w2 = w ^ 0x5C5C5C5C5C5C5C5CULL
                 t |= (w2 - 0x0101010101010101ULL) & ~w2
                 t |= (w - 0x2020202020202020ULL) & ~w
-                if t & 0x8080808080808080ULL:
+                t &= 0x8080808080808080ULL
+                if t:
+                    # The lowest flagged byte is a true hit (a borrow only flags bytes
+                    # above one): jump to it; the loop below then stops at once.
+                    if SSE_LITTLE_ENDIAN:
+                        j += sse_ctz64(t) >> 3
                     break
                 j += 8
         # The plain run: for 1-byte strings the first test folds away.
@@ -982,6 +1006,16 @@ cdef class FusedFeed:
     cdef object block_index
     cdef long grows
     cdef long call
+    # The list the last single-item chunk appended to, while ``ready``: the next
+    # chunk for the same choice (and call) skips the lookups. Only fast-path items
+    # touch the state while ``ready`` holds, and only a call's first piece changes
+    # where pieces go (it clears this).
+    cdef bint cached
+    cdef int c_kind
+    cdef long c_choice
+    cdef long c_key
+    cdef long c_position
+    cdef object c_list
 
     def __init__(self, reducer, int dialect):
         self.reducer = reducer
@@ -993,6 +1027,7 @@ cdef class FusedFeed:
         cdef object error
         self.out = out
         self.ready = False
+        self.cached = False
         try:
             events = parser.feed_sink(data, _sink, self)
         finally:
@@ -1025,8 +1060,21 @@ cdef class FusedFeed:
             return 0
         if _chat_chunk(<const uint8_t*>p, n, items, &count) < 0:
             return 0
-        if _chat_resolve(self.choices, items, count, targets, positions) < 0:
-            return 0
+        if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_choice
+                and (items[0].kind == _ITEM_TEXT or items[0].key == self.c_key)):
+            targets[0] = <PyObject*>self.c_list
+            positions[0] = self.c_position
+        else:
+            self.cached = False
+            if _chat_resolve(self.choices, items, count, targets, positions) < 0:
+                return 0
+            if count == 1 and (items[0].kind == _ITEM_TEXT or items[0].kind == _ITEM_ARGS):
+                self.cached = True
+                self.c_kind = items[0].kind
+                self.c_choice = items[0].choice
+                self.c_key = items[0].key
+                self.c_position = positions[0]
+                self.c_list = <object>targets[0]
         self.pending += 1
         out = self.out
         for k in range(count):
@@ -1095,6 +1143,7 @@ cdef int _sink(object ctx, const char* p, Py_ssize_t n, const char* etype, Py_ss
             self.reducer.events += self.pending
             self.pending = 0
         self.ready = False
+        self.cached = False
         self.feed_event(event, self.out)
     except BaseException as exc:  # raised by FusedFeed.feed once the fragment is parsed
         self.error = exc
