@@ -119,6 +119,25 @@ cdef inline str _decode(const char* s, Py_ssize_t n):
     return PyUnicode_DecodeUTF8(s, n, "replace")
 
 
+cdef inline bint _has_eol(const char* p, Py_ssize_t n):
+    """Whether ``p[:n]`` holds a CR or an LF: eight bytes at a time (a byte equal to
+    either sets its high bit in ``t``; false hits only above a true one)."""
+    cdef Py_ssize_t i = 0
+    cdef uint64_t w, a, b
+    while i + 8 <= n:
+        memcpy(&w, p + i, 8)
+        a = w ^ 0x0A0A0A0A0A0A0A0AULL
+        b = w ^ 0x0D0D0D0D0D0D0D0DULL
+        if (((a - 0x0101010101010101ULL) & ~a) | ((b - 0x0101010101010101ULL) & ~b)) & 0x8080808080808080ULL:
+            return True
+        i += 8
+    while i < n:
+        if p[i] == c'\n' or p[i] == c'\r':
+            return True
+        i += 1
+    return False
+
+
 # -- the parser -----------------------------------------------------------------------
 
 cdef enum:
@@ -201,6 +220,18 @@ cdef class EventParser:
         any further input.
         """
         cdef list events = []
+        cdef const char* p
+        cdef Py_ssize_t n, i
+        # The commonest call of a transport that reads a few bytes at a time: a piece
+        # of a line, with no line end. It only extends the unterminated tail, exactly
+        # as _feed does, and cannot break the limit (checked first): skip the rest.
+        if PyBytes_CheckExact(data) and self._state == _OPEN and self._bom_done and not self._skip_lf:
+            n = PyBytes_GET_SIZE(data)
+            if 0 < n <= 64 and self._data.len + self._line.len + n <= self._max:
+                p = PyBytes_AS_STRING(data)
+                if not _has_eol(p, n):
+                    _buf_append(&self._line, p, n)
+                    return events
         self._feed_any(data, events, NULL, None)
         return events
 
@@ -381,8 +412,12 @@ cdef class EventParser:
                 v += 1
                 vlen -= 1
         if name_len == 4 and memcmp(s, b"data", 4) == 0:
-            _buf_append(&self._data, v, vlen)
-            _buf_append(&self._data, b"\n", 1)
+            if self._data.len + vlen + 1 > self._data.cap:
+                _buf_reserve(&self._data, vlen + 1)
+            if vlen:
+                memcpy(self._data.ptr + self._data.len, v, vlen)
+            self._data.ptr[self._data.len + vlen] = c'\n'
+            self._data.len += vlen + 1
         elif name_len == 5 and memcmp(s, b"event", 5) == 0:
             self._event_type.len = 0
             _buf_append(&self._event_type, v, vlen)
