@@ -132,7 +132,8 @@ class Accumulator:
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Delta]:
         """Feed one fragment; return the deltas of the events it completed."""
-        self._check_open()
+        if self._failure is not None or self._final is not None:  # (one call less per fragment)
+            self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
         fused = self._fused
         try:
