@@ -26,6 +26,14 @@ checks on random chunks that both paths give the same deltas, results and errors
 
 The walker reads the ``str`` in its own storage (1, 2 or 4 bytes per character:
 the functions are fused over the three), so no UTF-8 copy is made.
+
+The same walker also reads UTF-8 bytes, as a 1-byte ``str``: ``FusedFeed`` (at the
+end) is the fused path the ``Accumulator`` uses when both compiled modules are built,
+where the compiled parser hands each completed event's data buffer to the extractor
+before any ``str`` or ``Event`` exists. Besides text and argument pieces, openai-chat
+chunks may carry a non-empty string ``finish_reason`` and, alone in their chunk, a
+tool call's first piece (its ``id`` and ``name``); the fused path also ends the stream
+at ``[DONE]`` as ``feed_event`` does, without raising and catching a decode error.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
@@ -38,7 +46,7 @@ from libc.string cimport memcmp
 
 from ._framing_c cimport EventParser, event_sink
 
-from ._completion import TextDelta, ToolCallArgumentsDelta, ToolCallStart
+from ._completion import FinishDelta, TextDelta, ToolCallArgumentsDelta, ToolCallStart
 
 
 cdef extern from "Python.h":
@@ -90,6 +98,7 @@ cdef enum:
     _ITEM_TEXT = 1
     _ITEM_ARGS = 2
     _ITEM_CALL = 3      # a tool-call piece with an id or a name: maybe a new call
+    _ITEM_FINISH = 4    # a choice's finish reason (a string), after its other items
 
 
 cdef struct Span:
@@ -137,7 +146,7 @@ cdef unsigned char _SPECIAL[256]
 _SPECIAL[:] = [1 if c < 32 or c == 34 or c == 92 else 0 for c in range(256)]
 
 
-cdef Py_ssize_t _string(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
+cdef inline Py_ssize_t _string(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
     """``s[i]`` is an opening quote: the index after the closing one, or _FB."""
     cdef Py_ssize_t j = i + 1
     cdef uint32_t c
@@ -486,8 +495,9 @@ cdef Py_ssize_t _chat_delta(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, long cho
 
 
 cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count) nogil:
-    cdef Span key
-    cdef bint done = False, has_index = False, has_delta = False
+    cdef Span key, finish
+    cdef bint done = False, has_index = False, has_delta = False, has_finish = False
+    cdef bint seen_finish = False
     cdef long choice = 0  # a missing index is the only choice, 0, as in the reducer
     cdef Py_ssize_t delta_at = -1
     cdef int first = count[0]
@@ -515,7 +525,16 @@ cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* i
                 i = _null(s, i, n)
             else:
                 i = _chat_delta(s, i, n, 0, items, count)
-        elif _key_is(s, &key, b"finish_reason", 13) or _key_is(s, &key, b"logprobs", 8):
+        elif _key_is(s, &key, b"finish_reason", 13):
+            if seen_finish:
+                return _FB
+            seen_finish = True
+            if i < n and s[i] == 34:
+                i = _string(s, i, n, &finish)
+                has_finish = finish.end != finish.start  # "" is no reason, as null
+            else:
+                i = _null(s, i, n)
+        elif _key_is(s, &key, b"logprobs", 8):
             i = _null(s, i, n)
         else:
             i = _value(s, i, n, 2)
@@ -526,6 +545,13 @@ cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* i
             return _FB
     for k in range(first, count[0]):  # the index may come after the delta
         items[k].choice = choice
+    if has_finish:  # the reducer sets the reason after the delta's pieces
+        if count[0] >= _MAX_ITEMS:
+            return _FB
+        items[count[0]].kind = _ITEM_FINISH
+        items[count[0]].choice = choice
+        items[count[0]].text = finish
+        count[0] += 1
     if count[0] == first:
         # Nothing to add, but the reducer creates the choice's state: only when it exists.
         if count[0] >= _MAX_ITEMS:
@@ -768,6 +794,15 @@ cdef str _str_span(str data, Span* span):
     return _text(data, <const uint32_t*>PyUnicode_DATA(data), span)
 
 
+cdef int _finish(object state, long choice, str reason, list out) except -1:
+    """The reducer's finish-reason update for a non-empty string reason."""
+    if reason != state.finish_reason:
+        state.finish_reason = reason
+        if out is not None:
+            out.append(FinishDelta(choice, reason))
+    return 0
+
+
 cdef object _CallState = None  # openai_chat._CallState, imported at first use (no cycle)
 
 
@@ -816,6 +851,8 @@ cdef int _chat_resolve(dict choices, Item* items, int count, PyObject** targets,
         elif items[k].kind == _ITEM_CALL:
             if count != 1:
                 return _FB  # alone in its chunk, or the full decode
+            targets[k] = <PyObject*>state
+        elif items[k].kind == _ITEM_FINISH:
             targets[k] = <PyObject*>state
         elif items[k].kind == _ITEM_ARGS:
             position = state.by_index.get(items[k].key)
@@ -871,6 +908,9 @@ def feed_openai_chat(reducer, events, list out):
                             _str_span(<str>data, &items[k].id) if items[k].has_id else None,
                             _str_span(<str>data, &items[k].name) if items[k].has_name else "",
                             _str_span(<str>data, &items[k].text), out)
+                continue
+            if items[k].kind == _ITEM_FINISH:
+                _finish(<object>targets[k], items[k].choice, _str_span(<str>data, &items[k].text), out)
                 continue
             if items[k].kind == 0 or items[k].text.end == items[k].text.start:
                 continue
@@ -1056,6 +1096,13 @@ cdef class FusedFeed:
                 return 0
             self.choices = reducer._choices
             self.ready = True
+        if n >= 6 and memcmp(p, b"[DONE]", 6) == 0:
+            # What feed_event does with it (no JSON value starts with "[D"): count the
+            # event and end the stream, without raising and catching a decode error.
+            self.pending += 1
+            self.reducer.done = True
+            self.done = True
+            return 1
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
         if _chat_chunk(<const uint8_t*>p, n, items, &count) < 0:
@@ -1083,6 +1130,9 @@ cdef class FusedFeed:
                             _utf8_text(p, &items[k].id) if items[k].has_id else None,
                             _utf8_text(p, &items[k].name) if items[k].has_name else "",
                             _utf8_text(p, &items[k].text), out)
+                continue
+            if items[k].kind == _ITEM_FINISH:
+                _finish(<object>targets[k], items[k].choice, _utf8_text(p, &items[k].text), out)
                 continue
             if items[k].kind == 0 or items[k].text.end == items[k].text.start:
                 continue

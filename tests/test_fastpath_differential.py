@@ -484,3 +484,38 @@ def test_tool_call_pieces_with_id_or_name(piece: str) -> None:
     data = '{"choices":[{"index":0,"delta":{"tool_calls":[' + piece + "]}}]}"
     two = '{"choices":[{"index":0,"delta":{"tool_calls":[' + piece + "," + piece + "]}}]}"
     _check("openai-chat", [("message", opening), ("message", data), ("message", data), ("message", two)])
+
+
+@needs_fused
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        ['{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}'] * 2,
+        ['{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"length"}]}'],
+        ['{"choices":[{"finish_reason":"stop","delta":{"content":"x"},"index":0}]}'],
+        ['{"choices":[{"index":0,"delta":{},"finish_reason":""}]}'],
+        ['{"choices":[{"index":0,"delta":{},"finish_reason":"st\\u006fp"}]}'],
+        ['{"choices":[{"index":0,"delta":{},"finish_reason":"stop","finish_reason":null}]}'],
+        ['{"choices":[{"index":0,"delta":{},"finish_reason":7}]}'],
+        ['{"choices":[{"index":0,"delta":{},"finish_reason":"stop"},{"index":1,"delta":{},"finish_reason":"stop"}]}'],
+        ['{"choices":[{"index":1,"delta":{},"finish_reason":"stop"}]}'],
+        ['{"choices":[{"index":0,"delta":{},"finish_reason":"a"}]}', '{"choices":[{"index":0,"delta":{},"finish_reason":"b"}]}'],
+        ["[DONE]", '{"choices":[{"index":0,"delta":{"content":"after"}}]}'],
+        ["[DONE]extra"],
+        ["[DONE"],
+        [" [DONE]"],
+        ["event: error\n[DONE]"],
+    ],
+)
+def test_fused_finish_reasons_and_end_marker(chunks: list[str]) -> None:
+    opening = '{"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}'
+    parts = []
+    for data in [opening, *chunks]:
+        kind, _, body = data.rpartition("\n")
+        parts.append((f"{kind}\n" if kind else "") + "".join(f"data: {line}\n" for line in body.split("\n")) + "\n")
+    stream = "".join(parts).encode()
+    for size in (1, 7, len(stream)):
+        fragments = [stream[i : i + size] for i in range(0, len(stream), size)]
+        for deltas in (True, False):
+            fused = _accumulate("openai-chat", fragments, 1 << 20, deltas, True)
+            assert fused == _accumulate("openai-chat", fragments, 1 << 20, deltas, False)
