@@ -44,7 +44,7 @@ from libc.string cimport memcpy
 from cpython.unicode cimport PyUnicode_DecodeUTF8, PyUnicode_FromKindAndData, PyUnicode_Substring
 from libc.string cimport memcmp
 
-from ._framing_c cimport EventParser, event_sink
+from cpython.pycapsule cimport PyCapsule_New
 
 from ._completion import FinishDelta, TextDelta, ToolCallArgumentsDelta, ToolCallStart
 
@@ -1028,7 +1028,7 @@ cdef class FusedFeed:
     stream order. An error the reducer raises stops the feeding (the parser still
     reads the rest of the fragment, as ``feed()`` does) and is raised once the
     fragment is parsed, so the parser's state is exactly what ``feed()`` leaves.
-    Returns the events the parser did not offer (see ``EventParser.feed_sink``): the
+    Returns the events the parser did not offer (see ``EventParser._feed_sink``): the
     caller feeds them the ordinary way.
     """
 
@@ -1062,14 +1062,14 @@ cdef class FusedFeed:
         self.feed_event = reducer.feed_event
         self.dialect = dialect
 
-    def feed(self, EventParser parser not None, data, list out):
+    def feed(self, parser, data, list out):
         cdef list events
         cdef object error
         self.out = out
         self.ready = False
         self.cached = False
         try:
-            events = parser.feed_sink(data, _sink, self)
+            events = parser._feed_sink(data, _SINK, self)
         finally:
             self.out = None
             if self.pending:
@@ -1198,6 +1198,15 @@ cdef int _sink(object ctx, const char* p, Py_ssize_t n, const char* etype, Py_ss
     except BaseException as exc:  # raised by FusedFeed.feed once the fragment is parsed
         self.error = exc
     return 1
+
+
+# The compiled parser's callback type (``_framing_c.pyx``, ``event_sink``): the same
+# declaration, kept identical by hand; the capsule's name is checked on every call.
+ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
+                           const char* etype, Py_ssize_t etype_len, object event) except -1
+
+cdef event_sink _SINK_FN = _sink
+_SINK = PyCapsule_New(<void*>_SINK_FN, b"sseparse._framing_c.event_sink", NULL)
 
 
 def fused_for(reducer):

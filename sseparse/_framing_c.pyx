@@ -18,6 +18,7 @@ cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.pycapsule cimport PyCapsule_GetPointer
 from cpython.ref cimport Py_DECREF, PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t
@@ -67,7 +68,11 @@ cdef object _make_event(object event_type, object data, object event_id, object 
 
 # -- a growable byte buffer -------------------------------------------------------------
 
-# (``Buf`` is declared in ``_framing_c.pxd``.)
+cdef struct Buf:
+    char* ptr
+    Py_ssize_t len
+    Py_ssize_t cap
+
 
 cdef int _buf_reserve(Buf* b, Py_ssize_t extra) except -1:
     cdef Py_ssize_t need = b.len + extra
@@ -138,6 +143,21 @@ cdef inline bint _has_eol(const char* p, Py_ssize_t n):
     return False
 
 
+# -- sink mode: the fused accumulation path ----------------------------------------------
+#
+# Called at each dispatch in sink mode. With ``event`` None: ``data[:n]`` is the
+# event's data (lines joined by LF, exactly the bytes ``Event.data`` would decode)
+# and ``etype[:etype_len]`` its raw event type (empty for "message"); it returns 1
+# when it took the event (no ``str`` or ``Event`` is built), 0 to decline. After a
+# decline it is called again with the built ``Event`` (``data`` NULL) and must take
+# it. ``_fastpath`` hands its callback over in a capsule of this name and declares
+# the same type: keep the two declarations identical.
+ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
+                           const char* etype, Py_ssize_t etype_len, object event) except -1
+
+cdef const char* _SINK_CAPSULE = b"sseparse._framing_c.event_sink"
+
+
 # -- the parser -----------------------------------------------------------------------
 
 cdef enum:
@@ -159,7 +179,25 @@ cdef class EventParser:
     event (``None`` otherwise).
     """
 
-    # (The attributes are declared in ``_framing_c.pxd``.)
+    cdef Py_ssize_t _max
+    cdef object _max_given  # as passed: it may not fit in a Py_ssize_t
+    cdef int _state
+    cdef object _error
+    cdef Buf _line          # the unterminated tail: never holds CR or LF
+    cdef Buf _data          # data lines, each followed by LF
+    cdef Buf _event_type
+    cdef bint _skip_lf      # the last line ended with a CR that may pair with an LF
+    cdef bint _bom_done
+    cdef bytes _bom_held    # start-of-stream bytes held until the BOM is decided
+    cdef bint _pending      # a field line was seen since the last blank line
+    cdef str _id_buffer
+    cdef str _last_event_id
+    cdef object _retry
+    cdef object _block_retry
+    cdef str _last_type_str  # the decoded event type of the last dispatch, reused
+    cdef bytes _last_type_raw
+    cdef event_sink _sink   # set only during _feed_sink()
+    cdef object _sink_ctx
 
     def __cinit__(self):
         self._line.ptr = NULL
@@ -235,15 +273,19 @@ cdef class EventParser:
         self._feed_any(data, events, NULL, None)
         return events
 
-    cdef list feed_sink(self, object data, event_sink sink, object ctx):
-        """``feed()`` in sink mode: each completed event is offered to ``sink`` (see
-        ``_framing_c.pxd``) instead of being returned. Returns the events that were
-        not offered: all of them when this fragment could break ``max_event_size``
-        (then the parser runs exactly as ``feed()``, errors and ``.events``
-        included), none otherwise. The parser's own state (``last_event_id``,
-        ``retry``, buffers) ends up exactly as after ``feed()``."""
+    def _feed_sink(self, data, sink, ctx):
+        """``feed()`` in sink mode (private: ``_fastpath.FusedFeed`` calls it).
+
+        Each completed event is offered to the callback in the capsule ``sink`` (see
+        ``event_sink`` above), with ``ctx``, instead of being returned. Returns the
+        events that were not offered: all of them when this fragment could break
+        ``max_event_size`` (then the parser runs exactly as ``feed()``, errors and
+        ``.events`` included), none otherwise. The parser's own state
+        (``last_event_id``, ``retry``, buffers) ends up exactly as after ``feed()``.
+        """
+        cdef event_sink fn = <event_sink>PyCapsule_GetPointer(sink, _SINK_CAPSULE)  # checks the name
         cdef list events = []
-        self._feed_any(data, events, sink, ctx)
+        self._feed_any(data, events, fn, ctx)
         return events
 
     def close(self):
