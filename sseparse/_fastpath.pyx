@@ -1037,6 +1037,7 @@ cdef class FusedFeed:
     cdef object out
     cdef object error
     cdef int dialect
+    cdef bint sentinel      # the reducer's done_sentinel: [DONE] ends the stream
     cdef bint ready
     cdef bint done
     cdef long pending
@@ -1061,6 +1062,7 @@ cdef class FusedFeed:
         self.reducer = reducer
         self.feed_event = reducer.feed_event
         self.dialect = dialect
+        self.sentinel = bool(getattr(reducer, "done_sentinel", False))
 
     def feed(self, parser, data, list out):
         cdef list events
@@ -1096,9 +1098,10 @@ cdef class FusedFeed:
                 return 0
             self.choices = reducer._choices
             self.ready = True
-        if n >= 6 and memcmp(p, b"[DONE]", 6) == 0:
-            # What feed_event does with it (no JSON value starts with "[D"): count the
-            # event and end the stream, without raising and catching a decode error.
+        if self.sentinel and n >= 6 and memcmp(p, b"[DONE]", 6) == 0:
+            # What feed_event does with it (Reducer._not_json: no JSON value starts with
+            # "[D"): count the event and end the stream, without raising and catching
+            # a decode error.
             self.pending += 1
             self.reducer.done = True
             self.done = True
