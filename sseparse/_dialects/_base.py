@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from .._env import env_flag
 from .._errors import ChunkDecodeError, ProviderError
@@ -79,6 +79,8 @@ class Reducer:
 
     #: The dialect's name in the registry and in ``Completion.dialect``.
     name: ClassVar[str] = ""
+    #: What one chunk of the dialect is, for messages about malformed chunks.
+    chunk_kind: ClassVar[str] = ""
     #: What ends a stream properly, for messages about cut streams.
     end_marker: ClassVar[str] = ""
 
@@ -101,6 +103,8 @@ class Reducer:
         except (ValueError, RecursionError) as exc:
             self._not_json(event, exc)
             return
+        if type(obj) is not dict:
+            self._not_object(event, obj)
         self._apply(event, obj, out)
 
     def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
@@ -120,11 +124,20 @@ class Reducer:
         if self.done:
             return
         self.events += 1
+        if type(obj) is not dict:
+            self._not_object(event, obj)
         self._apply(event, obj, out)
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        """Fold in one event whose data decoded to ``obj``: the dialect's own part."""
+        """Fold in one event whose data decoded to the JSON object ``obj``: the dialect's own part."""
         raise NotImplementedError
+
+    def _not_object(self, event: Event, obj: Any) -> NoReturn:
+        # Every dialect's chunk is a JSON object; any other value under `event: error`
+        # is the provider speaking, anything else a malformed chunk.
+        if event.event == "error":
+            raise ProviderError(obj, dialect=self.name)
+        raise self.bad_chunk(event, f"expected a JSON object ({self.chunk_kind}), not {type(obj).__name__}")
 
     def _not_json(self, event: Event, exc: BaseException) -> None:
         data = event.data

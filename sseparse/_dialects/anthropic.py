@@ -146,6 +146,7 @@ class AnthropicReducer(Reducer):
 
     name: ClassVar[str] = "anthropic"
     end_marker: ClassVar[str] = "message_stop"
+    chunk_kind = "a Messages stream event"
 
     __slots__ = ("_blocks", "_by_index", "_last", "_calls", "_id", "_model", "_usage", "_extra", "_stop_reason")
 
@@ -211,10 +212,6 @@ class AnthropicReducer(Reducer):
     # -- decoding ----------------------------------------------------------------------
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        if type(obj) is not dict:
-            if event.event == "error":
-                raise ProviderError(obj, dialect=self.name)
-            raise self.bad_chunk(event, f"expected a JSON object (a Messages stream event), not {type(obj).__name__}")
         kind = obj.get("type") or event.event  # the `event:` line, should a server leave `type` out
         try:
             if kind == "content_block_delta":

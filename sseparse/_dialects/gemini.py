@@ -446,6 +446,7 @@ class GeminiReducer(Reducer):
 
     name: ClassVar[str] = "gemini"
     end_marker: ClassVar[str] = "a finishReason"
+    chunk_kind = "a GenerateContentResponse"
 
     __slots__ = ("_candidates", "_id", "_model", "_created", "_need_meta", "_usage_raw", "_extra")
 
@@ -491,10 +492,6 @@ class GeminiReducer(Reducer):
     # -- decoding ----------------------------------------------------------------------
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        if type(obj) is not dict:
-            if event.event == "error":
-                raise ProviderError(obj, dialect=self.name)
-            raise self.bad_chunk(event, f"expected a JSON object (a GenerateContentResponse), not {type(obj).__name__}")
         if self._need_meta:
             self._take_meta(obj)
         try:

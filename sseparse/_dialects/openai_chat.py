@@ -127,6 +127,7 @@ class OpenAIChatReducer(Reducer):
 
     name: ClassVar[str] = "openai-chat"
     end_marker: ClassVar[str] = "[DONE]"
+    chunk_kind = "a chat.completion.chunk"
 
     __slots__ = ("_choices", "_id", "_model", "_created", "_fingerprint", "_need_meta", "_usage")
 
@@ -180,10 +181,6 @@ class OpenAIChatReducer(Reducer):
     # -- decoding ----------------------------------------------------------------------
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        if type(obj) is not dict:
-            if event.event == "error":
-                raise ProviderError(obj, dialect=self.name)
-            raise self.bad_chunk(event, f"expected a JSON object (a chat.completion.chunk), not {type(obj).__name__}")
         if self._need_meta:
             self._take_meta(obj)
         try:

@@ -164,6 +164,7 @@ class OpenAIResponsesReducer(Reducer):
 
     name: ClassVar[str] = "openai-responses"
     end_marker: ClassVar[str] = "response.completed"
+    chunk_kind = "a response stream event"
 
     __slots__ = (
         "_texts",
@@ -253,10 +254,6 @@ class OpenAIResponsesReducer(Reducer):
     # -- decoding ----------------------------------------------------------------------
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        if type(obj) is not dict:
-            if event.event == "error":
-                raise ProviderError(obj, dialect=self.name)
-            raise self.bad_chunk(event, f"expected a JSON object (a response stream event), not {type(obj).__name__}")
         kind = obj.get("type")
         if type(kind) is not str:
             kind = event.event  # a server that names the type only in the SSE `event:` field
