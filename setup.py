@@ -79,7 +79,7 @@ def _extensions():
         return []
     return cythonize(
         [
-            Extension("sseparse._framing_c", ["sseparse/_framing_c.pyx"]),
+            Extension("sseparse._framing_c", ["sseparse/_framing_c.pyx"], depends=["sseparse/_utf8.h"]),
             Extension("sseparse._fastpath", ["sseparse/_fastpath.pyx"]),
         ],
         compiler_directives={
