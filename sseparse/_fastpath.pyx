@@ -34,9 +34,16 @@ before any ``str`` or ``Event`` exists. Besides text and argument pieces, openai
 chunks may carry a non-empty string ``finish_reason`` and, alone in their chunk, a
 tool call's first piece (its ``id`` and ``name``); the fused path also ends the stream
 at ``[DONE]`` as ``feed_event`` does, without raising and catching a decode error.
+
+Consecutive chunks of one answer are near copies: the same envelope, the same
+choice, the same call, only the piece of text (and OpenAI's random ``obfuscation``
+pad) changes. ``FusedFeed`` keeps the last chunk that gave one text or arguments
+piece as a template and takes a chunk that equals it outside those two strings with
+two ``memcmp`` and a scan of the strings, instead of a walk of the whole chunk
+(``_template_match`` says why that is exact).
 """
 
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
@@ -562,10 +569,14 @@ cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* i
     return i
 
 
-cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* count) nogil:
+cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* count, Span* pad) nogil:
+    """The items of a chunk, or _FB. ``pad`` gets the span of a top-level
+    ``"obfuscation"`` string (start -1 if none): the one member that changes from
+    chunk to chunk besides the text (see ``FusedFeed._template_match``)."""
     cdef Span key
     cdef bint done = False, has_choices = False, cdone
     cdef Py_ssize_t i = _ws(s, 0, n)
+    pad.start = -1
     if i >= n or s[i] != 123:
         return _FB
     i = _ws(s, i + 1, n)
@@ -595,6 +606,8 @@ cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* coun
             i = _null(s, i, n)
         elif _key_is(s, &key, b"x_groq", 6) or _key_is(s, &key, b"error", 5):
             return _FB
+        elif _key_is(s, &key, b"obfuscation", 11) and i < n and s[i] == 34:
+            i = _string(s, i, n, pad)
         else:
             i = _value(s, i, n, 1)
         if i < 0:
@@ -764,12 +777,13 @@ cdef int _chat_extract(str data, Item* items) except -2:
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(data)
     cdef unsigned int kind = PyUnicode_KIND(data)
     cdef Py_ssize_t r
+    cdef Span pad
     if kind == PyUnicode_1BYTE_KIND:
-        r = _chat_chunk(<const uint8_t*>PyUnicode_DATA(data), n, items, &count)
+        r = _chat_chunk(<const uint8_t*>PyUnicode_DATA(data), n, items, &count, &pad)
     elif kind == PyUnicode_2BYTE_KIND:
-        r = _chat_chunk(<const uint16_t*>PyUnicode_DATA(data), n, items, &count)
+        r = _chat_chunk(<const uint16_t*>PyUnicode_DATA(data), n, items, &count, &pad)
     else:
-        r = _chat_chunk(<const uint32_t*>PyUnicode_DATA(data), n, items, &count)
+        r = _chat_chunk(<const uint32_t*>PyUnicode_DATA(data), n, items, &count, &pad)
     return _FB if r < 0 else count
 
 
@@ -1057,12 +1071,84 @@ cdef class FusedFeed:
     cdef long c_key
     cdef long c_position
     cdef object c_list
+    # The template: the bytes of the last chunk that gave one text or arguments item,
+    # and where its string (and its "obfuscation" string, if any) lie in them.
+    cdef char* t_buf
+    cdef Py_ssize_t t_len
+    cdef Py_ssize_t t_a, t_a_end    # the item's string: inside the quotes
+    cdef Py_ssize_t t_b, t_b_end    # the pad string, or t_b == t_b_end == t_len
+    cdef Item t_item
+    cdef readonly long template_hits  # chunks taken by _template_match (for the tests)
 
     def __init__(self, reducer, int dialect):
         self.reducer = reducer
         self.feed_event = reducer.feed_event
         self.dialect = dialect
         self.sentinel = bool(getattr(reducer, "done_sentinel", False))
+
+    def __dealloc__(self):
+        PyMem_Free(self.t_buf)
+
+    cdef bint _template_match(self, const char* p, Py_ssize_t n, Item* item) noexcept:
+        """Whether chunk ``p`` is the template with other strings in its two slots; if
+        so ``item`` is what ``_chat_chunk`` gives for it, without walking it.
+
+        Why it is exact: the walker reads a chunk from left to right and what it does
+        depends only on the characters read so far. Up to the item's string the chunk
+        is the template's characters; the string is checked as the walker checks it
+        and ends where the template's next characters start again; the pad string
+        (the value of a member the walker skips) likewise; so the walk is the
+        template's, step for step, with only the item's span moved.
+        """
+        cdef Span a, b
+        cdef Py_ssize_t j, k, fixed
+        cdef const char* t = self.t_buf
+        if n < self.t_len - (self.t_a_end - self.t_a) - (self.t_b_end - self.t_b):
+            return False
+        if memcmp(p, t, self.t_a) != 0:
+            return False
+        j = _string(<const uint8_t*>p, self.t_a - 1, n, &a)  # past the closing quote
+        if j < 0:
+            return False
+        j -= 1
+        fixed = self.t_b - self.t_a_end  # from the closing quote to the pad's start
+        if j + fixed > n or memcmp(p + j, t + self.t_a_end, fixed) != 0:
+            return False
+        j += fixed
+        if self.t_b != self.t_len:
+            k = _string(<const uint8_t*>p, j - 1, n, &b)
+            if k < 0:
+                return False
+            j = k - 1
+            fixed = self.t_len - self.t_b_end
+            if j + fixed != n or memcmp(p + j, t + self.t_b_end, fixed) != 0:
+                return False
+        elif j != n:
+            return False
+        item[0] = self.t_item
+        item.text = a
+        return True
+
+    cdef int _template_take(self, const char* p, Py_ssize_t n, Item* item, Span* pad) except -1:
+        cdef char* buf
+        if n > 1024:
+            return 0
+        if n > self.t_len or self.t_buf == NULL:
+            buf = <char*>PyMem_Realloc(self.t_buf, n)
+            if buf == NULL:
+                raise MemoryError()
+            self.t_buf = buf
+        memcpy(self.t_buf, p, n)
+        self.t_len = n
+        self.t_item = item[0]
+        self.t_a = item.text.start
+        self.t_a_end = item.text.end
+        if pad.start > item.text.end:
+            self.t_b = pad.start
+            self.t_b_end = pad.end
+        else:
+            self.t_b = self.t_b_end = n
+        return 0
 
     def feed(self, parser, data, list out):
         cdef list events
@@ -1089,6 +1175,7 @@ cdef class FusedFeed:
         cdef long positions[_MAX_ITEMS]
         cdef int count = 0, k
         cdef object text, out
+        cdef Span pad
         if not self.ready:
             reducer = self.reducer
             if reducer.done:
@@ -1108,8 +1195,14 @@ cdef class FusedFeed:
             return 1
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
-        if _chat_chunk(<const uint8_t*>p, n, items, &count) < 0:
-            return 0
+        if self.t_len and self._template_match(p, n, &items[0]):
+            count = 1
+            self.template_hits += 1
+        else:
+            if _chat_chunk(<const uint8_t*>p, n, items, &count, &pad) < 0:
+                return 0
+            if count == 1 and (items[0].kind == _ITEM_TEXT or items[0].kind == _ITEM_ARGS):
+                self._template_take(p, n, &items[0], &pad)
         if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_choice
                 and (items[0].kind == _ITEM_TEXT or items[0].key == self.c_key)):
             targets[0] = <PyObject*>self.c_list
@@ -1150,6 +1243,7 @@ cdef class FusedFeed:
 
     cdef int _take_messages(self, const char* p, Py_ssize_t n) except -1:
         cdef Item item
+        cdef Span pad
         cdef object text, out
         if not self.ready:
             reducer = self.reducer
@@ -1163,9 +1257,17 @@ cdef class FusedFeed:
                 self.call = block.call
                 self.block_index = block.index
             self.ready = True
-        if (self.block is None or type(self.block_index) is not int
-                or _messages_event(<const uint8_t*>p, n, &item) < 0
-                or self.block_index != item.key
+        if self.block is None or type(self.block_index) is not int:
+            return 0
+        if self.t_len and self._template_match(p, n, &item):
+            self.template_hits += 1
+        else:
+            if _messages_event(<const uint8_t*>p, n, &item) < 0:
+                return 0
+            if item.kind == _ITEM_TEXT or item.kind == _ITEM_ARGS:
+                pad.start = -1  # no pad in these events
+                self._template_take(p, n, &item, &pad)
+        if (self.block_index != item.key
                 or (item.kind == _ITEM_TEXT and self.grows != _TEXT)
                 or (item.kind == _ITEM_ARGS and (self.grows != _INPUT or not self.pieces))):
             return 0

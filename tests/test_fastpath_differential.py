@@ -519,3 +519,211 @@ def test_fused_finish_reasons_and_end_marker(chunks: list[str]) -> None:
         for deltas in (True, False):
             fused = _accumulate("openai-chat", fragments, 1 << 20, deltas, True)
             assert fused == _accumulate("openai-chat", fragments, 1 << 20, deltas, False)
+
+
+# ``FusedFeed`` keeps the last chunk that gave one text or arguments piece as a
+# template: a chunk equal to it but for that string (and its "obfuscation" string) is
+# taken without a walk. Streams of such near-copies, with every kind of difference
+# the template must notice (a changed byte anywhere, a string with quotes, escapes or
+# raw control characters, a missing or non-string pad, extra members, a finish reason,
+# a new call), must give what the pure parser's path gives.
+
+_TEMPLATE_ORDERS = {
+    # where the envelope's members go relative to "choices" and "obfuscation"
+    "openai": ('{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
+               '"system_fingerprint":"fp","choices":[%s],"usage":null,"obfuscation":%s}'),
+    "azure": '{"choices":[%s],"created":1,"id":"c","model":"m","obfuscation":%s,"object":"o","usage":null}',
+    "pad-first": '{"obfuscation":%s,"id":"c","choices":[%s]}',
+    "no-pad": '{"id":"c","model":"m","choices":[%s]%s}',
+}
+
+
+_TEMPLATE_CHARS = ["a", " ", '"', "\\", "\n", "\x01", "\u00e9", "\u4e2d", "\U0001f600", "/", "\u2028"]
+
+
+@st.composite
+def template_stream(draw: Any) -> bytes:
+    # Rates matter here (runs of near-copies, rare breaks), so a seeded Random decides.
+    rnd = random.Random(draw(st.integers(0, 2**32)))
+    order = rnd.choice(sorted(_TEMPLATE_ORDERS))
+    shape = _TEMPLATE_ORDERS[order]
+    opening = '{"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}'
+    events = [opening]
+    call = 0
+    kind = "text"
+    for _ in range(rnd.randint(1, 30)):
+        if rnd.random() < 0.2:  # runs of one kind: the template's case
+            kind = rnd.choice(["text", "text", "args", "args", "call", "finish", "extra", "text-finish"])
+        value = "".join(rnd.choice(_TEMPLATE_CHARS) for _ in range(rnd.randint(0, 12)))
+        text = json.dumps(value, ensure_ascii=rnd.random() < 0.5)
+        if rnd.random() < 0.01:
+            text = text[:-1] + "\x01" + '"'  # a raw control character: not JSON
+        if kind == "text":
+            choice = '{"index":0,"delta":{"content":%s},"logprobs":null,"finish_reason":null}' % text
+        elif kind == "args":
+            choice = ('{"index":0,"delta":{"tool_calls":[{"index":%d,"function":{"arguments":%s}}]},'
+                      '"finish_reason":null}' % (call, text))
+        elif kind == "call":
+            call += rnd.randint(0, 1)
+            choice = ('{"index":0,"delta":{"tool_calls":[{"index":%d,"id":"call_%d","type":"function",'
+                      '"function":{"name":"f","arguments":%s}}]},"finish_reason":null}' % (call, call, text))
+        elif kind == "finish":
+            choice = '{"index":0,"delta":{},"finish_reason":"stop"}'
+        elif kind == "text-finish":  # the text's chunk but for what follows the text
+            choice = '{"index":0,"delta":{"content":%s},"logprobs":null,"finish_reason":"length"}' % text
+        else:
+            choice = '{"index":0,"delta":{"content":%s},"logprobs":null,"finish_reason":null,"x":[1]}' % text
+        if rnd.random() < 0.1:  # now and then a pad that is no string
+            pad = rnd.choice(["null", "7", "[]"])
+        else:
+            pad = rnd.choice(['"abc"', '"a\\"b"', '""', '"' + "p" * 20 + '"', '"\\u00e9"', '"q"'])
+        if order == "no-pad":
+            chunk = shape % (choice, "" if rnd.random() < 0.7 else ',"extra":' + pad)
+        elif order == "pad-first":
+            chunk = shape % (pad, choice)
+        else:
+            chunk = shape % (choice, pad)
+        if rnd.random() < 0.01:  # one character changed anywhere
+            at = rnd.randrange(len(chunk))
+            chunk = chunk[:at] + rnd.choice('{}[]",:0a \\') + chunk[at + 1 :]
+        elif rnd.random() < 0.03:  # ... or next to the text, where the template's slot is
+            at = chunk.find(text) + rnd.choice([-2, -1, len(text) - 1, len(text), len(text) + 1])
+            chunk = chunk[:at] + rnd.choice('{}[]",:0a \\') + chunk[at + 1 :]
+        elif rnd.random() < 0.02:  # a character more or less at the end
+            chunk = chunk[:-1] if rnd.random() < 0.5 else chunk + rnd.choice(["}", " ", "x", ","])
+        events.append(chunk)
+    return "".join(f"data: {e}\n\n" for e in events).encode()
+
+
+@needs_fused
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(template_stream(), st.integers(0, 2**32), st.sampled_from([0, 2, 3]), st.booleans())
+def test_template_chunks_equal_pure_parser(data: bytes, seed: int, mode: int, deltas: bool) -> None:
+    fragments = _cuts(data, random.Random(seed), mode)
+    assert _accumulate("openai-chat", fragments, 1 << 20, deltas, True) == _accumulate(
+        "openai-chat", fragments, 1 << 20, deltas, False
+    )
+
+
+@needs_fused
+def test_template_takes_the_near_copies() -> None:
+    """The template is really used: on a stream of content chunks that differ only in
+    their text and pad, every chunk after the first one with text is taken by it."""
+    head = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":['
+    opening = head + '{"index":0,"delta":{"role":"assistant","content":""}}]}'
+    pieces = ["Hel", 'lo "you"', "\u00e9\n", "\u4e2d"]
+    chunks = [
+        head + '{"index":0,"delta":{"content":%s},"finish_reason":null}],"obfuscation":"%s"}' % (json.dumps(p), "x" * i)
+        for i, p in enumerate(pieces)
+    ]
+    data = "".join(f"data: {c}\n\n" for c in [opening, *chunks]).encode()
+    acc = Accumulator("openai-chat")
+    acc.feed(data)
+    assert acc.completion.content == 'Hello "you"\u00e9\n\u4e2d'
+    assert acc._fused.template_hits == len(pieces) - 1
+
+
+_T_HEAD = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":['
+_T_CHUNK = _T_HEAD + '{"index":0,"delta":{"content":%s},"finish_reason":null}],"usage":null,"obfuscation":%s}'
+_T_BASE = _T_CHUNK % ('"Hello"', '"pad"')
+_T_VARIANTS = {
+    "other-text": _T_CHUNK % ('" world"', '"other pad"'),
+    "escapes": _T_CHUNK % ('"a\\"b\\\\c\\u00e9\\ud83d\\ude00\\n"', '"p\\"q"'),
+    "raw-utf8": _T_CHUNK % ('"h\u00e9 \u4e2d\U0001f600"', '"\u00e9"'),
+    "empty-strings": _T_CHUNK % ('""', '""'),
+    "control-in-text": _T_CHUNK % ('"a\x01b"', '"pad"'),
+    "control-in-pad": _T_CHUNK % ('"ab"', '"p\x01d"'),
+    "pad-not-string": _T_CHUNK % ('"ab"', "null"),
+    "pad-number": _T_CHUNK % ('"ab"', "12"),
+    "no-quote-before-text": (_T_CHUNK % ('"ab"', '"pad"')).replace('"content":"', '"content":7', 1),
+    "text-not-closed": (_T_CHUNK % ('"ab', '"pad"')),
+    "finish-after-text": (_T_HEAD + '{"index":0,"delta":{"content":"ab"},"finish_reason":"length"}],'
+                          '"usage":null,"obfuscation":"pad"}'),
+    "changed-after-pad": (_T_CHUNK % ('"ab"', '"pad"'))[:-1] + ',"x":1}',
+    "usage-after-text": (_T_HEAD + '{"index":0,"delta":{"content":"ab"},"finish_reason":null}],'
+                         '"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3},"obfuscation":"pad"}'),
+    "trailing-garbage": _T_CHUNK % ('"ab"', '"pad"') + "}",
+    "trailing-space": _T_CHUNK % ('"ab"', '"pad"') + " ",
+    "cut-at-end": (_T_CHUNK % ('"ab"', '"pad"'))[:-1],
+    "cut-in-pad": (_T_CHUNK % ('"ab"', '"pad"'))[:-4],
+    "shorter-than-template": _T_HEAD,
+    "second-choice": _T_HEAD + '{"index":1,"delta":{"content":"ab"},"finish_reason":null}],"usage":null,"obfuscation":"p"}',
+}
+
+
+@needs_fused
+@pytest.mark.parametrize("name", sorted(_T_VARIANTS))
+def test_template_variants_equal_pure_parser(name: str) -> None:
+    """A template, then a chunk that differs from it in one way: in a string slot
+    (taken by the template) or anywhere else (walked, or refused, as without it)."""
+    opening = _T_HEAD + '{"index":0,"delta":{"role":"assistant","content":""}}]}'
+    events = [opening, _T_BASE, _T_VARIANTS[name], _T_CHUNK % ('"!"', '"end"')]
+    data = "".join(f"data: {e}\n\n" for e in events).encode()
+    for fragments in ([data], [data[i : i + 7] for i in range(0, len(data), 7)]):
+        assert _accumulate("openai-chat", fragments, 1 << 20, True, True) == _accumulate(
+            "openai-chat", fragments, 1 << 20, True, False
+        )
+
+
+_T_NOPAD = _T_HEAD + '{"index":0,"delta":{"content":%s},"finish_reason":null}]}'
+
+
+@needs_fused
+@pytest.mark.parametrize(
+    "variant",
+    [_T_NOPAD % '"other"', _T_NOPAD % '"ab"' + "}", _T_NOPAD % '"ab"' + " ", (_T_NOPAD % '"ab"')[:-1],
+     _T_NOPAD % '"ab"' + ',"x":1}', '{"obfuscation":"p",' + (_T_NOPAD % '"ab"')[1:]],
+)
+def test_template_without_pad_equals_pure_parser(variant: str) -> None:
+    opening = _T_HEAD + '{"index":0,"delta":{"role":"assistant","content":""}}]}'
+    events = [opening, _T_NOPAD % '"Hello"', variant, _T_NOPAD % '"!"']
+    data = "".join(f"data: {e}\n\n" for e in events).encode()
+    assert _accumulate("openai-chat", [data], 1 << 20, True, True) == _accumulate(
+        "openai-chat", [data], 1 << 20, True, False
+    )
+
+
+_A_DELTA = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":%s}}'
+_A_VARIANTS = [
+    _A_DELTA % '" world"',
+    _A_DELTA % '"a\\"b\\\\c\\u00e9\\ud83d\\ude00\\n"',
+    _A_DELTA % '"h\u00e9 \U0001f600"',
+    _A_DELTA % '""',
+    _A_DELTA % '"a\x01b"',
+    _A_DELTA % '"ab"' + "}",
+    (_A_DELTA % '"ab"')[:-1],
+    (_A_DELTA % '"ab"').replace('"index":0', '"index":1'),
+    (_A_DELTA % '"ab"').replace("text_delta", "input_json_delta").replace('"text"', '"partial_json"'),
+    (_A_DELTA % '"ab"')[:-2] + ',"x":1}}',
+    (_A_DELTA % '"ab"').replace('"text":"', '"text":7', 1),
+]
+
+
+@needs_fused
+@pytest.mark.parametrize("variant", _A_VARIANTS)
+def test_anthropic_template_variants_equal_pure_parser(variant: str) -> None:
+    events = [
+        ("message_start", '{"type":"message_start","message":{"id":"m","model":"c","usage":{"input_tokens":1}}}'),
+        ("content_block_start", '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'),
+        ("content_block_delta", _A_DELTA % '"Hello"'),
+        ("content_block_delta", variant),
+        ("content_block_delta", _A_DELTA % '"!"'),
+        ("content_block_stop", '{"type":"content_block_stop","index":0}'),
+        ("message_stop", '{"type":"message_stop"}'),
+    ]
+    data = "".join(f"event: {e}\ndata: {d}\n\n" for e, d in events).encode()
+    for fragments in ([data], [data[i : i + 5] for i in range(0, len(data), 5)]):
+        assert _accumulate("anthropic", fragments, 1 << 20, True, True) == _accumulate(
+            "anthropic", fragments, 1 << 20, True, False
+        )
+
+
+@needs_fused
+def test_anthropic_template_takes_the_near_copies() -> None:
+    start = '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'
+    pieces = ["Hel", 'lo "you"', "\u00e9\n", "\u4e2d"]
+    events = [("content_block_start", start)] + [("content_block_delta", _A_DELTA % json.dumps(p)) for p in pieces]
+    acc = Accumulator("anthropic")
+    acc.feed("".join(f"event: {e}\ndata: {d}\n\n" for e, d in events).encode())
+    assert acc.completion.content == 'Hello "you"\u00e9\n\u4e2d'
+    assert acc._fused.template_hits == len(pieces) - 1
