@@ -1077,7 +1077,8 @@ cdef class FusedFeed:
     cdef Py_ssize_t t_len
     cdef Py_ssize_t t_a, t_a_end    # the item's string: inside the quotes
     cdef Py_ssize_t t_b, t_b_end    # the pad string, or t_b == t_b_end == t_len
-    cdef Item t_item
+    cdef int t_kind                 # the item it gave (_ITEM_TEXT or _ITEM_ARGS)
+    cdef long t_choice, t_key
     cdef readonly long template_hits  # chunks taken by _template_match (for the tests)
 
     def __init__(self, reducer, int dialect):
@@ -1125,7 +1126,9 @@ cdef class FusedFeed:
                 return False
         elif j != n:
             return False
-        item[0] = self.t_item
+        item.kind = self.t_kind
+        item.choice = self.t_choice
+        item.key = self.t_key
         item.text = a
         return True
 
@@ -1140,7 +1143,9 @@ cdef class FusedFeed:
             self.t_buf = buf
         memcpy(self.t_buf, p, n)
         self.t_len = n
-        self.t_item = item[0]
+        self.t_kind = item.kind
+        self.t_choice = item.choice
+        self.t_key = item.key
         self.t_a = item.text.start
         self.t_a_end = item.text.end
         if pad.start > item.text.end:
