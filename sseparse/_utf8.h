@@ -7,8 +7,9 @@
  * (< 0xC4: Latin-1, < 0xF0: UCS-2, else UCS-4; overlong forms and surrogates are
  * invalid) and its length by its count of continuation bytes, so one cheap scan gives
  * the exact kind and length, and the str is written once, copying each ASCII run
- * sixteen bytes at a time. Input that is not valid UTF-8 -- or small, or ASCII -- goes
- * to CPython's decoder, which stays the single place of the replacement rules.
+ * sixteen bytes at a time. Input that is not valid UTF-8 -- or small, or dense
+ * multi-byte text -- goes to CPython's decoder, which stays the single place of the
+ * replacement rules.
  */
 #ifndef SSEPARSE_UTF8_H
 #define SSEPARSE_UTF8_H
@@ -101,6 +102,27 @@ static void sseparse_utf8_scan(const unsigned char *s, Py_ssize_t n, unsigned in
     *cont = c;
 }
 
+/* The length of the ASCII prefix of s[:n]; with ``dst``, that prefix copied there. */
+static Py_ssize_t sseparse_ascii_copy(const unsigned char *s, Py_ssize_t n, unsigned char *dst)
+{
+    Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        if (_mm_movemask_epi8(v)) break;
+        if (dst) _mm_storeu_si128((__m128i *)(dst + i), v);
+    }
+#endif
+    for (; i < n && s[i] < 0x80; i++)
+        if (dst) dst[i] = s[i];
+    return i;
+}
+
+static inline Py_ssize_t sseparse_ascii_prefix(const unsigned char *s, Py_ssize_t n)
+{
+    return sseparse_ascii_copy(s, n, NULL);
+}
+
 /* One loop per kind: T is the code unit; returns 0, or -1 on invalid input. Every
  * unit written consumed one byte that is not a continuation byte, so the scan's
  * count bounds the writes even on invalid input. WIDE16 stores the sixteen bytes at
@@ -170,7 +192,7 @@ SSEPARSE_UTF8_DECODE_INTO(sseparse_utf8_into_ucs4, Py_UCS4, SSEPARSE_WIDE_UCS4)
 
 static PyObject *sseparse_decode_utf8(const char *data, Py_ssize_t n)
 {
-    const unsigned char *s = (const unsigned char *)data, *end = s + n, *p = s;
+    const unsigned char *s = (const unsigned char *)data, *end = s + n;
     unsigned int maxbyte;
     Py_ssize_t cont, chars;
     PyObject *str;
@@ -178,28 +200,26 @@ static PyObject *sseparse_decode_utf8(const char *data, Py_ssize_t n)
 
     if (n < SSEPARSE_UTF8_MIN)
         return PyUnicode_DecodeUTF8(data, n, "replace");
-    /* Most large data is ASCII: copy it into an ASCII str while checking, as CPython
-     * does; at the first other byte give that str up (the ASCII prefix is skipped by
-     * the scan, which it cannot change). */
-    str = PyUnicode_New(n, 127);
-    if (str == NULL)
-        return NULL;
-    {
-        Py_UCS1 *dst = PyUnicode_1BYTE_DATA(str);
-#if defined(__SSE2__)
-        for (; end - p >= 16; p += 16, dst += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)p);
-            if (_mm_movemask_epi8(v)) break;
-            _mm_storeu_si128((__m128i *)dst, v);
-        }
-#endif
-        for (; p < end && *p < 0x80; p++) *dst++ = *p;
+    if (sseparse_ascii_prefix(s, 64) == 64) {
+        /* Starts as ASCII, like most large data: copy it into an ASCII str while
+         * checking, as CPython does, and give that str up at the first other byte
+         * (the scan then skips the prefix, which cannot change its results). */
+        Py_ssize_t k;
+        str = PyUnicode_New(n, 127);
+        if (str == NULL)
+            return NULL;
+        k = sseparse_ascii_copy(s, n, PyUnicode_1BYTE_DATA(str));
+        if (k == n)
+            return str;
+        Py_DECREF(str);
+        sseparse_utf8_scan(s + k, n - k, &maxbyte, &cont);
+    } else {
+        sseparse_utf8_scan(s, n, &maxbyte, &cont);
     }
-    if (p == end)
-        return str;
-    Py_DECREF(str);
-    sseparse_utf8_scan(p, end - p, &maxbyte, &cont);
-    if (maxbyte > 0xF4)                     /* never in UTF-8 */
+    /* > 0xF4 is never in UTF-8. Dense multi-byte text (Cyrillic, CJK: more than 3 of
+     * 8 bytes are continuation bytes) has no ASCII runs to copy in blocks, and there
+     * CPython's one-character-per-step loop is as fast or faster (measured). */
+    if (maxbyte > 0xF4 || cont * 8 > n * 3)
         return PyUnicode_DecodeUTF8(data, n, "replace");
     chars = n - cont;
     if (maxbyte < 0xC4) {

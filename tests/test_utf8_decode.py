@@ -110,6 +110,18 @@ def test_all_ascii_is_an_ascii_str(decode: Callable[[bytes], str]) -> None:
     assert got == data.decode("ascii") and got.isascii()
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["данные поток " * 200, "日本語のテキスト" * 150, "😀" * 400, "a" * 40 + "é" * 1000, "é" * 1000 + "a" * 40],
+    ids=["cyrillic", "cjk", "emoji", "ascii-then-latin1", "latin1-then-ascii"],
+)
+def test_dense_and_prefixed_text(decode: Callable[[bytes], str], text: str) -> None:
+    """Dense multi-byte text (handed to CPython's decoder) and text whose first 64
+    bytes are ASCII (copied optimistically), valid and with a bad byte at the end."""
+    check(decode, text.encode())
+    check(decode, text.encode() + b"\xff")
+
+
 def test_random_words_in_many_scripts(decode: Callable[[bytes], str]) -> None:
     rng = random.Random(5)
     words = ["the", "café", "данные", "日本語", "😀", "👍🏽", "—", "x" * 40, "\u00ff", "\u0100"]
