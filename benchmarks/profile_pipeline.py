@@ -2,8 +2,9 @@
 
     python benchmarks/profile_pipeline.py            # openai-chat, openai-tools, anthropic at 1500 B
 
-Each layer is timed alone on the same events (CPU time of this thread, median of
-interleaved samples, as ``run.py`` does), so the parts can be compared with the whole:
+Each layer is timed alone on the same events (CPU time of this thread, medians of
+samples taken in turn, one layer after the other, as ``run.py`` does), so the parts
+can be compared with the whole:
 
 - ``framing``: the compiled ``EventParser`` over the 1500-byte fragments (scanning,
   copying data lines, decoding the data to ``str``, building the ``Event`` objects);
@@ -44,21 +45,26 @@ from sseparse._dialects._base import fastpath  # noqa: E402
 from sseparse._framing_c import EventParser  # noqa: E402
 
 
-def _median_time(fn: Callable[[], Any], min_time: float = 0.4) -> float:
+def _median_times(fns: list[Callable[[], Any]], min_time: float = 0.4) -> list[float]:
+    """Median time per call of each function, their samples interleaved (one of each
+    in turn), so that load from elsewhere on a shared machine hits them alike."""
     perf = time.thread_time
-    fn()
-    t0 = perf()
-    fn()
-    once = max(perf() - t0, 1e-7)
-    number = max(1, int(0.003 / once))
-    samples = []
-    end = perf() + min_time
-    while len(samples) < 9 or perf() < end:
+    numbers = []
+    for fn in fns:
+        fn()
         t0 = perf()
-        for _ in range(number):
-            fn()
-        samples.append((perf() - t0) / number)
-    return statistics.median(samples)
+        fn()
+        once = max(perf() - t0, 1e-7)
+        numbers.append(max(1, int(0.003 / once)))
+    samples: list[list[float]] = [[] for _ in fns]
+    end = perf() + min_time * len(fns)
+    while len(samples[0]) < 9 or perf() < end:
+        for fn, number, out in zip(fns, numbers, samples):
+            t0 = perf()
+            for _ in range(number):
+                fn()
+            out.append((perf() - t0) / number)
+    return [statistics.median(s) for s in samples]
 
 
 def profile(stream: str, size: int = 1500) -> list[tuple[str, float]]:
@@ -130,7 +136,8 @@ def profile(stream: str, size: int = 1500) -> list[tuple[str, float]]:
         parts.append(("fused (frame+reduce)", fused))
     parts.append(("accumulate", accumulate))
     gc.collect()
-    return [(name, _median_time(fn) / len(events)) for name, fn in parts]
+    times = _median_times([fn for _, fn in parts])
+    return [(name, t / len(events)) for (name, _), t in zip(parts, times)]
 
 
 def main() -> None:
