@@ -38,6 +38,11 @@ _fused_for: Callable[[Reducer], Any] | None = (
 )
 
 
+#: The first slice of a large fragment fed while the dialect is unknown (doubled for
+#: each next slice until it is known): see ``Accumulator._feed_detecting``.
+_DETECT_SPAN = 512
+
+
 class Accumulator:
     """Accumulates one stream, fed as byte fragments split anywhere (or as events).
 
@@ -135,25 +140,10 @@ class Accumulator:
         if self._failure is not None or self._final is not None:  # (one call less per fragment)
             self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
-        fused = self._fused
-        try:
-            if fused is not None:
-                # Events go to the reducer as they complete; those it returns were not
-                # offered (a fragment that may break the size limit) and go the usual way.
-                events = fused.feed(self._parser, data, out)
-            else:
-                events = self._parser.feed(data)
-        except EventTooLargeError as exc:
-            self._feed_events(exc.events, out)  # completed before the limit: not lost
-            self._fail(exc, out)
-            raise
-        except ParserClosedError:
-            raise
-        except SseparseError as exc:  # from the reducer, through the fused path
-            self._fail(exc, out)
-            raise
-        if events:
-            self._feed_events(events, out)
+        if self._reducer is None and _fused_for is not None and type(data) is bytes and len(data) > _DETECT_SPAN:
+            self._feed_detecting(data, out)
+        else:
+            self._feed_part(data, out)
         return [] if out is None else out
 
     def feed_event(self, event: Event) -> list[Delta]:
@@ -177,6 +167,59 @@ class Accumulator:
         return self._close(None)
 
     # -- internals ---------------------------------------------------------------------
+
+    def _feed_part(self, data: bytes | bytearray | memoryview, out: list[Delta] | None) -> list[Event]:
+        """Feed ``data``; return the events that went the usual way (not the fused one)."""
+        fused = self._fused
+        try:
+            if fused is not None:
+                # Events go to the reducer as they complete; those it returns were not
+                # offered (a fragment that may break the size limit) and go the usual way.
+                events = fused.feed(self._parser, data, out)
+            else:
+                events = self._parser.feed(data)
+        except EventTooLargeError as exc:
+            self._feed_events(exc.events, out)  # completed before the limit: not lost
+            self._fail(exc, out)
+            raise
+        except ParserClosedError:
+            raise
+        except SseparseError as exc:  # from the reducer, through the fused path
+            self._fail(exc, out)
+            raise
+        if events:
+            self._feed_events(events, out)
+        return events
+
+    def _feed_detecting(self, data: bytes, out: list[Delta] | None) -> None:
+        """``"auto"`` and a large fragment (a whole stream read at once): feed it in
+        growing slices until the dialect is known, then the rest in one piece, which
+        can take the fused path (about 3x faster on a whole stream than the events of
+        one feed through the reducer). The same results, errors, ``.events`` and
+        parser state as one feed: the slices of a fragment parse as the fragment does,
+        and after an error the parser still reads the rest of it, as it would have.
+        (Only the lower bound in an ``EventTooLargeError`` message, "at least N bytes
+        pending", may be smaller: it is what the parser held when it stopped.)"""
+        view = memoryview(data)
+        n = len(view)
+        fed: list[Event] = []  # events completed by earlier slices (for an error's .events)
+        start, span = 0, _DETECT_SPAN
+        while start < n:
+            stop = n if self._reducer is not None else min(n, start + span)
+            span *= 2
+            try:
+                fed += self._feed_part(view[start:stop], out)
+            except EventTooLargeError as exc:
+                exc.events[:0] = fed
+                raise
+            except SseparseError:
+                if stop < n and not self._parser.closed:
+                    try:
+                        self._parser.feed(view[stop:])
+                    except SseparseError:
+                        pass  # the parser's own error comes after the one raised
+                raise
+            start = stop
 
     def _close(self, out: list[Delta] | None) -> Completion:
         if self._final is not None:

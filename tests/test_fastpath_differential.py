@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from sseparse import Accumulator, _accumulator, _framing_py
 from sseparse._accumulator import _fused_for
 from sseparse._dialects import create_reducer
+from sseparse._errors import EventTooLargeError
 from sseparse._events import Event
 
 fastpath = pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
@@ -727,3 +729,59 @@ def test_anthropic_template_takes_the_near_copies() -> None:
     acc.feed("".join(f"event: {e}\ndata: {d}\n\n" for e, d in events).encode())
     assert acc.completion.content == 'Hello "you"\u00e9\n\u4e2d'
     assert acc._fused.template_hits == len(pieces) - 1
+
+
+# ``Accumulator("auto")`` given a large fragment (a whole stream read at once) feeds
+# it in growing slices until the dialect is known, then the rest in one piece through
+# the fused path. Everything observable must be what one feed of the fragment gives.
+
+
+@needs_fused
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    st.sampled_from(["openai-chat", "anthropic"]).flatmap(lambda d: st.lists(sse_bytes(d), min_size=2, max_size=4)),
+    st.sampled_from([64 * 1024 * 1024, 64 * 1024 * 1024, 700, 300]),
+    st.booleans(),
+)
+def test_auto_whole_stream_equals_pure_parser(parts: list[bytes], limit: int, deltas: bool) -> None:
+    data = b"".join(parts)  # long enough for several slices; cuts and errors inside
+    # EventTooLargeError's "at least N bytes pending" is a lower bound that depends on
+    # where fragments end (the parser reports what it holds when it stops), so it may
+    # differ between a slice and the whole fragment; all else must be equal.
+    fused = _PENDING.sub("at least N bytes", repr(_accumulate("auto", [data], limit, deltas, True)))
+    assert fused == _PENDING.sub("at least N bytes", repr(_accumulate("auto", [data], limit, deltas, False)))
+
+
+_PENDING = re.compile(r"at least \d+ bytes")
+
+
+@needs_fused
+def test_auto_whole_stream_takes_the_fused_path() -> None:
+    head = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":['
+    chunks = [head + '{"index":0,"delta":{"role":"assistant","content":""}}]}']
+    chunks += [head + '{"index":0,"delta":{"content":%s},"finish_reason":null}]}' % json.dumps(f"w{i} ") for i in range(200)]
+    data = "".join(f"data: {c}\n\n" for c in chunks).encode() + b"data: [DONE]\n\n"
+    acc = Accumulator("auto")
+    deltas = acc.feed(data)
+    assert acc.dialect == "openai-chat" and acc._fused is not None
+    assert acc._fused.template_hits > 150  # the rest of the fragment went the fused way
+    assert "".join(d.text for d in deltas) == "".join(f"w{i} " for i in range(200))
+    assert acc.close().complete
+
+
+@needs_fused
+def test_auto_whole_stream_errors_as_one_feed() -> None:
+    """A malformed first chunk (raised from the first slice: the parser still reads
+    the rest, its last id is the stream's), and an event over the limit far into the
+    fragment (its .events holds every event completed before it in the fragment)."""
+    good = b'data: {"choices":[{"index":0,"delta":{"content":"x"}}]}\n\n'
+    bad_first = b"data: {nope\n\n" + (b"id: 7\n" + good) * 60
+    too_large = good * 40 + b"data: " + b"y" * 5000 + b"\n\n" + good
+    for data, limit in ((bad_first, 1 << 20), (too_large, 4096)):
+        fused = _accumulate("auto", [data], limit, True, True)
+        assert fused == _accumulate("auto", [data], limit, True, False)
+        assert fused[0][0] in {"ChunkDecodeError", "DialectError", "EventTooLargeError"}
+    acc = Accumulator("auto", max_event_size=4096)
+    with pytest.raises(EventTooLargeError) as info:
+        acc.feed(too_large)
+    assert len(info.value.events) == 40
