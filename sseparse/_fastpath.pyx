@@ -1092,7 +1092,8 @@ cdef class FusedFeed:
 
     cdef bint _template_match(self, const char* p, Py_ssize_t n, Item* item) noexcept:
         """Whether chunk ``p`` is the template with other strings in its two slots; if
-        so ``item`` is what ``_chat_chunk`` gives for it, without walking it.
+        so ``item`` is what the walker (``_chat_chunk`` or ``_messages_event``) gives
+        for it, without walking it.
 
         Why it is exact: the walker reads a chunk from left to right and what it does
         depends only on the characters read so far. Up to the item's string the chunk
