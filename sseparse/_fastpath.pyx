@@ -34,6 +34,8 @@ before any ``str`` or ``Event`` exists. Besides text and argument pieces, openai
 chunks may carry a non-empty string ``finish_reason`` and, alone in their chunk, a
 tool call's first piece (its ``id`` and ``name``); the fused path also ends the stream
 at ``[DONE]`` as ``feed_event`` does, without raising and catching a decode error.
+openai-responses ``response.output_text.delta`` events (nearly every event of a text
+answer) take the fused path too (``_responses_event``).
 
 Consecutive chunks of one answer are near copies: the same envelope, the same
 choice, the same call, only the piece of text (and OpenAI's random ``obfuscation``
@@ -620,6 +622,75 @@ cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* coun
     return i
 
 
+# -- openai-responses events --------------------------------------------------------------
+
+cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
+    """``{"type": "response.output_text.delta", "output_index": K, "content_index": C,
+    "delta": "...", "logprobs": [] | null}``, other members allowed (``sequence_number``,
+    ``item_id``, ``obfuscation``...): the piece in ``item.text``, K in ``item.key``, C
+    (0 when absent, as in the reducer) in ``item.choice``. A type with an escape, an
+    index that is not a small non-negative integer, logprobs that are not empty, or a
+    duplicated member the reducer reads: _FB."""
+    cdef Span key, span
+    cdef bint done = False, has_type = False, has_delta = False, has_index = False
+    cdef bint has_part = False, has_logprobs = False
+    cdef Py_ssize_t i = _ws(s, 0, n)
+    item.choice = 0
+    if i >= n or s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        return _FB
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        if _key_is(s, &key, b"type", 4):
+            if has_type or s[i] != 34:
+                return _FB
+            has_type = True
+            i = _string(s, i, n, &span)
+            if i < 0 or span.escaped or not _key_is(s, &span, b"response.output_text.delta", 26):
+                return _FB
+        elif _key_is(s, &key, b"delta", 5):
+            if has_delta or s[i] != 34:
+                return _FB
+            has_delta = True
+            i = _string(s, i, n, &item.text)
+        elif _key_is(s, &key, b"output_index", 12):
+            if has_index:
+                return _FB
+            has_index = True
+            i = _index(s, i, n, &item.key)
+        elif _key_is(s, &key, b"content_index", 13):
+            if has_part:
+                return _FB
+            has_part = True
+            i = _index(s, i, n, &item.choice)
+        elif _key_is(s, &key, b"logprobs", 8):
+            if has_logprobs:
+                return _FB
+            has_logprobs = True
+            if s[i] == 91:  # [ ]
+                i = _ws(s, i + 1, n)
+                if i >= n or s[i] != 93:
+                    return _FB
+                i += 1
+            else:
+                i = _null(s, i, n)
+        else:
+            i = _value(s, i, n, 1)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    if _ws(s, i, n) != n or not (has_type and has_delta and has_index):
+        return _FB
+    item.kind = _ITEM_TEXT
+    return i
+
+
 # -- anthropic events ---------------------------------------------------------------------
 
 cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
@@ -1027,6 +1098,10 @@ cdef str _utf8_text(const char* p, Span* span):
 cdef enum:
     _CHAT = 1
     _MESSAGES = 2
+    _RESPONSES = 3
+
+# openai_responses._TEXT: the kind of a message's output_text part in its keys
+cdef int _RESPONSES_TEXT = 0
 
 
 cdef class FusedFeed:
@@ -1247,6 +1322,41 @@ cdef class FusedFeed:
                     out.append(ToolCallArgumentsDelta(items[k].choice, positions[k], text))
         return 1
 
+    cdef int _take_responses(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
+        """``response.output_text.delta``: the reducer's short path (``_apply``)."""
+        cdef Item item
+        cdef object text, key, pieces
+        if not self.ready:
+            reducer = self.reducer
+            if reducer.done:
+                self.done = True
+                return 1
+            self.choices = reducer._texts
+            self.ready = True
+        if tlen == 5 and memcmp(etype, b"error", 5) == 0:
+            return 0
+        if _responses_event(<const uint8_t*>p, n, &item) < 0:
+            return 0
+        self.pending += 1
+        if item.text.end == item.text.start:
+            return 1
+        text = _utf8_text(p, &item.text)
+        if self.cached and item.key == self.c_key and item.choice == self.c_choice:
+            pieces = self.c_list  # the part of the previous delta (no other event since)
+        else:
+            key = (item.key, _RESPONSES_TEXT, item.choice)
+            pieces = self.choices.get(key)
+            if pieces is None:
+                pieces = self.choices[key] = []
+            self.cached = True
+            self.c_key = item.key
+            self.c_choice = item.choice
+            self.c_list = pieces
+        PyList_Append(pieces, text)
+        if self.out is not None:
+            self.out.append(TextDelta(0, text))
+        return 1
+
     cdef int _take_messages(self, const char* p, Py_ssize_t n) except -1:
         cdef Item item
         cdef Span pad
@@ -1299,7 +1409,9 @@ cdef int _sink(object ctx, const char* p, Py_ssize_t n, const char* etype, Py_ss
         if event is None:
             if self.dialect == _CHAT:
                 return self._take_chat(p, n, etype, tlen)
-            return self._take_messages(p, n)
+            if self.dialect == _MESSAGES:
+                return self._take_messages(p, n)
+            return self._take_responses(p, n, etype, tlen)
         if self.pending:
             self.reducer.events += self.pending
             self.pending = 0
@@ -1324,9 +1436,12 @@ def fused_for(reducer):
     """The ``FusedFeed`` of ``reducer``, or ``None`` when its dialect has none."""
     from ._dialects.anthropic import AnthropicReducer
     from ._dialects.openai_chat import OpenAIChatReducer
+    from ._dialects.openai_responses import _TEXT, OpenAIResponsesReducer
 
     if type(reducer) is OpenAIChatReducer:
         return FusedFeed(reducer, _CHAT)
     if type(reducer) is AnthropicReducer:
         return FusedFeed(reducer, _MESSAGES)
+    if type(reducer) is OpenAIResponsesReducer and _TEXT == _RESPONSES_TEXT:
+        return FusedFeed(reducer, _RESPONSES)
     return None
