@@ -389,6 +389,46 @@ def test_cut_inside_a_streamed_call_shows_the_text_so_far() -> None:
     ]
 
 
+def test_streamed_arguments_with_a_gap_in_a_list() -> None:
+    """``$.a[1]`` before ``$.a[0]`` was sent: the list's hole is a null in the final
+    object, which the text written so far cannot say; it stops there, and the partial
+    value and the final arguments agree once the call is over (found by hypothesis)."""
+
+    def fc(**call: Any) -> dict[str, Any]:
+        return {"functionCall": call}
+
+    data = sse(
+        chunk(fc(name="f", willContinue=True)),
+        chunk(fc(partialArgs=[{"jsonPath": "$.k", "numberValue": 1}], willContinue=True)),
+        chunk(fc(partialArgs=[{"jsonPath": "$.a[1].c", "nullValue": None}], willContinue=False)),
+        chunk(text("ok"), finish="STOP"),
+    )
+    completion, deltas, _ = feed_all([data])
+    assert completion.tool_calls[0].arguments == '{"k":1,"a":[null,{"c":null}]}'
+    pieces = [d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta]
+    assert pieces == ['{"k":1', ',"a":[null,{"c":null}]}']  # nothing more until the call ended
+    acc = Accumulator("gemini")
+    acc.feed(data)
+    assert acc.partial_arguments(0) == {"k": 1, "a": [None, {"c": None}]}
+
+
+def test_a_streamed_call_still_open_at_the_end_is_a_cut_stream() -> None:
+    """A finish reason came (a blocked prompt), then a call announced more arguments
+    (willContinue) and the stream ended: not complete, even with a finish reason."""
+
+    def fc(**call: Any) -> dict[str, Any]:
+        return {"functionCall": call}
+
+    data = sse(
+        {"candidates": [{"content": {"parts": [], "role": "model"}}], "promptFeedback": {"blockReason": "SAFETY"}},
+        chunk(fc(name="f", partialArgs=[{"jsonPath": "$.a", "nullValue": None}], willContinue=True)),
+    )
+    completion, _, _ = feed_all([data])
+    assert completion.complete is False
+    assert completion.error is not None and completion.error["type"] == "incomplete_stream"
+    assert completion.tool_calls[0].arguments == '{"a":null'
+
+
 def test_streamed_arguments_out_of_order_still_give_the_whole_object() -> None:
     def fc(**call: Any) -> dict[str, Any]:
         return {"functionCall": call}

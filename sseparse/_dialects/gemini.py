@@ -277,6 +277,8 @@ class _StreamedArguments:
             if self._child(node, step) is not None:
                 in_order = False
                 break
+        if self._leaves_gap(steps):  # JSON has no holes: the nulls were never written
+            in_order = False
         parent = self._parent(steps)
         if parent is None:
             self.in_order = False
@@ -310,6 +312,18 @@ class _StreamedArguments:
             self._open_pieces = [value]
         else:
             text.append(literal)
+
+    def _leaves_gap(self, steps: list[str | int]) -> bool:
+        """Whether setting ``steps`` puts an element past the end of a list (existing,
+        or made on the way, empty), which fills the gap with nulls."""
+        node: Any = self.value
+        for step in steps:
+            if type(step) is int:
+                size = len(node) if type(node) is list else 0
+                if step > size:
+                    return True
+            node = self._child(node, step)
+        return False
 
     @staticmethod
     def _key(entry: list[Any], step: str | int) -> str:
@@ -464,8 +478,12 @@ class GeminiReducer(Reducer):
 
     @property
     def finished(self) -> bool:
+        # A call whose arguments were announced to continue (willContinue) is not
+        # over, even after a finish reason came: a stream that ends there was cut.
         candidates = self._candidates
-        return bool(candidates) and all(state.finish_reason for state in candidates.values())
+        return bool(candidates) and all(
+            state.finish_reason and state.open_call is None for state in candidates.values()
+        )
 
     def partial_arguments(self, choice: int, index: int) -> Any:
         """The arguments of tool call ``index`` of ``choice`` as far as they have arrived
