@@ -45,7 +45,7 @@ def per_instance(make: Callable[[], object], count: int = COUNT) -> float:
 def main() -> None:
     print(f"sseparse {sseparse.IMPLEMENTATION}, {COUNT:,} instances each, bytes per instance\n")
     rows: list[tuple[str, float]] = [("EventParser, idle", per_instance(sseparse.EventParser))]
-    for dialect in ("openai-chat", "anthropic", "auto"):
+    for dialect in ("openai-chat", "anthropic", "openai-responses", "gemini", "auto"):
         rows.append((f"Accumulator({dialect!r}), idle", per_instance(lambda d=dialect: sseparse.Accumulator(d))))
         rows.append(
             (
