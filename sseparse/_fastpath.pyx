@@ -34,8 +34,8 @@ before any ``str`` or ``Event`` exists. Besides text and argument pieces, openai
 chunks may carry a non-empty string ``finish_reason`` and, alone in their chunk, a
 tool call's first piece (its ``id`` and ``name``); the fused path also ends the stream
 at ``[DONE]`` as ``feed_event`` does, without raising and catching a decode error.
-openai-responses ``response.output_text.delta`` events (nearly every event of a text
-answer) take the fused path too (``_responses_event``).
+openai-responses delta events (text, a call's arguments, a reasoning summary: nearly
+every event of an answer) take the fused path too (``_responses_event``).
 
 Consecutive chunks of one answer are near copies: the same envelope, the same
 choice, the same call, only the piece of text (and OpenAI's random ``obfuscation``
@@ -55,7 +55,7 @@ from libc.string cimport memcmp
 
 from cpython.pycapsule cimport PyCapsule_New
 
-from ._completion import FinishDelta, TextDelta, ToolCallArgumentsDelta, ToolCallStart
+from ._completion import FinishDelta, ReasoningDelta, TextDelta, ToolCallArgumentsDelta, ToolCallStart
 
 
 cdef extern from "Python.h":
@@ -108,6 +108,7 @@ cdef enum:
     _ITEM_ARGS = 2
     _ITEM_CALL = 3      # a tool-call piece with an id or a name: maybe a new call
     _ITEM_FINISH = 4    # a choice's finish reason (a string), after its other items
+    _ITEM_REASONING = 5 # a piece of a reasoning summary (openai-responses)
 
 
 cdef struct Span:
@@ -625,17 +626,21 @@ cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* coun
 # -- openai-responses events --------------------------------------------------------------
 
 cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
-    """``{"type": "response.output_text.delta", "output_index": K, "content_index": C,
-    "delta": "...", "logprobs": [] | null}``, other members allowed (``sequence_number``,
-    ``item_id``, ``obfuscation``...): the piece in ``item.text``, K in ``item.key``, C
-    (0 when absent, as in the reducer) in ``item.choice``. A type with an escape, an
-    index that is not a small non-negative integer, logprobs that are not empty, or a
-    duplicated member the reducer reads: _FB."""
+    """The delta events of an answer: ``{"type": T, "output_index": K, "delta": "...",
+    ...}`` with T ``response.output_text.delta`` (_ITEM_TEXT, its part from
+    ``content_index``), ``response.function_call_arguments.delta`` (_ITEM_ARGS) or
+    ``response.reasoning_summary_text.delta`` (_ITEM_REASONING, its part from
+    ``summary_index``); a missing part index is 0, as in the reducer. Other members
+    are allowed (``sequence_number``, ``item_id``, ``obfuscation``...); ``logprobs``
+    must be empty. A type with an escape, an index that is not a small non-negative
+    integer, or a duplicated member the reducer reads: _FB. The piece goes in
+    ``item.text``, K in ``item.key``, the part in ``item.choice``."""
     cdef Span key, span
-    cdef bint done = False, has_type = False, has_delta = False, has_index = False
-    cdef bint has_part = False, has_logprobs = False
+    cdef bint done = False, has_delta = False, has_index = False
+    cdef bint has_part = False, has_summary = False, has_logprobs = False
+    cdef long part = 0, summary = 0
+    cdef int kind = 0
     cdef Py_ssize_t i = _ws(s, 0, n)
-    item.choice = 0
     if i >= n or s[i] != 123:
         return _FB
     i = _ws(s, i + 1, n)
@@ -646,11 +651,18 @@ cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil
         if i < 0 or i >= n:
             return _FB
         if _key_is(s, &key, b"type", 4):
-            if has_type or s[i] != 34:
+            if kind or s[i] != 34:
                 return _FB
-            has_type = True
             i = _string(s, i, n, &span)
-            if i < 0 or span.escaped or not _key_is(s, &span, b"response.output_text.delta", 26):
+            if i < 0 or span.escaped:
+                return _FB
+            if _key_is(s, &span, b"response.output_text.delta", 26):
+                kind = _ITEM_TEXT
+            elif _key_is(s, &span, b"response.function_call_arguments.delta", 38):
+                kind = _ITEM_ARGS
+            elif _key_is(s, &span, b"response.reasoning_summary_text.delta", 37):
+                kind = _ITEM_REASONING
+            else:
                 return _FB
         elif _key_is(s, &key, b"delta", 5):
             if has_delta or s[i] != 34:
@@ -666,7 +678,12 @@ cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil
             if has_part:
                 return _FB
             has_part = True
-            i = _index(s, i, n, &item.choice)
+            i = _index(s, i, n, &part)
+        elif _key_is(s, &key, b"summary_index", 13):
+            if has_summary:
+                return _FB
+            has_summary = True
+            i = _index(s, i, n, &summary)
         elif _key_is(s, &key, b"logprobs", 8):
             if has_logprobs:
                 return _FB
@@ -685,9 +702,10 @@ cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil
         i = _next(s, i, n, 125, &done)
         if i < 0:
             return _FB
-    if _ws(s, i, n) != n or not (has_type and has_delta and has_index):
+    if _ws(s, i, n) != n or not (kind and has_delta and has_index):
         return _FB
-    item.kind = _ITEM_TEXT
+    item.kind = kind
+    item.choice = summary if kind == _ITEM_REASONING else part if kind == _ITEM_TEXT else 0
     return i
 
 
@@ -1100,8 +1118,9 @@ cdef enum:
     _MESSAGES = 2
     _RESPONSES = 3
 
-# openai_responses._TEXT: the kind of a message's output_text part in its keys
+# openai_responses._TEXT and _SUMMARY: the kinds of text part in the reducer's keys
 cdef int _RESPONSES_TEXT = 0
+cdef int _RESPONSES_SUMMARY = 2
 
 
 cdef class FusedFeed:
@@ -1323,38 +1342,59 @@ cdef class FusedFeed:
         return 1
 
     cdef int _take_responses(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
-        """``response.output_text.delta``: the reducer's short path (``_apply``)."""
+        """The delta events of an answer, as the reducer folds them in: a text piece
+        (``_apply``'s short path), a piece of a call's arguments (``_arguments_delta``,
+        when the call's item exists) or of a reasoning summary (``_add``, when its part
+        has pieces already: a new part is the full decode's, with its separator)."""
         cdef Item item
-        cdef object text, key, pieces
+        cdef object text, key, pieces, state
         if not self.ready:
             reducer = self.reducer
             if reducer.done:
                 self.done = True
                 return 1
             self.choices = reducer._texts
+            self.block = reducer._items
             self.ready = True
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
         if _responses_event(<const uint8_t*>p, n, &item) < 0:
             return 0
-        self.pending += 1
-        if item.text.end == item.text.start:
+        if item.text.end == item.text.start:  # an empty piece: the reducer only counts it
+            self.pending += 1
             return 1
-        text = _utf8_text(p, &item.text)
-        if self.cached and item.key == self.c_key and item.choice == self.c_choice:
-            pieces = self.c_list  # the part of the previous delta (no other event since)
+        if self.cached and item.kind == self.c_kind and item.key == self.c_key and item.choice == self.c_choice:
+            pieces = self.c_list  # the list of the previous piece (no other event since)
         else:
-            key = (item.key, _RESPONSES_TEXT, item.choice)
-            pieces = self.choices.get(key)
-            if pieces is None:
-                pieces = self.choices[key] = []
+            if item.kind == _ITEM_ARGS:
+                state = self.block.get(item.key)
+                if state is None or state.call is None:
+                    return 0  # a delta before its item, or not a call's: the full decode
+                pieces = state.call.pieces
+                self.c_position = state.call.position
+            else:
+                key = (item.key, _RESPONSES_TEXT if item.kind == _ITEM_TEXT else _RESPONSES_SUMMARY, item.choice)
+                pieces = self.choices.get(key)
+                if item.kind == _ITEM_REASONING:
+                    if not pieces:
+                        return 0
+                elif pieces is None:
+                    pieces = self.choices[key] = []
             self.cached = True
+            self.c_kind = item.kind
             self.c_key = item.key
             self.c_choice = item.choice
             self.c_list = pieces
+        self.pending += 1
+        text = _utf8_text(p, &item.text)
         PyList_Append(pieces, text)
         if self.out is not None:
-            self.out.append(TextDelta(0, text))
+            if item.kind == _ITEM_TEXT:
+                self.out.append(TextDelta(0, text))
+            elif item.kind == _ITEM_ARGS:
+                self.out.append(ToolCallArgumentsDelta(0, self.c_position, text))
+            else:
+                self.out.append(ReasoningDelta(0, text))
         return 1
 
     cdef int _take_messages(self, const char* p, Py_ssize_t n) except -1:
@@ -1436,12 +1476,12 @@ def fused_for(reducer):
     """The ``FusedFeed`` of ``reducer``, or ``None`` when its dialect has none."""
     from ._dialects.anthropic import AnthropicReducer
     from ._dialects.openai_chat import OpenAIChatReducer
-    from ._dialects.openai_responses import _TEXT, OpenAIResponsesReducer
+    from ._dialects.openai_responses import _SUMMARY, _TEXT, OpenAIResponsesReducer
 
     if type(reducer) is OpenAIChatReducer:
         return FusedFeed(reducer, _CHAT)
     if type(reducer) is AnthropicReducer:
         return FusedFeed(reducer, _MESSAGES)
-    if type(reducer) is OpenAIResponsesReducer and _TEXT == _RESPONSES_TEXT:
+    if type(reducer) is OpenAIResponsesReducer and (_TEXT, _SUMMARY) == (_RESPONSES_TEXT, _RESPONSES_SUMMARY):
         return FusedFeed(reducer, _RESPONSES)
     return None

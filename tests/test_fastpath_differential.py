@@ -796,6 +796,14 @@ def test_auto_whole_stream_errors_as_one_feed() -> None:
 # (``_responses_event``); every variation the walker must refuse or read right.
 
 
+_RESPONSE_DELTAS = {
+    # item type -> (the delta event's type, its part index member or None)
+    "message": ("response.output_text.delta", "content_index"),
+    "function_call": ("response.function_call_arguments.delta", None),
+    "reasoning": ("response.reasoning_summary_text.delta", "summary_index"),
+}
+
+
 @st.composite
 def responses_bytes(draw: Any) -> bytes:
     rnd = random.Random(draw(st.integers(0, 2**32)))
@@ -809,47 +817,71 @@ def responses_bytes(draw: Any) -> bytes:
         events.append((obj.get("type", "x") if name is None else name, dumps(obj, rnd, escape=escape, odd=odd)))
 
     add({"type": "response.created", "response": {"id": "resp_1", "model": "m", "status": "in_progress"}})
-    for index in range(rnd.randint(1, 2)):
-        add({"type": "response.output_item.added", "output_index": index,
-             "item": {"type": "message", "id": f"msg_{index}", "role": "assistant", "content": []}})
+    for index in range(rnd.randint(1, 4)):
+        item_type = rnd.choice(["message", "function_call", "function_call", "reasoning"])
+        delta_type, part_key = _RESPONSE_DELTAS[item_type]
+        item: dict[str, Any] = {"type": item_type, "id": f"item_{index}"}
+        if item_type == "message":
+            item.update(role="assistant", content=[])
+        elif item_type == "function_call":
+            item.update(call_id=f"call_{index}", name="f", arguments="")
+        else:
+            item.update(summary=[])
+        if rnd.random() < 0.9:  # (else the deltas come before any item: the full decode's case)
+            add({"type": "response.output_item.added", "output_index": index, "item": item})
+        if item_type == "reasoning" and rnd.random() < 0.8:
+            add({"type": "response.reasoning_summary_part.added", "output_index": index, "summary_index": 0,
+                 "part": {"type": "summary_text", "text": ""}})
         pieces = []
         for _ in range(rnd.randint(1, 15)):
             piece = draw(texts)
             pieces.append(piece)
-            obj: dict[str, Any] = {"type": "response.output_text.delta", "item_id": f"msg_{index}",
-                                   "output_index": index, "content_index": 0, "delta": piece, "logprobs": []}
+            obj: dict[str, Any] = {"type": delta_type, "item_id": f"item_{index}", "output_index": index, "delta": piece}
+            if part_key is not None:
+                obj[part_key] = 0
+            if item_type == "message":
+                obj["logprobs"] = []
             roll = rnd.randint(0, 30)
             if roll == 0:
                 del obj["output_index"]
             elif roll == 1:
-                obj["output_index"] = rnd.choice([1.0, -1, True, "0", 10**12, None])
+                obj["output_index"] = rnd.choice([1.0, -1, True, "0", 10**12, None, index + 1])
             elif roll == 2:
-                obj["content_index"] = rnd.choice(["0", 0.0, 1, None])
-            elif roll == 3:
-                del obj["content_index"]
+                obj["content_index" if part_key is None else part_key] = rnd.choice(["0", 0.0, 1, None])
+            elif roll == 3 and part_key is not None:
+                del obj[part_key]
             elif roll == 4:
-                obj["logprobs"] = rnd.choice([None, [{"token": "a", "logprob": -0.1}], {}, False])
+                obj["logprobs"] = rnd.choice([None, [{"token": "a", "logprob": -0.1}], {}, False, []])
             elif roll == 5:
-                del obj["logprobs"]
+                obj.pop("logprobs", None)
             elif roll == 6:
                 obj["delta"] = rnd.choice([None, 3, ["a"]])
             elif roll == 7:
                 del obj["type"]  # the type only in the SSE event name (or nowhere)
             elif roll == 8:
                 obj["obfuscation"] = draw(texts)
-            elif roll == 9:  # another type with the same members: not a text delta
+            elif roll == 9:  # another type with the same members
                 obj["type"] = rnd.choice(["response.refusal.delta", "response.reasoning_text.delta",
-                                          "response.output_text.deltas", "response.output_text.delt"])
+                                          "response.output_text.deltas", "response.custom_tool_call_input.delta",
+                                          *(t for t, _ in _RESPONSE_DELTAS.values())])
             elif roll == 10:  # the type twice (the last one counts)
-                obj = {"type": "response.refusal.delta", **obj}
                 text_ = dumps(obj, rnd, escape=escape, odd=odd, shuffle=False)
-                events.append(("response.output_text.delta", text_[:-1] + ',"type":"response.refusal.delta"}'))
+                events.append((delta_type, text_[:-1] + ',"type":"response.refusal.delta"}'))
                 continue
+            elif roll == 11 and part_key is not None:
+                obj[part_key] = 1  # a second summary part / content part
             obj.update(draw(st.dictionaries(st.sampled_from(["x", "obfuscation", "annotations"]), json_values, max_size=1)))
-            name = rnd.choice(["response.output_text.delta"] * 8 + ["message", "error"])
+            name = rnd.choice([delta_type] * 8 + ["message", "error"])
             add(obj, name)
         text = "".join(pieces) if rnd.random() < 0.8 else "other"
-        add({"type": "response.output_text.done", "output_index": index, "content_index": 0, "text": text})
+        if item_type == "message":
+            add({"type": "response.output_text.done", "output_index": index, "content_index": 0, "text": text})
+        elif item_type == "function_call":
+            add({"type": "response.function_call_arguments.done", "output_index": index, "arguments": text})
+        else:
+            add({"type": "response.reasoning_summary_text.done", "output_index": index, "summary_index": 0, "text": text})
+        if rnd.random() < 0.7:
+            add({"type": "response.output_item.done", "output_index": index, "item": item})
     if rnd.random() < 0.8:
         add({"type": "response.completed",
              "response": {"id": "resp_1", "model": "m", "status": "completed",
