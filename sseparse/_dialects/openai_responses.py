@@ -49,8 +49,8 @@ into the one choice a Responses stream has:
 Speed: one JSON decoding per event; ``response.output_text.delta`` (nearly every
 event of a long answer) is tested first and takes a few dict lookups and one list
 append; every other type is found in a dispatch table. With the compiled modules the
-``Accumulator`` reads ``response.output_text.delta`` events without decoding them
-(``_fastpath.FusedFeed``), with the same result.
+``Accumulator`` reads the delta events of text, call arguments and reasoning
+summaries without decoding them (``_fastpath.FusedFeed``), with the same result.
 """
 
 from __future__ import annotations
