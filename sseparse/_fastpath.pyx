@@ -1149,8 +1149,8 @@ cdef class FusedFeed:
     cdef bint ready
     cdef bint done
     cdef long pending
-    cdef dict choices
-    cdef object block
+    cdef dict choices       # openai-chat: the choices' state; openai-responses: the text parts
+    cdef object block       # anthropic: the last block; openai-responses: the output items
     cdef object pieces
     cdef object block_index
     cdef long grows
