@@ -347,13 +347,22 @@ cdef inline Py_ssize_t _null(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
     return _literal(s, i, n, b"null", 4)
 
 
+cdef inline Py_ssize_t _plain(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
+    """A string without escapes (a key, a type tag) at ``s[i]``: the index after it,
+    or _FB (no string there, or one with an escape: the full decode reads it)."""
+    if i >= n or s[i] != 34:
+        return _FB
+    i = _string(s, i, n, span)
+    if i < 0 or span.escaped:
+        return _FB
+    return i
+
+
 cdef Py_ssize_t _member(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* key) nogil:
     """At a member's key (after ``{`` or ``,`` and whitespace): reads the key, which
     must have no escape, and returns the index of its value, or _FB."""
-    if i >= n or s[i] != 34:
-        return _FB
-    i = _string(s, i, n, key)
-    if i < 0 or key.escaped:
+    i = _plain(s, i, n, key)
+    if i < 0:
         return _FB
     i = _ws(s, i, n)
     if i >= n or s[i] != 58:
@@ -651,10 +660,10 @@ cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil
         if i < 0 or i >= n:
             return _FB
         if _key_is(s, &key, b"type", 4):
-            if kind or s[i] != 34:
+            if kind:
                 return _FB
-            i = _string(s, i, n, &span)
-            if i < 0 or span.escaped:
+            i = _plain(s, i, n, &span)
+            if i < 0:
                 return _FB
             if _key_is(s, &span, b"response.output_text.delta", 26):
                 kind = _ITEM_TEXT
@@ -732,11 +741,11 @@ cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
         if i < 0 or i >= n:
             return _FB
         if _key_is(s, &key, b"type", 4):
-            if has_type or s[i] != 34:
+            if has_type:
                 return _FB
             has_type = True
-            i = _string(s, i, n, &span)
-            if i < 0 or span.escaped or not _key_is(s, &span, b"content_block_delta", 19):
+            i = _plain(s, i, n, &span)
+            if i < 0 or not _key_is(s, &span, b"content_block_delta", 19):
                 return _FB
         elif _key_is(s, &key, b"index", 5):
             if has_index:
@@ -756,11 +765,11 @@ cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
                 if i < 0 or i >= n:
                     return _FB
                 if _key_is(s, &key, b"type", 4):
-                    if has_dtype or s[i] != 34:
+                    if has_dtype:
                         return _FB
                     has_dtype = True
-                    i = _string(s, i, n, &span)
-                    if i < 0 or span.escaped:
+                    i = _plain(s, i, n, &span)
+                    if i < 0:
                         return _FB
                     if _key_is(s, &span, b"text_delta", 10):
                         dkind = _ITEM_TEXT
