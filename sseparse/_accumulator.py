@@ -54,7 +54,9 @@ class Accumulator:
     the final result matters.
     """
 
-    __slots__ = ("_parser", "_reducer", "_fused", "_deltas", "_error", "_failure", "_final", "_cut")
+    __slots__ = (
+        "_parser", "_reducer", "_fused", "_fuse", "_compiled", "_deltas", "_error", "_failure", "_final", "_cut"
+    )
 
     def __init__(
         self,
@@ -62,12 +64,19 @@ class Accumulator:
         *,
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
         deltas: bool = True,
+        implementation: str | None = None,
     ) -> None:
-        self._reducer: Reducer | None = None if dialect == AUTO else create_reducer(dialect)
-        self._parser = EventParser(max_event_size=max_event_size)
+        # ``implementation``: ``"cython"`` or ``"python"`` to pick one whatever
+        # ``sseparse.IMPLEMENTATION`` says (the tests run every dialect on both);
+        # ``None``, the default, uses the one in force.
+        parser_cls, compiled = _implementation(implementation)
+        self._compiled = compiled
+        self._fuse = _fused_for if compiled else None
+        self._reducer: Reducer | None = None if dialect == AUTO else create_reducer(dialect, compiled=compiled)
+        self._parser = parser_cls(max_event_size=max_event_size)
         self._fused: Any = None  # the reducer's FusedFeed, if it has one
-        if self._reducer is not None and _fused_for is not None:
-            self._fused = _fused_for(self._reducer)
+        if self._reducer is not None and self._fuse is not None:
+            self._fused = self._fuse(self._reducer)
         self._deltas = deltas
         self._error: dict[str, Any] | None = None  # the Completion's `error` entry
         self._failure: SseparseError | None = None  # raised earlier: refuse more input
@@ -140,7 +149,7 @@ class Accumulator:
         if self._failure is not None or self._final is not None:  # (one call less per fragment)
             self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
-        if self._reducer is None and _fused_for is not None and type(data) is bytes and len(data) > _DETECT_SPAN:
+        if self._reducer is None and self._fuse is not None and type(data) is bytes and len(data) > _DETECT_SPAN:
             self._feed_detecting(data, out)
         else:
             self._feed_part(data, out)
@@ -280,9 +289,9 @@ class Accumulator:
         name, obj = detect(event)
         if name is None:
             return None
-        reducer = self._reducer = create_reducer(name)
-        if _fused_for is not None:
-            self._fused = _fused_for(reducer)
+        reducer = self._reducer = create_reducer(name, compiled=self._compiled)
+        if self._fuse is not None:
+            self._fused = self._fuse(reducer)
         reducer.feed_decoded(event, obj, out)
         return reducer
 
@@ -306,6 +315,22 @@ class Accumulator:
         if reducer is None:
             return Completion(dialect=AUTO, complete=False, error=self._error)
         return reducer.snapshot(complete=complete, error=self._error)
+
+
+def _implementation(name: str | None) -> tuple[Any, bool]:
+    """The parser class for ``implementation=name``, and whether the compiled reducer
+    paths may be used with it."""
+    if name is None:
+        return EventParser, IMPLEMENTATION == "cython"
+    if name == "python":
+        from ._framing_py import EventParser as PureParser
+
+        return PureParser, False
+    if name == "cython":
+        from ._framing_c import EventParser as CompiledParser  # ImportError when not built
+
+        return CompiledParser, _fused_for is not None
+    raise ValueError(f"implementation must be 'cython', 'python' or None, not {name!r}")
 
 
 def error_entry(exc: SseparseError) -> dict[str, Any]:

@@ -31,25 +31,44 @@ __all__ = [
     "FunctionCallDelta",
     "UsageDelta",
     "FinishDelta",
+    "MetadataDelta",
+    "ToolCallUpdate",
+    "ToolCallEnd",
+    "SignatureDelta",
+    "CitationDelta",
+    "BlockDelta",
     "PartialArguments",
 ]
 
 
 @attrs.frozen(slots=True)
 class Usage:
-    """Token counts, named the same for every provider; ``raw`` is the usage object
-    exactly as the provider sent it (cached, reasoning, audio tokens, costs...)."""
+    """Token counts with one meaning in every dialect; ``raw`` is the usage object
+    as the provider sent it (later reports merged over it where counts are cumulative).
+
+    ``input_tokens`` counts every input token, cached or not; ``cached_input_tokens``
+    (read from a cache) and ``cache_write_tokens`` (written to one) are parts of it.
+    ``output_tokens`` counts every output token, reasoning included;
+    ``reasoning_tokens`` is part of it. A count the provider did not send is
+    ``None``, never a guessed 0.
+    """
 
     input_tokens: int | None
     output_tokens: int | None
     total_tokens: int | None
     raw: dict[str, Any]
+    cached_input_tokens: int | None = None
+    cache_write_tokens: int | None = None
+    reasoning_tokens: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
             "total_tokens": self.total_tokens,
+            "cached_input_tokens": self.cached_input_tokens,
+            "cache_write_tokens": self.cache_write_tokens,
+            "reasoning_tokens": self.reasoning_tokens,
             "raw": self.raw,
         }
 
@@ -62,19 +81,30 @@ class ToolCall:
     own ``index`` only says which pieces belong together: it need not start at 0, and
     a server may reuse it for a second call). ``id`` is ``None`` when the provider
     sent none (legacy ``function_call``). ``arguments`` is the raw JSON text.
+
+    ``kind`` is ``"function"`` (JSON arguments) or ``"custom"`` (free-text input,
+    such as a Responses API custom tool's). ``complete`` is true only when the
+    provider closed the call (its block stopped, its item is done, its choice
+    finished, or the stream ended properly): a call cut by the end of the stream or
+    by an error is ``False``, so that nobody executes truncated arguments.
     """
 
     index: int
     id: str | None
     name: str
     arguments: str
+    kind: str = "function"
+    complete: bool = False
 
     def parsed_arguments(self) -> Any:
         """``json.loads(arguments)``; empty arguments are ``{}``.
 
         Servers send ``""`` for a tool that takes no arguments, and calling it with
-        none is what the model meant. Invalid JSON raises ``ToolArgumentsError``.
+        none is what the model meant. Invalid JSON raises ``ToolArgumentsError``. A
+        ``"custom"`` call's input is free text, not JSON: it is returned as it is.
         """
+        if self.kind == "custom":
+            return self.arguments
         text = self.arguments
         if not text or text.isspace():
             return {}
@@ -86,7 +116,14 @@ class ToolCall:
             raise ToolArgumentsError(self, "nested too deeply") from None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "id": self.id, "name": self.name, "arguments": self.arguments}
+        return {
+            "index": self.index,
+            "id": self.id,
+            "name": self.name,
+            "arguments": self.arguments,
+            "kind": self.kind,
+            "complete": self.complete,
+        }
 
 
 class PartialArguments:
@@ -297,14 +334,39 @@ class RefusalDelta:
 class ToolCallStart:
     """A new tool call began; ``index`` is its position in the choice's ``tool_calls``.
 
-    ``id`` may be ``None`` and ``name`` empty if the provider only sends them later;
-    the ``Completion`` always has what arrived.
+    ``id`` may be ``None`` and ``name`` empty if the provider only sends them later:
+    a ``ToolCallUpdate`` then says what arrived. ``kind`` is the ``ToolCall.kind``.
     """
 
     choice: int
     index: int
     id: str | None
     name: str
+    kind: str = "function"
+
+
+@attrs.frozen(slots=True)
+class ToolCallUpdate:
+    """More of tool call ``index``'s identity arrived after its ``ToolCallStart``.
+
+    ``id``, when not ``None``, is the call's id from now on; ``name``, when not
+    empty, is a piece appended to its name (OpenAI-compatible servers may stream a
+    name in pieces). Folding the start and its updates gives the call's id and name.
+    """
+
+    choice: int
+    index: int
+    id: str | None
+    name: str
+
+
+@attrs.frozen(slots=True)
+class ToolCallEnd:
+    """The provider closed tool call ``index``: its arguments are whole
+    (``ToolCall.complete``). A call that never gets one was cut."""
+
+    choice: int
+    index: int
 
 
 @attrs.frozen(slots=True)
@@ -340,6 +402,42 @@ class FinishDelta:
     finish_reason: str
 
 
+@attrs.frozen(slots=True)
+class MetadataDelta:
+    """The response's ``id`` or ``model`` became known (or, for ``model``, was
+    corrected by a later event); a ``None`` field says nothing new."""
+
+    id: str | None
+    model: str | None
+
+
+@attrs.frozen(slots=True)
+class SignatureDelta:
+    """The signature of the reasoning just streamed in choice ``choice`` (Anthropic
+    ``signature_delta``): what a client must send back with that thinking."""
+
+    choice: int
+    signature: str
+
+
+@attrs.frozen(slots=True)
+class CitationDelta:
+    """A citation of the text being streamed in choice ``choice``, as sent."""
+
+    choice: int
+    citation: Any
+
+
+@attrs.frozen(slots=True)
+class BlockDelta:
+    """A whole block (or output item) of choice ``choice`` that no other delta
+    covers, as ``Choice.blocks`` holds it: server tool calls and their results,
+    redacted thinking, block types newer than this version."""
+
+    choice: int
+    block: dict[str, Any]
+
+
 #: Any of the deltas above; match on the class to render each kind.
 Delta: TypeAlias = (
     TextDelta
@@ -350,4 +448,10 @@ Delta: TypeAlias = (
     | FunctionCallDelta
     | UsageDelta
     | FinishDelta
+    | MetadataDelta
+    | ToolCallUpdate
+    | ToolCallEnd
+    | SignatureDelta
+    | CitationDelta
+    | BlockDelta
 )

@@ -19,6 +19,8 @@ two runs can be compared with ``==``.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable, Iterable
 
 import attrs
@@ -27,6 +29,9 @@ import pytest
 from sseparse._env import env_flag
 from sseparse._errors import EventTooLargeError, SseparseError
 from sseparse._events import Event, IncompleteEvent
+
+# ``import helpers`` from any test module (the suite is not a package).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 COMPILED_MODULE = "sseparse._framing_c"
 PURE_MODULE = "sseparse._framing_py"
@@ -62,6 +67,16 @@ _LOADERS: dict[str, Callable[[], type]] = {"c": load_compiled_parser, "py": load
 def parser_cls(request: pytest.FixtureRequest) -> type:
     """``EventParser`` of one implementation: ids ``c`` (compiled) and ``py`` (pure)."""
     return _LOADERS[request.param]()
+
+
+@pytest.fixture(scope="session", params=["c", "py"])
+def implementation(request: pytest.FixtureRequest) -> str:
+    """The ``Accumulator(implementation=...)`` of one build: ids ``c`` (the compiled
+    parser, fast path and fused feed) and ``py`` (pure parser and reducers)."""
+    if request.param == "c":
+        load_compiled_parser()  # skips, or fails when the extension is required
+        return "cython"
+    return "python"
 
 
 @pytest.fixture(scope="session")

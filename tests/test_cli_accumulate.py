@@ -93,7 +93,9 @@ def test_file(good_file: Path) -> None:
     result = one_object(proc.stdout)
     assert result["content"] == "Grüß Gott 🏔️"
     assert "Grüß".encode() in proc.stdout  # UTF-8, not \u escapes
-    assert result["tool_calls"] == [{"index": 0, "id": "call_1", "name": "f", "arguments": '{"a": 1}'}]
+    assert result["tool_calls"] == [
+        {"index": 0, "id": "call_1", "name": "f", "arguments": '{"a": 1}', "kind": "function", "complete": True}
+    ]
     assert result["usage"]["total_tokens"] == 7
     assert result["finish_reason"] == "tool_calls"
     assert result["complete"] is True and result["error"] is None

@@ -89,11 +89,28 @@ def test_to_dict_is_plain_json_ready_data() -> None:
         "content": "Hallo 👋",
         "reasoning": "",
         "refusal": "",
-        "tool_calls": [{"index": 0, "id": "call_9", "name": "greet", "arguments": '{"to": "Jürgen"}'}],
+        "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": "call_9",
+                        "name": "greet",
+                        "arguments": '{"to": "Jürgen"}',
+                        "kind": "function",
+                        "complete": True,
+                    }
+                ],
         "function_call": None,
         "finish_reason": "tool_calls",
         "logprobs": None,
-        "usage": {"input_tokens": 12, "output_tokens": 7, "total_tokens": 19, "raw": USAGE},
+        "usage": {
+            "input_tokens": 12,
+            "output_tokens": 7,
+            "total_tokens": 19,
+            "cached_input_tokens": None,
+            "cache_write_tokens": None,
+            "reasoning_tokens": 0,
+            "raw": USAGE,
+        },
         "complete": True,
         "error": None,
         "choices": [
@@ -102,7 +119,16 @@ def test_to_dict_is_plain_json_ready_data() -> None:
                 "content": "Hallo 👋",
                 "reasoning": "",
                 "refusal": "",
-                "tool_calls": [{"index": 0, "id": "call_9", "name": "greet", "arguments": '{"to": "Jürgen"}'}],
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": "call_9",
+                        "name": "greet",
+                        "arguments": '{"to": "Jürgen"}',
+                        "kind": "function",
+                        "complete": True,
+                    }
+                ],
                 "function_call": None,
                 "finish_reason": "tool_calls",
                 "logprobs": None,
@@ -225,6 +251,9 @@ def test_usage_to_dict() -> None:
         "input_tokens": 1,
         "output_tokens": 2,
         "total_tokens": 3,
+        "cached_input_tokens": None,
+        "cache_write_tokens": None,
+        "reasoning_tokens": None,
         "raw": {"prompt_tokens": 1},
     }
 

@@ -50,14 +50,15 @@ def dialect_names() -> tuple[str, ...]:
     return tuple(_REDUCERS)
 
 
-def create_reducer(name: str) -> Reducer:
-    """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones."""
+def create_reducer(name: str, *, compiled: bool = True) -> Reducer:
+    """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones.
+    ``compiled=False`` keeps it off the compiled fast path."""
     try:
         cls = _REDUCERS[name]
     except (KeyError, TypeError):
         known = ", ".join([AUTO, *_REDUCERS])
         raise DialectError(f"unknown dialect {name!r}; known dialects: {known}") from None
-    return cls()
+    return cls(compiled=compiled)
 
 
 def detect(event: Event) -> tuple[str | None, Any]:

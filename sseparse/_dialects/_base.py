@@ -84,11 +84,14 @@ class Reducer:
     #: What ends a stream properly, for messages about cut streams.
     end_marker: ClassVar[str] = ""
 
-    __slots__ = ("events", "done")
+    __slots__ = ("events", "done", "compiled")
 
-    def __init__(self) -> None:
+    def __init__(self, *, compiled: bool = True) -> None:
         self.events = 0  # events fed so far: names the culprit of a ChunkDecodeError
         self.done = False  # the dialect's end marker was seen
+        # Whether feed_events may use the compiled fast path (when it is built): the
+        # pure reducer is the reference the compiled one is tested against.
+        self.compiled = compiled and fastpath is not None
 
     #: Whether a ``[DONE]`` data line ends the stream (OpenAI's sentinel, which some
     #: gateways add to other formats too).

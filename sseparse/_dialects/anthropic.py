@@ -150,8 +150,8 @@ class AnthropicReducer(Reducer):
 
     __slots__ = ("_blocks", "_by_index", "_last", "_calls", "_id", "_model", "_usage", "_extra", "_stop_reason")
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, compiled: bool = True) -> None:
+        super().__init__(compiled=compiled)
         self._blocks: list[_Block] = []  # in arrival order
         self._by_index: dict[Any, _Block] = {}  # the provider's block index -> block
         self._last: _Block | None = None  # the block the last delta went to
@@ -164,13 +164,14 @@ class AnthropicReducer(Reducer):
 
     # -- the interface -----------------------------------------------------------------
 
-    if fastpath is not None:
-
-        def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
-            """``text_delta`` and ``input_json_delta`` events for the block the last
-            delta went to take the compiled fast path (the same state updates, without
-            building the event); every other event goes to ``feed_event``."""
+    def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
+        """``text_delta`` and ``input_json_delta`` events for the block the last
+        delta went to take the compiled fast path (the same state updates, without
+        building the event); every other event goes to ``feed_event``."""
+        if self.compiled:
             fastpath.feed_anthropic(self, events, out)
+        else:
+            Reducer.feed_events(self, events, out)
 
     @property
     def finished(self) -> bool:

@@ -464,8 +464,8 @@ class GeminiReducer(Reducer):
 
     __slots__ = ("_candidates", "_id", "_model", "_created", "_need_meta", "_usage_raw", "_extra")
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, compiled: bool = True) -> None:
+        super().__init__(compiled=compiled)
         self._candidates: dict[int, _Candidate] = {}
         self._id: str | None = None
         self._model: str | None = None

@@ -131,8 +131,8 @@ class OpenAIChatReducer(Reducer):
 
     __slots__ = ("_choices", "_id", "_model", "_created", "_fingerprint", "_need_meta", "_usage")
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, compiled: bool = True) -> None:
+        super().__init__(compiled=compiled)
         self._choices: dict[int, _ChoiceState] = {}
         self._id: str | None = None
         self._model: str | None = None
@@ -143,13 +143,14 @@ class OpenAIChatReducer(Reducer):
 
     # -- the interface -----------------------------------------------------------------
 
-    if fastpath is not None:
-
-        def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
-            """Text-only and argument-only chunks of existing choices and calls take the
-            compiled fast path (the same state updates, without building the chunk);
-            every other event goes to ``feed_event``."""
+    def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
+        """Text-only and argument-only chunks of existing choices and calls take the
+        compiled fast path (the same state updates, without building the chunk);
+        every other event goes to ``feed_event``."""
+        if self.compiled:
             fastpath.feed_openai_chat(self, events, out)
+        else:
+            Reducer.feed_events(self, events, out)
 
     @property
     def finished(self) -> bool:

@@ -183,8 +183,8 @@ class OpenAIResponsesReducer(Reducer):
         "_extra",
     )
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, compiled: bool = True) -> None:
+        super().__init__(compiled=compiled)
         self._texts: dict[_Key, list[str]] = {}  # text pieces per part, glued at snapshot time
         self._items: dict[int, _Item] = {}  # by output_index
         self._ids: dict[str, int] = {}  # item id -> output_index
