@@ -175,6 +175,18 @@ class Accumulator:
         """
         return self._close(None)
 
+    def finish(self) -> list[Delta]:
+        """End the stream, like ``close()``, and return the deltas that ending it
+        produced: those of an event the stream ended inside of, when its data was
+        whole (a server that closes right after its last ``data:`` line). A consumer
+        that renders deltas calls this, then reads ``close()`` (or ``completion``)
+        for the final result; ``close()`` alone drops these deltas."""
+        if self._final is not None:
+            return []
+        out: list[Delta] | None = [] if self._deltas else None
+        self._close(out)
+        return [] if out is None else out
+
     # -- internals ---------------------------------------------------------------------
 
     def _feed_part(self, data: bytes | bytearray | memoryview, out: list[Delta] | None) -> list[Event]:

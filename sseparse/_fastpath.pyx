@@ -55,7 +55,7 @@ from libc.string cimport memcmp
 
 from cpython.pycapsule cimport PyCapsule_New
 
-from ._completion import FinishDelta, ReasoningDelta, TextDelta, ToolCallArgumentsDelta, ToolCallStart
+from ._completion import ReasoningDelta, TextDelta, ToolCallArgumentsDelta
 
 
 cdef extern from "Python.h":
@@ -906,46 +906,10 @@ cdef str _str_span(str data, Span* span):
     return _text(data, <const uint32_t*>PyUnicode_DATA(data), span)
 
 
-cdef int _finish(object state, long choice, str reason, list out) except -1:
-    """The reducer's finish-reason update for a non-empty string reason."""
+cdef int _finish(object reducer, object state, str reason, list out) except -1:
+    """A non-empty string finish reason: the reducer's own update when it is new."""
     if reason != state.finish_reason:
-        state.finish_reason = reason
-        if out is not None:
-            out.append(FinishDelta(choice, reason))
-    return 0
-
-
-cdef object _CallState = None  # openai_chat._CallState, imported at first use (no cycle)
-
-
-cdef int _call_piece(object state, Item* item, object call_id, str name, str arguments, list out) except -1:
-    """``OpenAIChatReducer._tool_piece`` for a piece with an index, string or null id
-    and name, and string arguments: the same state update and deltas."""
-    global _CallState
-    cdef object call = None, position
-    calls = state.calls
-    position = state.by_index.get(item.key)
-    if position is not None:
-        call = calls[position]
-        if call_id is not None and call.id is not None and call_id != call.id:
-            call = None  # the same index, another id: a new call, not more arguments
-    if call is None:
-        if _CallState is None:
-            from ._dialects.openai_chat import _CallState
-        call = _CallState(len(calls), call_id, name, [])
-        calls.append(call)
-        state.by_index[item.key] = call.position
-        if out is not None:
-            out.append(ToolCallStart(state.index, call.position, call.id, call.name))
-    else:
-        if call.id is None and call_id is not None:
-            call.id = call_id
-        if name and name != call.name:  # a name streamed in pieces; a repeated one is kept once
-            call.name += name
-    if arguments:
-        call.pieces.append(arguments)
-        if out is not None:
-            out.append(ToolCallArgumentsDelta(state.index, call.position, arguments))
+        reducer.finish(state, reason, out)
     return 0
 
 
@@ -1016,13 +980,13 @@ def feed_openai_chat(reducer, events, list out):
         fast += 1
         for k in range(count):
             if items[k].kind == _ITEM_CALL:
-                _call_piece(<object>targets[k], &items[k],
-                            _str_span(<str>data, &items[k].id) if items[k].has_id else None,
-                            _str_span(<str>data, &items[k].name) if items[k].has_name else "",
-                            _str_span(<str>data, &items[k].text), out)
+                reducer.tool_piece(<object>targets[k], items[k].key,
+                                   _str_span(<str>data, &items[k].id) if items[k].has_id else None,
+                                   _str_span(<str>data, &items[k].name) if items[k].has_name else "",
+                                   _str_span(<str>data, &items[k].text), out)
                 continue
             if items[k].kind == _ITEM_FINISH:
-                _finish(<object>targets[k], items[k].choice, _str_span(<str>data, &items[k].text), out)
+                _finish(reducer, <object>targets[k], _str_span(<str>data, &items[k].text), out)
                 continue
             if items[k].kind == 0 or items[k].text.end == items[k].text.start:
                 continue
@@ -1299,7 +1263,7 @@ cdef class FusedFeed:
             # "[D"): count the event and end the stream, without raising and catching
             # a decode error.
             self.pending += 1
-            self.reducer.done = True
+            self.reducer.end(self.out)
             self.done = True
             return 1
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
@@ -1331,13 +1295,13 @@ cdef class FusedFeed:
         out = self.out
         for k in range(count):
             if items[k].kind == _ITEM_CALL:
-                _call_piece(<object>targets[k], &items[k],
-                            _utf8_text(p, &items[k].id) if items[k].has_id else None,
-                            _utf8_text(p, &items[k].name) if items[k].has_name else "",
-                            _utf8_text(p, &items[k].text), out)
+                self.reducer.tool_piece(<object>targets[k], items[k].key,
+                                        _utf8_text(p, &items[k].id) if items[k].has_id else None,
+                                        _utf8_text(p, &items[k].name) if items[k].has_name else "",
+                                        _utf8_text(p, &items[k].text), out)
                 continue
             if items[k].kind == _ITEM_FINISH:
-                _finish(<object>targets[k], items[k].choice, _utf8_text(p, &items[k].text), out)
+                _finish(self.reducer, <object>targets[k], _utf8_text(p, &items[k].text), out)
                 continue
             if items[k].kind == 0 or items[k].text.end == items[k].text.start:
                 continue

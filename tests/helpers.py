@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import importlib.util
+
 import sseparse
+
+#: The implementations every accumulation check runs on: the compiled one when it is
+#: built (the ``implementation`` fixture fails a run that requires it and lacks it).
+IMPLEMENTATIONS: tuple[str, ...] = (
+    ("cython", "python") if importlib.util.find_spec("sseparse._framing_c") is not None else ("python",)
+)
 
 
 def _choice(choices: dict[int, dict[str, Any]], index: int) -> dict[str, Any]:

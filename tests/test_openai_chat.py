@@ -20,7 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import helpers
 import sseparse
+from helpers import IMPLEMENTATIONS
 from sseparse import (
     Accumulator,
     ChunkDecodeError,
@@ -30,6 +32,7 @@ from sseparse import (
     FinishDelta,
     FunctionCallDelta,
     IncompleteStreamError,
+    MetadataDelta,
     ParserClosedError,
     ProviderError,
     ReasoningDelta,
@@ -38,6 +41,7 @@ from sseparse import (
     TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
     Usage,
     UsageDelta,
@@ -104,26 +108,36 @@ def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[b
             yield [data[:cut], data[cut:]]
 
 
-def feed_all(fragments: Iterable[bytes], dialect: str = "auto") -> tuple[Completion, list[Any]]:
-    acc = Accumulator(dialect)
+def feed_all(
+    fragments: Iterable[bytes], dialect: str = "auto", implementation: str | None = None
+) -> tuple[Completion, list[Any]]:
+    acc = Accumulator(dialect, implementation=implementation)
     deltas: list[Any] = []
     for fragment in fragments:
         deltas.extend(acc.feed(fragment))
+    deltas.extend(acc.finish())
     return acc.close(), deltas
 
 
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
-    """The Completion and deltas of ``data``, checked identical at every fragmentation."""
+    """The Completion and deltas of ``data``, checked identical at every fragmentation
+    and on both implementations, and the deltas checked to fold to the Completion.
+
+    The ``MetadataDelta`` (checked by the fold) is left out of the deltas returned,
+    which the tests compare with the pieces they expect."""
     expected = feed_all([data])
+    helpers.fold_equals_completion(expected[1], expected[0])
     for fragments in fragmentations(data, every_split=every_split):
-        assert feed_all(fragments) == expected, f"differs when fed in {len(fragments)} fragments"
-        if expected[0].dialect == "openai-chat":  # an empty stream stays undetected under auto
-            assert feed_all(fragments, "openai-chat") == expected
+        for implementation in IMPLEMENTATIONS:
+            got = feed_all(fragments, implementation=implementation)
+            assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
+            if expected[0].dialect == "openai-chat":  # an empty stream stays undetected under auto
+                assert feed_all(fragments, "openai-chat", implementation) == expected
     quiet = Accumulator(deltas=False)
     for fragment in pieces(data, 5):
         assert quiet.feed(fragment) == []
     assert quiet.close() == expected[0]
-    return expected
+    return expected[0], [delta for delta in expected[1] if type(delta) is not MetadataDelta]
 
 
 def text_of(
@@ -209,6 +223,7 @@ def test_text_with_non_ascii_at_every_fragmentation() -> None:
             "total_tokens": 43,
             "prompt_tokens_details": {"cached_tokens": 0},
         },
+        cached_input_tokens=0,
     )
     assert completion.reasoning == completion.refusal == ""
     assert completion.tool_calls == []
@@ -276,7 +291,7 @@ def test_tool_call_after_text_and_parsed_arguments() -> None:
     )
     completion, deltas = accumulate_everywhere(stream, every_split=True)
     assert completion.content == "Je regarde la météo…"
-    assert completion.tool_calls == [ToolCall(0, "call_1", "weather", '{"q": "Genève"}')]
+    assert completion.tool_calls == [ToolCall(0, "call_1", "weather", '{"q": "Genève"}', "function", True)]
     assert completion.tool_calls[0].parsed_arguments() == {"q": "Genève"}
     assert [type(d) for d in deltas] == [
         TextDelta,
@@ -284,6 +299,7 @@ def test_tool_call_after_text_and_parsed_arguments() -> None:
         ToolCallStart,
         ToolCallArgumentsDelta,
         ToolCallArgumentsDelta,
+        ToolCallEnd,
         FinishDelta,
     ]
 
@@ -296,7 +312,7 @@ def test_legacy_function_call() -> None:
         chunk({}, finish="function_call"),
     )
     completion, deltas = accumulate_everywhere(stream)
-    assert completion.function_call == ToolCall(0, None, "lookup", '{"id": 42}')
+    assert completion.function_call == ToolCall(0, None, "lookup", '{"id": 42}', "function", True)
     assert completion.function_call.parsed_arguments() == {"id": 42}
     assert completion.tool_calls == []
     assert completion.finish_reason == "function_call"
@@ -531,7 +547,7 @@ def test_malformed_json_names_the_event_and_keeps_what_came_before() -> None:
         assert exc.completion.complete is False
         assert exc.completion.error is not None and exc.completion.error["type"] == "chunk_decode_error"
         assert exc.completion.error["event_index"] == 1
-        assert [*seen, *exc.deltas] == [TextDelta(0, "Before")]
+        assert [*seen, *exc.deltas] == [MetadataDelta(CHAT_ID, MODEL), TextDelta(0, "Before")]
         assert acc.completion == exc.completion
         with pytest.raises(ParserClosedError):
             acc.feed(b"data: [DONE]\n\n")
@@ -604,7 +620,12 @@ def test_provider_error_with_choices_keeps_that_chunks_content() -> None:
     assert exc.completion is not None
     assert exc.completion.content == "Some and more"
     assert exc.completion.finish_reason == "error"
-    assert exc.deltas == [TextDelta(0, "Some"), TextDelta(0, " and more"), FinishDelta(0, "error")]
+    assert exc.deltas == [
+        MetadataDelta(CHAT_ID, MODEL),
+        TextDelta(0, "Some"),
+        TextDelta(0, " and more"),
+        FinishDelta(0, "error"),
+    ]
     assert acc.close().complete is False
 
 
@@ -676,7 +697,10 @@ def test_explicit_dialect_reads_a_stream_auto_would_too() -> None:
 
 def test_feed_event_takes_events_framed_elsewhere() -> None:
     acc = Accumulator("openai-chat")
-    assert acc.feed_event(Event(data=json.dumps(chunk({"content": "Hé"})))) == [TextDelta(0, "Hé")]
+    assert acc.feed_event(Event(data=json.dumps(chunk({"content": "Hé"})))) == [
+        MetadataDelta(CHAT_ID, MODEL),
+        TextDelta(0, "Hé"),
+    ]
     assert acc.feed_event(Event(data="[DONE]")) == []
     assert acc.close().content == "Hé"
 
@@ -724,6 +748,7 @@ def test_iter_deltas_yields_what_feed_returns_and_keeps_the_completion() -> None
 
 def test_iter_deltas_next() -> None:
     stream = sseparse.iter_deltas([TEXT_STREAM])
+    assert next(stream) == MetadataDelta(CHAT_ID, MODEL)
     assert next(stream) == TextDelta(0, NON_ASCII_PARTS[0])
 
 
@@ -734,11 +759,11 @@ def test_iter_deltas_raises_on_a_cut_stream_unless_told_to_ignore() -> None:
     with pytest.raises(IncompleteStreamError) as info:
         for delta in stream:
             got.append(delta)
-    assert got == [TextDelta(0, "Never fin")]
+    assert got == [MetadataDelta(CHAT_ID, MODEL), TextDelta(0, "Never fin")]
     assert info.value.completion is not None and info.value.completion.content == "Never fin"
     assert stream.completion.complete is False
     ignoring = sseparse.iter_deltas([cut], on_incomplete="ignore")
-    assert list(ignoring) == [TextDelta(0, "Never fin")]
+    assert list(ignoring) == [MetadataDelta(CHAT_ID, MODEL), TextDelta(0, "Never fin")]
     assert ignoring.completion.complete is False
     with pytest.raises(ValueError):
         sseparse.iter_deltas([cut], on_incomplete="dispatch")  # type: ignore[arg-type]
@@ -746,7 +771,12 @@ def test_iter_deltas_raises_on_a_cut_stream_unless_told_to_ignore() -> None:
 
 def test_iter_deltas_yields_the_deltas_of_a_whole_tail_event() -> None:
     data = sse(chunk({"content": "a"}), chunk({"content": "b"}, finish="stop"), done=False)[:-1]
-    assert list(sseparse.iter_deltas([data])) == [TextDelta(0, "a"), TextDelta(0, "b"), FinishDelta(0, "stop")]
+    assert list(sseparse.iter_deltas([data])) == [
+        MetadataDelta(CHAT_ID, MODEL),
+        TextDelta(0, "a"),
+        TextDelta(0, "b"),
+        FinishDelta(0, "stop"),
+    ]
 
 
 def test_aiter_deltas() -> None:
@@ -777,7 +807,7 @@ def test_event_too_large_keeps_what_came_before() -> None:
     with pytest.raises(sseparse.EventTooLargeError) as info:
         acc.feed(data)
     assert info.value.completion is not None and info.value.completion.content == "small"
-    assert info.value.deltas == [TextDelta(0, "small")]
+    assert info.value.deltas == [MetadataDelta(CHAT_ID, MODEL), TextDelta(0, "small")]
     final = acc.close()
     assert final.error is not None and final.error["type"] == "event_too_large"
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import helpers
+from helpers import IMPLEMENTATIONS
 from sseparse import (
     Accumulator,
     Completion,
     FinishDelta,
+    MetadataDelta,
     TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
@@ -32,22 +35,27 @@ def sse(*chunks: Any, done: bool = True) -> bytes:
     return b"".join(out)
 
 
-def run(fragments: list[bytes]) -> tuple[Completion, list[Any]]:
-    acc = Accumulator()
+def run(fragments: list[bytes], implementation: str | None = None) -> tuple[Completion, list[Any]]:
+    acc = Accumulator(implementation=implementation)
     deltas: list[Any] = []
     for fragment in fragments:
         deltas.extend(acc.feed(fragment))
+    deltas.extend(acc.finish())
     return acc.close(), deltas
 
 
 def accumulate(data: bytes) -> tuple[Completion, list[Any]]:
-    """The result of ``data``, the same whatever its fragmentation."""
+    """The result of ``data``, the same whatever its fragmentation and on both
+    implementations, its deltas folding to it; the ``MetadataDelta`` (checked by
+    the fold) is left out of the deltas returned."""
     expected = run([data])
-    for size in (1, 3, 7):
-        assert run([data[i : i + size] for i in range(0, len(data), size)]) == expected
-    for cut in range(1, len(data), max(1, len(data) // 300)):
-        assert run([data[:cut], data[cut:]]) == expected, f"differs when cut at byte {cut}"
-    return expected
+    helpers.fold_equals_completion(expected[1], expected[0])
+    for implementation in IMPLEMENTATIONS:
+        for size in (1, 3, 7):
+            assert run([data[i : i + size] for i in range(0, len(data), size)], implementation) == expected
+        for cut in range(1, len(data), max(1, len(data) // 300)):
+            assert run([data[:cut], data[cut:]], implementation) == expected, f"differs when cut at byte {cut}"
+    return expected[0], [delta for delta in expected[1] if type(delta) is not MetadataDelta]
 
 
 def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -199,7 +207,7 @@ def test_tool_call_piece_without_index_is_a_whole_call() -> None:
             chunk({}, "tool_calls"),
         )
     )
-    assert completion.tool_calls == [ToolCall(0, "call_a", "f", '{"x": 1}'), ToolCall(1, "call_b", "g", '{"y": 2}')]
+    assert completion.tool_calls == [ToolCall(0, "call_a", "f", '{"x": 1}', "function", True), ToolCall(1, "call_b", "g", '{"y": 2}', "function", True)]
     assert [d for d in deltas if type(d) is ToolCallStart] == [
         ToolCallStart(0, 0, "call_a", "f"),
         ToolCallStart(0, 1, "call_b", "g"),
@@ -213,7 +221,7 @@ def test_tool_call_piece_without_index_or_id_continues_the_last_call() -> None:
             tool_chunk({"function": {"arguments": ": 1}"}}),
         )
     )
-    assert completion.tool_calls == [ToolCall(0, "call_a", "f", '{"x": 1}')]
+    assert completion.tool_calls == [ToolCall(0, "call_a", "f", '{"x": 1}', "function", True)]
 
 
 def test_same_index_twice_in_one_chunk_is_merged() -> None:
@@ -227,7 +235,7 @@ def test_same_index_twice_in_one_chunk_is_merged() -> None:
             chunk({}, "tool_calls"),
         )
     )
-    assert completion.tool_calls == [ToolCall(0, "call_m", "search", '{"q": "naïve"}')]
+    assert completion.tool_calls == [ToolCall(0, "call_m", "search", '{"q": "naïve"}', "function", True)]
     assert completion.tool_calls[0].parsed_arguments() == {"q": "naïve"}
     assert [d for d in deltas if type(d) is ToolCallArgumentsDelta] == [
         ToolCallArgumentsDelta(0, 0, '{"q": '),
@@ -248,7 +256,7 @@ def test_same_index_with_a_different_id_is_a_new_call() -> None:
             chunk({}, "tool_calls"),
         )
     )
-    assert completion.tool_calls == [ToolCall(0, "call_1", "a", "{}"), ToolCall(1, "call_2", "b", '{"k": 3}')]
+    assert completion.tool_calls == [ToolCall(0, "call_1", "a", "{}", "function", True), ToolCall(1, "call_2", "b", '{"k": 3}', "function", True)]
     assert [d.index for d in deltas if type(d) is ToolCallArgumentsDelta] == [0, 1, 1]
 
 
@@ -265,7 +273,7 @@ def test_empty_id_on_later_pieces_is_no_id() -> None:
             chunk({}, "tool_calls"),
         )
     )
-    assert completion.tool_calls == [ToolCall(0, "call_eee1", "weather", '{"location": "San Francisco"}')]
+    assert completion.tool_calls == [ToolCall(0, "call_eee1", "weather", '{"location": "San Francisco"}', "function", True)]
 
 
 def test_id_and_name_repeated_on_every_piece_are_kept_once() -> None:
@@ -275,7 +283,7 @@ def test_id_and_name_repeated_on_every_piece_are_kept_once() -> None:
             tool_chunk({"index": 0, "id": "call_r", "function": {"name": "lookup", "arguments": ": 1}"}}),
         )
     )
-    assert completion.tool_calls == [ToolCall(0, "call_r", "lookup", '{"a": 1}')]
+    assert completion.tool_calls == [ToolCall(0, "call_r", "lookup", '{"a": 1}', "function", True)]
 
 
 def test_tool_call_indexes_that_do_not_start_at_zero() -> None:
@@ -294,7 +302,7 @@ def test_tool_call_indexes_that_do_not_start_at_zero() -> None:
         )
     )
     assert completion.content == "Reading it."
-    assert completion.tool_calls == [ToolCall(0, "toolu_01", "read_file", '{"path": "a.txt"}')]
+    assert completion.tool_calls == [ToolCall(0, "toolu_01", "read_file", '{"path": "a.txt"}', "function", True)]
     assert ToolCallStart(0, 0, "toolu_01", "read_file") in deltas
 
 
@@ -313,7 +321,7 @@ def test_tool_call_without_arguments() -> None:
             chunk({}, "tool_calls"),
         )
     )
-    assert completion.tool_calls == [ToolCall(0, "call_n", "now", "")]
+    assert completion.tool_calls == [ToolCall(0, "call_n", "now", "", "function", True)]
     assert completion.tool_calls[0].parsed_arguments() == {}
 
 
@@ -359,7 +367,8 @@ def test_stream_cut_before_done_loses_nothing() -> None:
     completion, _ = accumulate(data)
     assert completion.complete is False
     assert completion.content == "Partial "
-    assert completion.tool_calls == [ToolCall(0, "call_c", "f", '{"a": ')]
+    # Cut: the call is there, with what arrived, and says it is not whole.
+    assert completion.tool_calls == [ToolCall(0, "call_c", "f", '{"a": ', "function", False)]
     assert completion.error is not None and completion.error["type"] == "incomplete_stream"
 
 

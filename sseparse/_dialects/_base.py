@@ -93,9 +93,10 @@ class Reducer:
         # pure reducer is the reference the compiled one is tested against.
         self.compiled = compiled and fastpath is not None
 
-    #: Whether a ``[DONE]`` data line ends the stream (OpenAI's sentinel, which some
-    #: gateways add to other formats too).
-    done_sentinel: ClassVar[bool] = True
+    #: Whether a ``[DONE]`` data line is this dialect's end marker (OpenAI's). Other
+    #: dialects skip it: some gateways add it to every format, and it carries nothing,
+    #: but only the dialect's own end may make a stream complete.
+    done_sentinel: ClassVar[bool] = False
 
     def feed_event(self, event: Event, out: list[Delta] | None) -> None:
         if self.done:
@@ -104,7 +105,7 @@ class Reducer:
         try:
             obj = decode_json(event.data)
         except (ValueError, RecursionError) as exc:
-            self._not_json(event, exc)
+            self._not_json(event, exc, out)
             return
         if type(obj) is not dict:
             self._not_object(event, obj)
@@ -142,12 +143,18 @@ class Reducer:
             raise ProviderError(obj, dialect=self.name)
         raise self.bad_chunk(event, f"expected a JSON object ({self.chunk_kind}), not {type(obj).__name__}")
 
-    def _not_json(self, event: Event, exc: BaseException) -> None:
+    def end(self, out: list[Delta] | None) -> None:
+        """The dialect's end marker arrived: the stream is over (a dialect whose open
+        tool calls close with it says so in ``out``)."""
+        self.done = True
+
+    def _not_json(self, event: Event, exc: BaseException, out: list[Delta] | None) -> None:
         data = event.data
         if not data or data.isspace():
             return  # a blank keep-alive event carries nothing
-        if self.done_sentinel and data.startswith("[DONE]"):
-            self.done = True
+        if data.startswith("[DONE]"):
+            if self.done_sentinel:
+                self.end(out)
         elif event.event == "error":
             raise ProviderError(data, dialect=self.name)
         elif isinstance(exc, RecursionError):

@@ -83,8 +83,6 @@ _MESSAGE_FIELDS = frozenset({"id", "type", "role", "model", "content", "usage", 
 class _Block:
     """One content block being received: the start block as sent, and what grew it."""
 
-    done_sentinel = False  # Anthropic never sends [DONE]: such data is a bad chunk
-
     __slots__ = ("index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader")
 
     def __init__(self, index: Any, kind: str, start: dict[str, Any]) -> None:

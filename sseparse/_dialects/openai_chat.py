@@ -36,17 +36,20 @@ from .._completion import (
     Completion,
     FinishDelta,
     FunctionCallDelta,
+    MetadataDelta,
     PartialArguments,
     ReasoningDelta,
     RefusalDelta,
     TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
+    ToolCallUpdate,
     Usage,
     UsageDelta,
 )
-from .._errors import ProviderError
+from .._errors import ProviderError, quote_prefix
 from ._base import Reducer, fastpath
 
 if TYPE_CHECKING:
@@ -59,17 +62,58 @@ __all__ = ["OpenAIChatReducer"]
 
 _EMPTY: dict[str, Any] = {}
 
+# A chunk with none of these members is not a chat.completion.chunk (it is another
+# dialect's event, read with the wrong dialect): checked until the id and model are known.
+_CHUNK_KEYS = ("choices", "usage", "error", "object", "x_groq", "id", "model")
+
+
+def _keys(obj: dict[str, Any]) -> str:
+    return quote_prefix(", ".join(str(key) for key in list(obj)[:8]))
+
+
+def _detail_texts(details: Any) -> tuple[str, ...]:
+    """The text of ``reasoning_details`` entries (``reasoning.text`` and
+    ``reasoning.summary``; encrypted entries carry none)."""
+    texts = []
+    for entry in details if type(details) is list else ():
+        if type(entry) is dict:
+            kind = entry.get("type")
+            field = "text" if kind == "reasoning.text" else "summary" if kind == "reasoning.summary" else None
+            text = entry.get(field) if field else None
+            if type(text) is str and text:
+                texts.append(text)
+    return tuple(texts)
+
 
 @attrs.define(slots=True)
 class _CallState:
     position: int
     id: str | None
-    name: str
+    names: list[str]  # the name, in the pieces it arrived in (joined when built)
     pieces: list[str]
     reader: PartialArguments | None = None  # created when someone asks for the partial value
+    ended: bool = False  # its choice finished or the stream ended: ToolCall.complete
+    name_length: int = 0
+
+    @property
+    def name(self) -> str:
+        names = self.names
+        if len(names) > 1:
+            names[:] = ["".join(names)]
+        return names[0] if names else ""
+
+    def add_name(self, name: str) -> bool:
+        """Append a piece of the name, unless it repeats the whole name (servers that
+        send the full name on every piece); the check joins only when the lengths
+        agree, so alternating pieces cost linear time."""
+        if len(name) == self.name_length and name == self.name:
+            return False
+        self.names.append(name)
+        self.name_length += len(name)
+        return True
 
     def build(self) -> ToolCall:
-        return ToolCall(self.position, self.id, self.name, "".join(self.pieces))
+        return ToolCall(self.position, self.id, self.name, "".join(self.pieces), "function", self.ended)
 
     def partial(self, ended: bool) -> Any:
         reader = self.reader
@@ -108,18 +152,43 @@ def _int(value: Any) -> int | None:
     return value if type(value) is int else None
 
 
+def _detail(raw: dict[str, Any], *path: str) -> int | None:
+    """The integer at ``raw[path[0]][path[1]]``..., or ``None``."""
+    value: Any = raw
+    for key in path:
+        if type(value) is not dict:
+            return None
+        value = value.get(key)
+    return _int(value)
+
+
+def _first(*values: int | None) -> int | None:
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
 def _usage(raw: dict[str, Any]) -> Usage:
-    prompt = raw.get("prompt_tokens")
-    if prompt is None:  # a few gateways pass other providers' names through
-        prompt = raw.get("input_tokens")
-    completion = raw.get("completion_tokens")
-    if completion is None:
-        completion = raw.get("output_tokens")
-    input_tokens, output_tokens = _int(prompt), _int(completion)
+    """OpenAI's usage object read with the one meaning (``prompt_tokens`` already
+    counts cached tokens). DeepSeek names its cache hits ``prompt_cache_hit_tokens``;
+    a few gateways pass other providers' names (``input_tokens``...) through."""
+    input_tokens = _first(_int(raw.get("prompt_tokens")), _int(raw.get("input_tokens")))
+    output_tokens = _first(_int(raw.get("completion_tokens")), _int(raw.get("output_tokens")))
     total_tokens = _int(raw.get("total_tokens"))
     if total_tokens is None and input_tokens is not None and output_tokens is not None:
         total_tokens = input_tokens + output_tokens
-    return Usage(input_tokens, output_tokens, total_tokens, raw)
+    cached = _first(
+        _detail(raw, "prompt_tokens_details", "cached_tokens"),
+        _detail(raw, "input_tokens_details", "cached_tokens"),
+        _int(raw.get("prompt_cache_hit_tokens")),
+    )
+    written = _detail(raw, "prompt_tokens_details", "cache_write_tokens")
+    reasoning = _first(
+        _detail(raw, "completion_tokens_details", "reasoning_tokens"),
+        _detail(raw, "output_tokens_details", "reasoning_tokens"),
+    )
+    return Usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
 
 
 class OpenAIChatReducer(Reducer):
@@ -128,6 +197,7 @@ class OpenAIChatReducer(Reducer):
     name: ClassVar[str] = "openai-chat"
     end_marker: ClassVar[str] = "[DONE]"
     chunk_kind = "a chat.completion.chunk"
+    done_sentinel = True
 
     __slots__ = ("_choices", "_id", "_model", "_created", "_fingerprint", "_need_meta", "_usage")
 
@@ -165,6 +235,30 @@ class OpenAIChatReducer(Reducer):
             raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
         return state.calls[index].partial(self.done or state.finish_reason is not None)
 
+    def end(self, out: list[Delta] | None) -> None:
+        """``[DONE]``: the stream is over, and so is every call still open."""
+        self.done = True
+        for state in self._choices.values():
+            self._end_calls(state, out)
+
+    def finish(self, state: _ChoiceState, reason: Any, out: list[Delta] | None) -> None:
+        """A choice's finish reason (a new, non-empty value): its calls are closed."""
+        if type(reason) is not str:
+            raise TypeError(f"finish_reason must be a string, not {type(reason).__name__}")
+        state.finish_reason = reason
+        self._end_calls(state, out)
+        if out is not None:
+            out.append(FinishDelta(state.index, reason))
+
+    def _end_calls(self, state: _ChoiceState, out: list[Delta] | None) -> None:
+        for call in state.calls:
+            if not call.ended:
+                call.ended = True
+                if out is not None:
+                    out.append(ToolCallEnd(state.index, call.position))
+        if state.function_call is not None:
+            state.function_call.ended = True
+
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         choices = [self._choices[index].build() for index in sorted(self._choices)]
         return Completion.from_choices(
@@ -183,7 +277,11 @@ class OpenAIChatReducer(Reducer):
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         if self._need_meta:
-            self._take_meta(obj)
+            if obj and event.event != "error" and not any(key in obj for key in _CHUNK_KEYS):
+                raise self.bad_chunk(
+                    event, f"expected {self.chunk_kind} (with choices, usage or an error), got members {_keys(obj)}"
+                )
+            self._take_meta(obj, out)
         try:
             choices = obj.get("choices")
             if choices:
@@ -203,13 +301,17 @@ class OpenAIChatReducer(Reducer):
                                     out.append(TextDelta(index, text))
                         else:
                             self._delta(event, state, delta, out)
+                    elif delta is None:
+                        text = choice.get("text")  # legacy Completions (text_completion)
+                        if text:
+                            if type(text) is not str:
+                                raise self.bad_chunk(event, f"choice text must be a string, not {type(text).__name__}")
+                            state.content.append(text)
+                            if out is not None:
+                                out.append(TextDelta(index, text))
                     reason = choice.get("finish_reason")
                     if reason and reason != state.finish_reason:
-                        if type(reason) is not str:
-                            raise self.bad_chunk(event, f"finish_reason must be a string, not {reason!r}")
-                        state.finish_reason = reason
-                        if out is not None:
-                            out.append(FinishDelta(index, reason))
+                        self.finish(state, reason, out)
                     logprobs = choice.get("logprobs")
                     if logprobs:
                         self._take_logprobs(state, logprobs)
@@ -228,16 +330,19 @@ class OpenAIChatReducer(Reducer):
         if error or event.event == "error":
             raise ProviderError(error or obj, dialect=self.name)
 
-    def _take_meta(self, obj: dict[str, Any]) -> None:
+    def _take_meta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         # Azure's first chunk has "id": "", "model": "", "created": 0: take nothing from it.
+        new_id = new_model = None
         if self._id is None:
             value = obj.get("id")
             if value and type(value) is str:
-                self._id = value
+                self._id = new_id = value
         if self._model is None:
             value = obj.get("model")
             if value and type(value) is str:
-                self._model = value
+                self._model = new_model = value
+        if out is not None and (new_id is not None or new_model is not None):
+            out.append(MetadataDelta(new_id, new_model))
         if self._created is None:
             value = obj.get("created")
             if value and type(value) is int:
@@ -269,6 +374,10 @@ class OpenAIChatReducer(Reducer):
         other = delta.get("reasoning")
         if other and other != reasoning:
             reasoning = other if not reasoning else (reasoning, other)
+        if not reasoning:
+            details = delta.get("reasoning_details")
+            if details:  # Snowflake Cortex sends only these; OpenRouter also `reasoning`, read above
+                reasoning = _detail_texts(details)
         if reasoning:
             for text in reasoning if type(reasoning) is tuple else (reasoning,):
                 if text and type(text) is str:
@@ -333,27 +442,48 @@ class OpenAIChatReducer(Reducer):
             # in which case it can only continue the last one.
             if calls and not name and (call_id is None or call_id == calls[-1].id):
                 call = calls[-1]
-        else:
+        if type(name) is not str:
+            name = str(name)
+        if arguments and type(arguments) is not str:  # some servers send an object, not its JSON text
+            arguments = json.dumps(arguments, ensure_ascii=False)
+        self.tool_piece(state, key, call_id, name, arguments, out, call)
+
+    def tool_piece(
+        self,
+        state: _ChoiceState,
+        key: Any,
+        call_id: str | None,
+        name: str,
+        arguments: str | None,
+        out: list[Delta] | None,
+        call: _CallState | None = None,
+    ) -> None:
+        """One tool-call piece, read: ``key`` the provider's index (``None`` when it
+        sent none; then ``call`` is the call it continues, if any). The compiled path
+        hands its pieces with an index here too."""
+        calls = state.calls
+        if key is not None:
             position = state.by_index.get(key)
             if position is not None:
                 call = calls[position]
                 if call_id is not None and call.id is not None and call_id != call.id:
                     call = None  # the same index, another id: a new call, not more arguments
         if call is None:
-            call = _CallState(len(calls), call_id, name if type(name) is str else str(name), [])
+            call = _CallState(len(calls), call_id, [name] if name else [], [], name_length=len(name))
             calls.append(call)
             if key is not None:
                 state.by_index[key] = call.position
             if out is not None:
-                out.append(ToolCallStart(state.index, call.position, call.id, call.name))
+                out.append(ToolCallStart(state.index, call.position, call.id, name))
         else:
+            new_id = None
             if call.id is None and call_id is not None:
-                call.id = call_id
-            if name and name != call.name:  # a name streamed in pieces; a repeated one is kept once
-                call.name += name
+                call.id = new_id = call_id
+            # A name streamed in pieces; a repeated whole name is kept once.
+            added = bool(name) and call.add_name(name)
+            if out is not None and (new_id is not None or added):
+                out.append(ToolCallUpdate(state.index, call.position, new_id, name if added else ""))
         if arguments:
-            if type(arguments) is not str:  # some servers send an object, not its JSON text
-                arguments = json.dumps(arguments, ensure_ascii=False)
             call.pieces.append(arguments)
             if out is not None:
                 out.append(ToolCallArgumentsDelta(state.index, call.position, arguments))
@@ -365,9 +495,9 @@ class OpenAIChatReducer(Reducer):
             arguments = json.dumps(arguments, ensure_ascii=False)
         call = state.function_call
         if call is None:
-            call = state.function_call = _CallState(0, None, "", [])
-        if name and name != call.name:
-            call.name += name
+            call = state.function_call = _CallState(0, None, [], [])
+        if name:
+            call.add_name(name)
         if arguments:
             call.pieces.append(arguments)
         if out is not None and (name or arguments):
