@@ -257,6 +257,8 @@ class Accumulator:
                 else:
                     pending = None
         reducer = self._reducer
+        if reducer is not None and not reducer.done and self._failure is None:
+            reducer.flush(out)
         # A finish reason on every choice ends a stream whose server sends no end
         # marker, but not one cut inside an event: that event was lost.
         complete = (

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 from ._accumulator import Accumulator
 from ._completion import (
@@ -38,7 +40,7 @@ from ._completion import (
 )
 from ._dialects import AUTO, dialect_names
 from ._drivers import iter_deltas
-from ._errors import EventTooLargeError, SseparseError
+from ._errors import EventTooLargeError, SseparseError, quote_prefix
 from ._framing import EventParser
 
 __all__ = ["main"]
@@ -51,13 +53,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+#: The largest --chunk-size taken: fragments are buffered whole before they are fed.
+MAX_CHUNK_SIZE = 1 << 30
+
+
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid chunk size {text!r}: expected a positive integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"invalid chunk size {text!r}: expected a positive integer")
+    shown = quote_prefix(text, 24)
+    if not (text.isascii() and text.strip().isdigit()):
+        raise argparse.ArgumentTypeError(f"invalid chunk size {shown}: expected a positive integer")
+    digits = text.strip().lstrip("0") or "0"
+    value = int(digits) if len(digits) <= 10 else MAX_CHUNK_SIZE + 1  # no int of 10,000 digits
+    if not 1 <= value <= MAX_CHUNK_SIZE:
+        raise argparse.ArgumentTypeError(
+            f"invalid chunk size {shown}: expected a positive integer up to {MAX_CHUNK_SIZE}"
+        )
     return value
 
 
@@ -134,7 +143,48 @@ def _usage_error(message: str) -> NoReturn:
 
 
 def _write_json(out: BinaryIO, obj: object) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n")
+    out.write(json_bytes(obj) + b"\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8, a lone surrogate (valid in a JSON string escape, not in
+    UTF-8) written as U+FFFD."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+def json_bytes(obj: object) -> bytes:
+    """``obj`` as RFC 8259 JSON in UTF-8, whatever the input held: a non-finite
+    number (``NaN``, ``Infinity``, which Python's decoder accepts) is written as
+    ``null``, a lone surrogate as U+FFFD."""
+    try:
+        text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(obj), ensure_ascii=False, allow_nan=False)
+    return utf8(text)
+
+
+def _finite(obj: object) -> object:
+    """A copy of ``obj`` with every non-finite float replaced by ``None``; iterative,
+    so that nesting costs no recursion."""
+    root: list[object] = [obj]
+    stack: list[tuple[Any, Any, object]] = [(root, 0, obj)]
+    while stack:
+        parent, key, value = stack.pop()
+        if type(value) is float and not math.isfinite(value):
+            parent[key] = None
+        elif isinstance(value, dict):
+            copy = parent[key] = dict(value)
+            stack.extend((copy, k, v) for k, v in copy.items())
+        elif isinstance(value, (list, tuple)):
+            copy = parent[key] = list(value)
+            stack.extend((copy, i, v) for i, v in enumerate(copy))
+    return root[0]
 
 
 def _run_events(args: argparse.Namespace) -> int:
@@ -187,7 +237,7 @@ def _run_accumulate(args: argparse.Namespace) -> int:
 
 def _write_result(out: BinaryIO, completion: Completion, form: str) -> None:
     if form == "text":
-        out.write(completion_text(completion).encode("utf-8"))
+        out.write(utf8(completion_text(completion)))
     else:
         _write_json(out, completion.to_dict())
     out.flush()
@@ -319,7 +369,7 @@ class LiveView:
             self._midline = False
         self._section = section
         if label:
-            self._side.write(label.encode("utf-8"))
+            self._side.write(utf8(label))
             self._midline = True
         if dim and self._color:
             self._side.write(_DIM.encode())
@@ -331,12 +381,12 @@ class LiveView:
         self._open(section, label, dim=dim)
         if not text:
             return
-        (self._text if to_text else self._side).write(text.encode("utf-8"))
+        (self._text if to_text else self._side).write(utf8(text))
         self._midline = not text.endswith("\n")
 
     def _line(self, line: str) -> None:
         self._open(("line", line), None)
-        self._side.write(line.encode("utf-8") + b"\n")
+        self._side.write(utf8(line) + b"\n")
         self._midline = False
         self._section = None
 

@@ -555,6 +555,8 @@ cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* i
                 i = _null(s, i, n)
         elif _key_is(s, &key, b"logprobs", 8):
             i = _null(s, i, n)
+        elif _key_is(s, &key, b"text", 4):
+            return _FB  # legacy Completions text: the reducer reads it
         else:
             i = _value(s, i, n, 2)
         if i < 0:

@@ -22,19 +22,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import helpers
 import sseparse
+from helpers import IMPLEMENTATIONS
 from sseparse import (
     Accumulator,
     ChunkDecodeError,
     Completion,
     Event,
     FinishDelta,
+    MetadataDelta,
     ProviderError,
     ReasoningDelta,
     SseparseError,
     TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
     Usage,
     UsageDelta,
@@ -136,21 +140,28 @@ def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[b
             yield [data[:cut], data[cut:]]
 
 
-def feed_all(fragments: Iterable[bytes], dialect: str = "auto") -> tuple[Completion, list[Any]]:
-    acc = Accumulator(dialect)
+def feed_all(
+    fragments: Iterable[bytes], dialect: str = "auto", implementation: str | None = None
+) -> tuple[Completion, list[Any]]:
+    acc = Accumulator(dialect, implementation=implementation)
     deltas: list[Any] = []
     for fragment in fragments:
         deltas.extend(acc.feed(fragment))
+    deltas.extend(acc.finish())
     return acc.close(), deltas
 
 
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
     """The Completion and deltas of ``data``, checked identical at every fragmentation,
-    under ``auto`` and ``anthropic``, and without deltas."""
+    under ``auto`` and ``anthropic``, on both implementations, and without deltas;
+    the deltas fold to the Completion."""
     expected = feed_all([data])
+    helpers.fold_equals_completion(expected[1], expected[0])
     for fragments in fragmentations(data, every_split=every_split):
-        assert feed_all(fragments) == expected, f"differs when fed in {len(fragments)} fragments"
-        assert feed_all(fragments, "anthropic") == expected
+        for implementation in IMPLEMENTATIONS:
+            got = feed_all(fragments, implementation=implementation)
+            assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
+            assert feed_all(fragments, "anthropic", implementation) == expected
     quiet = Accumulator(deltas=False)
     for fragment in pieces(data, 5):
         assert quiet.feed(fragment) == []
@@ -217,9 +228,11 @@ def test_text_with_non_ascii_at_every_fragmentation() -> None:
     assert completion.choices[0].blocks == completion.blocks
     assert completion.extra == {}
     assert completion.created is None and completion.system_fingerprint is None
-    final_usage = Usage(472, 27, 499, {**START_USAGE, "output_tokens": 27})
+    # input_tokens counts the cache: 472 sent + 2,048 read from the cache + 0 written to it.
+    final_usage = Usage(2520, 27, 2547, {**START_USAGE, "output_tokens": 27}, 2048, 0, None)
     assert deltas == [
-        UsageDelta(Usage(472, 3, 475, START_USAGE)),
+        MetadataDelta(MESSAGE_ID, MODEL),
+        UsageDelta(Usage(2520, 3, 2523, START_USAGE, 2048, 0, None)),
         *(TextDelta(0, part) for part in NON_ASCII_PARTS),
         FinishDelta(0, "end_turn"),
         UsageDelta(final_usage),
@@ -325,7 +338,9 @@ def test_crlf_stream() -> None:
 def test_tool_use_in_small_pieces() -> None:
     completion, deltas = accumulate_everywhere(tool_stream())
     assert completion.content == "Let me check the weather."
-    assert completion.tool_calls == [ToolCall(0, "toolu_01A09q90qw90lq917835lq9", "get_weather", WEATHER_ARGS)]
+    assert completion.tool_calls == [
+        ToolCall(0, "toolu_01A09q90qw90lq917835lq9", "get_weather", WEATHER_ARGS, "function", True)
+    ]
     assert completion.tool_calls[0].parsed_arguments() == {"city": "Zürich", "units": "celsius", "days": [1, 2, 3]}
     assert completion.finish_reason == "tool_use"
     assert completion.complete
@@ -359,7 +374,11 @@ def test_tool_input_whole_in_content_block_start() -> None:
     call = completion.tool_calls[0]
     assert call.parsed_arguments() == {"id": 7, "tags": ["ä"]}
     assert call.arguments == json.dumps({"id": 7, "tags": ["ä"]}, ensure_ascii=False)
-    assert deltas[1:3] == [ToolCallStart(0, 0, "toolu_1", "lookup"), ToolCallArgumentsDelta(0, 0, call.arguments)]
+    assert deltas[2:5] == [
+        ToolCallStart(0, 0, "toolu_1", "lookup"),
+        ToolCallArgumentsDelta(0, 0, call.arguments),
+        ToolCallEnd(0, 0),
+    ]
     assert completion.blocks == [
         {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {"id": 7, "tags": ["ä"]}}
     ]
@@ -376,7 +395,7 @@ def test_tool_without_arguments_has_an_empty_object() -> None:
         MESSAGE_STOP,
     )
     completion, deltas = accumulate_everywhere(data)
-    assert completion.tool_calls == [ToolCall(0, "toolu_2", "refresh", "{}")]
+    assert completion.tool_calls == [ToolCall(0, "toolu_2", "refresh", "{}", "function", True)]
     assert completion.tool_calls[0].parsed_arguments() == {}
     assert [d for d in deltas if type(d) is ToolCallArgumentsDelta] == [ToolCallArgumentsDelta(0, 0, "{}")]
     assert completion.blocks[0]["input"] == {}
@@ -396,7 +415,10 @@ def test_parallel_tool_calls_are_numbered_in_arrival_order() -> None:
         MESSAGE_STOP,
     )
     completion, _ = accumulate_everywhere(data)
-    assert completion.tool_calls == [ToolCall(0, "toolu_a", "f", '{"x": 1}'), ToolCall(1, "toolu_b", "g", '{"y": 2}')]
+    assert completion.tool_calls == [
+        ToolCall(0, "toolu_a", "f", '{"x": 1}', "function", True),
+        ToolCall(1, "toolu_b", "g", '{"y": 2}', "function", True),
+    ]
 
 
 def test_tool_input_cut_by_the_stream_end_shows_what_was_read() -> None:
@@ -595,9 +617,9 @@ def test_output_tokens_are_cumulative_and_assigned_not_added() -> None:
     completion, deltas = accumulate_everywhere(data)
     assert completion.usage is not None
     assert (completion.usage.input_tokens, completion.usage.output_tokens, completion.usage.total_tokens) == (
-        472,
+        2520,
         25,
-        497,
+        2545,
     )
     assert [d.usage.output_tokens for d in deltas if type(d) is UsageDelta] == [3, 10, 25]
 
@@ -613,11 +635,15 @@ def test_message_delta_usage_updates_other_fields_and_null_keeps_earlier_counts(
         MESSAGE_STOP,
     )
     completion, _ = accumulate_everywhere(data)
+    # 480 sent + 2,048 read (the null kept the earlier count) + 16 written.
     assert completion.usage == Usage(
-        480,
+        2544,
         48,
-        528,
+        2592,
         {**START_USAGE, "input_tokens": 480, "cache_creation_input_tokens": 16, "output_tokens": 48},
+        2048,
+        16,
+        None,
     )
 
 

@@ -211,3 +211,55 @@ def test_help_lists_the_dialects() -> None:
     proc = cli("--help")
     assert proc.returncode == 0
     assert b"openai-chat" in proc.stdout and b"auto" in proc.stdout
+
+
+# -- the output is JSON whatever the input (RFC 8259, UTF-8) ------------------------------------
+
+HOSTILE_VALUES = (
+    b'data: {"choices":[{"index":0,"delta":{"content":"A\\ud800B"},"finish_reason":"stop"}],'
+    b'"usage":{"prompt_tokens":NaN,"completion_tokens":-Infinity,"x":[1e999]}}\n\ndata: [DONE]\n\n'
+)
+
+
+def _strict(out: bytes) -> Any:
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"{constant} is not JSON")
+
+    return json.loads(out.decode("utf-8"), parse_constant=refuse)  # strict UTF-8, no NaN
+
+
+@pytest.mark.parametrize("extra", [[], ["--chunk-size", "3"], ["--live", "--format", "json"]])
+def test_lone_surrogates_and_non_finite_numbers_become_valid_json(extra: list[str]) -> None:
+    proc = cli(*extra, stdin=HOSTILE_VALUES)
+    assert proc.returncode == 0, proc.stderr
+    result = _strict(proc.stdout.splitlines()[-1])
+    assert result["content"] == "A\ufffdB"
+    assert result["usage"]["raw"] == {"prompt_tokens": None, "completion_tokens": None, "x": [None]}
+
+
+def test_text_formats_write_lone_surrogates_as_replacement_characters() -> None:
+    proc = cli("--format", "text", stdin=HOSTILE_VALUES)
+    assert proc.returncode == 0, proc.stderr
+    assert "A\ufffdB" in proc.stdout.decode("utf-8")
+    live = cli("--live", stdin=HOSTILE_VALUES)
+    assert live.returncode == 0, live.stderr
+    assert live.stdout.decode("utf-8") == "A\ufffdB"
+
+
+@pytest.mark.parametrize("size", ["100000000000", "99999999999999999999", "9" * 5000, "0", "-3", "1e3", "٣"])
+def test_an_absurd_chunk_size_is_bad_usage(size: str) -> None:
+    proc = cli("--chunk-size", size, stdin=b"")
+    assert proc.returncode == 2
+    lines = proc.stderr.decode().splitlines()
+    assert len(lines) == 1 and "chunk size" in lines[0] and len(lines[0]) < 200
+
+
+def test_events_output_is_valid_json_for_any_bytes() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sseparse", "events"],
+        input=b"event: \xff\xfe\ndata: \xed\xa0\x80 \xf0\x9f\nid: \xc3\n\n",
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert _strict(proc.stdout)["data"] == "\ufffd\ufffd\ufffd \ufffd"

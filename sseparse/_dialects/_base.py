@@ -148,6 +148,10 @@ class Reducer:
         tool calls close with it says so in ``out``)."""
         self.done = True
 
+    def flush(self, out: list[Delta] | None) -> None:
+        """The input ended without the end marker: say in ``out`` what was pending and
+        no delta has said yet (a dialect that holds such a thing overrides this)."""
+
     def _not_json(self, event: Event, exc: BaseException, out: list[Delta] | None) -> None:
         data = event.data
         if not data or data.isspace():

@@ -49,19 +49,24 @@ import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
+    BlockDelta,
     Choice,
+    CitationDelta,
     Completion,
     FinishDelta,
+    MetadataDelta,
     PartialArguments,
     ReasoningDelta,
+    SignatureDelta,
     TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
     Usage,
     UsageDelta,
 )
-from .._errors import ProviderError
+from .._errors import ProviderError, quote_prefix
 from ._base import Reducer, fastpath
 
 if TYPE_CHECKING:
@@ -78,12 +83,21 @@ __all__ = ["AnthropicReducer"]
 _TEXT, _THINKING, _INPUT = 1, 2, 3
 # message_start's message fields that have a common name (the others go to `extra`).
 _MESSAGE_FIELDS = frozenset({"id", "type", "role", "model", "content", "usage", "stop_reason"})
+# The event types a stream may send before message_start (anything else there means
+# the stream is not a Messages stream: another dialect's, read with the wrong one).
+_BEFORE_START = frozenset({"message_start", "ping", "error"})
+# At most this many usage members are kept when cumulative reports are merged: a
+# report with new member names each time must not make each merge cost more.
+_MAX_USAGE_KEYS = 64
 
 
 class _Block:
     """One content block being received: the start block as sent, and what grew it."""
 
-    __slots__ = ("index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader")
+    __slots__ = (
+        "index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader",
+        "whole", "parsed",
+    )
 
     def __init__(self, index: Any, kind: str, start: dict[str, Any]) -> None:
         self.index = index
@@ -96,12 +110,14 @@ class _Block:
         self.signature: str | None = None  # from signature_delta
         self.ended = False  # content_block_stop seen
         self.reader: PartialArguments | None = None  # created when partial input is asked for
+        self.whole = "{}"  # the start's whole input as JSON text (set by the reducer for input blocks)
+        self.parsed: tuple[int, Any] | None = None  # (pieces read, input value): snapshots parse once
 
     def arguments(self) -> list[str]:
         """The input as JSON text pieces: the streamed ones, else the start's whole input."""
         if self.pieces:
             return self.pieces
-        return [json.dumps(self.start.get("input", {}), ensure_ascii=False)]
+        return [self.whole]
 
     def partial_input(self, ended: bool) -> Any:
         """The input as far as it has arrived: the live value of ``PartialArguments``;
@@ -128,15 +144,37 @@ class _Block:
             if self.signature is not None:
                 block["signature"] = self.signature
         elif self.pieces:
-            try:
-                block["input"] = json.loads("".join(self.pieces))
-            except (ValueError, RecursionError):  # cut or malformed: what can be read of it
-                block["input"] = self._reader().copy_value(self.pieces, ended or self.ended)
+            parsed = self.parsed
+            if parsed is None or parsed[0] != len(self.pieces):
+                try:
+                    value = json.loads("".join(self.pieces))
+                except (ValueError, RecursionError):  # cut or malformed: what can be read of it
+                    value = self._reader().copy_value(self.pieces, ended or self.ended)
+                parsed = self.parsed = (len(self.pieces), value)
+            block["input"] = parsed[1]  # shared by the snapshots of the same pieces
         return block
 
 
 def _int(value: Any) -> int | None:
     return value if type(value) is int else None
+
+
+def _keys(obj: dict[str, Any]) -> str:
+    return quote_prefix(", ".join(str(key) for key in list(obj)[:8]))
+
+
+def _usage(raw: dict[str, Any]) -> Usage:
+    """Anthropic's usage read with the one meaning: its ``input_tokens`` leaves out
+    the tokens read from and written to the cache, which the common one counts."""
+    sent = _int(raw.get("input_tokens"))
+    cached = _int(raw.get("cache_read_input_tokens"))
+    written = _int(raw.get("cache_creation_input_tokens"))
+    input_tokens = None
+    if sent is not None or cached is not None or written is not None:
+        input_tokens = (sent or 0) + (cached or 0) + (written or 0)
+    output_tokens = _int(raw.get("output_tokens"))
+    total = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
+    return Usage(input_tokens, output_tokens, total, raw, cached, written, None)
 
 
 class AnthropicReducer(Reducer):
@@ -146,7 +184,9 @@ class AnthropicReducer(Reducer):
     end_marker: ClassVar[str] = "message_stop"
     chunk_kind = "a Messages stream event"
 
-    __slots__ = ("_blocks", "_by_index", "_last", "_calls", "_id", "_model", "_usage", "_extra", "_stop_reason")
+    __slots__ = (
+        "_blocks", "_by_index", "_last", "_calls", "_id", "_model", "_usage", "_extra", "_stop_reason", "_started"
+    )
 
     def __init__(self, *, compiled: bool = True) -> None:
         super().__init__(compiled=compiled)
@@ -159,6 +199,7 @@ class AnthropicReducer(Reducer):
         self._usage: Usage | None = None
         self._extra: dict[str, Any] = {}
         self._stop_reason: str | None = None
+        self._started = False  # message_start seen
 
     # -- the interface -----------------------------------------------------------------
 
@@ -187,7 +228,14 @@ class AnthropicReducer(Reducer):
             elif block.kind == "thinking":
                 reasoning.append(built["thinking"])
         calls = [
-            ToolCall(block.call, block.start["id"], block.start["name"], "".join(block.arguments()))
+            ToolCall(
+                block.call,
+                block.start["id"],
+                block.start["name"],
+                "".join(block.arguments()),
+                "function",
+                block.ended or self.done,
+            )
             for block in self._calls
         ]
         choice = Choice(0, "".join(content), "".join(reasoning), "", calls, None, self._stop_reason, None, blocks)
@@ -210,8 +258,25 @@ class AnthropicReducer(Reducer):
 
     # -- decoding ----------------------------------------------------------------------
 
+    def end(self, out: list[Delta] | None) -> None:
+        """``message_stop``: the message is whole, every block in it too."""
+        self.done = True
+        for block in self._blocks:
+            if not block.ended:
+                self._close_block(block, out)
+
+    def flush(self, out: list[Delta] | None) -> None:
+        """A cut stream: the input of a call that came whole with its start is said
+        at its block's stop; said here for the calls that never stopped."""
+        if out is not None:
+            for block in self._calls:
+                if not block.ended and not block.pieces:
+                    out.append(ToolCallArgumentsDelta(0, block.call, block.whole))
+
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         kind = obj.get("type") or event.event  # the `event:` line, should a server leave `type` out
+        if not self._started and kind not in _BEFORE_START:
+            self._not_started(event, obj, kind)
         try:
             if kind == "content_block_delta":
                 index = obj.get("index")
@@ -251,12 +316,17 @@ class AnthropicReducer(Reducer):
                     if block.grows != _THINKING or type(signature) is not str:
                         raise self._misfit(event, block, _THINKING, delta_kind, signature)
                     block.signature = signature
+                    if out is not None:
+                        out.append(SignatureDelta(0, signature))
                 elif delta_kind == "citations_delta":
                     if block.grows != _TEXT:
                         raise self._misfit(event, block, _TEXT, delta_kind, None)
                     if block.citations is None:
                         block.citations = []
-                    block.citations.append(delta["citation"])
+                    citation = delta["citation"]
+                    block.citations.append(citation)
+                    if out is not None:
+                        out.append(CitationDelta(0, citation))
                 # A delta type newer than this version: skipped, as the API asks.
             elif kind == "content_block_start":
                 self._start(event, obj, out)
@@ -265,14 +335,26 @@ class AnthropicReducer(Reducer):
             elif kind == "message_delta":
                 self._message_delta(event, obj, out)
             elif kind == "message_start":
+                self._started = True
                 self._message_start(obj["message"], out)
             elif kind == "message_stop":
-                self.done = True
+                self.end(out)
             elif kind == "error" or event.event == "error":
                 raise ProviderError(obj.get("error") or obj, dialect=self.name)
             # ping, and event types newer than this version: nothing to fold in.
         except (KeyError, TypeError, AttributeError) as exc:  # a required field missing, a list for an object...
             raise self.bad_chunk(event, f"unexpected {kind!r} event shape ({type(exc).__name__}: {exc})") from None
+
+    def _not_started(self, event: Event, obj: dict[str, Any], kind: Any) -> None:
+        """An event before ``message_start`` that may not come there: a stream of
+        another dialect read as this one, or a server that skipped the start."""
+        if event.event == "error" or obj.get("error") is not None:
+            raise ProviderError(obj.get("error") or obj, dialect=self.name)
+        if type(kind) is not str or kind == "message":
+            reason = f"expected a Messages stream event with a type, got members {_keys(obj)}"
+        else:
+            reason = f"a Messages stream starts with message_start, not {quote_prefix(kind)}"
+        raise self.bad_chunk(event, reason)
 
     def _misfit(self, event: Event, block: _Block, grows: int, delta_kind: str, value: Any) -> Exception:
         """The error for a delta its block cannot take, or one whose value is not a string."""
@@ -290,14 +372,17 @@ class AnthropicReducer(Reducer):
     # -- the rarer events ----------------------------------------------------------------
 
     def _message_start(self, message: dict[str, Any], out: list[Delta] | None) -> None:
+        new_id = new_model = None
         if self._id is None:
             value = message.get("id")
             if value and type(value) is str:
-                self._id = value
+                self._id = new_id = value
         if self._model is None:
             value = message.get("model")
             if value and type(value) is str:
-                self._model = value
+                self._model = new_model = value
+        if out is not None and (new_id is not None or new_model is not None):
+            out.append(MetadataDelta(new_id, new_model))
         for key, value in message.items():
             if key not in _MESSAGE_FIELDS and value is not None:
                 self._extra[key] = value
@@ -314,6 +399,11 @@ class AnthropicReducer(Reducer):
         if type(kind) is not str:
             raise self.bad_chunk(event, f"content block type must be a string, not {kind!r}")
         block = _Block(index, kind, start)
+        if block.grows == _INPUT and "input" in start:
+            try:
+                block.whole = json.dumps(start["input"], ensure_ascii=False)
+            except (ValueError, RecursionError):
+                raise self.bad_chunk(event, "a block's input is nested too deeply to write as JSON") from None
         if kind == "tool_use":
             call_id, name = start.get("id"), start.get("name")
             if type(call_id) is not str or type(name) is not str:
@@ -331,8 +421,8 @@ class AnthropicReducer(Reducer):
                 if out is not None:
                     out.append(TextDelta(0, text) if kind == "text" else ReasoningDelta(0, text))
         previous = self._by_index.get(index)
-        if previous is not None:
-            previous.ended = True  # the same index again: a new block, not more of that one
+        if previous is not None and not previous.ended:
+            self._close_block(previous, out)  # the same index again: a new block, not more of that one
         self._by_index[index] = block
         self._blocks.append(block)
         self._last = block
@@ -341,11 +431,21 @@ class AnthropicReducer(Reducer):
         block = self._by_index.get(obj.get("index"))
         if block is None or block.ended:
             return  # nothing to close: a stop carries no content
+        self._close_block(block, out)
+
+    def _close_block(self, block: _Block, out: list[Delta] | None) -> None:
         block.ended = True
-        if block.call >= 0 and not block.pieces and out is not None:
-            # The input came whole with the start (or is empty): say so once, so that a
-            # call's argument deltas always glue into its arguments.
-            out.append(ToolCallArgumentsDelta(0, block.call, block.arguments()[0]))
+        if out is None:
+            return
+        if block.call >= 0:
+            if not block.pieces:
+                # The input came whole with the start (or is empty): say so once, so that
+                # a call's argument deltas always glue into its arguments.
+                out.append(ToolCallArgumentsDelta(0, block.call, block.whole))
+            out.append(ToolCallEnd(0, block.call))
+        elif block.grows == _INPUT or block.kind not in ("text", "thinking"):
+            # Server tool calls, their results, redacted thinking, newer types: whole.
+            out.append(BlockDelta(0, block.build(self.done)))
 
     def _message_delta(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         delta = obj.get("delta") or {}
@@ -374,18 +474,19 @@ class AnthropicReducer(Reducer):
             return
         old = self._usage
         if old is None:
-            merged = raw
+            merged = raw if len(raw) <= _MAX_USAGE_KEYS else dict(list(raw.items())[:_MAX_USAGE_KEYS])
         else:
             # Counts are cumulative: assign, never add; a null or missing field keeps
             # what an earlier report said (message_delta omits what does not apply).
             merged = dict(old.raw)
             for key, value in raw.items():
-                if value is not None or key not in merged:
+                if key in merged:
+                    if value is not None:
+                        merged[key] = value
+                elif len(merged) < _MAX_USAGE_KEYS:
                     merged[key] = value
             if merged == old.raw:
                 return
-        input_tokens, output_tokens = _int(merged.get("input_tokens")), _int(merged.get("output_tokens"))
-        total = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
-        usage = self._usage = Usage(input_tokens, output_tokens, total, merged)
+        usage = self._usage = _usage(merged)
         if out is not None:
             out.append(UsageDelta(usage))
