@@ -557,9 +557,10 @@ def test_whole_last_event_without_its_blank_line_is_used() -> None:
     assert completion.content == "ab" and completion.complete
 
 
-def test_done_sentinel_from_a_gateway_ends_the_stream() -> None:
+def test_done_sentinel_from_a_gateway_does_not_end_the_stream() -> None:
+    """[DONE] is OpenAI's end marker: skipped here, and only a finish reason ends the stream."""
     completion, _ = accumulate_everywhere(sse(chunk(text("a"))) + b"data: [DONE]\r\n\r\n")
-    assert completion.content == "a" and completion.complete
+    assert completion.content == "a" and not completion.complete
 
 
 # -- errors -------------------------------------------------------------------------------------

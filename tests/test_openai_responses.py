@@ -680,10 +680,11 @@ def test_events_after_the_terminal_one_are_ignored() -> None:
     assert completion.complete
 
 
-def test_done_sentinel_from_a_gateway_ends_the_stream() -> None:
+def test_done_sentinel_from_a_gateway_does_not_end_the_stream() -> None:
+    """[DONE] is OpenAI Chat's end marker: skipped here; only response.completed ends it."""
     stream = Stream().start().message(0, ["gateway"])
     completion, _ = accumulate_everywhere(stream.bytes() + b"data: [DONE]\n\n")
-    assert completion.content == "gateway" and completion.complete
+    assert completion.content == "gateway" and not completion.complete
 
 
 # -- malformed input ----------------------------------------------------------------------------

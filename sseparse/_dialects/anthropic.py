@@ -83,9 +83,21 @@ __all__ = ["AnthropicReducer"]
 _TEXT, _THINKING, _INPUT = 1, 2, 3
 # message_start's message fields that have a common name (the others go to `extra`).
 _MESSAGE_FIELDS = frozenset({"id", "type", "role", "model", "content", "usage", "stop_reason"})
-# The event types a stream may send before message_start (anything else there means
-# the stream is not a Messages stream: another dialect's, read with the wrong one).
-_BEFORE_START = frozenset({"message_start", "ping", "error"})
+# The event types of the Messages API. Until message_start, an event of another type
+# means the stream is not a Messages stream (another dialect's, read with the wrong
+# one); after it, a type newer than this version is skipped, as the API asks.
+_KNOWN = frozenset(
+    {
+        "message_start",
+        "message_delta",
+        "message_stop",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "ping",
+        "error",
+    }
+)
 # At most this many usage members are kept when cumulative reports are merged: a
 # report with new member names each time must not make each merge cost more.
 _MAX_USAGE_KEYS = 64
@@ -275,7 +287,7 @@ class AnthropicReducer(Reducer):
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         kind = obj.get("type") or event.event  # the `event:` line, should a server leave `type` out
-        if not self._started and kind not in _BEFORE_START:
+        if not self._started and kind not in _KNOWN:
             self._not_started(event, obj, kind)
         try:
             if kind == "content_block_delta":
@@ -346,14 +358,14 @@ class AnthropicReducer(Reducer):
             raise self.bad_chunk(event, f"unexpected {kind!r} event shape ({type(exc).__name__}: {exc})") from None
 
     def _not_started(self, event: Event, obj: dict[str, Any], kind: Any) -> None:
-        """An event before ``message_start`` that may not come there: a stream of
-        another dialect read as this one, or a server that skipped the start."""
+        """An event of no Messages type before ``message_start``: a stream of another
+        dialect read as this one."""
         if event.event == "error" or obj.get("error") is not None:
             raise ProviderError(obj.get("error") or obj, dialect=self.name)
         if type(kind) is not str or kind == "message":
             reason = f"expected a Messages stream event with a type, got members {_keys(obj)}"
         else:
-            reason = f"a Messages stream starts with message_start, not {quote_prefix(kind)}"
+            reason = f"expected a Messages stream event, not type {quote_prefix(kind)}"
         raise self.bad_chunk(event, reason)
 
     def _misfit(self, event: Event, block: _Block, grows: int, delta_kind: str, value: Any) -> Exception:
