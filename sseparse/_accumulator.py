@@ -43,6 +43,19 @@ _fused_for: Callable[[Reducer], Any] | None = (
 _DETECT_SPAN = 512
 
 
+def _slice_end(data: bytes, start: int, span: int) -> int:
+    """Where a slice of about ``span`` bytes from ``start`` ends: just after a line
+    end (the last in the span, else the next one), or at the end of ``data``."""
+    n = len(data)
+    if start + span >= n:
+        return n
+    end = max(data.rfind(b"\n", start, start + span), data.rfind(b"\r", start, start + span))
+    if end < 0:  # one long line: up to its end
+        ends = [i for i in (data.find(b"\n", start + span), data.find(b"\r", start + span)) if i >= 0]
+        return min(ends) + 1 if ends else n
+    return end + 1
+
+
 class Accumulator:
     """Accumulates one stream, fed as byte fragments split anywhere (or as events).
 
@@ -205,16 +218,16 @@ class Accumulator:
         growing slices until the dialect is known, then the rest in one piece, which
         can take the fused path (about 3x faster on a whole stream than the events of
         one feed through the reducer). The same results, errors, ``.events`` and
-        parser state as one feed: the slices of a fragment parse as the fragment does,
-        and after an error the parser still reads the rest of it, as it would have.
-        (Only the lower bound in an ``EventTooLargeError`` message, "at least N bytes
-        pending", may be smaller: it is what the parser held when it stopped.)"""
+        parser state as one feed: each slice ends just after a line end, so the slices
+        of a fragment parse as the fragment does (an ``EventTooLargeError`` counts the
+        same bytes and quotes the same prefix), and after an error the parser still
+        reads the rest of it, as it would have."""
         view = memoryview(data)
         n = len(view)
         fed: list[Event] = []  # events completed by earlier slices (for an error's .events)
         start, span = 0, _DETECT_SPAN
         while start < n:
-            stop = n if self._reducer is not None else min(n, start + span)
+            stop = n if self._reducer is not None else _slice_end(data, start, span)
             span *= 2
             try:
                 fed += self._feed_part(view[start:stop], out)

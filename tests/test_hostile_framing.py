@@ -196,3 +196,31 @@ def test_accumulators_of_both_builds_raise_the_same_error_on_a_wide_id(implement
         accumulator.feed(stream)
     assert (info.value.size, info.value.limit) == (8004, 4096)  # the id line: "id: " and 2000 emoji
     assert info.value.completion is not None
+
+
+# -- auto and one large fragment: the same error in both builds ----------------------------
+
+GOOD = b'data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"}}]}\n\n'
+LARGE_FRAGMENTS = {
+    # the first event is too large: the dialect is still unknown when the limit breaks
+    "first-event-unterminated": b"data: " + b"y" * 50_000,
+    "first-event-lf": b"data: " + b"y" * 50_000 + b"\n\n" + GOOD,
+    "first-event-cr": b"data: " + b"y" * 50_000 + b"\r" + GOOD.replace(b"\n", b"\r"),
+    "line-across-a-slice-end": b": " + b"c" * 505 + b"\n" + b"data: " + b"y" * 9000 + b"\n\n",
+    "after-events": GOOD * 40 + b"data: " + b"y" * 5000 + b"\n\n" + GOOD,
+    "after-a-comment": b":" + b" " * 3000 + b"\n" + b"data: " + b"z" * 5000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LARGE_FRAGMENTS))
+def test_auto_large_fragment_error_is_the_same_in_both_builds(name):
+    pytest.importorskip("sseparse._framing_c")
+    outcomes = []
+    for implementation in ("cython", "python"):
+        accumulator = Accumulator("auto", max_event_size=4096, implementation=implementation)
+        with pytest.raises(EventTooLargeError) as info:
+            accumulator.feed(LARGE_FRAGMENTS[name])
+        error = info.value
+        outcomes.append((error.size, error.limit, error.prefix, str(error), len(error.events),
+                         error.completion.to_dict() if error.completion is not None else None))
+    assert outcomes[0] == outcomes[1]
