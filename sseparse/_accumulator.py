@@ -279,7 +279,7 @@ class Accumulator:
             return IncompleteStreamError(pending, message="the stream ended before any event with data")
         where = f"stream ended before {reducer.end_marker}" if reducer.end_marker else "stream ended early"
         if pending is not None:
-            where += f", in the middle of an event (event={pending.event!r}, data={quote_prefix(pending.data)})"
+            where += f", in the middle of an event (event={quote_prefix(pending.event)}, data={quote_prefix(pending.data)})"
         return IncompleteStreamError(pending, message=where)
 
     def _feed_events(self, events: Any, out: list[Delta] | None) -> None:
