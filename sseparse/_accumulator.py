@@ -23,6 +23,7 @@ from ._errors import (
     ParserClosedError,
     ProviderError,
     SseparseError,
+    describe_exception,
     quote_prefix,
 )
 from ._events import Event, IncompleteEvent
@@ -193,6 +194,8 @@ class Accumulator:
     def _feed_part(self, data: bytes | bytearray | memoryview, out: list[Delta] | None) -> list[Event]:
         """Feed ``data``; return the events that went the usual way (not the fused one)."""
         fused = self._fused
+        if type(data) is not bytes:
+            _check_bytes_like(data)  # the caller's mistake stays a TypeError (mapped below otherwise)
         try:
             if fused is not None:
                 # Events go to the reducer as they complete; those it returns were not
@@ -209,6 +212,10 @@ class Accumulator:
         except SseparseError as exc:  # from the reducer, through the fused path
             self._fail(exc, out)
             raise
+        except Exception as exc:  # anything else the fused path let out: see _unexpected
+            error = self._unexpected(exc)
+            self._fail(error, out)
+            raise error from exc
         if events:
             self._feed_events(events, out)
         return events
@@ -297,6 +304,19 @@ class Accumulator:
         except SseparseError as exc:
             self._fail(exc, out)
             raise
+        except Exception as exc:
+            error = self._unexpected(exc)
+            self._fail(error, out)
+            raise error from exc
+
+    def _unexpected(self, exc: Exception) -> ChunkDecodeError:
+        """The boundary of the folding layers: an exception that is not sseparse's,
+        raised while folding an event in (``Reducer`` maps those of a dialect's own
+        code with the event named; this catches the rest), becomes a
+        ``ChunkDecodeError`` for the last event fed, chained to it."""
+        reducer = self._reducer
+        index = reducer.events - 1 if reducer is not None and reducer.events else 0
+        return ChunkDecodeError(f"cannot read this chunk ({describe_exception(exc)})", index=index, event=None)
 
     def _detect(self, event: Event, out: list[Delta] | None) -> Reducer | None:
         name, obj = detect(event)
@@ -327,7 +347,24 @@ class Accumulator:
         reducer = self._reducer
         if reducer is None:
             return Completion(dialect=AUTO, complete=False, error=self._error)
-        return reducer.snapshot(complete=complete, error=self._error)
+        try:
+            return reducer.snapshot(complete=complete, error=self._error)
+        except Exception as exc:  # noqa: BLE001 - the result must stay readable, and say why it is empty
+            # A snapshot that cannot be built (a bug, or input no check caught) must not
+            # hide the error being reported, nor pass for a result: a minimal one,
+            # incomplete, with an error entry saying so.
+            error = self._error or {
+                "type": "error",
+                "message": f"the result could not be built ({describe_exception(exc)})",
+            }
+            return Completion(dialect=reducer.name, complete=False, error=error)
+
+
+def _check_bytes_like(data: Any) -> None:
+    """The parser's ``TypeError`` for what is not bytes-like, before anything is read."""
+    if isinstance(data, str):
+        raise TypeError("EventParser.feed() takes bytes, not str: pass response bytes, not decoded text")
+    memoryview(data).release()
 
 
 def _implementation(name: str | None) -> tuple[Any, bool]:

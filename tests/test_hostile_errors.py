@@ -208,3 +208,222 @@ def test_tool_arguments_error_quotes_a_huge_name_by_a_prefix():
     with pytest.raises(sseparse.ToolArgumentsError) as info:
         call.parsed_arguments()
     assert len(str(info.value)) <= MESSAGE_BOUND
+
+
+# -- only sseparse errors escape, each with the partial result ------------------------------
+
+from sseparse._dialects import create_reducer  # noqa: E402
+from sseparse._dialects._base import MAX_NESTING, TOO_DEEP, Reducer, nested_deeper  # noqa: E402
+
+#: Per dialect: a first chunk that starts a result, and a chunk the fast paths hand to
+#: the reducer's own code, with an unknown member ``x_odd``.
+FIRST = {
+    "openai-chat": sse({"id": "c", "object": "chat.completion.chunk", "model": "m",
+                        "choices": [{"index": 0, "delta": {"content": "Hi"}}]}),
+    "anthropic": sse({"type": "message_start", "message": {"id": "m", "model": "x", "content": [], "usage": {}}},
+                     event="message_start")
+    + sse({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+          event="content_block_start")
+    + sse({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}},
+          event="content_block_delta"),
+    "gemini": sse({"candidates": [{"content": {"parts": [{"text": "Hi"}], "role": "model"}}], "modelVersion": "g"}),
+    "openai-responses": sse({"type": "response.created", "response": {"id": "r", "model": "m", "output": []}},
+                            event="response.created")
+    + sse({"type": "response.output_item.added", "output_index": 0,
+           "item": {"type": "message", "id": "msg", "role": "assistant", "content": []}},
+          event="response.output_item.added")
+    + sse({"type": "response.output_text.delta", "item_id": "msg", "output_index": 0, "content_index": 0,
+           "delta": "Hi"}, event="response.output_text.delta"),
+}
+ODD = {  # data starting with a space: no compiled shortcut takes it
+    "openai-chat": sse(" " + json.dumps({"id": "c", "object": "chat.completion.chunk",
+                                         "choices": [{"index": 0, "delta": {"role": "assistant"}}], "x_odd": 0})),
+    "anthropic": sse(" " + json.dumps({"type": "ping", "x_odd": 0}), event="ping"),
+    "gemini": sse(" " + json.dumps({"candidates": [], "x_odd": 0})),
+    "openai-responses": sse(" " + json.dumps({"type": "response.in_progress", "response": {"id": "r"}, "x_odd": 0}),
+                            event="response.in_progress"),
+}
+DIALECTS = sorted(FIRST)
+
+UNEXPECTED = [
+    RecursionError("maximum recursion depth exceeded"),
+    ValueError("Exceeds the limit (4300 digits) for integer string conversion"),
+    OverflowError("int too large to convert to float"),
+    MemoryError(),
+    KeyError("k" * BIG),
+    TypeError("unhashable type: 'list'"),
+]
+
+
+def _raise(exc: BaseException):
+    def apply(self, event, obj, out):
+        raise exc
+
+    return apply
+
+
+def assert_failed_with_partial(accumulator: Accumulator, error: SseparseError, content: str = "Hi") -> None:
+    assert error.completion is not None
+    assert error.completion.content == content
+    assert not error.completion.complete and error.completion.error is not None
+    assert len(str(error)) <= MESSAGE_BOUND
+    with pytest.raises(sseparse.ParserClosedError):
+        accumulator.feed(b"data: {}\n\n")
+    assert accumulator.completion.content == content  # still readable
+    assert not accumulator.close().complete
+
+
+@pytest.mark.parametrize("exc", UNEXPECTED, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_an_unexpected_exception_in_a_reducer_is_a_chunk_decode_error(implementation, dialect, exc, monkeypatch):
+    accumulator = Accumulator(dialect, implementation=implementation)
+    assert accumulator.feed(FIRST[dialect]) is not None
+    monkeypatch.setattr(type(accumulator._reducer), "_apply", _raise(exc))
+    with pytest.raises(ChunkDecodeError) as info:
+        accumulator.feed(ODD[dialect])
+    assert info.value.__cause__ is exc
+    assert type(exc).__name__ in str(info.value)
+    monkeypatch.undo()
+    assert_failed_with_partial(accumulator, info.value)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_the_accumulator_maps_what_escapes_the_reducer_interface(implementation, dialect, monkeypatch):
+    # The last line of defence: an exception from outside the dialect's _apply.
+    accumulator = Accumulator(dialect, implementation=implementation)
+    accumulator.feed(FIRST[dialect])
+    reducer = accumulator._reducer
+    boom = OverflowError("from feed_events")
+
+    def feed_events(events, out):
+        raise boom
+
+    monkeypatch.setattr(type(reducer), "feed_events", lambda self, events, out: feed_events(events, out))
+    accumulator._fused = None  # the usual path, where feed_events is called
+    with pytest.raises(ChunkDecodeError) as info:
+        accumulator.feed(ODD[dialect])
+    assert info.value.__cause__ is boom
+    monkeypatch.undo()
+    assert_failed_with_partial(accumulator, info.value)
+
+
+def test_a_str_fed_is_still_the_callers_type_error(implementation):
+    accumulator = Accumulator("openai-chat", implementation=implementation)
+    with pytest.raises(TypeError, match="not str"):
+        accumulator.feed("data: {}\n\n")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        accumulator.feed(3.5)  # type: ignore[arg-type]
+    assert accumulator.feed(FIRST["openai-chat"])  # not failed by the caller's mistake
+
+
+def test_a_snapshot_that_cannot_be_built_gives_a_minimal_incomplete_completion(implementation, monkeypatch):
+    accumulator = Accumulator("openai-chat", implementation=implementation)
+    accumulator.feed(FIRST["openai-chat"])
+    reducer = accumulator._reducer
+
+    def snapshot(*, complete, error):
+        raise RecursionError("maximum recursion depth exceeded while building")
+
+    monkeypatch.setattr(type(reducer), "snapshot", lambda self, **kwargs: snapshot(**kwargs))
+    completion = accumulator.completion
+    assert completion.dialect == "openai-chat" and not completion.complete
+    assert completion.error is not None and "RecursionError" in completion.error["message"]
+    monkeypatch.setattr(type(reducer), "_apply", _raise(ValueError("odd")))
+    with pytest.raises(ChunkDecodeError) as info:
+        accumulator.feed(ODD["openai-chat"])
+    # The error being reported is not lost to the snapshot's failure.
+    assert info.value.completion is not None
+    assert info.value.completion.error["type"] == "chunk_decode_error"
+    final = accumulator.close()
+    assert not final.complete and final.error["type"] == "chunk_decode_error"
+
+
+def test_a_snapshot_failing_at_close_is_not_complete(implementation, monkeypatch):
+    accumulator = Accumulator("openai-chat", implementation=implementation)
+    accumulator.feed(FIRST["openai-chat"] + b"data: [DONE]\n\n")
+    monkeypatch.setattr(type(accumulator._reducer), "snapshot", lambda self, **kwargs: _raise_snapshot(**kwargs))
+    final = accumulator.close()
+    assert not final.complete and final.error is not None
+
+
+def _raise_snapshot(*, complete, error):
+    raise KeyError("missing")
+
+
+# -- the nesting limit -----------------------------------------------------------------------
+
+
+def test_nested_deeper_is_iterative_and_exact():
+    assert not nested_deeper(deep(MAX_NESTING))
+    assert nested_deeper(deep(MAX_NESTING + 1))
+    assert nested_deeper(deep(200_000))  # no RecursionError
+    assert not nested_deeper({"a": [{"b": 1}] * 10_000})
+    assert not nested_deeper("[" * 10_000)  # text is not nesting
+    mixed: Any = 0
+    for i in range(MAX_NESTING + 1):
+        mixed = {"k": mixed} if i % 2 else [mixed]
+    assert nested_deeper(mixed) and not nested_deeper(mixed, MAX_NESTING + 1)
+
+
+def _with_member(dialect: str, value: Any) -> bytes:
+    """A chunk of ``dialect`` carrying ``value`` in an unknown top-level member."""
+    head, data = ODD[dialect].split(b"data: ", 1)
+    chunk = json.loads(data)
+    chunk["x_odd"] = value
+    return head + b"data: " + json.dumps(chunk).encode() + b"\n\n"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_chunk_at_the_nesting_limit_is_read(implementation, dialect):
+    accumulator = Accumulator(dialect, implementation=implementation)
+    accumulator.feed(FIRST[dialect])
+    accumulator.feed(_with_member(dialect, deep(MAX_NESTING - 1)))  # the chunk itself is one level
+    assert accumulator.completion.content == "Hi"
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING, 400, 990, 5000, 100_000])
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_chunk_nested_beyond_the_limit_is_a_chunk_decode_error_in_both_builds(implementation, dialect, depth):
+    accumulator = Accumulator(dialect, implementation=implementation)
+    accumulator.feed(FIRST[dialect])
+    stream = _with_member(dialect, "@").replace(b'"@"', b"[" * depth + b"0" + b"]" * depth)
+    with pytest.raises(ChunkDecodeError, match=TOO_DEEP) as info:
+        accumulator.feed(stream)
+    assert_failed_with_partial(accumulator, info.value)
+
+
+def test_anthropic_deep_tool_input_is_refused_at_the_same_depth_in_both_builds(implementation):
+    accumulator = Accumulator("anthropic", implementation=implementation)
+    accumulator.feed(FIRST["anthropic"])
+    for depth in (MAX_NESTING - 3, MAX_NESTING - 2):  # chunk, block and input wrap it in 3 levels
+        block = {"type": "tool_use", "id": "t", "name": "f", "input": {"a": deep(depth)}}
+        stream = sse({"type": "content_block_start", "index": 1, "content_block": block}, event="content_block_start")
+        if depth == MAX_NESTING - 3:
+            accumulator.feed(stream)
+        else:
+            with pytest.raises(ChunkDecodeError, match=TOO_DEEP):
+                accumulator.feed(stream)
+    assert accumulator.completion.content == "Hi"
+
+
+def test_every_reducer_folds_through_the_shared_boundary():
+    # The boundary lives in Reducer._fold: a dialect overriding feed_event would skip it.
+    for dialect in DIALECTS:
+        cls = type(create_reducer(dialect, compiled=False))
+        assert cls.feed_event is Reducer.feed_event and cls.feed_decoded is Reducer.feed_decoded
+
+
+@pytest.mark.parametrize("digits", [400, 5000])
+def test_gemini_path_index_of_many_digits_is_an_sseparse_error(implementation, digits):
+    accumulator = Accumulator("gemini", implementation=implementation)
+    accumulator.feed(FIRST["gemini"])
+    call = {"functionCall": {"name": "f", "willContinue": True}}
+    piece = {"functionCall": {"partialArgs": [{"jsonPath": "$.a[" + "9" * digits + "]", "numberValue": 1}],
+                              "willContinue": True}}
+    stream = sse({"candidates": [{"content": {"parts": [call]}}]}, {"candidates": [{"content": {"parts": [piece]}}]})
+    try:
+        accumulator.feed(stream)
+    except SseparseError as exc:
+        assert_failed_with_partial(accumulator, exc)
+    else:  # read (or refused) without a container sized by the number
+        accumulator.close()
