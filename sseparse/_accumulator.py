@@ -23,6 +23,7 @@ from ._errors import (
     ParserClosedError,
     ProviderError,
     SseparseError,
+    describe_exception,
     quote_prefix,
 )
 from ._events import Event, IncompleteEvent
@@ -41,6 +42,19 @@ _fused_for: Callable[[Reducer], Any] | None = (
 #: The first slice of a large fragment fed while the dialect is unknown (doubled for
 #: each next slice until it is known): see ``Accumulator._feed_detecting``.
 _DETECT_SPAN = 512
+
+
+def _slice_end(data: bytes, start: int, span: int) -> int:
+    """Where a slice of about ``span`` bytes from ``start`` ends: just after a line
+    end (the last in the span, else the next one), or at the end of ``data``."""
+    n = len(data)
+    if start + span >= n:
+        return n
+    end = max(data.rfind(b"\n", start, start + span), data.rfind(b"\r", start, start + span))
+    if end < 0:  # one long line: up to its end
+        ends = [i for i in (data.find(b"\n", start + span), data.find(b"\r", start + span)) if i >= 0]
+        return min(ends) + 1 if ends else n
+    return end + 1
 
 
 class Accumulator:
@@ -192,6 +206,8 @@ class Accumulator:
     def _feed_part(self, data: bytes | bytearray | memoryview, out: list[Delta] | None) -> list[Event]:
         """Feed ``data``; return the events that went the usual way (not the fused one)."""
         fused = self._fused
+        if type(data) is not bytes:
+            _check_bytes_like(data)  # the caller's mistake stays a TypeError (mapped below otherwise)
         try:
             if fused is not None:
                 # Events go to the reducer as they complete; those it returns were not
@@ -208,6 +224,10 @@ class Accumulator:
         except SseparseError as exc:  # from the reducer, through the fused path
             self._fail(exc, out)
             raise
+        except Exception as exc:  # anything else the fused path let out: see _unexpected
+            error = self._unexpected(exc)
+            self._fail(error, out)
+            raise error from exc
         if events:
             self._feed_events(events, out)
         return events
@@ -217,16 +237,16 @@ class Accumulator:
         growing slices until the dialect is known, then the rest in one piece, which
         can take the fused path (about 3x faster on a whole stream than the events of
         one feed through the reducer). The same results, errors, ``.events`` and
-        parser state as one feed: the slices of a fragment parse as the fragment does,
-        and after an error the parser still reads the rest of it, as it would have.
-        (Only the lower bound in an ``EventTooLargeError`` message, "at least N bytes
-        pending", may be smaller: it is what the parser held when it stopped.)"""
+        parser state as one feed: each slice ends just after a line end, so the slices
+        of a fragment parse as the fragment does (an ``EventTooLargeError`` counts the
+        same bytes and quotes the same prefix), and after an error the parser still
+        reads the rest of it, as it would have."""
         view = memoryview(data)
         n = len(view)
         fed: list[Event] = []  # events completed by earlier slices (for an error's .events)
         start, span = 0, _DETECT_SPAN
         while start < n:
-            stop = n if self._reducer is not None else min(n, start + span)
+            stop = n if self._reducer is not None else _slice_end(data, start, span)
             span *= 2
             try:
                 fed += self._feed_part(view[start:stop], out)
@@ -280,7 +300,7 @@ class Accumulator:
             return IncompleteStreamError(pending, message="the stream ended before any event with data")
         where = f"stream ended before {reducer.end_marker}" if reducer.end_marker else "stream ended early"
         if pending is not None:
-            where += f", in the middle of an event (event={pending.event!r}, data={quote_prefix(pending.data)})"
+            where += f", in the middle of an event (event={quote_prefix(pending.event)}, data={quote_prefix(pending.data)})"
         return IncompleteStreamError(pending, message=where)
 
     def _feed_events(self, events: Any, out: list[Delta] | None) -> None:
@@ -298,6 +318,19 @@ class Accumulator:
         except SseparseError as exc:
             self._fail(exc, out)
             raise
+        except Exception as exc:
+            error = self._unexpected(exc)
+            self._fail(error, out)
+            raise error from exc
+
+    def _unexpected(self, exc: Exception) -> ChunkDecodeError:
+        """The boundary of the folding layers: an exception that is not sseparse's,
+        raised while folding an event in (``Reducer`` maps those of a dialect's own
+        code with the event named; this catches the rest), becomes a
+        ``ChunkDecodeError`` for the last event fed, chained to it."""
+        reducer = self._reducer
+        index = reducer.events - 1 if reducer is not None and reducer.events else 0
+        return ChunkDecodeError(f"cannot read this chunk ({describe_exception(exc)})", index=index, event=None)
 
     def _detect(self, event: Event, out: list[Delta] | None) -> Reducer | None:
         name, obj = detect(event)
@@ -328,7 +361,24 @@ class Accumulator:
         reducer = self._reducer
         if reducer is None:
             return Completion(dialect=AUTO, complete=False, error=self._error)
-        return reducer.snapshot(complete=complete, error=self._error)
+        try:
+            return reducer.snapshot(complete=complete, error=self._error)
+        except Exception as exc:  # noqa: BLE001 - the result must stay readable, and say why it is empty
+            # A snapshot that cannot be built (a bug, or input no check caught) must not
+            # hide the error being reported, nor pass for a result: a minimal one,
+            # incomplete, with an error entry saying so.
+            error = self._error or {
+                "type": "error",
+                "message": f"the result could not be built ({describe_exception(exc)})",
+            }
+            return Completion(dialect=reducer.name, complete=False, error=error)
+
+
+def _check_bytes_like(data: Any) -> None:
+    """The parser's ``TypeError`` for what is not bytes-like, before anything is read."""
+    if isinstance(data, str):
+        raise TypeError("EventParser.feed() takes bytes, not str: pass response bytes, not decoded text")
+    memoryview(data).release()
 
 
 def _implementation(name: str | None) -> tuple[Any, bool]:

@@ -1,7 +1,9 @@
 """One exception hierarchy: everything sseparse raises on purpose is a ``SseparseError``.
 
 Messages quote a short prefix of the offending input, never all of it: an event can
-be megabytes long and an exception message ends up in logs.
+be megabytes long and an exception message ends up in logs. ``quote_prefix`` cuts
+text, ``short_repr`` any decoded JSON value (without building its whole repr, and
+without recursion however deep it is nested).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ if TYPE_CHECKING:
     from ._completion import Completion, ToolCall
 
 __all__ = [
+    "short_repr",
+    "describe_exception",
+    "quote_prefix",
     "SseparseError",
     "EventTooLargeError",
     "ParserClosedError",
@@ -26,6 +31,14 @@ __all__ = [
 #: How many characters of offending input an error message quotes.
 PREFIX_LENGTH = 64
 
+#: How many characters of a provider's own error message a ``ProviderError`` keeps in
+#: ``message`` (and in its text); the whole object stays in ``error``.
+MESSAGE_LENGTH = 1000
+
+#: Integers wider than this are shown by their size: ``repr`` of a huge int is slow,
+#: and refused past 4300 digits.
+_INT_BITS = 256
+
 
 def quote_prefix(data: str | bytes | bytearray | memoryview, length: int = PREFIX_LENGTH) -> str:
     """A short ``repr`` of the start of ``data``, marked when it was cut."""
@@ -36,6 +49,96 @@ def quote_prefix(data: str | bytes | bytearray | memoryview, length: int = PREFI
     if len(data) > length:
         text += "..."
     return text
+
+
+def short_repr(value: Any, length: int = PREFIX_LENGTH) -> str:
+    """``repr(value)`` cut at ``length`` characters (marked ``...`` when cut), for a
+    message: built piece by piece, stopping once long enough, and iterative, so a
+    huge or deeply nested value costs what the prefix costs."""
+    parts: list[str] = []
+    size = 0
+    # Each frame: an iterator over a container's items, its closing bracket, whether
+    # it is a dict, and whether an item was written yet.
+    stack: list[list[Any]] = []
+    item: Any = value
+    has_item = True
+    while size <= length:
+        if has_item:
+            opened = _open(item, length)
+            if isinstance(opened, str):
+                text = opened
+            else:
+                text = opened[0]
+                stack.append([opened[1], opened[2], opened[3], False])
+            parts.append(text)
+            size += len(text)
+            has_item = False
+            continue
+        if not stack:
+            break
+        frame = stack[-1]
+        entry: Any = next(frame[0], _END)
+        if entry is _END:
+            stack.pop()
+            parts.append(frame[1])
+            size += len(frame[1])
+            continue
+        if frame[3]:
+            parts.append(", ")
+            size += 2
+        frame[3] = True
+        if frame[2]:
+            key = _open(entry[0], length)
+            text = (key if isinstance(key, str) else f"<{type(entry[0]).__name__}>") + ": "
+            parts.append(text)
+            size += len(text)
+            item = entry[1]
+        else:
+            item = entry
+        has_item = True
+    text = "".join(parts)
+    if size > length or stack or has_item:
+        return text[:length] + "..."
+    return text
+
+
+_END = object()
+
+
+def _open(value: Any, length: int) -> str | tuple[str, Any, str, bool]:
+    """The text of a scalar (cut), or how a container opens: its bracket, an iterator
+    over its items, its closing bracket, whether it is a dict."""
+    if isinstance(value, str):
+        return repr(value[:length]) + ("..." if len(value) > length else "")
+    if isinstance(value, (bytes, bytearray)):
+        return repr(bytes(value[:length])) + ("..." if len(value) > length else "")
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value) if value.bit_length() <= _INT_BITS else f"<int of {value.bit_length()} bits>"
+    if isinstance(value, dict):
+        return ("{", iter(value.items()), "}", True)
+    if isinstance(value, list):
+        return ("[", iter(value), "]", False)
+    return f"<{type(value).__name__}>"
+
+
+def cut_text(text: str, length: int = MESSAGE_LENGTH) -> str:
+    """``text`` itself, or its first ``length`` characters marked ``...`` when longer."""
+    return text if len(text) <= length else text[:length] + "..."
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``"TypeName: text"`` for an unexpected exception, its text cut short (``str()``
+    of a ``KeyError`` is the repr of its key, which input may have made huge or deep)."""
+    args = exc.args
+    if len(args) == 1 and isinstance(args[0], str):
+        text = cut_text(args[0], 4 * PREFIX_LENGTH)
+    elif args:
+        text = short_repr(args[0] if len(args) == 1 else list(args))
+    else:
+        text = ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class SseparseError(Exception):
@@ -90,7 +193,7 @@ class IncompleteStreamError(SseparseError):
             else:
                 message = (
                     "stream ended in the middle of an event "
-                    f"(event={pending.event!r}, data={quote_prefix(pending.data)}); "
+                    f"(event={quote_prefix(pending.event)}, data={quote_prefix(pending.data)}); "
                     "it was not dispatched"
                 )
         super().__init__(message)
@@ -103,27 +206,33 @@ class ChunkDecodeError(SseparseError):
         self.index = index
         self.event = event
         data = getattr(event, "data", "")
-        super().__init__(f"event #{index} ({getattr(event, 'event', '?')!r}, data {quote_prefix(data)}): {message}")
+        name = quote_prefix(getattr(event, "event", "?"))
+        super().__init__(f"event #{index} ({name}, data {quote_prefix(data)}): {cut_text(message)}")
 
 
 class ProviderError(SseparseError):
     """The provider sent an error inside the stream.
 
-    ``error`` is the provider's error object exactly as sent; ``message``, ``code``
-    and ``type`` are lifted out of it when present.
+    ``error`` is the provider's error object exactly as sent (all of it); ``message``,
+    ``code`` and ``type`` are lifted out of it when present, as text cut to a bounded
+    length (``MESSAGE_LENGTH`` characters for the message, ``PREFIX_LENGTH`` for the
+    others), and so is the exception's own text.
     """
 
     def __init__(self, error: Any, *, dialect: str = "") -> None:
         self.error = error
         self.dialect = dialect
         obj = error if isinstance(error, dict) else {}
-        self.message: str | None = _as_text(obj.get("message")) if obj else (str(error) if error else None)
-        self.code: str | None = _as_text(obj.get("code"))
-        self.type: str | None = _as_text(obj.get("type"))
+        if obj:
+            self.message: str | None = _as_text(obj.get("message"), MESSAGE_LENGTH)
+        else:
+            self.message = _as_text(error, MESSAGE_LENGTH) if error else None
+        self.code: str | None = _as_text(obj.get("code"), PREFIX_LENGTH)
+        self.type: str | None = _as_text(obj.get("type"), PREFIX_LENGTH)
         parts = [p for p in (self.type, self.code) if p]
         label = f" [{', '.join(parts)}]" if parts else ""
-        where = f"{dialect} " if dialect else ""
-        super().__init__(f"{where}provider error{label}: {self.message or quote_prefix(repr(error))}")
+        where = f"{cut_text(dialect, PREFIX_LENGTH)} " if dialect else ""
+        super().__init__(f"{where}provider error{label}: {self.message or short_repr(error)}")
 
 
 class DialectError(SseparseError):
@@ -141,12 +250,16 @@ class ToolArgumentsError(SseparseError):
     def __init__(self, tool_call: ToolCall, reason: str) -> None:
         self.tool_call = tool_call
         super().__init__(
-            f"arguments of tool call #{tool_call.index} ({tool_call.name!r}, id {tool_call.id!r}) "
-            f"are not valid JSON: {reason}; they start with {quote_prefix(tool_call.arguments)}"
+            f"arguments of tool call #{tool_call.index} ({short_repr(tool_call.name)}, id {short_repr(tool_call.id)}) "
+            f"are not valid JSON: {cut_text(reason)}; they start with {quote_prefix(tool_call.arguments)}"
         )
 
 
-def _as_text(value: Any) -> str | None:
+def _as_text(value: Any, length: int) -> str | None:
+    """A value of the provider's error as text: a string cut, anything else as its
+    short repr (an int code reads as itself)."""
     if value is None:
         return None
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return cut_text(value, length)
+    return short_repr(value, length)

@@ -13,6 +13,9 @@ lines are copied once into ``_data`` and decoded once, at dispatch (large data b
 ``_utf8.h``, which writes the str once instead of widening it). ``Event``
 objects are built by filling their slots directly, which skips attrs' frozen
 ``__init__`` (four ``object.__setattr__`` calls) but gives the very same objects.
+
+Bounded like the pure twin: data, event type, ids (at their stored size) and the
+line being read all count against ``max_event_size``, checked before any copy.
 """
 
 cimport cython
@@ -21,6 +24,7 @@ from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from cpython.ref cimport Py_DECREF, PyObject
+from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_KIND
 from libc.stdint cimport uint64_t
 from libc.string cimport memchr, memcmp, memcpy
 
@@ -175,6 +179,15 @@ cdef str _STR_ERROR = "EventParser.feed() takes bytes, not str: pass response by
 cdef bytes _BOM = b"\xef\xbb\xbf"
 cdef uint64_t _MAX_RETRY = 9223372036854775807ULL  # 2**63 - 1, as in the pure parser
 
+cdef enum:
+    _QUOTE = 65  # bytes of the offending line kept for the error message
+    _CACHED_TYPE = 64  # longest event type whose decoded str is kept for the next dispatch
+
+
+cdef inline Py_ssize_t _stored_size(str text):
+    """Bytes CPython stores ``text`` in: 1, 2 or 4 per character, by its widest one."""
+    return PyUnicode_GET_LENGTH(text) * PyUnicode_KIND(text)
+
 
 cdef class EventParser:
     """Turns byte fragments, split anywhere, into ``Event`` objects.
@@ -197,6 +210,11 @@ cdef class EventParser:
     cdef bint _pending      # a field line was seen since the last blank line
     cdef str _id_buffer
     cdef str _last_event_id
+    # Stored size of the ids held: the id buffer, plus the last event ID while a new
+    # id line of this block has replaced it (until the blank line commits it).
+    cdef Py_ssize_t _id_size
+    cdef Py_ssize_t _last_id_size
+    cdef Py_ssize_t _ids_size
     cdef object _retry
     cdef object _block_retry
     cdef str _last_type_str  # the decoded event type of the last dispatch, reused
@@ -226,6 +244,9 @@ cdef class EventParser:
         self._pending = False
         self._id_buffer = ""
         self._last_event_id = ""
+        self._id_size = 0
+        self._last_id_size = 0
+        self._ids_size = 0
         self._retry = None
         self._block_retry = None
         self._last_type_str = None
@@ -274,7 +295,7 @@ Parse one fragment; return the events it completed, in order.
         # as _feed does, and cannot break the limit (checked first): skip the rest.
         if PyBytes_CheckExact(data) and self._state == _OPEN and self._bom_done and not self._skip_lf:
             n = PyBytes_GET_SIZE(data)
-            if 0 < n <= 64 and self._data.len + self._line.len + n <= self._max:
+            if 0 < n <= 64 and self._held() + self._line.len + n <= self._max:
                 p = PyBytes_AS_STRING(data)
                 if not _has_eol(p, n):
                     _buf_append(&self._line, p, n)
@@ -370,11 +391,12 @@ Parse one fragment; return the events it completed, in order.
         return 0
 
     cdef int _run(self, const char* p, Py_ssize_t n, list events, event_sink sink, object ctx) except -1:
-        # Sink mode only when this fragment cannot break the limit: the bytes kept
-        # (_data + _line) never grow by more than the bytes consumed, so they stay
-        # within _data.len + _line.len + n, and no EventTooLargeError (which must
-        # carry the completed events as Event objects) can happen.
-        if sink == NULL or self._data.len + self._line.len + n > self._max:
+        # Sink mode only when this fragment cannot break the limit: the bytes held
+        # (_held() + _line) never grow by more than four times the bytes consumed (an
+        # id is held decoded, at up to 4 bytes per character), so no
+        # EventTooLargeError (which must carry the completed events as Event
+        # objects) can happen.
+        if sink == NULL or self._held() + self._line.len + 4 * n > self._max:
             return self._feed(p, n, events)
         self._sink = sink
         self._sink_ctx = ctx
@@ -416,13 +438,14 @@ Parse one fragment; return the events it completed, in order.
                 hit = <const char*>memchr(p + pos, c'\r', n - pos)
                 next_cr = hit - p if hit != NULL else n
             eol = next_lf if next_lf < next_cr else next_cr
-            if eol == n:  # no terminator: keep the tail
+            if eol == n:  # no terminator: keep the tail, refusing it before the copy
+                if self._held() + self._line.len + n - pos > self._max:
+                    self._too_large(self._held() + self._line.len + n - pos, p + pos, n - pos)
                 _buf_append(&self._line, p + pos, n - pos)
-                if self._data.len + self._line.len > self._max:
-                    raise EventTooLargeError(self._data.len + self._line.len, self._max_given,
-                                             self._line.ptr[:min(self._line.len, 65)])
                 return 0
             if self._line.len:
+                if self._held() + self._line.len + eol - pos > self._max:
+                    self._too_large(self._held() + self._line.len + eol - pos, p + pos, eol - pos)
                 _buf_append(&self._line, p + pos, eol - pos)
                 self._process(self._line.ptr, self._line.len, events)
                 _buf_clear(&self._line)
@@ -445,8 +468,8 @@ Parse one fragment; return the events it completed, in order.
         if n == 0:
             self._dispatch(events)
             return 0
-        if self._data.len + n > self._max:
-            raise EventTooLargeError(self._data.len + n, self._max_given, s[:min(n, 65)])
+        if self._held() + n > self._max:
+            raise EventTooLargeError(self._held() + n, self._max_given, s[:min(n, _QUOTE)])
         if s[0] == c':':  # a comment
             return 0
         self._pending = True
@@ -475,6 +498,11 @@ Parse one fragment; return the events it completed, in order.
         elif name_len == 2 and memcmp(s, b"id", 2) == 0:
             if memchr(v, 0, vlen) == NULL:
                 self._id_buffer = _decode(v, vlen)
+                self._id_size = _stored_size(self._id_buffer)
+                self._ids_size = self._id_size + self._last_id_size
+                # A cut id is handed over by close(), not held: only a held one counts.
+                if events is not None and self._held() > self._max:
+                    raise EventTooLargeError(self._held(), self._max_given, s[:min(n, _QUOTE)])
         elif name_len == 5 and memcmp(s, b"retry", 5) == 0:
             if vlen == 0:
                 return 0
@@ -492,15 +520,16 @@ Parse one fragment; return the events it completed, in order.
         cdef object retry = self._block_retry
         cdef str event_type
         self._last_event_id = self._id_buffer
+        self._ids_size = self._last_id_size = self._id_size
         self._block_retry = None
         self._pending = False
         if self._data.len == 0:
-            self._event_type.len = 0
+            _buf_clear(&self._event_type)
             return 0
         if self._sink != NULL and self._sink(self._sink_ctx, self._data.ptr, self._data.len - 1,
                                              self._event_type.ptr, self._event_type.len, None):
             _buf_clear(&self._data)  # taken: no str, no Event
-            self._event_type.len = 0
+            _buf_clear(&self._event_type)
             return 0
         if self._event_type.len == 0:
             event_type = _MESSAGE
@@ -509,18 +538,31 @@ Parse one fragment; return the events it completed, in order.
               and memcmp(<const char*>self._last_type_raw, self._event_type.ptr, self._event_type.len) == 0):
             event_type = self._last_type_str
         else:
-            self._last_type_raw = self._event_type.ptr[:self._event_type.len]
-            self._last_type_str = _decode(self._event_type.ptr, self._event_type.len) or _MESSAGE
-            event_type = self._last_type_str
+            event_type = _decode(self._event_type.ptr, self._event_type.len) or _MESSAGE
+            if self._event_type.len <= _CACHED_TYPE:  # a long one would be held past its event
+                self._last_type_raw = self._event_type.ptr[:self._event_type.len]
+                self._last_type_str = event_type
         data = _decode(self._data.ptr, self._data.len - 1)
         _buf_clear(&self._data)
-        self._event_type.len = 0
+        _buf_clear(&self._event_type)
         event = _make_event(event_type, data, self._id_buffer, retry)
         if self._sink != NULL:
             self._sink(self._sink_ctx, NULL, 0, NULL, 0, event)
         else:
             events.append(event)
         return 0
+
+    cdef inline Py_ssize_t _held(self):
+        """Bytes the pending event holds besides the line being read: its data buffer
+        (one LF per line), its event type, and the ids (at their stored size)."""
+        return self._data.len + self._event_type.len + self._ids_size
+
+    cdef int _too_large(self, Py_ssize_t size, const char* p, Py_ssize_t n) except -1:
+        """Raises for the kept line followed by ``p[:n]``, quoting the start of the two."""
+        cdef bytes prefix = self._line.ptr[:min(self._line.len, _QUOTE)] if self._line.len else b""
+        if len(prefix) < _QUOTE:
+            prefix += p[:min(n, _QUOTE - len(prefix))]
+        raise EventTooLargeError(size, self._max_given, prefix)
 
     cdef void _fail(self, exc, list events):
         exc.events = events

@@ -15,6 +15,10 @@ Why linear: a fragment is searched for line terminators once, from its own start
 only the unterminated tail is kept (in ``_line``), and it is never searched again
 because it holds no terminator. A lone CR ending a fragment ends its line at once
 and only remembers to drop an LF that may start the next fragment.
+
+Why bounded: everything the pending event holds counts against ``max_event_size``
+(the data buffer, the event type, the ids at the size CPython stores them, and the
+line being read), and a line or tail that cannot fit is refused before it is copied.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ DEFAULT_MAX_EVENT_SIZE: Final = 64 * 1024 * 1024
 
 _BOM: Final = b"\xef\xbb\xbf"
 _MAX_RETRY: Final = 2**63 - 1
+_QUOTE: Final = 65  # bytes of the offending line kept for the error message
 
 _OPEN, _CLOSED, _FAILED = 0, 1, 2
 
@@ -55,6 +60,9 @@ class EventParser:
         "_event_type",
         "_id_buffer",
         "_last_event_id",
+        "_id_size",
+        "_last_id_size",
+        "_ids_size",
         "_retry",
         "_block_retry",
         "_pending",
@@ -76,6 +84,11 @@ class EventParser:
         self._event_type = b""
         self._id_buffer = ""
         self._last_event_id = ""
+        # Stored size of the ids held: the id buffer, plus the last event ID while a
+        # new id line of this block has replaced it (until the blank line commits it).
+        self._id_size = 0
+        self._last_id_size = 0
+        self._ids_size = 0
         self._retry: int | None = None
         self._block_retry: int | None = None
         self._pending = False  # a field line was seen since the last blank line
@@ -112,6 +125,7 @@ class EventParser:
         if type(data) is not bytes:
             # Through memoryview: bytes(5) would be five NUL bytes, bytes([100, 97]) b"da".
             data = bytes(memoryview(data))
+        start = 0
         if self._bom is not None:
             data = self._bom + data
             if len(data) < 3 and _BOM.startswith(data):
@@ -119,36 +133,78 @@ class EventParser:
                 return []
             self._bom = None
             if data.startswith(_BOM):
-                data = data[3:]
-        if self._skip_lf and data:
+                start = 3
+        if self._skip_lf and len(data) > start:
             self._skip_lf = False
-            if data[0] == 0x0A:
-                data = data[1:]
-        end = max(data.rfind(b"\n"), data.rfind(b"\r"))
+            if data[start] == 0x0A:
+                start += 1
+        end = max(data.rfind(b"\n", start), data.rfind(b"\r", start))
         events: list[Event] = []
-        if end < 0:
-            if data:
-                self._line += data
-                self._check_partial(events)
-            return events
-        if self._line:
-            complete = bytes(self._line) + data[: end + 1]
-            self._line = bytearray()
-        else:
-            complete = data[: end + 1]
-        rest = data[end + 1 :]
         try:
-            for line in complete.splitlines():
-                self._process(line, events)
+            if end >= 0:
+                if self._held() + len(self._line) + end + 1 - start <= self._max:
+                    # Nothing here can break the limit: split it all at once.
+                    self._lines(data, start, end, events)
+                else:  # split line by line, refusing a line before copying it
+                    self._careful_lines(data, start, end, events)
+                self._skip_lf = data[end] == 0x0D and end + 1 == len(data)
+                start = end + 1
+            if start < len(data):
+                self._extend_line(data, start)
         except EventTooLargeError as exc:
             self._fail(exc, events)
             raise
-        if rest:
-            self._line += rest
-            self._check_partial(events)
-        else:
-            self._skip_lf = complete[-1] == 0x0D
         return events
+
+    def _lines(self, data: bytes, start: int, end: int, events: list[Event]) -> None:
+        if self._line:
+            complete = bytes(self._line) + data[start : end + 1]
+            self._line = bytearray()
+        else:
+            complete = data[start : end + 1]
+        for line in complete.splitlines():
+            self._process(line, events)
+
+    def _careful_lines(self, data: bytes, start: int, end: int, events: list[Event]) -> None:
+        # The next LF and the next CR are remembered separately (as in the compiled
+        # parser): a stream that never uses one of them is not rescanned for it.
+        pos, next_lf, next_cr, stop = start, start - 1, start - 1, end + 1
+        while pos < stop:
+            if next_lf < pos:
+                next_lf = data.find(b"\n", pos, stop)
+                if next_lf < 0:
+                    next_lf = stop
+            if next_cr < pos:
+                next_cr = data.find(b"\r", pos, stop)
+                if next_cr < 0:
+                    next_cr = stop
+            eol = min(next_lf, next_cr)
+            size = self._held() + len(self._line) + eol - pos
+            if size > self._max:
+                raise EventTooLargeError(size, self._max, self._prefix(data, pos, eol))
+            if self._line:
+                line = bytes(self._line) + data[pos:eol]
+                self._line = bytearray()
+            else:
+                line = data[pos:eol]
+            self._process(line, events)
+            pos = eol + 2 if data[eol] == 0x0D and eol + 1 < stop and data[eol + 1] == 0x0A else eol + 1
+
+    def _extend_line(self, data: bytes, start: int) -> None:
+        """Keeps the unterminated tail ``data[start:]``, refusing it before the copy."""
+        size = self._held() + len(self._line) + len(data) - start
+        if size > self._max:
+            raise EventTooLargeError(size, self._max, self._prefix(data, start, len(data)))
+        self._line += memoryview(data)[start:]
+
+    def _prefix(self, data: bytes, start: int, stop: int) -> bytes:
+        """The first bytes of the kept line followed by ``data[start:stop]``, for a message."""
+        return (bytes(self._line[:_QUOTE]) + data[start : min(stop, start + _QUOTE)])[:_QUOTE]
+
+    def _held(self) -> int:
+        """Bytes the pending event holds besides the line being read: its data buffer
+        (one LF per line), its event type, and the ids (at their stored size)."""
+        return self._data_size + len(self._event_type) + self._ids_size
 
     def close(self) -> IncompleteEvent | None:
         """End the stream. Returns what a cut event carried, or ``None`` if none was cut.
@@ -171,7 +227,7 @@ class EventParser:
             # The unterminated line goes into the report, but it is not a line: it must
             # not change the reconnection time a transport reads after close().
             retry = self._retry
-            self._process(tail, [])
+            self._process(tail, None)
             self._retry = retry
         if not self._pending:
             return None
@@ -189,12 +245,13 @@ class EventParser:
 
     # -- internals -----------------------------------------------------------------
 
-    def _process(self, line: bytes, events: list[Event]) -> None:
+    def _process(self, line: bytes, events: list[Event] | None) -> None:
+        """One line; ``events`` is None for the cut line ``close()`` reports."""
         if not line:
-            self._dispatch(events)
+            self._dispatch(events if events is not None else [])
             return
-        if self._data_size + len(line) > self._max:
-            raise EventTooLargeError(self._data_size + len(line), self._max, line[:65])
+        if self._held() + len(line) > self._max:
+            raise EventTooLargeError(self._held() + len(line), self._max, line[:_QUOTE])
         if line[0] == 0x3A:  # ":" starts a comment
             return
         self._pending = True
@@ -212,6 +269,11 @@ class EventParser:
         elif name == b"id":
             if b"\x00" not in value:
                 self._id_buffer = value.decode("utf-8", "replace")
+                self._id_size = _stored_size(self._id_buffer)
+                self._ids_size = self._id_size + self._last_id_size
+                # A cut id is handed over by close(), not held: only a held one counts.
+                if events is not None and self._held() > self._max:
+                    raise EventTooLargeError(self._held(), self._max, line[:_QUOTE])
         elif name == b"retry":
             if value and value.isdigit() and len(value.lstrip(b"0")) <= 19:
                 retry = int(value)
@@ -220,6 +282,7 @@ class EventParser:
 
     def _dispatch(self, events: list[Event]) -> None:
         self._last_event_id = self._id_buffer
+        self._ids_size = self._last_id_size = self._id_size
         retry, self._block_retry = self._block_retry, None
         self._pending = False
         event_type, self._event_type = self._event_type, b""
@@ -229,13 +292,6 @@ class EventParser:
         self._data = []
         self._data_size = 0
         events.append(Event(event_type.decode("utf-8", "replace") or "message", data, self._id_buffer, retry))
-
-    def _check_partial(self, events: list[Event]) -> None:
-        size = self._data_size + len(self._line)
-        if size > self._max:
-            exc = EventTooLargeError(size, self._max, bytes(self._line[:65]))
-            self._fail(exc, events)
-            raise exc
 
     def _fail(self, exc: EventTooLargeError, events: list[Event]) -> None:
         exc.events = events
@@ -248,3 +304,11 @@ class EventParser:
         if self._state == _FAILED:
             raise ParserClosedError(f"the parser failed earlier and refuses more input: {self._error}") from self._error
         raise ParserClosedError("the parser is closed; create a new EventParser for a new stream")
+
+
+def _stored_size(text: str) -> int:
+    """Bytes CPython stores ``text`` in: 1, 2 or 4 per character, by its widest one."""
+    if text.isascii():
+        return len(text)
+    widest = ord(max(text))
+    return len(text) * (1 if widest < 0x100 else 2 if widest < 0x10000 else 4)

@@ -9,16 +9,50 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn
 
 from .._env import env_flag
-from .._errors import ChunkDecodeError, ProviderError
+from .._errors import ChunkDecodeError, ProviderError, SseparseError, describe_exception
 
 if TYPE_CHECKING:
     from .._completion import Completion, Delta
     from .._events import Event
 
-__all__ = ["Reducer", "NOT_JSON", "decode_json", "fastpath"]
+__all__ = ["Reducer", "NOT_JSON", "decode_json", "fastpath", "MAX_NESTING", "TOO_DEEP", "nested_deeper"]
+
+#: How deeply a chunk's JSON may nest (objects and arrays), in both builds: a chunk
+#: nested deeper is a ``ChunkDecodeError``. ``json.loads`` itself gives up at a depth
+#: that depends on the interpreter and on the caller's stack, and copying or
+#: re-serializing a value (``copy.deepcopy``, ``json.dumps``) recurses too; this
+#: limit keeps all of them far from Python's recursion limit, whoever calls.
+MAX_NESTING: Final = 128
+
+#: The reason of the ``ChunkDecodeError`` for a value nested deeper than ``MAX_NESTING``.
+TOO_DEEP: Final = f"JSON nested deeper than {MAX_NESTING} levels"
+
+
+def nested_deeper(value: Any, limit: int = MAX_NESTING) -> bool:
+    """Whether ``value`` nests dicts and lists more than ``limit`` deep (iterative:
+    safe on any depth; stops at the first level beyond the limit). Call it before
+    copying or re-serializing a value that input built, in pieces or whole."""
+    if not isinstance(value, (dict, list)):
+        return False
+    stack = [iter(value.values() if isinstance(value, dict) else value)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, (dict, list)):
+                if len(stack) >= limit:
+                    return True
+                stack.append(iter(item.values() if isinstance(item, dict) else item))
+                break
+        else:
+            stack.pop()
+    return False
+
+
+def _may_nest_deeper(data: str) -> bool:
+    """A cheap bound: fewer brackets than the limit cannot nest beyond it."""
+    return data.count("[") + data.count("{") > MAX_NESTING
 
 #: The compiled fast path of the reducers (``sseparse._fastpath``), or ``None`` when it
 #: is not built or ``SSEPARSE_NO_EXTENSIONS`` is set: then ``feed_events`` feeds each
@@ -107,9 +141,7 @@ class Reducer:
         except (ValueError, RecursionError) as exc:
             self._not_json(event, exc, out)
             return
-        if type(obj) is not dict:
-            self._not_object(event, obj)
-        self._apply(event, obj, out)
+        self._fold(event, obj, out)
 
     def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
         """``feed_event`` for each event in order (a dialect with a compiled fast path
@@ -128,9 +160,22 @@ class Reducer:
         if self.done:
             return
         self.events += 1
+        self._fold(event, obj, out)
+
+    def _fold(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        """Checks and folds in one decoded chunk. Whatever the dialect's code raises on
+        an odd chunk becomes a ``ChunkDecodeError`` naming the event (the boundary
+        every reducer shares: only sseparse errors leave a reducer)."""
+        if _may_nest_deeper(event.data) and nested_deeper(obj):
+            raise self.bad_chunk(event, TOO_DEEP)
         if type(obj) is not dict:
             self._not_object(event, obj)
-        self._apply(event, obj, out)
+        try:
+            self._apply(event, obj, out)
+        except SseparseError:
+            raise
+        except Exception as exc:  # KeyError, RecursionError, ValueError from int(), MemoryError...
+            raise self.bad_chunk(event, f"cannot read this chunk ({describe_exception(exc)})") from exc
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         """Fold in one event whose data decoded to the JSON object ``obj``: the dialect's own part."""
@@ -162,7 +207,7 @@ class Reducer:
         elif event.event == "error":
             raise ProviderError(data, dialect=self.name)
         elif isinstance(exc, RecursionError):
-            raise self.bad_chunk(event, "not valid JSON: nested too deeply") from None
+            raise self.bad_chunk(event, TOO_DEEP) from None
         else:
             raise self.bad_chunk(event, f"not valid JSON: {exc}") from None
 
