@@ -30,6 +30,7 @@ from sseparse import (
     ChunkDecodeError,
     Completion,
     FinishDelta,
+    MetadataDelta,
     ProviderError,
     ReasoningDelta,
     RefusalDelta,
@@ -38,6 +39,7 @@ from sseparse import (
     ToolArgumentsError,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
     Usage,
     UsageDelta,
@@ -283,7 +285,7 @@ def test_text_with_non_ascii_at_every_fragmentation() -> None:
     assert completion.finish_reason == "completed"
     assert completion.complete is True
     assert completion.error is None
-    assert completion.usage == Usage(37, 11, 48, USAGE)
+    assert completion.usage == Usage(37, 11, 48, USAGE, cached_input_tokens=0, reasoning_tokens=0)
     assert completion.reasoning == completion.refusal == ""
     assert completion.tool_calls == []
     assert [choice.index for choice in completion.choices] == [0]
@@ -299,7 +301,13 @@ def test_text_split_at_every_byte() -> None:
     stream.completed([message_item("Ça 🎉", "m")])
     completion, deltas = accumulate_everywhere(stream.bytes(), every_split=True)
     assert completion.content == "Ça 🎉"
-    assert deltas == [TextDelta(0, "Ça 🎉"), UsageDelta(Usage(37, 11, 48, USAGE)), FinishDelta(0, "completed")]
+    usage = Usage(37, 11, 48, USAGE, cached_input_tokens=0, reasoning_tokens=0)
+    assert deltas == [
+        MetadataDelta(RESP_ID, MODEL),
+        TextDelta(0, "Ça 🎉"),
+        UsageDelta(usage),
+        FinishDelta(0, "completed"),
+    ]
 
 
 def test_crlf_framing_and_comments() -> None:
@@ -349,11 +357,12 @@ def test_text_only_in_the_terminal_event() -> None:
     stream = Stream().start().completed([message_item("Whole"), calls])
     completion, deltas = accumulate_everywhere(stream.bytes())
     assert completion.content == "Whole"
-    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"x":1}')]
-    assert deltas[:3] == [
+    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"x":1}', complete=True)]
+    assert deltas[1:5] == [
         TextDelta(0, "Whole"),
         ToolCallStart(0, 0, "call_1", "f"),
         ToolCallArgumentsDelta(0, 0, '{"x":1}'),
+        ToolCallEnd(0, 0),
     ]
 
 
@@ -409,8 +418,10 @@ def test_arguments_done_is_authoritative() -> None:
     stream.add("response.function_call_arguments.delta", item_id="fc_1", output_index=0, delta='{"a": 1')
     stream.add("response.function_call_arguments.done", item_id="fc_1", output_index=0, arguments='{"a": 1}')
     completion, deltas = accumulate_everywhere(stream.bytes())
-    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"a": 1}')]
+    # Cut after the .done event: the arguments are whole, the call is complete.
+    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"a": 1}', complete=True)]
     assert [d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta] == ['{"a": 1', "}"]
+    assert deltas[-1] == ToolCallEnd(0, 0)
     stream.events[-1]["arguments"] = '{"b": 2}'  # not a continuation: it replaces
     completion, deltas = feed_all([stream.bytes()])[:2]
     assert completion.tool_calls[0].arguments == '{"b": 2}'
@@ -444,9 +455,8 @@ def test_custom_tool_call_input_is_its_arguments() -> None:
     done = {**item, "input": query, "status": "completed"}
     stream.add("response.output_item.done", output_index=0, item=done)
     completion, _ = accumulate_everywhere(stream.completed([done]).bytes())
-    assert completion.tool_calls == [ToolCall(0, "call_sql", "write_sql", query)]
-    with pytest.raises(ToolArgumentsError):
-        completion.tool_calls[0].parsed_arguments()  # free-form input, not JSON
+    assert completion.tool_calls == [ToolCall(0, "call_sql", "write_sql", query, "custom", complete=True)]
+    assert completion.tool_calls[0].parsed_arguments() == query  # free-form input, not JSON
     assert completion.blocks == [done]
     acc = Accumulator()
     acc.feed(stream.bytes())
@@ -459,7 +469,7 @@ def test_function_call_delta_before_its_item_is_kept() -> None:
     done = {"type": "function_call", "id": "fc_9", "call_id": "call_9", "name": "ping", "arguments": "{}"}
     stream.add("response.output_item.done", output_index=0, item=done)
     completion, _ = accumulate_everywhere(stream.completed([done]).bytes())
-    assert completion.tool_calls == [ToolCall(0, "call_9", "ping", "{}")]
+    assert completion.tool_calls == [ToolCall(0, "call_9", "ping", "{}", complete=True)]
 
 
 # -- reasoning and refusal ----------------------------------------------------------------
@@ -610,7 +620,7 @@ def test_failed_response_raises_with_the_providers_error_and_keeps_the_partial_r
         assert completion.error["type"] == "provider_error"
         assert (completion.error["code"], completion.error["message"]) == ("server_error", "The model crashed.")
         assert completion.error["provider_error"] == error
-        assert deltas == [TextDelta(0, "Half")]
+        assert deltas == [MetadataDelta(RESP_ID, MODEL), TextDelta(0, "Half")]
     with pytest.raises(ProviderError, match="The model crashed") as info:
         sseparse.accumulate([stream.bytes()])
     assert (info.value.code, info.value.dialect) == ("server_error", "openai-responses")
@@ -680,10 +690,33 @@ def test_events_after_the_terminal_one_are_ignored() -> None:
     assert completion.complete
 
 
-def test_done_sentinel_from_a_gateway_ends_the_stream() -> None:
+def test_done_sentinel_is_not_this_dialects_end() -> None:
+    """``[DONE]`` is Chat Completions' end marker: a Responses stream that sends it
+    before ``response.completed`` was cut, not complete."""
+    from sseparse._dialects.openai_responses import OpenAIResponsesReducer
+
+    assert OpenAIResponsesReducer.done_sentinel is False
     stream = Stream().start().message(0, ["gateway"])
     completion, _ = accumulate_everywhere(stream.bytes() + b"data: [DONE]\n\n")
-    assert completion.content == "gateway" and completion.complete
+    assert completion.content == "gateway"
+    assert completion.complete is False and completion.finish_reason is None
+    assert completion.error is not None and completion.error["type"] == "incomplete_stream"
+    assert "response.completed" in completion.error["message"]
+
+
+def test_done_sentinel_ends_nothing_and_what_follows_is_read() -> None:
+    stream = Stream().start().message(0, ["before"])
+    after = Stream().message(1, [" after"], "msg_2")
+    after.completed([message_item("before"), message_item(" after", "msg_2")])
+    data = stream.bytes() + b"data: [DONE]\n\n" + after.bytes()
+    completion, _ = accumulate_everywhere(data)
+    assert completion.content == "before after"
+    assert completion.complete is True and completion.finish_reason == "completed"
+
+
+def test_done_sentinel_after_the_terminal_event_changes_nothing() -> None:
+    completion, _ = accumulate_everywhere(text_stream(["whole"]).bytes() + b"data: [DONE]\n\n")
+    assert completion.content == "whole" and completion.complete and completion.error is None
 
 
 # -- malformed input ----------------------------------------------------------------------------
