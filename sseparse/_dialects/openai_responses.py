@@ -554,6 +554,9 @@ class OpenAIResponsesReducer(Reducer):
         failed = kind == "response.failed"
         self._take_meta(response, out)
         self._take_output(response.get("output"), out, not failed)
+        if kind == "response.completed":  # the whole response is done: every call is whole
+            for call in self._calls:
+                self._end_call(call, out)
         usage = response.get("usage")
         if type(usage) is dict and (self._usage is None or usage != self._usage.raw):
             self._usage = _usage(usage)
@@ -571,9 +574,6 @@ class OpenAIResponsesReducer(Reducer):
             if not error:
                 error = {"message": f"the response {quote_prefix(status)} without saying why", "status": status}
             raise ProviderError(error, dialect=self.name)
-        if kind == "response.completed":  # the whole response is done: every call is whole
-            for call in self._calls:
-                self._end_call(call, out)
         reason = status
         if kind == "response.incomplete" and type(details) is dict:
             detail = details.get("reason")
