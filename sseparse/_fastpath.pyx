@@ -1318,9 +1318,11 @@ cdef class FusedFeed:
 
     cdef int _take_responses(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
         """The delta events of an answer, as the reducer folds them in: a text piece
-        (``_apply``'s short path), a piece of a call's arguments (``_arguments_delta``,
-        when the call's item exists) or of a reasoning summary (``_add``, when its part
-        has pieces already: a new part is the full decode's, with its separator)."""
+        (``_apply``'s short path, when its part exists: a new part is the full
+        decode's, which makes up its item if none was added), a piece of a call's
+        arguments (``_arguments_delta``, when the call's item exists) or of a reasoning
+        summary (``_add``, when its part has pieces already: a new part is the full
+        decode's, with its separator)."""
         cdef Item item
         cdef object text, key, pieces, state
         if not self.ready:
@@ -1354,7 +1356,7 @@ cdef class FusedFeed:
                     if not pieces:
                         return 0
                 elif pieces is None:
-                    pieces = self.choices[key] = []
+                    return 0  # a new part: the full decode's (it may make up the item)
             self.cached = True
             self.c_kind = item.kind
             self.c_key = item.key

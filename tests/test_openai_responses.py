@@ -25,11 +25,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sseparse
+import helpers
 from sseparse import (
     Accumulator,
+    BlockDelta,
     ChunkDecodeError,
+    CitationDelta,
     Completion,
     FinishDelta,
+    MetadataDelta,
     ProviderError,
     ReasoningDelta,
     RefusalDelta,
@@ -38,7 +42,9 @@ from sseparse import (
     ToolArgumentsError,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
+    ToolCallUpdate,
     Usage,
     UsageDelta,
 )
@@ -283,7 +289,7 @@ def test_text_with_non_ascii_at_every_fragmentation() -> None:
     assert completion.finish_reason == "completed"
     assert completion.complete is True
     assert completion.error is None
-    assert completion.usage == Usage(37, 11, 48, USAGE)
+    assert completion.usage == Usage(37, 11, 48, USAGE, cached_input_tokens=0, reasoning_tokens=0)
     assert completion.reasoning == completion.refusal == ""
     assert completion.tool_calls == []
     assert [choice.index for choice in completion.choices] == [0]
@@ -299,7 +305,13 @@ def test_text_split_at_every_byte() -> None:
     stream.completed([message_item("Ça 🎉", "m")])
     completion, deltas = accumulate_everywhere(stream.bytes(), every_split=True)
     assert completion.content == "Ça 🎉"
-    assert deltas == [TextDelta(0, "Ça 🎉"), UsageDelta(Usage(37, 11, 48, USAGE)), FinishDelta(0, "completed")]
+    usage = Usage(37, 11, 48, USAGE, cached_input_tokens=0, reasoning_tokens=0)
+    assert deltas == [
+        MetadataDelta(RESP_ID, MODEL),
+        TextDelta(0, "Ça 🎉"),
+        UsageDelta(usage),
+        FinishDelta(0, "completed"),
+    ]
 
 
 def test_crlf_framing_and_comments() -> None:
@@ -349,11 +361,12 @@ def test_text_only_in_the_terminal_event() -> None:
     stream = Stream().start().completed([message_item("Whole"), calls])
     completion, deltas = accumulate_everywhere(stream.bytes())
     assert completion.content == "Whole"
-    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"x":1}')]
-    assert deltas[:3] == [
+    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"x":1}', complete=True)]
+    assert deltas[1:5] == [
         TextDelta(0, "Whole"),
         ToolCallStart(0, 0, "call_1", "f"),
         ToolCallArgumentsDelta(0, 0, '{"x":1}'),
+        ToolCallEnd(0, 0),
     ]
 
 
@@ -409,8 +422,10 @@ def test_arguments_done_is_authoritative() -> None:
     stream.add("response.function_call_arguments.delta", item_id="fc_1", output_index=0, delta='{"a": 1')
     stream.add("response.function_call_arguments.done", item_id="fc_1", output_index=0, arguments='{"a": 1}')
     completion, deltas = accumulate_everywhere(stream.bytes())
-    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"a": 1}')]
+    # Cut after the .done event: the arguments are whole, the call is complete.
+    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"a": 1}', complete=True)]
     assert [d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta] == ['{"a": 1', "}"]
+    assert deltas[-1] == ToolCallEnd(0, 0)
     stream.events[-1]["arguments"] = '{"b": 2}'  # not a continuation: it replaces
     completion, deltas = feed_all([stream.bytes()])[:2]
     assert completion.tool_calls[0].arguments == '{"b": 2}'
@@ -444,9 +459,8 @@ def test_custom_tool_call_input_is_its_arguments() -> None:
     done = {**item, "input": query, "status": "completed"}
     stream.add("response.output_item.done", output_index=0, item=done)
     completion, _ = accumulate_everywhere(stream.completed([done]).bytes())
-    assert completion.tool_calls == [ToolCall(0, "call_sql", "write_sql", query)]
-    with pytest.raises(ToolArgumentsError):
-        completion.tool_calls[0].parsed_arguments()  # free-form input, not JSON
+    assert completion.tool_calls == [ToolCall(0, "call_sql", "write_sql", query, "custom", complete=True)]
+    assert completion.tool_calls[0].parsed_arguments() == query  # free-form input, not JSON
     assert completion.blocks == [done]
     acc = Accumulator()
     acc.feed(stream.bytes())
@@ -459,7 +473,7 @@ def test_function_call_delta_before_its_item_is_kept() -> None:
     done = {"type": "function_call", "id": "fc_9", "call_id": "call_9", "name": "ping", "arguments": "{}"}
     stream.add("response.output_item.done", output_index=0, item=done)
     completion, _ = accumulate_everywhere(stream.completed([done]).bytes())
-    assert completion.tool_calls == [ToolCall(0, "call_9", "ping", "{}")]
+    assert completion.tool_calls == [ToolCall(0, "call_9", "ping", "{}", complete=True)]
 
 
 # -- reasoning and refusal ----------------------------------------------------------------
@@ -610,7 +624,7 @@ def test_failed_response_raises_with_the_providers_error_and_keeps_the_partial_r
         assert completion.error["type"] == "provider_error"
         assert (completion.error["code"], completion.error["message"]) == ("server_error", "The model crashed.")
         assert completion.error["provider_error"] == error
-        assert deltas == [TextDelta(0, "Half")]
+        assert deltas == [MetadataDelta(RESP_ID, MODEL), TextDelta(0, "Half")]
     with pytest.raises(ProviderError, match="The model crashed") as info:
         sseparse.accumulate([stream.bytes()])
     assert (info.value.code, info.value.dialect) == ("server_error", "openai-responses")
@@ -680,11 +694,33 @@ def test_events_after_the_terminal_one_are_ignored() -> None:
     assert completion.complete
 
 
-def test_done_sentinel_from_a_gateway_does_not_end_the_stream() -> None:
-    """[DONE] is OpenAI Chat's end marker: skipped here; only response.completed ends it."""
+def test_done_sentinel_is_not_this_dialects_end() -> None:
+    """``[DONE]`` is Chat Completions' end marker: a Responses stream that sends it
+    before ``response.completed`` was cut, not complete."""
+    from sseparse._dialects.openai_responses import OpenAIResponsesReducer
+
+    assert OpenAIResponsesReducer.done_sentinel is False
     stream = Stream().start().message(0, ["gateway"])
     completion, _ = accumulate_everywhere(stream.bytes() + b"data: [DONE]\n\n")
-    assert completion.content == "gateway" and not completion.complete
+    assert completion.content == "gateway"
+    assert completion.complete is False and completion.finish_reason is None
+    assert completion.error is not None and completion.error["type"] == "incomplete_stream"
+    assert "response.completed" in completion.error["message"]
+
+
+def test_done_sentinel_ends_nothing_and_what_follows_is_read() -> None:
+    stream = Stream().start().message(0, ["before"])
+    after = Stream().message(1, [" after"], "msg_2")
+    after.completed([message_item("before"), message_item(" after", "msg_2")])
+    data = stream.bytes() + b"data: [DONE]\n\n" + after.bytes()
+    completion, _ = accumulate_everywhere(data)
+    assert completion.content == "before after"
+    assert completion.complete is True and completion.finish_reason == "completed"
+
+
+def test_done_sentinel_after_the_terminal_event_changes_nothing() -> None:
+    completion, _ = accumulate_everywhere(text_stream(["whole"]).bytes() + b"data: [DONE]\n\n")
+    assert completion.content == "whole" and completion.complete and completion.error is None
 
 
 # -- malformed input ----------------------------------------------------------------------------
@@ -917,3 +953,420 @@ def test_snapshots_are_not_changed_by_later_events() -> None:
         snapshots.append((snapshot, copy.deepcopy(snapshot.to_dict())))
     for snapshot, as_dict in snapshots:
         assert snapshot.to_dict() == as_dict
+
+
+# -- the answer is whole, or says it is not (both builds) -----------------------------------------
+
+
+def feed_impl(
+    fragments: Iterable[bytes], implementation: str, dialect: str = "openai-responses"
+) -> tuple[Completion, list[Any], SseparseError | None]:
+    """The Completion, the deltas and the error raised, if any, on one build."""
+    acc = Accumulator(dialect, implementation=implementation)
+    deltas: list[Any] = []
+    raised: SseparseError | None = None
+    try:
+        for fragment in fragments:
+            deltas.extend(acc.feed(fragment))
+        completion = acc.close()
+    except SseparseError as exc:
+        deltas.extend(exc.deltas)
+        raised = exc
+        completion = acc.completion
+    return completion, deltas, raised
+
+
+def everywhere(data: bytes, implementation: str) -> tuple[Completion, list[Any]]:
+    """The result of ``data`` on one build, the same at every fragmentation, its deltas
+    folding to it ("deltas lose nothing")."""
+    completion, deltas, raised = feed_impl([data], implementation)
+    for size in (1, 3, 7, 64):
+        again, again_deltas, again_raised = feed_impl(pieces(data, size), implementation)
+        assert (again, again_deltas) == (completion, deltas), f"differs when fed {size} bytes at a time"
+        assert type(again_raised) is type(raised)
+    helpers.fold_equals_completion(deltas, completion)
+    return completion, deltas
+
+
+def reasoning_then_message(stream: Stream, reasoning_id: str = "rs_1", message_id: str = "msg_1") -> Stream:
+    stream.reasoning(0, [["**Plan**", "\n\nLook it up."]], reasoning_id)
+    stream.message(1, ["The answer", " is 42."], message_id)
+    return stream
+
+
+def rotated(items: list[dict[str, Any]], suffix: str = "_other") -> list[dict[str, Any]]:
+    return [{**item, "id": f"{item['id']}{suffix}"} for item in items]
+
+
+def test_terminal_output_under_other_ids_is_not_counted_twice(implementation: str) -> None:
+    """A gateway that gives every item a new id in the terminal event (GitHub Copilot
+    does): the terminal event describes the same items, in the same order."""
+    stream = reasoning_then_message(Stream().start())
+    stream.function_call(2, "call_1", "f", ['{"a"', ": 1}"], "fc_1")
+    stream.completed(rotated(stream.done_items()))
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.reasoning == "**Plan**\n\nLook it up."
+    assert completion.content == "The answer is 42."
+    assert completion.tool_calls == [ToolCall(0, "call_1", "f", '{"a": 1}', complete=True)]
+    assert [block["id"] for block in completion.blocks] == ["rs_1_other", "msg_1_other", "fc_1_other"]
+
+
+def test_terminal_reasoning_under_another_id_is_not_counted_twice(implementation: str) -> None:
+    """OpenRouter: the reasoning item's id differs in the terminal event, the message's not."""
+    stream = reasoning_then_message(Stream().start())
+    reasoning, message = stream.done_items()
+    stream.completed([{**reasoning, "id": "rs_terminal"}, message])
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.reasoning == "**Plan**\n\nLook it up."
+    assert completion.content == "The answer is 42."
+
+
+def test_terminal_output_without_a_streamed_item_still_matches_the_rest(implementation: str) -> None:
+    stream = reasoning_then_message(Stream().start())
+    _, message = stream.done_items()
+    stream.completed([{**message, "id": "msg_terminal"}])  # the reasoning item left out
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.content == "The answer is 42."
+    assert completion.reasoning == "**Plan**\n\nLook it up."
+
+
+def test_terminal_output_of_items_streamed_without_output_item_events(implementation: str) -> None:
+    """Deltas only (no ``output_item.added`` / ``.done``), then the terminal event
+    under other ids: the text is read once, and the made-up items take the terminal's view."""
+    stream = Stream().start()
+    for piece in ("Only", " deltas"):
+        stream.add("response.output_text.delta", item_id="m1", output_index=0, content_index=0, delta=piece)
+    stream.completed([message_item("Only deltas", "m1_other")])
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.content == "Only deltas"
+    assert completion.blocks == [message_item("Only deltas", "m1_other")]
+
+
+def test_terminal_output_with_a_new_item_appends_it(implementation: str) -> None:
+    stream = Stream().start().message(0, ["Streamed."], "msg_1")
+    stream.completed([*stream.done_items(), message_item(" And one more.", "msg_2")])
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.content == "Streamed. And one more."
+
+
+def test_tool_call_kind_and_complete(implementation: str) -> None:
+    stream = Stream().start()
+    stream.function_call(0, "call_f", "lookup", ['{"q": ', '"x"}'], "fc_1")
+    custom = {"type": "custom_tool_call", "id": "ctc_1", "call_id": "call_c", "name": "run_sql", "input": ""}
+    stream.add("response.output_item.added", output_index=1, item=custom)
+    stream.add("response.custom_tool_call_input.delta", item_id="ctc_1", output_index=1, delta="SELECT 1")
+    cut = stream.bytes()
+    completion, deltas = everywhere(cut, implementation)
+    function, free = completion.tool_calls
+    assert (function.kind, function.complete) == ("function", True)  # its item is done
+    assert (free.kind, free.complete) == ("custom", False)  # cut: nobody runs "SELECT 1"
+    assert [d for d in deltas if type(d) in (ToolCallStart, ToolCallEnd)] == [
+        ToolCallStart(0, 0, "call_f", "lookup", "function"),
+        ToolCallEnd(0, 0),
+        ToolCallStart(0, 1, "call_c", "run_sql", "custom"),
+    ]
+    assert completion.complete is False
+    stream.completed(stream.done_items())  # the custom item never sent its own done
+    completion, deltas = everywhere(stream.bytes(), implementation)
+    assert [(call.kind, call.complete) for call in completion.tool_calls] == [("function", True), ("custom", True)]
+    assert deltas[-3:] == [ToolCallEnd(0, 1), UsageDelta(completion.usage), FinishDelta(0, "completed")]
+
+
+def test_tool_call_of_an_incomplete_or_failed_response_is_not_complete(implementation: str) -> None:
+    stream = Stream().start()
+    item = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "f", "arguments": ""}
+    stream.add("response.output_item.added", output_index=0, item=item)
+    stream.add("response.function_call_arguments.delta", item_id="fc_1", output_index=0, delta='{"a": [1, 2')
+    cut_item = {**item, "arguments": '{"a": [1, 2', "status": "incomplete"}
+    incomplete = copy.deepcopy(stream)
+    incomplete.add(
+        "response.incomplete",
+        response=response("incomplete", [cut_item], incomplete_details={"reason": "max_output_tokens"}),
+    )
+    completion, deltas = everywhere(incomplete.bytes(), implementation)
+    assert completion.complete is True and completion.finish_reason == "max_output_tokens"
+    assert completion.tool_calls[0].complete is False
+    assert not [d for d in deltas if type(d) is ToolCallEnd]
+    stream.add("response.failed", response=response("failed", [cut_item], error={"code": "server_error"}))
+    completion, deltas, raised = feed_impl([stream.bytes()], implementation)
+    assert isinstance(raised, ProviderError)
+    assert completion.tool_calls[0].complete is False
+    helpers.fold_equals_completion(deltas, completion)
+
+
+def test_usage_counts_cached_and_reasoning_tokens(implementation: str) -> None:
+    usage = {
+        "input_tokens": 2006,
+        "input_tokens_details": {"cached_tokens": 1920},
+        "output_tokens": 300,
+        "output_tokens_details": {"reasoning_tokens": 256},
+        "total_tokens": 2306,
+    }
+    stream = text_stream(["hi"])
+    stream.events[-1]["response"]["usage"] = usage
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.usage == Usage(2006, 300, 2306, usage, cached_input_tokens=1920, reasoning_tokens=256)
+    assert completion.usage.cache_write_tokens is None
+    bare = {"input_tokens": 5, "output_tokens": 7}  # nothing more sent: None, never 0
+    stream.events[-1]["response"]["usage"] = bare
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.usage == Usage(5, 7, 12, bare)
+    assert (completion.usage.cached_input_tokens, completion.usage.reasoning_tokens) == (None, None)
+
+
+def test_id_and_model_are_a_delta(implementation: str) -> None:
+    completion, deltas = everywhere(text_stream(["x"]).bytes(), implementation)
+    assert deltas[0] == MetadataDelta(RESP_ID, MODEL)
+    assert [d for d in deltas if type(d) is MetadataDelta] == [MetadataDelta(RESP_ID, MODEL)]
+    only_terminal = Stream().completed([message_item("x")])  # no response.created: the terminal says
+    completion, deltas = everywhere(only_terminal.bytes(), implementation)
+    assert MetadataDelta(RESP_ID, MODEL) in deltas and completion.id == RESP_ID
+
+
+def test_late_call_id_and_name_are_a_delta(implementation: str) -> None:
+    """Argument pieces before their item: the call starts without id and name, and
+    the item brings them as a ``ToolCallUpdate``."""
+    stream = Stream().start()
+    stream.add("response.function_call_arguments.delta", item_id="fc_1", output_index=0, delta='{"k": 1}')
+    item = {"type": "function_call", "id": "fc_1", "call_id": "call_late", "name": "late", "arguments": '{"k": 1}'}
+    stream.add("response.output_item.added", output_index=0, item=item)
+    completion, deltas = everywhere(stream.bytes(), implementation)
+    assert deltas[1:4] == [
+        ToolCallStart(0, 0, None, "", "function"),
+        ToolCallArgumentsDelta(0, 0, '{"k": 1}'),
+        ToolCallUpdate(0, 0, "call_late", "late"),
+    ]
+    assert completion.tool_calls == [ToolCall(0, "call_late", "late", '{"k": 1}')]
+    stream = Stream().start()  # a custom tool's input before its item: a custom call from the start
+    stream.add("response.custom_tool_call_input.delta", item_id="c", output_index=0, delta="ls -l")
+    done = {"type": "custom_tool_call", "id": "c", "call_id": "call_c", "name": "shell", "input": "ls -l"}
+    stream.add("response.output_item.done", output_index=0, item=done)
+    completion, deltas = everywhere(stream.bytes(), implementation)
+    assert completion.tool_calls == [ToolCall(0, "call_c", "shell", "ls -l", "custom", complete=True)]
+    assert ToolCallUpdate(0, 0, "call_c", "shell") in deltas
+
+
+def test_server_tool_items_and_citations_are_deltas(implementation: str) -> None:
+    stream = Stream().start()
+    search = {"type": "web_search_call", "id": "ws_1", "status": "in_progress"}
+    stream.add("response.output_item.added", output_index=0, item=search)
+    stream.add("response.web_search_call.searching", output_index=0, item_id="ws_1")
+    done = {**search, "status": "completed", "action": {"type": "search", "query": "weather"}}
+    stream.add("response.output_item.done", output_index=0, item=done)
+    stream.message(1, ["Sunny."], "msg_1")
+    citation = {"type": "url_citation", "start_index": 0, "end_index": 6, "url": "https://example.com", "title": "W"}
+    stream.events.insert(
+        -3,
+        {
+            "type": "response.output_text.annotation.added",
+            "sequence_number": 99,
+            "item_id": "msg_1",
+            "output_index": 1,
+            "content_index": 0,
+            "annotation_index": 0,
+            "annotation": citation,
+        },
+    )
+    stream.completed(stream.done_items())
+    completion, deltas = everywhere(stream.bytes(), implementation)
+    assert [d for d in deltas if type(d) is BlockDelta] == [BlockDelta(0, done)]  # once, not again at the end
+    assert [d for d in deltas if type(d) is CitationDelta] == [CitationDelta(0, citation)]
+    assert completion.blocks[0] == done and completion.content == "Sunny."
+
+
+# -- a stream that is not this dialect's --------------------------------------------------------
+
+FOREIGN = {
+    "openai-chat": (
+        b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
+        b'"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\n'
+        b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
+        b'"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
+        b"data: [DONE]\n\n"
+    ),
+    "anthropic": (
+        b'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"claude",'
+        b'"content":[],"usage":{"input_tokens":1,"output_tokens":1}}}\n\n'
+        b'event: content_block_start\ndata: {"type":"content_block_start","index":0,'
+        b'"content_block":{"type":"text","text":""}}\n\n'
+        b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+        b'"delta":{"type":"text_delta","text":"Hi"}}\n\n'
+        b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    ),
+    "gemini": (
+        b'data: {"candidates":[{"content":{"parts":[{"text":"Hi"}],"role":"model"},"finishReason":"STOP",'
+        b'"index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1},"modelVersion":"g"}\n\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("other", sorted(FOREIGN))
+def test_a_stream_of_another_dialect_is_refused(other: str, implementation: str) -> None:
+    data = FOREIGN[other]
+    assert sseparse.accumulate([data]).complete  # (the stream itself is whole in its own dialect)
+    for fragments in fragmentations(data):
+        completion, _, raised = feed_impl(fragments, implementation)
+        assert isinstance(raised, ChunkDecodeError)
+        assert raised.index == 0
+        assert "openai-responses" in str(raised) and "'response.'" in str(raised)
+        assert completion.complete is False and completion.content == ""
+        assert completion.error is not None and completion.error["type"] == "chunk_decode_error"
+
+
+def test_an_event_of_no_known_type_is_refused_not_skipped(implementation: str) -> None:
+    stream = Stream().start().message(0, ["kept"])
+    stream.add("message_delta", delta={"stop_reason": "end_turn"})
+    stream.completed(stream.done_items())
+    completion, _, raised = feed_impl([stream.bytes()], implementation)
+    assert isinstance(raised, ChunkDecodeError) and raised.index == len(stream.events) - 2
+    assert "'message_delta'" in str(raised)
+    assert completion.content == "kept" and completion.complete is False
+
+
+def test_unknown_response_events_and_keepalives_are_skipped(implementation: str) -> None:
+    stream = Stream().start().message(0, ["fine"])
+    stream.add("response.audio.transcript.delta", delta="(not text)")
+    stream.add("keepalive")
+    stream.completed(stream.done_items())
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.content == "fine" and completion.complete
+
+
+def test_output_item_events_without_an_item_are_refused(implementation: str) -> None:
+    for kind in ("response.output_item.added", "response.output_item.done"):
+        stream = Stream().start().add(kind, output_index=0, item="msg")
+        completion, _, raised = feed_impl([stream.bytes()], implementation)
+        assert isinstance(raised, ChunkDecodeError) and "item must be an object" in str(raised)
+    stream = Stream().start().message(0, ["x"]).completed(["not an item"])
+    completion, _, raised = feed_impl([stream.bytes()], implementation)
+    assert isinstance(raised, ChunkDecodeError) and "output[0]" in str(raised)
+    assert completion.complete is False and completion.content == "x"
+
+
+# -- deltas lose nothing: generated streams and the shared captures -----------------------------
+
+PIECE = st.text(alphabet=st.sampled_from("ab é東🎉\n\"\\"), min_size=1, max_size=4)
+
+
+@st.composite
+def generated_stream(draw: st.DrawFn) -> bytes:
+    """A Responses stream of any mix of items, each with or without its ``added`` /
+    ``.done`` / ``output_item.done`` events, ended by any terminal event (output under
+    the same or other ids), by ``[DONE]``, or cut."""
+    stream = Stream()
+    if draw(st.booleans()):
+        stream.start()
+    done_items: list[dict[str, Any]] = []
+    for index in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(["message", "reasoning", "function_call", "custom_tool_call", "web_search_call"]))
+        item_id = f"item_{index}"
+        added = draw(st.booleans())
+        if kind == "message":
+            parts = draw(st.lists(st.tuples(st.sampled_from(["output_text", "refusal"]), st.lists(PIECE)), max_size=2))
+            if added:
+                stream.add("response.output_item.added", output_index=index, item={"id": item_id, "type": kind})
+            content = []
+            for position, (part, texts) in enumerate(parts):
+                field = "text" if part == "output_text" else "refusal"
+                event = "response.output_text" if part == "output_text" else "response.refusal"
+                if draw(st.booleans()):
+                    stream.add(
+                        "response.content_part.added",
+                        item_id=item_id,
+                        output_index=index,
+                        content_index=position,
+                        part={"type": part, field: ""},
+                    )
+                for text in texts:
+                    stream.add(
+                        f"{event}.delta", item_id=item_id, output_index=index, content_index=position, delta=text
+                    )
+                whole = "".join(texts)
+                if draw(st.booleans()):
+                    stream.add(
+                        f"{event}.done", item_id=item_id, output_index=index, content_index=position, **{field: whole}
+                    )
+                content.append({"type": part, field: whole})
+            item = {"id": item_id, "type": kind, "status": "completed", "role": "assistant", "content": content}
+        elif kind == "reasoning":
+            summaries = draw(st.lists(st.lists(PIECE), max_size=2))
+            if added:
+                stream.add("response.output_item.added", output_index=index, item={"id": item_id, "type": kind})
+            for position, texts in enumerate(summaries):
+                for text in texts:
+                    stream.add(
+                        "response.reasoning_summary_text.delta",
+                        item_id=item_id,
+                        output_index=index,
+                        summary_index=position,
+                        delta=text,
+                    )
+            summary = [{"type": "summary_text", "text": "".join(texts)} for texts in summaries]
+            item = {"id": item_id, "type": kind, "summary": summary, "encrypted_content": "enc"}
+        elif kind in ("function_call", "custom_tool_call"):
+            field, event = (
+                ("arguments", "response.function_call_arguments")
+                if kind == "function_call"
+                else ("input", "response.custom_tool_call_input")
+            )
+            texts = draw(st.lists(PIECE, max_size=3))
+            call = {"id": item_id, "type": kind, "call_id": f"call_{index}", "name": f"tool_{index}"}
+            if added:
+                shown = call if draw(st.booleans()) else {"id": item_id, "type": kind}  # id and name late
+                stream.add("response.output_item.added", output_index=index, item={**shown, field: ""})
+            elif not texts:
+                texts = ["{}"]  # (a call is known by its item or its pieces)
+            for text in texts:
+                stream.add(f"{event}.delta", item_id=item_id, output_index=index, delta=text)
+            if draw(st.booleans()):
+                stream.add(f"{event}.done", item_id=item_id, output_index=index, **{field: "".join(texts)})
+            item = {**call, field: "".join(texts), "status": "completed"}
+        else:
+            if added:
+                stream.add("response.output_item.added", output_index=index, item={"id": item_id, "type": kind})
+            item = {"id": item_id, "type": kind, "status": "completed", "action": {"type": "search"}}
+        if draw(st.booleans()):
+            stream.add("response.output_item.done", output_index=index, item=item)
+        done_items.append(item)
+    end = draw(st.sampled_from(["completed", "rotated", "incomplete", "failed", "done-sentinel", "cut"]))
+    usage = draw(st.none() | st.just(USAGE))
+    if end in ("completed", "rotated"):
+        stream.completed(rotated(done_items) if end == "rotated" else done_items, usage)
+    elif end == "incomplete":
+        details = {"reason": "max_output_tokens"}
+        stream.add("response.incomplete", response=response("incomplete", done_items, incomplete_details=details))
+    elif end == "failed":
+        stream.add("response.failed", response=response("failed", done_items, error={"code": "server_error"}))
+    data = stream.bytes(with_event_field=draw(st.booleans()))
+    return data + b"data: [DONE]\n\n" if end == "done-sentinel" else data
+
+
+@settings(max_examples=150, deadline=None)
+@given(generated_stream())
+def test_deltas_fold_to_the_completion_on_generated_streams(data: bytes) -> None:
+    results = []
+    for implementation in ("cython", "python"):
+        if implementation == "cython" and sseparse.IMPLEMENTATION != "cython":
+            continue
+        for fragments in ([data], pieces(data, 1), pieces(data, 7), pieces(data, 64)):
+            completion, deltas, raised = feed_impl(fragments, implementation)
+            helpers.fold_equals_completion(deltas, completion)
+            results.append((completion, deltas, None if raised is None else type(raised)))
+    assert all(result == results[0] for result in results)
+
+
+CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "streams"
+
+
+def captures() -> list[Path]:
+    return sorted(CAPTURES.glob("openai-responses-*.sse")) if CAPTURES.is_dir() else []
+
+
+@pytest.mark.skipif(not captures(), reason="no shared captures of Responses streams here")
+@pytest.mark.parametrize("size", [None, 1, 97])
+def test_deltas_fold_to_the_completion_on_captures(size: int | None, implementation: str) -> None:
+    for path in captures():
+        data = path.read_bytes()
+        completion, deltas, raised = feed_impl([data] if size is None else pieces(data, size), implementation)
+        assert raised is None or isinstance(raised, ProviderError), f"{path.name}: {raised}"
+        helpers.fold_equals_completion(deltas, completion)

@@ -58,20 +58,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
+    BlockDelta,
     Choice,
+    CitationDelta,
     Completion,
     FinishDelta,
+    MetadataDelta,
     PartialArguments,
     ReasoningDelta,
     RefusalDelta,
     TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
+    ToolCallUpdate,
     Usage,
     UsageDelta,
 )
-from .._errors import ProviderError
+from .._errors import ProviderError, quote_prefix
+from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
 from ._base import Reducer
 
 if TYPE_CHECKING:
@@ -94,39 +100,117 @@ REASONING_SEPARATOR = "\n\n"
 _CALL_TYPES = {"function_call": "arguments", "custom_tool_call": "input"}
 _PART_KINDS = {"output_text": (_TEXT, "text"), "refusal": (_REFUSAL, "refusal"), "reasoning_text": (_REASONING, "text")}
 _TERMINAL_STATUS = {"response.completed": "completed", "response.incomplete": "incomplete"}
+# Output items whose whole content other deltas carry; any other item done is a BlockDelta.
+_COVERED = frozenset({"message", "reasoning", "function_call", "custom_tool_call"})
+# The item a text part belongs to, when a delta comes before its item was added.
+_PART_ITEM = {_TEXT: "message", _REFUSAL: "message", _SUMMARY: "reasoning", _REASONING: "reasoning"}
+# A done item in this status was cut (max_output_tokens): its call is not whole.
+_CUT_STATUS = frozenset({"incomplete", "in_progress"})
+# Event types outside ``response.*`` that a Responses stream may carry.
+_OTHER_TYPES = frozenset({"keepalive"})
 
 _Key = tuple[int, int, int]  # (output_index, text kind, content or summary index)
+
+
+def _glue(pieces: list[str]) -> str:
+    """The pieces' text; the list is left holding it as one piece, so that the next
+    glue only copies what arrived since (the list object stays the same)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    text = "".join(pieces)
+    pieces[:] = [text]
+    return text
 
 
 class _Call:
     """A tool call the client is to make, and where its output item is."""
 
-    __slots__ = ("position", "output_index", "id", "name", "pieces", "custom", "reader")
+    __slots__ = (
+        "position",
+        "output_index",
+        "id",
+        "name",
+        "pieces",
+        "custom",
+        "complete",
+        "reader",
+        "_glued",
+        "_glued_count",
+        "_shown",
+        "_shown_count",
+        "_seen",
+        "_gained",
+    )
 
     def __init__(self, position: int, output_index: int, call_id: str | None, name: str, custom: bool) -> None:
         self.position = position
         self.output_index = output_index
         self.id = call_id
         self.name = name
+        # Argument pieces in arrival order; only ever appended to (the compiled path
+        # appends too) until a ``.done`` text replaces them.
         self.pieces: list[str] = []
         self.custom = custom  # a custom tool's input is free text, not JSON
+        self.complete = False  # the provider closed the call
         self.reader: PartialArguments | None = None  # made when someone asks for the partial value
+        self._forget()
+
+    def _forget(self) -> None:
+        self._glued = ""  # the first _glued_count pieces, joined
+        self._glued_count = 0
+        self._shown = ""  # what partial() last showed of a custom input: the first _shown_count pieces
+        self._shown_count = 0
+        self._seen = 0  # pieces whose length was added to _gained
+        self._gained = 0  # characters in pieces[_shown_count:_seen]
+
+    @property
+    def kind(self) -> str:
+        return "custom" if self.custom else "function"
+
+    def glued(self) -> str:
+        """The arguments so far; only the pieces that arrived since the last call are copied in."""
+        pieces = self.pieces
+        count = len(pieces)
+        if self._glued_count != count:
+            self._glued = "".join([self._glued, *pieces[self._glued_count :]])
+            self._glued_count = count
+        return self._glued
 
     def build(self) -> ToolCall:
-        return ToolCall(self.position, self.id, self.name, "".join(self.pieces))
+        return ToolCall(self.position, self.id, self.name, self.glued(), self.kind, self.complete)
 
     def replace(self, text: str) -> None:
         """A ``.done`` text that does not continue the pieces: it replaces them."""
         self.pieces[:] = [text]
         self.reader = None  # it read pieces that are gone
+        self._forget()
 
     def partial(self, ended: bool) -> Any:
-        if self.custom:
-            return "".join(self.pieces)
-        reader = self.reader
-        if reader is None:
-            reader = self.reader = PartialArguments()
-        return reader.read(self.pieces, ended)
+        if not self.custom:
+            reader = self.reader
+            if reader is None:
+                reader = self.reader = PartialArguments()
+            return reader.read(self.pieces, ended)
+        # A custom input is shown as its text. Re-joined on every read, reading after
+        # each piece would copy the square of its length; so, as PartialJSONParser does
+        # for a long string, past EXACT_STRING_LIMIT characters it is re-joined only
+        # once it grew by 1/STRING_LAG_DIVISOR: the joins then sum to a few times its
+        # length. Exact again once the call ended.
+        pieces = self.pieces
+        count = len(pieces)
+        gained = self._gained
+        for position in range(self._seen, count):
+            gained += len(pieces[position])
+        self._seen = count
+        shown = len(self._shown)
+        if count != self._shown_count and (
+            ended or shown + gained < EXACT_STRING_LIMIT or gained * STRING_LAG_DIVISOR >= shown
+        ):
+            self._shown = self.glued()
+            self._shown_count = count
+            gained = 0
+        self._gained = gained
+        return self._shown
 
 
 class _Item:
@@ -144,12 +228,26 @@ def _int(value: Any) -> int | None:
     return value if type(value) is int else None
 
 
+def _detail(raw: dict[str, Any], details: str, key: str) -> int | None:
+    found = raw.get(details)
+    return _int(found.get(key)) if type(found) is dict else None
+
+
 def _usage(raw: dict[str, Any]) -> Usage:
+    """``input_tokens`` counts the cached ones too (``input_tokens_details.cached_tokens``),
+    ``output_tokens`` the reasoning ones (``output_tokens_details.reasoning_tokens``)."""
     input_tokens, output_tokens = _int(raw.get("input_tokens")), _int(raw.get("output_tokens"))
     total_tokens = _int(raw.get("total_tokens"))
     if total_tokens is None and input_tokens is not None and output_tokens is not None:
         total_tokens = input_tokens + output_tokens
-    return Usage(input_tokens, output_tokens, total_tokens, raw)
+    return Usage(
+        input_tokens,
+        output_tokens,
+        total_tokens,
+        raw,
+        cached_input_tokens=_detail(raw, "input_tokens_details", "cached_tokens"),
+        reasoning_tokens=_detail(raw, "output_tokens_details", "reasoning_tokens"),
+    )
 
 
 def _sub_index(value: Any) -> int:
@@ -161,17 +259,27 @@ def _text(value: Any) -> str:
     return value if type(value) is str else ""
 
 
+def _short(value: Any) -> str:
+    """A value for an error message: a short prefix of it, whatever its size."""
+    return quote_prefix(value) if isinstance(value, str) else quote_prefix(repr(value))
+
+
 class OpenAIResponsesReducer(Reducer):
     """Reduces Responses API stream events into one choice."""
 
     name: ClassVar[str] = "openai-responses"
     end_marker: ClassVar[str] = "response.completed"
     chunk_kind = "a response stream event"
+    #: ``[DONE]`` is Chat Completions' end, not this dialect's: a gateway may add it
+    #: after ``response.completed`` (then it is ignored like any later event), and
+    #: before it, it ends nothing (the stream is cut unless the terminal event follows).
+    done_sentinel: ClassVar[bool] = False
 
     __slots__ = (
         "_texts",
         "_items",
         "_ids",
+        "_last",
         "_calls",
         "_reasoning_parts",
         "_logprobs",
@@ -185,9 +293,13 @@ class OpenAIResponsesReducer(Reducer):
 
     def __init__(self, *, compiled: bool = True) -> None:
         super().__init__(compiled=compiled)
-        self._texts: dict[_Key, list[str]] = {}  # text pieces per part, glued at snapshot time
+        # Text pieces per part, glued at snapshot time. A part is only created by the
+        # full decode (which also makes up its item if none was added): the compiled
+        # path only appends to a part that exists.
+        self._texts: dict[_Key, list[str]] = {}
         self._items: dict[int, _Item] = {}  # by output_index
         self._ids: dict[str, int] = {}  # item id -> output_index
+        self._last: int | None = None  # the greatest output_index in _items
         self._calls: list[_Call] = []
         self._reasoning_parts = 0  # reasoning parts with text so far: the next one opens with a separator
         self._logprobs: list[Any] | None = None
@@ -207,29 +319,36 @@ class OpenAIResponsesReducer(Reducer):
     def partial_arguments(self, choice: int, index: int) -> Any:
         """The arguments of tool call ``index`` as far as they have arrived (see
         ``PartialArguments``), complete once its item is done; for a custom tool call,
-        the free-form input text so far."""
+        the free-form input text so far (a long one may trail by a little while it
+        streams, exact once the call is done: see ``_Call.partial``)."""
         calls = self._calls
         if choice != 0 or not 0 <= index < len(calls):
             raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
         call = calls[index]
         item = self._items.get(call.output_index)
-        return call.partial(self.done or (item is not None and item.done))
+        return call.partial(self.done or call.complete or (item is not None and item.done))
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         texts = self._texts
         content: list[str] = []
         refusal: list[str] = []
         reasoning: list[str] = []
+        parts_of: dict[int, list[tuple[int, str]]] = {}  # output_index -> (kind, text) in order
         for key in sorted(texts):
             kind = key[1]
-            text = "".join(texts[key])
+            text = _glue(texts[key])
             if kind == _TEXT:
                 content.append(text)
             elif kind == _REFUSAL:
                 refusal.append(text)
             elif text:
                 reasoning.append(text)
+            found = parts_of.get(key[0])
+            if found is None:
+                found = parts_of[key[0]] = []
+            found.append((kind, text))
         logprobs = self._logprobs
+        items = self._items
         choice = Choice(
             0,
             "".join(content),
@@ -239,7 +358,7 @@ class OpenAIResponsesReducer(Reducer):
             None,
             self._finish_reason,
             None if logprobs is None else {"content": list(logprobs), "refusal": []},
-            blocks=[self._block(index, self._items[index]) for index in sorted(self._items)],
+            blocks=[_block(items[index], parts_of.get(index, ())) for index in sorted(items)],
         )
         return Completion.from_choices(
             self.name,
@@ -274,7 +393,7 @@ class OpenAIResponsesReducer(Reducer):
                     )
                     pieces = self._texts.get(key)
                     if pieces is None:
-                        pieces = self._texts[key] = []
+                        pieces = self._part(key, obj)
                     pieces.append(delta)
                     if out is not None:
                         out.append(TextDelta(0, delta))
@@ -285,8 +404,24 @@ class OpenAIResponsesReducer(Reducer):
             handler = _HANDLERS.get(kind)
             if handler is not None:
                 handler(self, obj, out)
-        except (AttributeError, TypeError, KeyError, ValueError) as exc:
-            raise self.bad_chunk(event, f"unexpected {kind!r} event shape ({type(exc).__name__}: {exc})") from None
+            elif not kind.startswith("response.") and kind not in _OTHER_TYPES:
+                raise self.bad_chunk(event, self._foreign(obj, kind))
+        except (AttributeError, TypeError, KeyError, ValueError, IndexError, OverflowError, RecursionError) as exc:
+            reason = quote_prefix(f"{type(exc).__name__}: {exc}", 160)
+            raise self.bad_chunk(event, f"unexpected {_short(kind)} event shape ({reason})") from None
+
+    def _foreign(self, obj: dict[str, Any], kind: str) -> str:
+        """Why an event is not one of this dialect's (another dialect's chunk, most likely)."""
+        expected = f"{self.name} expects Responses API events, whose type starts with 'response.'"
+        if "type" in obj:
+            return f"{expected}; this one's type is {_short(obj['type'])} (is the stream in another dialect?)"
+        keys = ", ".join(_short(key) for key in list(obj)[:5])
+        return f"{expected}; this one has no type (its members: {keys or 'none'}; is the stream in another dialect?)"
+
+    def _not_json(self, event: Event, exc: BaseException) -> None:
+        if event.data.startswith("[DONE]"):
+            return  # not this dialect's end (see done_sentinel): it ends nothing
+        super()._not_json(event, exc)
 
     # -- where things go ---------------------------------------------------------------
 
@@ -299,14 +434,28 @@ class OpenAIResponsesReducer(Reducer):
         found = self._ids.get(obj.get("item_id"))  # type: ignore[arg-type]
         if found is not None:
             return found
-        return max(self._items) if self._items else 0
+        last = self._last
+        return 0 if last is None else last
 
-    def _add(self, key: _Key, text: str, out: list[Delta] | None) -> None:
+    def _part(self, key: _Key, obj: dict[str, Any]) -> list[str]:
+        """The pieces of a new text part; an item made up for it when its item was
+        not added (a server that skips ``output_item.added``), so that the terminal
+        event's item finds it by position."""
+        pieces = self._texts[key] = []
+        index = key[0]
+        if index not in self._items:
+            made: dict[str, Any] = {"type": _PART_ITEM[key[1]]}
+            item_id = obj.get("item_id")
+            if item_id and type(item_id) is str:
+                made["id"] = item_id
+            self._new_item(index, made)
+        return pieces
+
+    def _add(self, key: _Key, text: str, out: list[Delta] | None, obj: dict[str, Any]) -> None:
         """Append ``text`` to a text part and say so with the delta of its kind."""
-        texts = self._texts
-        pieces = texts.get(key)
+        pieces = self._texts.get(key)
         if pieces is None:
-            pieces = texts[key] = []
+            pieces = self._part(key, obj)
         kind = key[1]
         if kind < _SUMMARY:
             if out is not None:
@@ -321,23 +470,25 @@ class OpenAIResponsesReducer(Reducer):
                 out.append(ReasoningDelta(0, shown))
         pieces.append(text)
 
-    def _settle(self, key: _Key, text: Any, out: list[Delta] | None) -> None:
+    def _settle(self, key: _Key, text: Any, out: list[Delta] | None, obj: dict[str, Any]) -> None:
         """A ``.done`` event's (or done item's) full text wins over the deltas so far."""
         if type(text) is not str:
             return
         pieces = self._texts.get(key)
-        have = "".join(pieces) if pieces else ""
+        if pieces is None:
+            pieces = self._part(key, obj)
+        have = _glue(pieces) if pieces else ""
         if have == text:
             return
         if text.startswith(have):  # deltas missing at the end: they arrive as one
-            self._add(key, text[len(have) :], out)
+            self._add(key, text[len(have) :], out, obj)
         else:  # no delta can take back what was shown; the Completion has it right
-            self._texts[key] = [text]
+            pieces[:] = [text]
 
     def _settle_call(self, call: _Call, text: Any, out: list[Delta] | None) -> None:
         if type(text) is not str:
             return
-        have = "".join(call.pieces)
+        have = call.glued()
         if have == text:
             return
         if text.startswith(have):
@@ -348,27 +499,51 @@ class OpenAIResponsesReducer(Reducer):
         else:
             call.replace(text)
 
+    def _end_call(self, call: _Call, out: list[Delta] | None) -> None:
+        if not call.complete:
+            call.complete = True
+            if out is not None:
+                out.append(ToolCallEnd(0, call.position))
+
+    def _fill_call(self, call: _Call, item: dict[str, Any], out: list[Delta] | None) -> None:
+        """An id or name the call did not have yet, from a later view of its item."""
+        new_id: str | None = None
+        new_name = ""
+        if call.id is None:
+            call_id = item.get("call_id")
+            if call_id and type(call_id) is str:
+                call.id = new_id = call_id
+        if not call.name:
+            name = item.get("name")
+            if name and type(name) is str:
+                call.name = new_name = name
+        if out is not None and (new_id is not None or new_name):
+            out.append(ToolCallUpdate(0, call.position, new_id, new_name))
+
     # -- events ------------------------------------------------------------------------
 
     def _lifecycle(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.created`` / ``.queued`` / ``.in_progress``: the response's identity."""
         response = obj.get("response")
         if type(response) is dict:
-            self._take_meta(response)
+            self._take_meta(response, out)
 
-    def _take_meta(self, response: dict[str, Any]) -> None:
+    def _take_meta(self, response: dict[str, Any], out: list[Delta] | None) -> None:
+        new_id = new_model = None
         if self._id is None:
             value = response.get("id")
             if value and type(value) is str:
-                self._id = value
+                self._id = new_id = value
         if self._model is None:
             value = response.get("model")
             if value and type(value) is str:
-                self._model = value
+                self._model = new_model = value
         if self._created is None:
             value = response.get("created_at")
             if value and type(value) is int:
                 self._created = value
+        if out is not None and (new_id is not None or new_model is not None):
+            out.append(MetadataDelta(new_id, new_model))
 
     def _terminal(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.completed`` / ``.incomplete`` / ``.failed``: the whole response."""
@@ -376,8 +551,12 @@ class OpenAIResponsesReducer(Reducer):
         response = obj.get("response")
         if type(response) is not dict:
             response = {}
-        self._take_meta(response)
-        self._take_output(response.get("output"), out)
+        failed = kind == "response.failed"
+        self._take_meta(response, out)
+        self._take_output(response.get("output"), out, not failed)
+        if kind == "response.completed":  # the whole response is done: every call is whole
+            for call in self._calls:
+                self._end_call(call, out)
         usage = response.get("usage")
         if type(usage) is dict and (self._usage is None or usage != self._usage.raw):
             self._usage = _usage(usage)
@@ -390,10 +569,10 @@ class OpenAIResponsesReducer(Reducer):
         details = response.get("incomplete_details")
         if details is not None:
             self._extra["incomplete_details"] = details
-        if kind == "response.failed":
+        if failed:
             error = response.get("error")
             if not error:
-                error = {"message": f"the response {status} without saying why", "status": status}
+                error = {"message": f"the response {quote_prefix(status)} without saying why", "status": status}
             raise ProviderError(error, dialect=self.name)
         reason = status
         if kind == "response.incomplete" and type(details) is dict:
@@ -413,36 +592,72 @@ class OpenAIResponsesReducer(Reducer):
             error = {key: value for key, value in obj.items() if key not in ("type", "sequence_number")}
         raise ProviderError(error, dialect=self.name)
 
-    def _take_output(self, output: Any, out: list[Delta] | None) -> None:
-        """The terminal event's ``output`` list: each item is a done item."""
-        if type(output) is not list:
+    def _take_output(self, output: Any, out: list[Delta] | None, closes: bool) -> None:
+        """The terminal event's ``output`` list: each item is a done item.
+
+        It lists the items the stream built, in the same order, but not always under
+        the same ids (some gateways give the reasoning item, or every item, a new id
+        there): an item whose id the stream did not use is the next streamed item of
+        its type that no other entry took (by output position), else a new item at the
+        end. So no text is counted twice, and each entry costs O(1).
+        """
+        if output is None:
             return
+        if type(output) is not list:
+            raise TypeError(f"response.output must be a list, not {type(output).__name__}")
         items = self._items
+        ids = self._ids
+        queues: dict[Any, list[int]] = {}  # item type -> streamed output indexes, last first
+        for index in sorted(items, reverse=True):
+            kind = items[index].raw.get("type")
+            if type(kind) is str:
+                queues.setdefault(kind, []).append(index)
+        taken: set[int] = set()
         for position, item in enumerate(output):
             if type(item) is not dict:
-                continue
-            index = self._ids.get(item.get("id"))  # type: ignore[arg-type]
+                raise TypeError(f"response.output[{position}] must be an object, not {type(item).__name__}")
+            item_id = item.get("id")
+            index = ids.get(item_id) if type(item_id) is str else None
             if index is None:
-                index = position
-                known = items.get(index)
-                if known is not None and known.raw.get("id") != item.get("id"):
-                    index = max(items) + 1  # not the item at that position: a new one at the end
-            self._item_done(index, item, out)
+                kind = item.get("type")
+                queue = queues.get(kind) if type(kind) is str else None
+                while queue and queue[-1] in taken:
+                    queue.pop()
+                if queue:
+                    index = queue.pop()
+                else:
+                    last = self._last
+                    index = 0 if last is None else last + 1
+            taken.add(index)
+            self._item_done(index, item, out, closes)
 
     def _item_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         item = obj.get("item")
-        if type(item) is dict:
-            self._add_item(self._index_of(obj), item, out)
+        if type(item) is not dict:
+            raise TypeError(f"item must be an object, not {type(item).__name__}")
+        self._add_item(self._index_of(obj), item, out)
 
-    def _add_item(self, index: int, item: dict[str, Any], out: list[Delta] | None) -> _Item:
-        state = self._items.get(index)
-        if state is not None:  # added twice: keep the first, take the newer view
-            state.raw = item
-            return state
+    def _new_item(self, index: int, item: dict[str, Any]) -> _Item:
         state = self._items[index] = _Item(item)
+        last = self._last
+        if last is None or index > last:
+            self._last = index
         item_id = item.get("id")
         if item_id and type(item_id) is str:
             self._ids[item_id] = index
+        return state
+
+    def _add_item(self, index: int, item: dict[str, Any], out: list[Delta] | None) -> _Item:
+        state = self._items.get(index)
+        if state is not None:  # added twice (or made up for a delta first): take the newer view
+            state.raw = item
+            item_id = item.get("id")
+            if item_id and type(item_id) is str:
+                self._ids[item_id] = index
+            if state.call is not None:
+                self._fill_call(state.call, item, out)
+            return state
+        state = self._new_item(index, item)
         kind = item.get("type")
         field = _CALL_TYPES.get(kind)  # type: ignore[arg-type]
         if field is not None:
@@ -453,7 +668,7 @@ class OpenAIResponsesReducer(Reducer):
             self._calls.append(call)
             state.call = call
             if out is not None:
-                out.append(ToolCallStart(0, call.position, call.id, call.name))
+                out.append(ToolCallStart(0, call.position, call.id, call.name, call.kind))
             self._settle_call(call, item.get(field), out)
         else:
             self._item_texts(index, item, out)
@@ -466,35 +681,39 @@ class OpenAIResponsesReducer(Reducer):
             for position, part in enumerate(item.get("content") or ()):
                 found = _PART_KINDS.get(part.get("type"))
                 if found is not None:
-                    self._settle((index, found[0], position), part.get(found[1]), out)
+                    self._settle((index, found[0], position), part.get(found[1]), out, item)
         elif kind == "reasoning":
             for position, part in enumerate(item.get("summary") or ()):
-                self._settle((index, _SUMMARY, position), part.get("text"), out)
+                self._settle((index, _SUMMARY, position), part.get("text"), out, item)
             for position, part in enumerate(item.get("content") or ()):
-                self._settle((index, _REASONING, position), part.get("text"), out)
+                self._settle((index, _REASONING, position), part.get("text"), out, item)
 
-    def _item_done(self, index: int, item: dict[str, Any], out: list[Delta] | None) -> None:
+    def _item_done(self, index: int, item: dict[str, Any], out: list[Delta] | None, closes: bool = True) -> None:
+        """Item ``index`` is done as ``item`` says; ``closes``: its call (if it is one)
+        is then whole, unless the item says it was cut."""
         state = self._items.get(index)
         if state is None:
             state = self._add_item(index, item, out)
         call = state.call
         if call is not None:
-            if call.id is None:
-                call_id = item.get("call_id")
-                if call_id and type(call_id) is str:
-                    call.id = call_id
-            if not call.name:
-                call.name = _text(item.get("name"))
+            self._fill_call(call, item, out)
             self._settle_call(call, item.get(_CALL_TYPES.get(item.get("type"), "arguments")), out)  # type: ignore[arg-type]
+            if closes and item.get("status") not in _CUT_STATUS:
+                self._end_call(call, out)
         else:
             self._item_texts(index, item, out)
         state.raw = item
-        state.done = True
+        if not state.done:
+            state.done = True
+            kind = item.get("type")
+            if out is not None and kind not in _COVERED:  # (a str, or a malformed item: kept whole)
+                out.append(BlockDelta(0, item))
 
     def _item_done_event(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         item = obj.get("item")
-        if type(item) is dict:
-            self._item_done(self._index_of(obj), item, out)
+        if type(item) is not dict:
+            raise TypeError(f"item must be an object, not {type(item).__name__}")
+        self._item_done(self._index_of(obj), item, out)
 
     def _part_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.content_part.added`` / ``.done``: a part, with its text if any."""
@@ -505,36 +724,40 @@ class OpenAIResponsesReducer(Reducer):
         found = _PART_KINDS.get(part_type)
         if found is not None:
             key = (self._index_of(obj), found[0], _sub_index(obj.get("content_index")))
-            self._texts.setdefault(key, [])
-            self._settle(key, part.get(found[1]), out)
+            if key not in self._texts:
+                self._part(key, obj)
+            self._settle(key, part.get(found[1]), out, obj)
 
     def _summary_part(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.reasoning_summary_part.added`` / ``.done``."""
         part = obj.get("part")
         key = (self._index_of(obj), _SUMMARY, _sub_index(obj.get("summary_index")))
-        self._texts.setdefault(key, [])
+        if key not in self._texts:
+            self._part(key, obj)
         if type(part) is dict:
-            self._settle(key, part.get("text"), out)
+            self._settle(key, part.get("text"), out, obj)
 
     def _text_event(self, obj: dict[str, Any], out: list[Delta] | None, kind: int, sub: str, done: bool) -> None:
         key = (self._index_of(obj), kind, _sub_index(obj.get(sub)))
         if done:
-            self._settle(key, obj.get("refusal" if kind == _REFUSAL else "text"), out)
+            self._settle(key, obj.get("refusal" if kind == _REFUSAL else "text"), out, obj)
             return
         delta = obj["delta"]
         if type(delta) is not str:
             raise TypeError(f"delta must be a string, not {type(delta).__name__}")
         if delta:
-            self._add(key, delta, out)
+            self._add(key, delta, out, obj)
 
     def _call_of(self, obj: dict[str, Any], out: list[Delta] | None) -> _Call:
         index = self._index_of(obj)
         state = self._items.get(index)
         if state is None:  # a delta before its item: make the item up
             item_id = obj.get("item_id")
-            state = self._add_item(index, {"type": "function_call", "id": item_id, "call_id": None, "name": ""}, out)
+            custom = obj.get("type") == "response.custom_tool_call_input.delta"
+            made = {"type": "custom_tool_call" if custom else "function_call", "id": item_id, "call_id": None, "name": ""}
+            state = self._add_item(index, made, out)
         if state.call is None:
-            raise ValueError(f"tool call input for output item {index}, a {state.raw.get('type')!r} item")
+            raise ValueError(f"tool call input for output item {index}, a {_short(state.raw.get('type'))} item")
         return state.call
 
     def _arguments_delta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
@@ -550,13 +773,18 @@ class OpenAIResponsesReducer(Reducer):
 
     def _arguments_done(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.function_call_arguments.done`` / ``custom_tool_call_input.done``:
-        the full text is authoritative."""
+        the full text is authoritative, and the call is whole."""
         call = self._call_of(obj, out)
         text = obj.get("arguments") if "arguments" in obj else obj.get("input")
         self._settle_call(call, text, out)
-        name = obj.get("name")
-        if name and type(name) is str and not call.name:
-            call.name = name
+        if not call.name:
+            self._fill_call(call, {"name": obj.get("name")}, out)
+        self._end_call(call, out)
+
+    def _annotation(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        """``response.output_text.annotation.added``: a citation (the done item keeps it too)."""
+        if out is not None and "annotation" in obj:
+            out.append(CitationDelta(0, obj["annotation"]))
 
     def _take_logprobs(self, logprobs: Any) -> None:
         if type(logprobs) is not list:
@@ -565,42 +793,33 @@ class OpenAIResponsesReducer(Reducer):
             self._logprobs = []
         self._logprobs.extend(logprobs)
 
-    # -- snapshots ---------------------------------------------------------------------
 
-    def _block(self, index: int, state: _Item) -> dict[str, Any]:
-        """The output item as the non-streaming response would carry it."""
-        raw = state.raw
-        if state.done:
-            return raw
-        item = dict(raw)  # cut before done: fill in what arrived
-        call = state.call
-        texts = self._texts
-        if call is not None:
-            item["arguments" if item.get("type") != "custom_tool_call" else "input"] = "".join(call.pieces)
-            return item
-        kind = item.get("type")
-        if kind == "message":
-            parts = []
-            for key in sorted(k for k in texts if k[0] == index and k[1] <= _REFUSAL):
-                text = "".join(texts[key])
-                if key[1] == _TEXT:
-                    parts.append({"type": "output_text", "text": text, "annotations": []})
-                else:
-                    parts.append({"type": "refusal", "refusal": text})
-            item["content"] = parts
-        elif kind == "reasoning":
-            summary = [
-                {"type": "summary_text", "text": "".join(texts[key])}
-                for key in sorted(k for k in texts if k[0] == index and k[1] == _SUMMARY)
-            ]
-            item["summary"] = summary
-            content = [
-                {"type": "reasoning_text", "text": "".join(texts[key])}
-                for key in sorted(k for k in texts if k[0] == index and k[1] == _REASONING)
-            ]
-            if content:
-                item["content"] = content
+def _block(state: _Item, parts: Any) -> dict[str, Any]:
+    """The output item as the non-streaming response would carry it; ``parts`` are
+    its text parts, ``(kind, text)`` in order."""
+    raw = state.raw
+    if state.done:
+        return raw
+    item = dict(raw)  # cut before done: fill in what arrived
+    call = state.call
+    if call is not None:
+        item["arguments" if item.get("type") != "custom_tool_call" else "input"] = call.glued()
         return item
+    kind = item.get("type")
+    if kind == "message":
+        content: list[dict[str, Any]] = []
+        for part, text in parts:
+            if part == _TEXT:
+                content.append({"type": "output_text", "text": text, "annotations": []})
+            elif part == _REFUSAL:
+                content.append({"type": "refusal", "refusal": text})
+        item["content"] = content
+    elif kind == "reasoning":
+        item["summary"] = [{"type": "summary_text", "text": text} for part, text in parts if part == _SUMMARY]
+        reasoning = [{"type": "reasoning_text", "text": text} for part, text in parts if part == _REASONING]
+        if reasoning:
+            item["content"] = reasoning
+    return item
 
 
 def _texts(
@@ -631,6 +850,7 @@ _HANDLERS: dict[str, Callable[[OpenAIResponsesReducer, dict[str, Any], list[Delt
     "response.content_part.done": OpenAIResponsesReducer._part_added,
     "response.reasoning_summary_part.added": OpenAIResponsesReducer._summary_part,
     "response.reasoning_summary_part.done": OpenAIResponsesReducer._summary_part,
+    "response.output_text.annotation.added": OpenAIResponsesReducer._annotation,
     "response.created": OpenAIResponsesReducer._lifecycle,
     "response.queued": OpenAIResponsesReducer._lifecycle,
     "response.in_progress": OpenAIResponsesReducer._lifecycle,
