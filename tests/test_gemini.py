@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import helpers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,16 +28,21 @@ from hypothesis import strategies as st
 import sseparse
 from sseparse import (
     Accumulator,
+    BlockDelta,
     ChunkDecodeError,
     Completion,
     FinishDelta,
+    MetadataDelta,
     ProviderError,
     ReasoningDelta,
+    SignatureDelta,
     SseparseError,
     TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
+    ToolCallUpdate,
     Usage,
     UsageDelta,
 )
@@ -114,13 +120,43 @@ def feed_all(fragments: Iterable[bytes], dialect: str = "auto") -> tuple[Complet
     return stream.completion, deltas, raised
 
 
+def run_accumulator(fragments: Iterable[bytes], implementation: str) -> tuple[Completion, list[Any], str | None]:
+    """``feed_all`` through ``Accumulator("gemini", implementation=...)``."""
+    acc = Accumulator("gemini", implementation=implementation)
+    deltas: list[Any] = []
+    raised: str | None = None
+    try:
+        for fragment in fragments:
+            deltas.extend(acc.feed(fragment))
+    except SseparseError as exc:
+        deltas.extend(exc.deltas)
+        raised = type(exc).__name__
+    completion = acc._close(deltas)  # as iter_deltas does: with the deltas of a whole last event
+    return completion, deltas, raised
+
+
+def implementations() -> list[str]:
+    """The builds to compare: the pure one, and the compiled one when it is built."""
+    try:
+        import sseparse._framing_c  # noqa: F401
+    except ImportError:
+        return ["python"]
+    return ["cython", "python"]
+
+
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
-    """The Completion and deltas of ``data``, checked identical at every fragmentation
-    and under both ``auto`` and the explicit dialect; the deltas glue to the fields."""
+    """The Completion and deltas of ``data``, checked identical at every fragmentation,
+    under both ``auto`` and the explicit dialect and in both builds; the deltas glue
+    to the fields and fold to the Completion."""
     expected = feed_all([data])
     for fragments in fragmentations(data, every_split=every_split):
         assert feed_all(fragments) == expected, f"differs when fed in {len(fragments)} fragments"
         assert feed_all(fragments, "gemini") == expected
+    for implementation in implementations():
+        for size in (None, 1, 7):
+            fragments = [data] if size is None else pieces(data, size)
+            assert run_accumulator(fragments, implementation) == expected, (implementation, size)
+    helpers.fold_equals_completion(expected[1], expected[0])
     quiet = Accumulator(deltas=False)
     with contextlib.suppress(SseparseError):
         for fragment in pieces(data, 5):
@@ -177,6 +213,7 @@ def test_small_crlf_stream_split_at_every_byte() -> None:
     completion, deltas = accumulate_everywhere(data, every_split=True)
     assert completion.content == "Ça 🎉!"
     assert deltas == [
+        MetadataDelta(RESPONSE_ID, MODEL),
         TextDelta(0, "Ça 🎉"),
         TextDelta(0, "!"),
         FinishDelta(0, "STOP"),
@@ -202,7 +239,28 @@ def test_thinking_tokens_count_as_output() -> None:
     raw["totalTokenCount"] = 9 + 4 + 23 + 185
     completion, _ = accumulate_everywhere(sse(chunk(text("x"), finish="STOP", usageMetadata=raw)))
     # input: prompt + tool-use prompt; output: answer + thoughts; so input + output == total
-    assert completion.usage == Usage(13, 208, 221, raw)
+    assert completion.usage == Usage(13, 208, 221, raw, cached_input_tokens=2, reasoning_tokens=185)
+    assert completion.usage.cache_write_tokens is None  # Gemini reports no cache writes
+
+
+def test_counts_not_sent_are_none() -> None:
+    raw = {"candidatesTokenCount": 4, "totalTokenCount": 4}
+    completion, _ = accumulate_everywhere(sse(chunk(text("x"), finish="STOP", usageMetadata=raw)))
+    assert completion.usage == Usage(None, 4, 4, raw)
+    only_prompt = {"promptTokenCount": 7}
+    completion, _ = accumulate_everywhere(sse(chunk(text("x"), finish="STOP", usageMetadata=only_prompt)))
+    assert completion.usage == Usage(7, None, None, only_prompt)
+
+
+def test_cumulative_usage_is_assigned_not_summed() -> None:
+    data = sse(
+        chunk(text("a"), usageMetadata=usage(5, 1, 10)),
+        chunk(text("b"), usageMetadata=usage(5, 2, 10)),
+        chunk(text("c"), finish="STOP", usageMetadata=usage(5, 3, 10)),
+    )
+    completion, deltas = accumulate_everywhere(data)
+    assert completion.usage == Usage(5, 13, 18, usage(5, 3, 10), reasoning_tokens=10)
+    assert [d.usage.output_tokens for d in deltas if type(d) is UsageDelta] == [11, 12, 13]
 
 
 def test_vertex_create_time_is_created() -> None:
@@ -231,8 +289,10 @@ def test_thought_parts_are_reasoning_and_signed_parts_stay_whole() -> None:
         {"text": "There are 3 r's."},
         {"text": "", "thoughtSignature": "EqsFCqgFAb4+sig=="},  # never merged with unsigned text
     ]
-    assert [type(d) for d in deltas[:3]] == [ReasoningDelta, ReasoningDelta, TextDelta]
+    assert [type(d) for d in deltas[:4]] == [MetadataDelta, ReasoningDelta, ReasoningDelta, TextDelta]
+    assert SignatureDelta(0, "EqsFCqgFAb4+sig==") in deltas
     assert completion.usage is not None and completion.usage.output_tokens == 48
+    assert completion.usage.reasoning_tokens == 40
 
 
 def test_a_signed_text_part_is_content_and_its_own_block() -> None:
@@ -251,9 +311,12 @@ def test_other_parts_are_kept_as_blocks() -> None:
     result = {"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "4\n"}}
     image = {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}
     data = sse(chunk(text("Rechne:")), chunk(code, result), chunk(image), chunk(text("Vier."), finish="STOP"))
-    completion, _ = accumulate_everywhere(data)
+    completion, deltas = accumulate_everywhere(data)
     assert completion.content == "Rechne:Vier."
     assert completion.blocks == [{"text": "Rechne:"}, code, result, image, {"text": "Vier."}]
+    # no other delta covers them: each is a BlockDelta, so a gateway re-emitting deltas loses nothing
+    blocks = [d for d in deltas if type(d) is BlockDelta]
+    assert blocks == [BlockDelta(0, code), BlockDelta(0, result), BlockDelta(0, image)]
 
 
 # -- function calls ---------------------------------------------------------------------------
@@ -273,10 +336,11 @@ def test_function_calls_with_whole_args() -> None:
     )
     completion, deltas = accumulate_everywhere(data)
     assert completion.tool_calls == [
-        ToolCall(0, None, "get_weather", '{"city":"Zürich","unit":"celsius"}'),
-        ToolCall(1, "call_8s2", "get_time", '{"tz":"Asia/Tokyo"}'),
-        ToolCall(2, None, "ping", "{}"),
+        ToolCall(0, None, "get_weather", '{"city":"Zürich","unit":"celsius"}', complete=True),
+        ToolCall(1, "call_8s2", "get_time", '{"tz":"Asia/Tokyo"}', complete=True),
+        ToolCall(2, None, "ping", "{}", complete=True),
     ]
+    assert all(call.kind == "function" for call in completion.tool_calls)
     assert completion.tool_calls[0].parsed_arguments() == {"city": "Zürich", "unit": "celsius"}
     assert completion.finish_reason == "STOP"  # Gemini says STOP after calls too
     assert completion.blocks == [{"text": "Ich schaue nach."}, signed, with_id, no_args]
@@ -285,6 +349,10 @@ def test_function_calls_with_whole_args() -> None:
         ToolCallStart(0, 1, "call_8s2", "get_time"),
         ToolCallStart(0, 2, None, "ping"),
     ]
+    # a whole call is complete as it arrives: its end comes right after its arguments
+    calls = [d for d in deltas if type(d) in (ToolCallStart, ToolCallArgumentsDelta, ToolCallEnd)]
+    assert [type(d) for d in calls] == [ToolCallStart, ToolCallArgumentsDelta, ToolCallEnd] * 3
+    assert SignatureDelta(0, "CiMBjz1rX25K") in deltas
     acc = Accumulator()
     acc.feed(data)
     assert acc.partial_arguments(1) == {"tz": "Asia/Tokyo"}
@@ -349,14 +417,19 @@ def compact(value: Any) -> str:
 def test_streamed_function_call_arguments_are_rebuilt() -> None:
     completion, deltas = accumulate_everywhere(streamed_call_stream())
     assert completion.tool_calls == [
-        ToolCall(0, None, "book", compact(BOOKING)),
-        ToolCall(1, None, "confirm", '{"ok":false}'),
+        ToolCall(0, None, "book", compact(BOOKING), complete=True),
+        ToolCall(1, None, "confirm", '{"ok":false}', complete=True),
     ]
     assert completion.tool_calls[0].parsed_arguments() == BOOKING
     pieces_of_first = [d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta and d.index == 0]
     assert pieces_of_first[0] == '{"city":"San '  # the open string shows while it arrives
-    assert pieces_of_first[2] == ',"guests":2,"vegan":true,"note":null,"dates":["2026-05-01","2026-05-0'
+    # a string stays open until a piece for another path comes: its quote comes with that piece
+    assert pieces_of_first[1] == "Francisco"
+    assert pieces_of_first[2] == '","guests":2,"vegan":true,"note":null,"dates":["2026-05-01","2026-05-0'
     assert pieces_of_first[-1] == "}}"  # the last piece of the call closes what is open
+    # each call ends when its last part (no willContinue) comes, before the next one starts
+    ends = [(type(d).__name__, d.index) for d in deltas if type(d) in (ToolCallStart, ToolCallEnd)]
+    assert ends == [("ToolCallStart", 0), ("ToolCallEnd", 0), ("ToolCallStart", 1), ("ToolCallEnd", 1)]
     assert completion.blocks == [
         {"functionCall": {"name": "book", "args": BOOKING}, "thoughtSignature": "CiMBsig"},
         {"functionCall": {"name": "confirm", "args": {"ok": False}}},
@@ -381,43 +454,158 @@ def test_cut_inside_a_streamed_call_shows_the_text_so_far() -> None:
     data = streamed_call_stream()
     cut = data[: data.index(b'"numberValue"')]
     cut = cut[: cut.rindex(b"data:")]  # just before the fourth chunk
-    completion, _ = accumulate_everywhere(cut)
-    assert completion.tool_calls == [ToolCall(0, None, "book", '{"city":"San Francisco"')]
+    completion, deltas = accumulate_everywhere(cut)
+    assert completion.tool_calls == [ToolCall(0, None, "book", '{"city":"San Francisco', complete=False)]
+    assert not any(type(d) is ToolCallEnd for d in deltas)
     assert completion.complete is False
     assert completion.blocks == [
         {"functionCall": {"name": "book", "args": {"city": "San Francisco"}}, "thoughtSignature": "CiMBsig"}
     ]
 
 
-def test_streamed_arguments_with_a_gap_in_a_list() -> None:
-    """``$.a[1]`` before ``$.a[0]`` was sent: the list's hole is a null in the final
-    object, which the text written so far cannot say; it stops there, and the partial
-    value and the final arguments agree once the call is over (found by hypothesis)."""
+def fc(**call: Any) -> dict[str, Any]:
+    return {"functionCall": call}
 
-    def fc(**call: Any) -> dict[str, Any]:
-        return {"functionCall": call}
 
+def streamed(*partial_args: dict[str, Any]) -> bytes:
+    """A streamed call ``f`` whose pieces are ``partial_args``, one chunk each, then its end."""
+    chunks = [chunk(fc(name="f", willContinue=True))]
+    chunks += [chunk(fc(partialArgs=[piece], willContinue=True)) for piece in partial_args]
+    chunks.append(chunk(fc(), finish="STOP"))
+    return sse(*chunks)
+
+
+@pytest.mark.parametrize(
+    ("pieces_", "reason"),
+    [
+        ([{"jsonPath": "$.a[1].c", "nullValue": None}], "not the next element"),  # a gap: JSON has no holes
+        ([{"jsonPath": "$.a[0]", "numberValue": 1}, {"jsonPath": "$.a[2]", "numberValue": 3}], "not the next"),
+        ([{"jsonPath": "$.a.x", "numberValue": 1}, {"jsonPath": "$.b", "numberValue": 2},
+          {"jsonPath": "$.a.y", "numberValue": 3}], "written before"),  # back into a closed object
+        ([{"jsonPath": "$.b", "numberValue": 2}, {"jsonPath": "$.b", "stringValue": "again"}], "written before"),
+        ([{"jsonPath": "$.list[0]", "numberValue": 1}, {"jsonPath": "$.list.name", "stringValue": "x"}], "member"),
+        ([{"jsonPath": "$.o.k", "numberValue": 1}, {"jsonPath": "$.o[0]", "numberValue": 1}], "into an object"),
+        ([{"jsonPath": "$[0]", "numberValue": 1}], "cannot start with an index"),
+        ([{"jsonPath": "no dollar", "stringValue": "x"}], "starting with '\\$'"),
+        ([{"jsonPath": "$..a", "stringValue": "x"}], "not a path"),
+        ([{"jsonPath": "$", "stringValue": "x"}], "not '\\$' itself"),
+        ([{"jsonPath": "$.nothing"}], "exactly one"),
+        ([{"jsonPath": "$.two", "numberValue": 1, "boolValue": True}], "exactly one"),
+        ([{"jsonPath": "$.n", "numberValue": "7"}], "finite number"),
+        ([{"jsonPath": "$.b", "boolValue": 1}], "true or false"),
+        ([{"jsonPath": "$.s", "stringValue": 5}], "must be a string"),
+    ],
+    ids=[
+        "gap-in-new-list",
+        "gap-in-list",
+        "closed-object-revisited",
+        "member-set-twice",
+        "key-into-list",
+        "index-into-object",
+        "index-at-top",
+        "no-dollar",
+        "bad-syntax",
+        "no-step",
+        "no-value",
+        "two-values",
+        "number-as-text",
+        "bool-as-number",
+        "string-as-number",
+    ],
+)
+def test_pieces_json_text_cannot_say_in_order_are_refused(pieces_: list[dict[str, Any]], reason: str) -> None:
+    """Nothing is guessed: no nulls for a hole, no rewriting of text already sent. What
+    came before the refused piece stays, the call is not complete, and the accumulator
+    refuses more input."""
+    data = streamed(*pieces_)
+    for implementation in implementations():
+        completion, deltas, raised = run_accumulator([data], implementation)
+        assert raised == "ChunkDecodeError"
+        assert completion.complete is False
+        assert completion.error is not None and completion.error["type"] == "chunk_decode_error"
+        assert completion.tool_calls[0].complete is False
+        assert not any(type(d) is ToolCallEnd for d in deltas)
+        helpers.fold_equals_completion(deltas, completion)
+    with pytest.raises(ChunkDecodeError, match=reason):
+        sseparse.accumulate([data], "gemini")
+
+
+def test_a_string_continued_without_will_continue_is_glued() -> None:
+    """Pieces for the same path glue to the open string, ``willContinue`` or not."""
+    data = streamed(
+        {"jsonPath": "$.s", "stringValue": "ab"},
+        {"jsonPath": "$.s", "stringValue": "cd"},
+        {"jsonPath": "$.t", "stringValue": "e", "willContinue": True},
+        {"jsonPath": "$.t", "stringValue": ""},
+    )
+    completion, deltas = accumulate_everywhere(data)
+    assert completion.tool_calls == [ToolCall(0, None, "f", '{"s":"abcd","t":"e"}', complete=True)]
+
+
+def test_a_string_announced_to_continue_but_left_is_not_complete() -> None:
+    """``willContinue`` on a piece, then a piece for another path: that value was cut."""
+    data = streamed(
+        {"jsonPath": "$.s", "stringValue": "ab", "willContinue": True}, {"jsonPath": "$.t", "numberValue": 1}
+    )
+    completion, deltas = accumulate_everywhere(data)
+    assert completion.tool_calls == [ToolCall(0, None, "f", '{"s":"ab","t":1}', complete=False)]
+    assert completion.complete is True  # the stream itself ended properly
+
+
+def test_a_finish_reason_in_the_middle_of_a_call_leaves_it_incomplete() -> None:
+    """``MAX_TOKENS`` while a call announced more pieces: the stream is complete, the call is not."""
     data = sse(
         chunk(fc(name="f", willContinue=True)),
-        chunk(fc(partialArgs=[{"jsonPath": "$.k", "numberValue": 1}], willContinue=True)),
-        chunk(fc(partialArgs=[{"jsonPath": "$.a[1].c", "nullValue": None}], willContinue=False)),
+        chunk(fc(partialArgs=[{"jsonPath": "$.q", "stringValue": "how t", "willContinue": True}], willContinue=True)),
+        chunk(finish="MAX_TOKENS"),
+    )
+    completion, deltas = accumulate_everywhere(data)
+    assert completion.complete is True
+    assert completion.finish_reason == "MAX_TOKENS"
+    assert completion.tool_calls == [ToolCall(0, None, "f", '{"q":"how t"}', complete=False)]
+    assert not any(type(d) is ToolCallEnd for d in deltas)
+
+
+def test_another_part_in_the_middle_of_a_call_leaves_it_incomplete() -> None:
+    data = sse(
+        chunk(fc(name="f", willContinue=True)),
+        chunk(fc(partialArgs=[{"jsonPath": "$.a", "numberValue": 1}], willContinue=True)),
+        chunk(text("oops")),
+        chunk(fc(name="g", args={"b": 2}), finish="STOP"),
+    )
+    completion, _ = accumulate_everywhere(data)
+    assert completion.tool_calls == [
+        ToolCall(0, None, "f", '{"a":1}', complete=False),
+        ToolCall(1, None, "g", '{"b":2}', complete=True),
+    ]
+
+
+def test_a_late_call_id_is_an_update() -> None:
+    data = sse(
+        chunk(fc(name="f", willContinue=True)),
+        chunk(fc(id="call-7", partialArgs=[{"jsonPath": "$.a", "numberValue": 1}], willContinue=True)),
+        chunk(fc(), finish="STOP"),
+    )
+    completion, deltas = accumulate_everywhere(data)
+    assert completion.tool_calls == [ToolCall(0, "call-7", "f", '{"a":1}', complete=True)]
+    assert ToolCallUpdate(0, 0, "call-7", "") in deltas
+
+
+def test_whole_args_with_a_streamed_start_are_written_first() -> None:
+    data = sse(
+        chunk(fc(name="f", args={"x": [1, {"y": None}]}, willContinue=True)),
+        chunk(fc(partialArgs=[{"jsonPath": "$.z", "stringValue": "w"}])),
         chunk(text("ok"), finish="STOP"),
     )
-    completion, deltas, _ = feed_all([data])
-    assert completion.tool_calls[0].arguments == '{"k":1,"a":[null,{"c":null}]}'
-    pieces = [d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta]
-    assert pieces == ['{"k":1', ',"a":[null,{"c":null}]}']  # nothing more until the call ended
-    acc = Accumulator("gemini")
-    acc.feed(data)
-    assert acc.partial_arguments(0) == {"k": 1, "a": [None, {"c": None}]}
+    completion, _ = accumulate_everywhere(data)
+    assert completion.tool_calls[0] == ToolCall(0, None, "f", '{"x":[1,{"y":null}],"z":"w"}', complete=True)
+
 
 
 def test_a_streamed_call_still_open_at_the_end_is_a_cut_stream() -> None:
     """A finish reason came (a blocked prompt), then a call announced more arguments
     (willContinue) and the stream ended: not complete, even with a finish reason."""
 
-    def fc(**call: Any) -> dict[str, Any]:
-        return {"functionCall": call}
 
     data = sse(
         {"candidates": [{"content": {"parts": [], "role": "model"}}], "promptFeedback": {"blockReason": "SAFETY"}},
@@ -427,51 +615,6 @@ def test_a_streamed_call_still_open_at_the_end_is_a_cut_stream() -> None:
     assert completion.complete is False
     assert completion.error is not None and completion.error["type"] == "incomplete_stream"
     assert completion.tool_calls[0].arguments == '{"a":null'
-
-
-def test_streamed_arguments_out_of_order_still_give_the_whole_object() -> None:
-    def fc(**call: Any) -> dict[str, Any]:
-        return {"functionCall": call}
-
-    data = sse(
-        chunk(fc(name="f", willContinue=True)),
-        chunk(fc(partialArgs=[{"jsonPath": "$.a.x", "numberValue": 1}], willContinue=True)),
-        chunk(fc(partialArgs=[{"jsonPath": "$.b", "numberValue": 2}], willContinue=True)),
-        chunk(fc(partialArgs=[{"jsonPath": "$.a.y", "numberValue": 3}], willContinue=True)),  # back into "a"
-        chunk(fc(partialArgs=[{"jsonPath": "$.b", "stringValue": "again"}])),
-        chunk(text("ok"), finish="STOP"),
-    )
-    completion, deltas, _ = feed_all([data])
-    assert completion.tool_calls[0].parsed_arguments() == {"a": {"x": 1, "y": 3}, "b": "again"}
-    assert completion.tool_calls[0].arguments == '{"a":{"x":1,"y":3},"b":"again"}'
-    shown = "".join(d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta)
-    assert shown == '{"a":{"x":1},"b":2'  # the text stopped where it could no longer say it
-    for fragments in fragmentations(data):
-        assert feed_all(fragments) == (completion, deltas, None)
-
-
-def test_strange_json_paths() -> None:
-    def fc(**call: Any) -> dict[str, Any]:
-        return {"functionCall": call}
-
-    data = sse(
-        chunk(fc(name="f", willContinue=True)),
-        chunk(
-            fc(
-                partialArgs=[
-                    {"jsonPath": "$['a key.with dots']", "stringValue": "v"},
-                    {"jsonPath": "$.list[2]", "numberValue": 7},  # a gap: filled with nulls
-                    {"jsonPath": "no dollar", "stringValue": "skipped"},
-                    {"jsonPath": "$.list.name", "stringValue": "a key into a list: skipped"},
-                    {"jsonPath": "$.nothing"},
-                ]
-            )
-        ),
-        chunk(finish="STOP"),
-    )
-    completion, _, raised = feed_all([data])
-    assert raised is None
-    assert completion.tool_calls[0].parsed_arguments() == {"a key.with dots": "v", "list": [None, None, 7]}
 
 
 # -- finish, candidates, blocked prompts -------------------------------------------------------
@@ -525,7 +668,7 @@ def test_blocked_prompt_is_the_finish_reason(reason: str) -> None:
     assert completion.complete is True
     assert completion.content == ""
     assert completion.extra == {"promptFeedback": feedback}
-    assert deltas[0] == FinishDelta(0, reason)
+    assert deltas[:2] == [MetadataDelta(None, MODEL), FinishDelta(0, reason)]
 
 
 @pytest.mark.parametrize("reason", ["", "BLOCK_REASON_UNSPECIFIED", "BLOCKED_REASON_UNSPECIFIED"])
@@ -557,10 +700,18 @@ def test_whole_last_event_without_its_blank_line_is_used() -> None:
     assert completion.content == "ab" and completion.complete
 
 
-def test_done_sentinel_from_a_gateway_does_not_end_the_stream() -> None:
-    """[DONE] is OpenAI's end marker: skipped here, and only a finish reason ends the stream."""
-    completion, _ = accumulate_everywhere(sse(chunk(text("a"))) + b"data: [DONE]\r\n\r\n")
-    assert completion.content == "a" and not completion.complete
+def test_done_sentinel_from_a_gateway_ends_nothing() -> None:
+    """``[DONE]`` is OpenAI's end marker: before any finish reason it does not make the
+    stream complete, and what comes after it is still read."""
+    done = b"data: [DONE]\r\n\r\n"
+    completion, _ = accumulate_everywhere(sse(chunk(text("a"))) + done)
+    assert completion.content == "a"
+    assert completion.complete is False
+    assert completion.error is not None and completion.error["type"] == "incomplete_stream"
+    completion, _ = accumulate_everywhere(sse(chunk(text("a"))) + done + sse(chunk(text("b"), finish="STOP")))
+    assert (completion.content, completion.complete) == ("ab", True)
+    completion, _ = accumulate_everywhere(sse(chunk(text("a"), finish="STOP")) + done)
+    assert (completion.content, completion.complete) == ("a", True)  # the finish reason ended it
 
 
 # -- errors -------------------------------------------------------------------------------------
@@ -579,7 +730,7 @@ def test_error_object_mid_stream_keeps_the_partial_result() -> None:
         assert completion.error["type"] == "provider_error"
         assert completion.error["provider_error"] == QUOTA
         assert (completion.error["code"], completion.error["message"]) == ("429", QUOTA["message"])
-        assert deltas == [TextDelta(0, "So far")]
+        assert deltas == [MetadataDelta(RESPONSE_ID, MODEL), TextDelta(0, "So far")]
 
 
 def test_error_as_the_first_event_is_detected_as_gemini() -> None:
@@ -849,3 +1000,172 @@ def test_snapshots_are_not_changed_by_later_events() -> None:
         snapshots.append((snapshot, copy.deepcopy(snapshot.to_dict())))
     for snapshot, as_dict in snapshots:
         assert snapshot.to_dict() == as_dict
+
+
+# -- no silent wrong answers: other dialects, candidate members --------------------------------
+
+OTHER_DIALECTS = {
+    "openai-chat": (
+        b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o",'
+        b'"choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}\n\n'
+        b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o",'
+        b'"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
+        b"data: [DONE]\n\n"
+    ),
+    "anthropic": (
+        b'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message",'
+        b'"role":"assistant","model":"claude","content":[],"usage":{"input_tokens":3,"output_tokens":1}}}\n\n'
+        b'event: content_block_start\ndata: {"type":"content_block_start","index":0,'
+        b'"content_block":{"type":"text","text":""}}\n\n'
+        b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+        b'"delta":{"type":"text_delta","text":"Hi"}}\n\n'
+        b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    ),
+    "openai-responses": (
+        b'event: response.created\ndata: {"type":"response.created","sequence_number":0,'
+        b'"response":{"id":"resp_1","object":"response","status":"in_progress","output":[]}}\n\n'
+        b'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":1,'
+        b'"item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi"}\n\n'
+        b'event: response.completed\ndata: {"type":"response.completed","sequence_number":2,'
+        b'"response":{"id":"resp_1","object":"response","status":"completed","output":[]}}\n\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("other", sorted(OTHER_DIALECTS))
+def test_another_dialects_stream_read_as_gemini_is_refused(other: str, implementation: str) -> None:
+    data = OTHER_DIALECTS[other]
+    assert sseparse.accumulate([data]).dialect == other  # what auto makes of it
+    for fragments in ([data], pieces(data, 1), pieces(data, 7)):
+        acc = Accumulator("gemini", implementation=implementation)
+        with pytest.raises(ChunkDecodeError, match=r"event #0 .*not a Gemini chunk.*another dialect") as info:
+            for fragment in fragments:
+                acc.feed(fragment)
+        completion = info.value.completion
+        assert completion is not None and completion.complete is False
+        assert completion.error is not None and completion.error["event_index"] == 0
+        with pytest.raises(sseparse.ParserClosedError):
+            acc.feed(b"data: {}\n\n")
+        assert acc.close().complete is False
+
+
+def test_an_empty_object_carries_nothing_and_ends_nothing() -> None:
+    completion, _ = accumulate_everywhere(sse(chunk(text("a")), {}))
+    assert (completion.content, completion.complete) == ("a", False)
+
+
+def test_candidate_members_without_a_common_field_are_kept() -> None:
+    ratings = [{"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"}]
+    grounding = {"webSearchQueries": ["wetter zürich"], "groundingChunks": [{"web": {"uri": "https://x.ch"}}]}
+    first = {"content": {"parts": [text("Sonnig")]}, "safetyRatings": [{"category": "X", "probability": "LOW"}]}
+    last = {"content": {"parts": [text(".")]}, "finishReason": "STOP", "groundingMetadata": grounding}
+    data = sse({"candidates": [first]}, {"candidates": [{**last, "safetyRatings": ratings}]})
+    completion, _ = accumulate_everywhere(data)
+    assert completion.extra == {"candidates": [{"index": 0, "safetyRatings": ratings, "groundingMetadata": grounding}]}
+
+
+
+
+# -- deltas lose nothing ------------------------------------------------------------------------
+
+
+@st.composite
+def gemini_stream(draw: st.DrawFn) -> bytes:
+    """A well-formed Gemini stream: text, thoughts, signed and other parts, whole and
+    streamed calls (ended, cut by a part, a finish or the end), late ids, several
+    candidates, cumulative usage, blocked prompts, ``[DONE]`` from a gateway."""
+    candidates = draw(st.sampled_from([[0], [0, 1]]))
+    words = st.text(st.characters(codec="utf-8"), min_size=1, max_size=6)
+    events: list[Any] = []
+    prompt = draw(st.integers(1, 50))
+    out = 0
+    for _ in range(draw(st.integers(1, 10))):
+        index = draw(st.sampled_from(candidates))
+        kind = draw(st.sampled_from(["text", "thought", "signed", "image", "call", "streamed", "usage", "done"]))
+        parts: list[dict[str, Any]] = []
+        if kind == "text":
+            parts = [text(draw(words)) for _ in range(draw(st.integers(1, 3)))]
+        elif kind == "thought":
+            parts = [text(draw(words), thought=True)]
+        elif kind == "signed":
+            parts = [text(draw(words), thoughtSignature=draw(st.sampled_from(["c2ln", ""])))]
+        elif kind == "image":
+            parts = [{"inlineData": {"mimeType": "image/png", "data": "AA=="}}]
+        elif kind == "call":
+            call_id = draw(st.sampled_from([{}, {"id": "c1"}]))
+            parts = [fc(name=draw(st.sampled_from(["f", "g"])), args=draw(ARGS), **call_id)]
+        elif kind == "streamed":
+            args = draw(ARGS)
+            pieces_ = []
+            for path, value in leaves(args):
+                if isinstance(value, str):
+                    cut = draw(st.integers(0, len(value)))
+                    more = draw(st.booleans())
+                    pieces_.append({"jsonPath": path, "stringValue": value[:cut], "willContinue": True})
+                    last = {"willContinue": False} if more else {}
+                    pieces_.append({"jsonPath": path, "stringValue": value[cut:], **last})
+                elif isinstance(value, bool):
+                    pieces_.append({"jsonPath": path, "boolValue": value})
+                elif value is None:
+                    pieces_.append({"jsonPath": path, "nullValue": None})
+                else:
+                    pieces_.append({"jsonPath": path, "numberValue": value})
+            events.append(chunk(fc(name="s", willContinue=True), index=index or None))
+            for number, piece in enumerate(pieces_):
+                late_id = {"id": "late"} if number == 0 and draw(st.booleans()) else {}
+                events.append(chunk(fc(partialArgs=[piece], willContinue=True, **late_id), index=index or None))
+            ending = draw(st.sampled_from(["ended", "part", "open"]))
+            if ending == "ended":
+                events.append(chunk(fc(), index=index or None))
+            elif ending == "part":
+                events.append(chunk(text("!"), index=index or None))
+            continue
+        elif kind == "usage":
+            out += draw(st.integers(0, 5))
+            thoughts = draw(st.none() | st.integers(0, 9))
+            events.append({"usageMetadata": usage(prompt, out, thoughts), "modelVersion": MODEL})
+            continue
+        else:
+            events.append("[DONE]")
+            continue
+        events.append(chunk(*parts, index=index or None))
+    for index in candidates:
+        if draw(st.booleans()):
+            events.append(chunk(finish=draw(st.sampled_from(["STOP", "MAX_TOKENS"])), index=index or None))
+    if draw(st.booleans()):
+        events.insert(0, {"promptFeedback": {"blockReason": "SAFETY"}, "modelVersion": MODEL})
+    return sse(*events, newline=draw(st.sampled_from([b"\r\n", b"\n"])))
+
+
+@settings(max_examples=120, deadline=None)
+@given(gemini_stream(), st.sampled_from([None, 1, 5, 64]))
+def test_deltas_fold_to_the_completion(implementation: str, data: bytes, size: int | None) -> None:
+    fragments = [data] if size is None else pieces(data, size)
+    completion, deltas, raised = run_accumulator(fragments, implementation)
+    assert raised is None
+    helpers.fold_equals_completion(deltas, completion)
+    assert (completion, deltas) == run_accumulator([data], implementation)[:2]
+    for call in completion.tool_calls:
+        if call.complete:
+            call.parsed_arguments()  # a complete call's arguments are whole JSON
+
+
+CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "streams"
+
+
+@pytest.mark.skipif(not CAPTURES.is_dir(), reason="the shared captures are not here")
+@pytest.mark.parametrize("size", [None, 1, 13, 256])
+def test_deltas_fold_to_the_completion_on_every_capture(implementation: str, size: int | None) -> None:
+    captures = sorted(CAPTURES.glob("gemini-*.sse"))
+    assert captures
+    for path in captures:
+        data = path.read_bytes()
+        fragments = [data] if size is None else pieces(data, size)
+        completion, deltas, raised = run_accumulator(fragments, implementation)
+        assert raised is None, path.name
+        assert completion.complete, path.name
+        helpers.fold_equals_completion(deltas, completion)
+        for call in completion.tool_calls:
+            assert call.complete and call.kind == "function", path.name
+            call.parsed_arguments()
+        assert completion == sseparse.accumulate([data]), path.name  # auto and the explicit dialect agree

@@ -6,38 +6,58 @@ reducer folds the pieces per candidate (``candidates[].index``, absent for 0):
 
 - ``text`` parts are ``content``; parts with ``"thought": true`` are ``reasoning``.
 - A ``functionCall`` part with ``args`` is a whole call: ``ToolCall(id=<id or
-  None>, name, arguments=<args as compact JSON text>)``, one arguments delta. Vertex
-  AI's streamed arguments (``streamFunctionCallArguments``: a part with the name and
-  ``willContinue: true``, then parts with ``partialArgs`` — ``jsonPath`` plus a
-  string, number, bool or null value, strings continued in pieces — and a last
-  part without ``willContinue``) are rebuilt into the same object, their JSON text
-  produced as argument deltas while they arrive, so that the deltas glue to
-  ``arguments``: the compact JSON text of the whole object.
+  None>, name, arguments=<args as compact JSON text>, complete=True)``: a start, one
+  arguments delta and an end. Vertex AI's streamed arguments
+  (``streamFunctionCallArguments``: a part with the name and ``willContinue:
+  true``, then parts with ``partialArgs`` — ``jsonPath`` plus a string, number, bool
+  or null value, strings continued in pieces — and a last part without
+  ``willContinue``) are written as compact JSON text while they arrive, in document
+  order, so that the deltas glue to ``arguments``. Such a call is complete only once
+  that last part came: one closed by anything else (the finish reason, another part,
+  the end of the stream, an error) keeps ``complete=False``. Pieces that JSON text
+  cannot say in order (a gap in a list, a member set twice, a closed object
+  revisited, a path that does not fit what is there, a path deeper than
+  ``MAX_DEPTH``) are refused with ``ChunkDecodeError``: nothing is guessed.
 - ``blocks`` is the candidate's content parts as the non-streaming response would
   carry them, to send back as the model's turn: consecutive plain text parts of
   the same kind (thought or not) are glued into one, and every part that carries
   anything else is kept as sent and never merged — Google asks that a part with a
   ``thoughtSignature`` go back as it came, neither merged with a part without one
   nor with another signed part. A streamed function call becomes one
-  ``functionCall`` part with its whole ``args``.
+  ``functionCall`` part with its whole ``args``. A part no other delta covers
+  (code, images, parts newer than this version) is also a ``BlockDelta``, and a
+  ``thoughtSignature`` a ``SignatureDelta``.
 - ``finish_reason`` is the candidate's ``finishReason`` as sent (``"STOP"``,
   ``"MAX_TOKENS"``, ``"SAFETY"``...). A prompt blocked before any candidate
   (``promptFeedback.blockReason`` other than the unspecified values) is the stream's
   answer, not a transport error, so it becomes choice 0's finish reason
   (``"SAFETY"``, ``"PROHIBITED_CONTENT"``...) and ``promptFeedback`` is kept in
-  ``extra``.
+  ``extra``. Candidate members with no common field (``safetyRatings``,
+  ``citationMetadata``, ``groundingMetadata``...) are kept, as last sent, in
+  ``extra["candidates"]``.
 - ``complete``: the stream has no end marker, so it is complete when every
   candidate got a finish reason and it was not cut in the middle of an event.
-- ``usage`` is the last ``usageMetadata`` that has token counts (it is cumulative):
-  ``input_tokens`` is ``promptTokenCount`` (+ ``toolUsePromptTokenCount``),
-  ``output_tokens`` is ``candidatesTokenCount`` + ``thoughtsTokenCount`` — Google
-  counts thinking apart from the answer, OpenAI and Anthropic count it as output,
-  and only the sum makes ``input + output == totalTokenCount`` hold. google-genai
-  reports the object as sent (``usage_metadata``); it is ``raw`` here.
-- ``modelVersion`` is ``model``, ``responseId`` is ``id``, Vertex's ``createTime``
-  is ``created`` (Unix seconds).
+  ``[DONE]`` is not Gemini's: a gateway that adds it ends nothing (it is skipped,
+  and the finish reasons decide). A chunk with no member of a
+  ``GenerateContentResponse`` (another dialect's chunk) is a ``ChunkDecodeError``.
+- ``usage`` is the last ``usageMetadata`` that has token counts (it is cumulative:
+  assigned, never summed): ``input_tokens`` is ``promptTokenCount`` (which counts
+  cached content) + ``toolUsePromptTokenCount``; ``cached_input_tokens`` is
+  ``cachedContentTokenCount``; ``output_tokens`` is ``candidatesTokenCount`` +
+  ``thoughtsTokenCount`` (Google counts thinking apart from the answer and bills it
+  as output; only the sum makes ``input + output == totalTokenCount`` hold);
+  ``reasoning_tokens`` is ``thoughtsTokenCount``; Gemini reports no cache writes.
+  google-genai reports the object as sent (``usage_metadata``); it is ``raw`` here.
+- ``modelVersion`` is ``model``, ``responseId`` is ``id`` (a ``MetadataDelta`` when
+  they become known), Vertex's ``createTime`` is ``created`` (Unix seconds).
 - ``{"error": {"code": 429, "message": ..., "status": "RESOURCE_EXHAUSTED"}}`` as
   data raises ``ProviderError`` carrying it, after anything else that event carried.
+
+Hostile input: nothing is sized by a number read from the input (a list index must
+be the next one), tool-call arguments nest at most ``MAX_DEPTH`` deep (deeper is a
+``ChunkDecodeError``), pieces are kept in lists and joined once, and a snapshot
+reuses what did not change since the previous one (closed blocks, finished calls,
+a candidate no event touched).
 
 Speed: one JSON decoding per event, and a part that is only ``text`` (nearly every
 part of a long answer) takes a short path of a few lookups and two appends.
@@ -46,42 +66,84 @@ part of a long answer) takes a short path of a few lookups and two appends.
 from __future__ import annotations
 
 import calendar
-import copy
 import json
 import re
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
+    BlockDelta,
     Choice,
     Completion,
     FinishDelta,
+    MetadataDelta,
     PartialArguments,
     ReasoningDelta,
+    SignatureDelta,
     TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
+    ToolCallEnd,
     ToolCallStart,
+    ToolCallUpdate,
     Usage,
     UsageDelta,
 )
-from .._errors import ProviderError
+from .._errors import ProviderError, quote_prefix
 from ._base import Reducer
 
 if TYPE_CHECKING:
     from .._completion import Delta
     from .._events import Event
 
-__all__ = ["GeminiReducer"]
+__all__ = ["GeminiReducer", "MAX_DEPTH"]
+
+#: The deepest a tool call's arguments may nest (objects and arrays, the arguments
+#: object itself counted), and so the most steps a ``partialArgs`` ``jsonPath`` may
+#: have. Real calls nest a few levels; deeper is a ``ChunkDecodeError``, the same in
+#: both builds, so that no copy or serialization of the arguments can recurse
+#: further than this.
+MAX_DEPTH = 100
 
 #: ``promptFeedback.blockReason`` values that do not mean the prompt was blocked.
 _NOT_BLOCKED = frozenset({"", "BLOCK_REASON_UNSPECIFIED", "BLOCKED_REASON_UNSPECIFIED"})
 _META_KEYS = frozenset({"candidates", "usageMetadata", "modelVersion", "responseId", "createTime"})
+#: The members of a ``GenerateContentResponse`` (or of an error): a chunk with none of
+#: them is not Gemini's.
+_GEMINI_MEMBERS = _META_KEYS | {"promptFeedback", "error"}
+#: Candidate members read into common fields; the others are kept in ``extra``.
+_CANDIDATE_KEYS = frozenset({"content", "finishReason", "index"})
+#: The value members of a ``partialArgs`` entry (exactly one is set).
+_VALUE_KEYS = ("stringValue", "numberValue", "boolValue", "nullValue")
+
+
+class _Refused(Exception):
+    """A piece this reducer will not guess about; becomes a ``ChunkDecodeError``."""
 
 
 def _compact(value: Any) -> str:
     """JSON text as ``JSON.stringify`` writes it: no spaces, non-ASCII kept."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _nests_deeper(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests objects and arrays more than ``limit`` deep (without
+    recursion, stopping at the first one too deep)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if type(node) is dict:
+            children: Any = node.values()
+        elif type(node) is list:
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        for child in children:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
+    return False
 
 
 def _int(value: Any) -> int | None:
@@ -98,7 +160,14 @@ def _usage(raw: dict[str, Any]) -> Usage:
     total_tokens = _int(raw.get("totalTokenCount"))
     if total_tokens is None and input_tokens is not None and output_tokens is not None:
         total_tokens = input_tokens + output_tokens
-    return Usage(input_tokens, output_tokens, total_tokens, raw)
+    return Usage(
+        input_tokens,
+        output_tokens,
+        total_tokens,
+        raw,
+        cached_input_tokens=_int(raw.get("cachedContentTokenCount")),
+        reasoning_tokens=thoughts,
+    )
 
 
 def _has_counts(raw: dict[str, Any]) -> bool:
@@ -117,266 +186,259 @@ def _unix_time(text: Any) -> int | None:
 
 # -- streamed function-call arguments (Vertex AI's partialArgs) -------------------------
 
-_PATH_STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[\"((?:[^\"\\]|\\.)*)\"\]")
+_PATH_STEP = re.compile(r"\.([^.\[\]]+)|\[([0-9]+)\]|\['((?:[^'\\]|\\.)*)'\]|\[\"((?:[^\"\\]|\\.)*)\"\]")
+#: An index longer than this is past any list this reducer can hold (it would have
+#: to be the next element), and ``int()`` of thousands of digits is refused anyway.
+_MAX_INDEX_DIGITS = 18
 
 
-def _parse_path(path: Any) -> list[str | int] | None:
-    """``$.a.b[0]['c d']`` as ``["a", "b", 0, "c d"]``; ``None`` if it is no such path."""
+def _parse_path(path: Any) -> list[str | int]:
+    """``$.a.b[0]['c d']`` as ``["a", "b", 0, "c d"]``; raises ``_Refused`` for
+    anything else, and for more than ``MAX_DEPTH`` steps."""
     if type(path) is not str or not path.startswith("$"):
-        return None
+        raise _Refused(f"a partialArgs jsonPath must be a path starting with '$', not {quote_prefix(repr(path))}")
     steps: list[str | int] = []
     position, end = 1, len(path)
     while position < end:
         match = _PATH_STEP.match(path, position)
         if match is None:
-            return None
+            raise _Refused(f"jsonPath {quote_prefix(path)} is not a path of names and indexes")
+        if len(steps) == MAX_DEPTH:
+            raise _Refused(f"jsonPath {quote_prefix(path)} has more than MAX_DEPTH={MAX_DEPTH} steps")
         name, number, single, double = match.groups()
         if number is not None:
+            if len(number) > _MAX_INDEX_DIGITS:
+                raise _Refused(f"jsonPath {quote_prefix(path)} has an index of {len(number)} digits")
             steps.append(int(number))
         else:
             steps.append(name if name is not None else single if single is not None else double)
         position = match.end()
-    return steps or None
+    if not steps:
+        raise _Refused("a partialArgs jsonPath must name a member of the arguments, not '$' itself")
+    return steps
+
+
+def _piece_value(piece: dict[str, Any]) -> tuple[Any, bool]:
+    """The value a ``partialArgs`` entry carries, and whether it is a string."""
+    found = [key for key in _VALUE_KEYS if key in piece]
+    if len(found) != 1:
+        raise _Refused(f"a partialArgs entry must carry exactly one of {', '.join(_VALUE_KEYS)}, not {found or 'none'}")
+    key = found[0]
+    value = piece[key]
+    if key == "stringValue":
+        if type(value) is not str:
+            raise _Refused(f"stringValue must be a string, not {type(value).__name__}")
+        return value, True
+    if key == "numberValue":
+        if type(value) is not int and type(value) is not float or value != value or value in (_INF, -_INF):
+            raise _Refused(f"numberValue must be a finite number, not {quote_prefix(repr(value))}")
+        return value, False
+    if key == "boolValue":
+        if type(value) is not bool:
+            raise _Refused(f"boolValue must be true or false, not {quote_prefix(repr(value))}")
+        return value, False
+    return None, False  # nullValue: null or "NULL_VALUE"
+
+
+_INF = float("inf")
+
+
+class _Open:
+    """A container open in the arguments' text: what went into it so far."""
+
+    __slots__ = ("step", "is_list", "count", "keys")
+
+    def __init__(self, step: str | int | None, is_list: bool) -> None:
+        self.step = step  # the step from its parent to it (None for the arguments object)
+        self.is_list = is_list
+        self.count = 0  # members or elements written
+        self.keys: set[str] = set()  # an object's member names written
 
 
 class _StreamedArguments:
-    """Rebuilds a call's ``args`` from ``partialArgs`` pieces, and writes its JSON text
-    as they arrive, so that the text written is always a prefix of the compact JSON
-    of the object (the same text a whole ``args`` gives).
+    """Writes a call's ``partialArgs`` pieces as compact JSON text while they arrive.
 
-    That holds while pieces come in document order, as Google sends them: each value
-    after the previous one, a string continued right after it began. A piece that
-    breaks the order (revisiting a closed object, a key set twice) still updates the
-    object, but no more text is written; the finished call's arguments are then the
-    object's JSON text all the same. A string sent in many pieces is kept as a list
-    of pieces while it is open, so a long one costs linear time, not quadratic.
+    Pieces come in document order, as Google sends them: each value after the
+    previous one, a string continued by pieces for the same path. The text written
+    is then always a prefix of the arguments' compact JSON, and the deltas glue into
+    it. Only the containers still open are remembered (their member names, their
+    element count), never the object itself: a piece the text cannot say in order
+    (a list element that is not the next one, a member written before, a closed
+    container revisited, a key into a list or an index into an object) is refused
+    with ``_Refused``, and so is a path deeper than ``MAX_DEPTH``. A string stays
+    open in the text until a piece for another path (or the end) comes: pieces for
+    the same path glue to it, ``willContinue`` or not, each one written once.
     """
 
-    __slots__ = ("value", "written", "final", "in_order", "_stack", "_open", "_open_pieces")
+    __slots__ = ("written", "final", "broken", "_stack", "_open", "_promised")
 
     def __init__(self) -> None:
-        self.value: dict[str, Any] = {}
         self.written: list[str] = []  # the JSON text so far, in pieces
         self.final: str | None = None  # the whole JSON text, once finished
-        # The containers open in the text, outermost first: [step to it, the container, children written].
-        self._stack: list[list[Any]] = []
-        self._open: list[str | int] | None = None  # the path of a string still open in the text
-        self._open_pieces: list[str] = []
-        self.in_order = True  # the text written so far says what the object holds
+        # The string was announced to continue (willContinue) and something else came:
+        # its value stopped short, so the call is not complete.
+        self.broken = False
+        self._stack: list[_Open] = []  # the containers open in the text, outermost first
+        self._open: list[str | int] | None = None  # the path of the string still open
+        self._promised = False  # the open string's last piece said willContinue
 
-    def seed(self, args: dict[str, Any]) -> None:
-        """A streamed call that opens with some whole ``args`` (not seen in practice)."""
-        self.value.update(args)
-        self.in_order = False
+    def seed(self, args: dict[str, Any]) -> str:
+        """A streamed call that opens with some whole ``args`` (not seen in practice):
+        its members are written first, and pieces may add more."""
+        root = _Open(None, False)
+        self._stack.append(root)
+        text = ["{"]
+        for key, value in args.items():
+            text.append(self._member(root, key) + _compact(value))
+            root.keys.add(key)
+        added = "".join(text)
+        self.written.append(added)
+        return added
 
     def feed(self, partial_args: Any) -> str:
         """Fold ``partialArgs`` in; return the JSON text this adds."""
+        if partial_args is None:
+            return ""
+        if type(partial_args) is not list:
+            raise _Refused(f"partialArgs must be a list, not {type(partial_args).__name__}")
         text: list[str] = []
-        for piece in partial_args if type(partial_args) is list else ():
-            if type(piece) is not dict:
-                continue
-            steps = _parse_path(piece.get("jsonPath"))
-            if steps is None:
-                continue
-            more = piece.get("willContinue") is True
-            string = piece.get("stringValue")
-            if type(string) is str:
-                if steps == self._open:  # the next piece of the open string
-                    self._open_pieces.append(string)
-                    text.append(_compact(string)[1:-1])
-                    if not more:
-                        self._close_string(text)
+        try:
+            for piece in partial_args:
+                if type(piece) is not dict:
+                    raise _Refused(f"a partialArgs entry must be an object, not {type(piece).__name__}")
+                steps = _parse_path(piece.get("jsonPath"))
+                value, is_string = _piece_value(piece)
+                if is_string and steps == self._open:  # more of the open string
+                    text.append(_compact(value)[1:-1])
+                    self._promised = piece.get("willContinue") is True
                     continue
                 self._close_string(text)
-                existing = self._lookup(steps)
-                if type(existing) is str:  # more of a string already closed: glue, out of order
-                    self._parent(steps)[steps[-1]] = existing + string
-                    self.in_order = False
-                    continue
-                value: Any = string
-            elif "numberValue" in piece:
-                value = piece["numberValue"]
-            elif "boolValue" in piece:
-                value = piece["boolValue"]
-            elif "nullValue" in piece:
-                value = None
-            else:
-                continue
-            self._close_string(text)
-            self._set(steps, value, more and type(string) is str, text)
-        added = "".join(text)
-        if added:
-            self.written.append(added)
+                self._write(steps, value, text)
+                if is_string:
+                    self._open = steps
+                    self._promised = piece.get("willContinue") is True
+        finally:  # what was written before a refused piece stays written
+            added = "".join(text)
+            if added:
+                self.written.append(added)
         return added
 
     def finish(self) -> str:
-        """Close what is open; return the text that completes the object's JSON."""
-        self._materialize()
-        self._open = None
-        final = self.final = _compact(self.value)
-        have = "".join(self.written)
-        rest = final[len(have) :] if final.startswith(have) else ""
-        if rest:
-            self.written.append(rest)
+        """Close what is open; return the text that completes the arguments' JSON."""
+        text: list[str] = []
+        self._close_string(text)
+        stack = self._stack
+        if not stack:
+            text.append("{}")
+        while stack:
+            text.append("]" if stack.pop().is_list else "}")
+        rest = "".join(text)
+        self.written.append(rest)
+        self.final = "".join(self.written)
         return rest
 
-    def current(self) -> dict[str, Any]:
-        """A copy of the object so far (an open string holds what arrived)."""
-        self._materialize()
-        return copy.deepcopy(self.value)
+    def closed_text(self) -> str:
+        """The text so far with what is open closed: the JSON of what arrived."""
+        if self.final is not None:
+            return self.final
+        closers = ['"'] if self._open is not None else []
+        closers += ["]" if entry.is_list else "}" for entry in reversed(self._stack)]
+        return "".join(self.written) + ("".join(closers) if self._stack else "{}")
 
     # -- internals
 
-    def _materialize(self) -> None:
-        if self._open is not None:
-            joined = "".join(self._open_pieces)
-            self._open_pieces[:] = [joined]
-            self._parent(self._open)[self._open[-1]] = joined
-
     def _close_string(self, text: list[str]) -> None:
         if self._open is not None:
-            self._materialize()
-            self._open = None
-            self._open_pieces = []
             text.append('"')
+            self._open = None
+            if self._promised:
+                self.broken = True
 
-    def _lookup(self, steps: list[str | int]) -> Any:
-        """The value at ``steps``, ``None`` if there is none (nothing is made)."""
-        node: Any = self.value
-        for step in steps:
-            node = self._child(node, step)
-            if node is None:
-                return None
-        return node
-
-    def _parent(self, steps: list[str | int]) -> Any:
-        """The container the last step goes into, made on the way where missing
-        (``None`` when a step does not fit what is there)."""
-        node: Any = self.value
-        for depth, step in enumerate(steps[:-1]):
-            child = self._child(node, step)
-            if child is None:
-                child = [] if type(steps[depth + 1]) is int else {}
-                if not self._put(node, step, child):
-                    return None
-            node = child
-        return node
-
-    def _set(self, steps: list[str | int], value: Any, open_string: bool, text: list[str]) -> None:
+    def _write(self, steps: list[str | int], value: Any, text: list[str]) -> None:
         stack = self._stack
-        # How much of the target's path is open in the text already.
-        common = 0
-        while common < len(steps) - 1 and common + 1 < len(stack) and stack[common + 1][0] == steps[common]:
-            common += 1
-        # The containers past that must be new, and so must the leaf, or the text cannot say it.
-        node: Any = self.value
-        for step in steps[:common]:
-            node = node[step]
-        in_order = self.in_order
-        for step in steps[common:-1]:
-            if self._child(node, step) is not None:
-                in_order = False
-                break
-        if self._leaves_gap(steps):  # JSON has no holes: the nulls were never written
-            in_order = False
-        parent = self._parent(steps)
-        if parent is None:
-            self.in_order = False
-            return
-        leaf = steps[-1]
-        if (type(parent) is dict and leaf in parent) or (type(parent) is list and leaf != len(parent)):
-            in_order = False
-        if not self._put(parent, leaf, value):
-            self.in_order = False
-            return
-        self.in_order = in_order
-        if not in_order:
-            return
         if not stack:
-            stack.append([None, self.value, 0])
+            if type(steps[0]) is int:
+                raise _Refused("the arguments are an object: a jsonPath cannot start with an index")
+            stack.append(_Open(None, False))
             text.append("{")
-        while len(stack) > common + 1:  # leaving containers: they are done
-            closed = stack.pop()
-            text.append("]" if type(closed[1]) is list else "}")
-        node = stack[-1][1]
-        for step in steps[common:-1]:
-            text.append(self._key(stack[-1], step))
-            node = node[step]
-            text.append("[" if type(node) is list else "{")
-            stack.append([step, node, 0])
-        text.append(self._key(stack[-1], leaf))
-        literal = _compact(value)
-        if open_string:
-            text.append(literal[:-1])
-            self._open = steps
-            self._open_pieces = [value]
-        else:
-            text.append(literal)
-
-    def _leaves_gap(self, steps: list[str | int]) -> bool:
-        """Whether setting ``steps`` puts an element past the end of a list (existing,
-        or made on the way, empty), which fills the gap with nulls."""
-        node: Any = self.value
-        for step in steps:
-            if type(step) is int:
-                size = len(node) if type(node) is list else 0
-                if step > size:
-                    return True
-            node = self._child(node, step)
-        return False
-
-    @staticmethod
-    def _key(entry: list[Any], step: str | int) -> str:
-        comma = "," if entry[2] else ""
-        entry[2] += 1
-        return comma if type(step) is int else comma + _compact(step) + ":"
-
-    @staticmethod
-    def _child(node: Any, step: str | int) -> Any:
-        if type(node) is dict:
-            return node.get(step)
-        if type(node) is list and type(step) is int and step < len(node):
-            return node[step]
-        return None
-
-    @staticmethod
-    def _put(node: Any, step: str | int, value: Any) -> bool:
-        if type(node) is dict and type(step) is str:
-            node[step] = value
-            return True
-        if type(node) is list and type(step) is int:
-            if step < len(node):
-                node[step] = value
+        # How much of the path is open in the text already.
+        last = len(steps) - 1
+        common = 0
+        while common < last and common + 1 < len(stack) and stack[common + 1].step == steps[common]:
+            common += 1
+        # Check everything before writing anything.
+        parent = stack[common]
+        for depth in range(common, len(steps)):
+            step = steps[depth]
+            if parent.is_list:
+                expected = parent.count if depth == common else 0
+                if type(step) is not int:
+                    raise _Refused(f"jsonPath step {quote_prefix(repr(step))} is a member name, but there is a list")
+                if step != expected:
+                    raise _Refused(
+                        f"jsonPath index {step} is not the next element ({expected}): pieces must come in "
+                        "document order, and a list has no holes"
+                    )
             else:
-                node.extend([None] * (step - len(node)))  # JSON has no holes: a gap is nulls
-                node.append(value)
-            return True
-        return False  # a key into a list or an index into an object
+                if type(step) is not str:
+                    raise _Refused(f"jsonPath index [{step}] goes into an object")
+                if depth == common and step in parent.keys:
+                    raise _Refused(
+                        f"jsonPath member {quote_prefix(step)} was written before: pieces must come in document order"
+                    )
+            if depth < last:
+                parent = _Open(step, type(steps[depth + 1]) is int)
+        # Leave the containers the path is not in: they are done.
+        while len(stack) > common + 1:
+            text.append("]" if stack.pop().is_list else "}")
+        for depth in range(common, len(steps)):
+            step = steps[depth]
+            text.append(self._member(stack[-1], step))
+            if depth < last:
+                child = _Open(step, type(steps[depth + 1]) is int)
+                stack.append(child)
+                text.append("[" if child.is_list else "{")
+        literal = _compact(value)
+        text.append(literal[:-1] if type(value) is str else literal)
+
+    @staticmethod
+    def _member(entry: _Open, step: str | int) -> str:
+        comma = "," if entry.count else ""
+        entry.count += 1
+        if entry.is_list:
+            return comma
+        entry.keys.add(step)  # type: ignore[arg-type]
+        return comma + _compact(step) + ":"
 
 
 # -- per-candidate state -----------------------------------------------------------------
 
 
 class _Call:
-    __slots__ = ("position", "id", "name", "pieces", "streamed", "part", "reader")
+    __slots__ = ("position", "id", "name", "text", "streamed", "part", "reader", "complete", "built", "final_block")
 
     def __init__(self, position: int, call_id: str | None, name: str, part: dict[str, Any]) -> None:
         self.position = position
         self.id = call_id
         self.name = name
-        self.pieces: list[str] = []  # the arguments' JSON text, for a whole call
+        self.text = ""  # the arguments' JSON text, for a whole call
         self.streamed: _StreamedArguments | None = None
         self.part = part  # the part that began the call (its thoughtSignature, ...)
         self.reader: PartialArguments | None = None  # made when someone asks for the partial value
+        self.complete = False  # the provider closed it: whole, or its last piece came
+        self.built: ToolCall | None = None  # the ToolCall, once it can no longer change
+        self.final_block: dict[str, Any] | None = None  # the block, once it can no longer change
+
+    @property
+    def closed(self) -> bool:
+        return self.streamed is None or self.streamed.final is not None
 
     def partial(self, ended: bool) -> Any:
         """The arguments as far as they have arrived (see ``PartialArguments``)."""
         streamed = self.streamed
         if streamed is None:
-            pieces = self.pieces
+            pieces = [self.text]
         else:
-            if streamed.final is not None and not streamed.in_order:
-                return streamed.value  # its text stopped short: the object has it all
             pieces = streamed.written
             ended = ended or streamed.final is not None
         reader = self.reader
@@ -384,26 +446,36 @@ class _Call:
             reader = self.reader = PartialArguments()
         return reader.read(pieces, ended)
 
-    def arguments(self) -> str:
-        """The JSON text: for a streamed call still open, the text written so far."""
+    def tool_call(self) -> ToolCall:
+        built = self.built
+        if built is not None:
+            return built
         streamed = self.streamed
-        if streamed is None:
-            return "".join(self.pieces)
-        if streamed.final is not None:
-            return streamed.final
-        return "".join(streamed.written)
+        text = self.text if streamed is None else "".join(streamed.written)
+        call = ToolCall(self.position, self.id, self.name, text, "function", self.complete)
+        if self.closed:
+            self.built = call
+        return call
 
     def block(self) -> dict[str, Any]:
-        """The call as one ``functionCall`` part with its whole ``args``."""
+        """The call as one ``functionCall`` part with its whole ``args`` (for a
+        streamed call still open: the JSON of what arrived, closed)."""
+        if self.final_block is not None:
+            return self.final_block
+        streamed = self.streamed
+        if streamed is None:
+            self.final_block = self.part
+            return self.part
         call: dict[str, Any] = {
             key: value
             for key, value in self.part["functionCall"].items()
             if key not in ("partialArgs", "willContinue", "args")
         }
-        streamed = self.streamed
-        call["args"] = streamed.current() if streamed is not None else self.part["functionCall"].get("args")
+        call["args"] = json.loads(streamed.closed_text())  # nests at most MAX_DEPTH deep
         block = dict(self.part)
         block["functionCall"] = call
+        if streamed.final is not None:
+            self.final_block = block
         return block
 
 
@@ -417,42 +489,83 @@ class _TextRun:
         self.pieces: list[str] = []
 
     def block(self) -> dict[str, Any]:
+        pieces = self.pieces
+        text = "".join(pieces)
+        if len(pieces) > 1:
+            pieces[:] = [text]  # joined once: the next snapshot joins only what came since
         if self.thought:
-            return {"text": "".join(self.pieces), "thought": True}
-        return {"text": "".join(self.pieces)}
+            return {"text": text, "thought": True}
+        return {"text": text}
 
 
 class _Candidate:
-    __slots__ = ("index", "content", "reasoning", "calls", "blocks", "run", "open_call", "finish_reason")
+    __slots__ = (
+        "index",
+        "content",
+        "reasoning",
+        "calls",
+        "blocks",
+        "tail",
+        "run",
+        "open_call",
+        "finish_reason",
+        "extra",
+        "choice",
+    )
 
     def __init__(self, index: int) -> None:
         self.index = index
         self.content: list[str] = []
         self.reasoning: list[str] = []
         self.calls: list[_Call] = []
-        self.blocks: list[Any] = []  # part dicts as sent, _TextRun and _Call entries
-        self.run: _TextRun | None = None  # the text block a plain text part is glued to
+        self.blocks: list[dict[str, Any]] = []  # the blocks that can no longer change
+        self.tail: _TextRun | _Call | None = None  # the last block, while it may still grow
+        self.run: _TextRun | None = None  # the tail, when it is a text run
         self.open_call: _Call | None = None  # a streamed call still taking partialArgs
         self.finish_reason: str | None = None
+        self.extra: dict[str, Any] = {}  # candidate members with no common field, as last sent
+        self.choice: Choice | None = None  # the last Choice built, while no event touched this candidate
+
+    def push(self, block: dict[str, Any] | _TextRun | _Call) -> None:
+        """Append a block: the tail before it can no longer change."""
+        tail = self.tail
+        if tail is not None:
+            self.blocks.append(tail.block())
+        self.run = None
+        if type(block) is dict:
+            self.tail = None
+            self.blocks.append(block)
+        else:
+            self.tail = block  # type: ignore[assignment]
+            if type(block) is _TextRun:
+                self.run = block
 
     def build(self) -> Choice:
-        blocks = []
-        for block in self.blocks:
-            if type(block) is dict:
-                blocks.append(block)
-            else:
-                blocks.append(block.block())
-        return Choice(
+        choice = self.choice
+        if choice is not None:
+            return choice
+        tail = self.tail
+        blocks = self.blocks + [tail.block()] if tail is not None else self.blocks[:]
+        content = self.content
+        text = "".join(content)
+        if len(content) > 1:
+            content[:] = [text]
+        reasoning = self.reasoning
+        thinking = "".join(reasoning)
+        if len(reasoning) > 1:
+            reasoning[:] = [thinking]
+        choice = self.choice = Choice(
             self.index,
-            "".join(self.content),
-            "".join(self.reasoning),
+            text,
+            thinking,
             "",
-            [ToolCall(call.position, call.id, call.name, call.arguments()) for call in self.calls],
+            [call.tool_call() for call in self.calls],
             None,
             self.finish_reason,
             None,
             blocks=blocks,
         )
+        return choice
 
 
 class GeminiReducer(Reducer):
@@ -461,8 +574,21 @@ class GeminiReducer(Reducer):
     name: ClassVar[str] = "gemini"
     end_marker: ClassVar[str] = "a finishReason"
     chunk_kind = "a GenerateContentResponse"
+    #: ``[DONE]`` is OpenAI's end marker, not Gemini's: skipped, it ends nothing.
+    done_sentinel: ClassVar[bool] = False
 
-    __slots__ = ("_candidates", "_id", "_model", "_created", "_need_meta", "_usage_raw", "_extra")
+    __slots__ = (
+        "_candidates",
+        "_id",
+        "_model",
+        "_created",
+        "_need_meta",
+        "_usage_raw",
+        "_usage",
+        "_extra",
+        "_changed",
+        "_snapshot",
+    )
 
     def __init__(self, *, compiled: bool = True) -> None:
         super().__init__(compiled=compiled)
@@ -471,8 +597,11 @@ class GeminiReducer(Reducer):
         self._model: str | None = None
         self._created: int | None = None
         self._need_meta = True
-        self._usage_raw: dict[str, Any] | None = None  # made a Usage only when asked for
+        self._usage_raw: dict[str, Any] | None = None
+        self._usage: Usage | None = None  # made from _usage_raw when first asked for
         self._extra: dict[str, Any] = {}
+        self._changed = True  # an event came since the last snapshot
+        self._snapshot: tuple[bool, Any, Completion] | None = None  # (complete, error, the snapshot)
 
     # -- the interface -----------------------------------------------------------------
 
@@ -494,24 +623,43 @@ class GeminiReducer(Reducer):
         return state.calls[index].partial(self.done or state.finish_reason is not None)
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
-        raw = self._usage_raw
-        return Completion.from_choices(
+        cached = self._snapshot
+        if cached is not None and not self._changed and cached[0] == complete and cached[1] is error:
+            return cached[2]  # nothing came since: the same immutable snapshot
+        usage = self._usage
+        if usage is None and self._usage_raw is not None:
+            usage = self._usage = _usage(self._usage_raw)
+        extra = dict(self._extra)
+        candidates = [self._candidates[index] for index in sorted(self._candidates)]
+        kept = [{"index": state.index, **state.extra} for state in candidates if state.extra]
+        if kept:
+            extra["candidates"] = kept
+        completion = Completion.from_choices(
             self.name,
-            [self._candidates[index].build() for index in sorted(self._candidates)],
+            [state.build() for state in candidates],
             id=self._id,
             model=self._model,
             created=self._created,
-            usage=None if raw is None else _usage(raw),
+            usage=usage,
             complete=complete,
             error=error,
-            extra=dict(self._extra),
+            extra=extra,
         )
+        self._snapshot = (complete, error, completion)
+        self._changed = False
+        return completion
 
     # -- decoding ----------------------------------------------------------------------
 
+    def _not_json(self, event: Event, exc: BaseException) -> None:
+        if event.data.strip() == "[DONE]":
+            return  # a gateway's OpenAI habit: not Gemini's end, and it carries nothing
+        super()._not_json(event, exc)
+
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        self._changed = True
         if self._need_meta:
-            self._take_meta(obj)
+            self._take_meta(obj, out)
         try:
             candidates = obj.get("candidates")
             if candidates:
@@ -521,6 +669,7 @@ class GeminiReducer(Reducer):
                     state = states.get(index)
                     if state is None:
                         state = self._new_candidate(event, index)
+                    state.choice = None
                     content = candidate.get("content")
                     if content:
                         parts = content.get("parts")
@@ -529,11 +678,13 @@ class GeminiReducer(Reducer):
                                 text = part.get("text")
                                 if type(text) is str and len(part) == 1:  # the short path: plain text
                                     if text:
+                                        if state.open_call is not None:  # anything else ends a streamed call
+                                            self._end_call(state, out)
                                         state.content.append(text)
                                         run = state.run
                                         if run is None or run.thought:
-                                            run = state.run = _TextRun(False)
-                                            state.blocks.append(run)
+                                            run = _TextRun(False)
+                                            state.push(run)
                                         run.pieces.append(text)
                                         if out is not None:
                                             out.append(TextDelta(index, text))
@@ -542,42 +693,71 @@ class GeminiReducer(Reducer):
                     reason = candidate.get("finishReason")
                     if reason and reason != state.finish_reason:
                         if type(reason) is not str:
-                            raise self.bad_chunk(event, f"finishReason must be a string, not {reason!r}")
+                            raise self.bad_chunk(
+                                event, f"finishReason must be a string, not {quote_prefix(repr(reason))}"
+                            )
                         self._finish(state, reason, out)
+                    if not candidate.keys() <= _CANDIDATE_KEYS:
+                        self._candidate_extra(state, candidate)
             if not obj.keys() <= _META_KEYS:  # something besides the usual members
-                self._take_other(obj, out)
+                self._take_other(event, obj, out)
             usage = obj.get("usageMetadata")
             if usage:
                 self._take_usage(usage, out)
+        except _Refused as exc:
+            raise self.bad_chunk(event, str(exc)) from None
         except (AttributeError, TypeError) as exc:  # a list where an object belongs, ...
             if obj.get("error"):  # the provider's own error says more than the shape
                 raise ProviderError(obj["error"], dialect=self.name) from None
-            raise self.bad_chunk(event, f"unexpected chunk shape ({exc})") from None
+            raise self.bad_chunk(event, f"unexpected chunk shape ({quote_prefix(str(exc))})") from None
+        except (ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
+            # Not expected on any input (each case is checked above); if one slips
+            # through, it still leaves as an sseparse error carrying the result.
+            raise self.bad_chunk(event, f"unreadable chunk ({type(exc).__name__}: {quote_prefix(str(exc))})") from None
         error = obj.get("error")
         if error or event.event == "error":
             raise ProviderError(error or obj, dialect=self.name)
 
-    def _take_meta(self, obj: dict[str, Any]) -> None:
+    def _take_meta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        new_id = new_model = None
         if self._id is None:
             value = obj.get("responseId")
             if value and type(value) is str:
-                self._id = value
+                new_id = self._id = value
         if self._model is None:
             value = obj.get("modelVersion")
             if value and type(value) is str:
-                self._model = value
+                new_model = self._model = value
         if self._created is None:
             self._created = _unix_time(obj.get("createTime"))
         self._need_meta = self._id is None or self._model is None
+        if out is not None and (new_id is not None or new_model is not None):
+            out.append(MetadataDelta(new_id, new_model))
 
     def _new_candidate(self, event: Event, index: Any) -> _Candidate:
         if type(index) is not int or index < 0:
-            raise self.bad_chunk(event, f"candidate index must be a non-negative integer, not {index!r}")
+            raise self.bad_chunk(
+                event, f"candidate index must be a non-negative integer, not {quote_prefix(repr(index))}"
+            )
         state = self._candidates[index] = _Candidate(index)
         return state
 
-    def _take_other(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
+    def _candidate_extra(self, state: _Candidate, candidate: dict[str, Any]) -> None:
+        """Candidate members with no common field (``safetyRatings``,
+        ``citationMetadata``, ``groundingMetadata``...): kept as last sent."""
+        for key, value in candidate.items():
+            if key not in _CANDIDATE_KEYS:
+                state.extra[key] = value
+
+    def _take_other(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """Top-level fields besides the usual ones, kept in ``extra``; a blocked prompt."""
+        if obj.keys().isdisjoint(_GEMINI_MEMBERS):
+            members = ", ".join(sorted(obj)[:8])
+            raise _Refused(
+                "not a Gemini chunk: expected a GenerateContentResponse (candidates, usageMetadata, "
+                f"promptFeedback, modelVersion, responseId) or an error, found only {quote_prefix(members)}; "
+                "is the stream in another dialect?"
+            )
         for key, value in obj.items():
             if key not in _META_KEYS and key != "error":
                 self._extra[key] = value
@@ -600,14 +780,17 @@ class GeminiReducer(Reducer):
                 return  # one without counts (Vertex's {"trafficType": ...}) erases nothing
             if out is not None and raw == previous:
                 return  # the same report again: no delta (without deltas, taking it is cheaper)
-        self._usage_raw = raw
+        self._usage_raw = raw  # cumulative: assigned, never summed
+        self._usage = None
         if out is not None:
-            out.append(UsageDelta(_usage(raw)))
+            usage = self._usage = _usage(raw)
+            out.append(UsageDelta(usage))
 
     def _finish(self, state: _Candidate, reason: str, out: list[Delta] | None) -> None:
         if state.open_call is not None:
-            self._end_call(state, out)
+            self._end_call(state, out)  # cut by the finish (MAX_TOKENS...): not complete
         state.finish_reason = reason
+        state.choice = None
         if out is not None:
             out.append(FinishDelta(state.index, reason))
 
@@ -621,11 +804,19 @@ class GeminiReducer(Reducer):
             if type(call) is not dict:
                 raise self.bad_chunk(event, f"functionCall must be an object, not {type(call).__name__}")
             self._function_call(state, part, call, out)
-            return
-        if state.open_call is not None:  # anything else ends a streamed call
-            self._end_call(state, out)
+        else:
+            if state.open_call is not None:  # anything else ends a streamed call
+                self._end_call(state, out)
+            self._other_part(event, state, part, out)
+        signature = part.get("thoughtSignature")
+        if out is not None and type(signature) is str and signature:
+            out.append(SignatureDelta(state.index, signature))
+
+    def _other_part(self, event: Event, state: _Candidate, part: dict[str, Any], out: list[Delta] | None) -> None:
         text = part.get("text")
-        if type(text) is str:
+        if text is not None:
+            if type(text) is not str:
+                raise self.bad_chunk(event, f"a part's text must be a string, not {type(text).__name__}")
             thought = part.get("thought") is True
             if text:
                 index = state.index
@@ -641,63 +832,102 @@ class GeminiReducer(Reducer):
                 if text:
                     run = state.run
                     if run is None or run.thought != thought:
-                        run = state.run = _TextRun(thought)
-                        state.blocks.append(run)
+                        run = _TextRun(thought)
+                        state.push(run)
                     run.pieces.append(text)
                 return
-        # A signed part, an image, code, a citation...: a block of its own, as sent.
-        state.run = None
-        state.blocks.append(part)
+            state.push(part)  # signed text, text with other members: a block of its own, as sent
+            return
+        # An image, code and its result, a part newer than this version...: a block of
+        # its own, as sent, and a delta of its own, so that deltas lose nothing.
+        if _nests_deeper(part, MAX_DEPTH):
+            raise _Refused(f"a content part nests deeper than MAX_DEPTH={MAX_DEPTH}")
+        state.push(part)
+        if out is not None:
+            out.append(BlockDelta(state.index, part))
 
     def _function_call(
         self, state: _Candidate, part: dict[str, Any], call: dict[str, Any], out: list[Delta] | None
     ) -> None:
-        state.run = None
         name = call.get("name")
         name = name if type(name) is str else ""
+        call_id = call.get("id")
+        call_id = call_id if type(call_id) is str and call_id else None
         current = state.open_call
         if current is not None and not name:  # the next piece of a streamed call
-            self._stream_pieces(state, current, call, out)
+            if call_id is not None and call_id != current.id:  # an id that arrives late
+                current.id = call_id
+                current.built = None
+                if out is not None:
+                    out.append(ToolCallUpdate(state.index, current.position, call_id, ""))
             if len(part) > 1:  # a signature on a later piece: keep it with the call
                 current.part = {**current.part, **{k: v for k, v in part.items() if k != "functionCall"}}
+            self._stream_pieces(state, current, call, out)
             return
         if current is not None:
-            self._end_call(state, out)
-        call_id = call.get("id") or None
+            self._end_call(state, out)  # a new call before this one said it was done: cut
         position = len(state.calls)
-        new = _Call(position, call_id if type(call_id) is str else None, name, part)
+        new = _Call(position, call_id, name, part)
+        args = call.get("args")
+        if args is not None and (type(args) is not dict or _nests_deeper(args, MAX_DEPTH)):
+            raise _Refused(
+                "functionCall args must be an object nesting at most "
+                f"MAX_DEPTH={MAX_DEPTH} deep, not {quote_prefix(repr(args)) if type(args) is not dict else 'deeper'}"
+            )
+        streamed = call.get("willContinue") is True or "partialArgs" in call
+        if not streamed:
+            try:
+                new.text = _compact(args if args is not None else {})
+            except ValueError:  # NaN or Infinity: not JSON
+                raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
         state.calls.append(new)
         if out is not None:
             out.append(ToolCallStart(state.index, position, new.id, name))
-        args = call.get("args")
-        if call.get("willContinue") is True or "partialArgs" in call:
+        if streamed:
             new.streamed = _StreamedArguments()
             state.open_call = new
-            state.blocks.append(new)
-            if type(args) is dict and args:
-                new.streamed.seed(args)
+            state.push(new)
+            if args:
+                try:
+                    text = new.streamed.seed(args)
+                except ValueError:
+                    raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
+                if out is not None:
+                    out.append(ToolCallArgumentsDelta(state.index, position, text))
             self._stream_pieces(state, new, call, out)
             return
-        text = _compact(args if args is not None else {})
-        new.pieces.append(text)
+        new.complete = True  # a whole call is complete as it arrives
+        state.push(part)
         if out is not None:
-            out.append(ToolCallArgumentsDelta(state.index, position, text))
-        state.blocks.append(part)
+            out.append(ToolCallArgumentsDelta(state.index, position, new.text))
+            out.append(ToolCallEnd(state.index, position))
 
     def _stream_pieces(self, state: _Candidate, call: _Call, piece: dict[str, Any], out: list[Delta] | None) -> None:
         streamed = call.streamed
         assert streamed is not None
-        text = streamed.feed(piece.get("partialArgs"))
-        if text and out is not None:
-            out.append(ToolCallArgumentsDelta(state.index, call.position, text))
+        written = len(streamed.written)
+        try:
+            streamed.feed(piece.get("partialArgs"))
+        finally:  # also the text written before a refused piece: the deltas hold what arguments hold
+            call.built = None
+            if out is not None and len(streamed.written) > written:
+                text = "".join(streamed.written[written:])
+                out.append(ToolCallArgumentsDelta(state.index, call.position, text))
         if piece.get("willContinue") is not True:
-            self._end_call(state, out)
+            self._end_call(state, out, announced=True)
 
-    def _end_call(self, state: _Candidate, out: list[Delta] | None) -> None:
+    def _end_call(self, state: _Candidate, out: list[Delta] | None, *, announced: bool = False) -> None:
+        """Close the open streamed call; complete only when its last part said so
+        (``announced``), not when the finish reason, another part or call closed it."""
         call = state.open_call
         state.open_call = None
         if call is None or call.streamed is None:
             return
         rest = call.streamed.finish()
-        if rest and out is not None:
-            out.append(ToolCallArgumentsDelta(state.index, call.position, rest))
+        call.complete = announced and not call.streamed.broken
+        call.built = None
+        if out is not None:
+            if rest:
+                out.append(ToolCallArgumentsDelta(state.index, call.position, rest))
+            if call.complete:
+                out.append(ToolCallEnd(state.index, call.position))

@@ -1,0 +1,343 @@
+"""Hostile Gemini streams: bounded memory, linear work, only sseparse errors.
+
+A buggy or malicious upstream chooses every byte. Whatever it sends, the gemini
+reducer raises only ``SseparseError`` subclasses, each carrying the partial result
+(``exc.completion``), after which the accumulator refuses more input; nothing is
+sized by a number read from the input (measured with ``tracemalloc``, which is
+deterministic); nothing recurses deeper than ``MAX_DEPTH`` levels of arguments;
+and repeated pieces or repeated reads cost work linear in the input (counted, not
+timed). Every case runs on both builds (the ``implementation`` fixture).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tracemalloc
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import helpers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sseparse
+from sseparse import Accumulator, ChunkDecodeError, ParserClosedError, SseparseError, ToolCallArgumentsDelta
+from sseparse._dialects import gemini
+from sseparse._dialects.gemini import MAX_DEPTH
+
+
+def sse(*chunks: Any) -> bytes:
+    return b"".join(
+        b"data: " + (c if isinstance(c, str) else json.dumps(c, separators=(",", ":"))).encode() + b"\n\n"
+        for c in chunks
+    )
+
+
+def part(*parts: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"content": {"role": "model", "parts": list(parts)}}
+    if finish is not None:
+        candidate["finishReason"] = finish
+    return {"candidates": [candidate], "modelVersion": "gemini-3.1-pro-preview", "responseId": "r-1"}
+
+
+def fc(**call: Any) -> dict[str, Any]:
+    return {"functionCall": call}
+
+
+def streamed_call(*pieces: dict[str, Any]) -> bytes:
+    """A Vertex streamed call whose ``partialArgs`` are ``pieces``, one chunk each."""
+    chunks = [part(fc(name="f", willContinue=True))]
+    chunks += [part(fc(partialArgs=[piece], willContinue=True)) for piece in pieces]
+    chunks.append(part(fc(), finish="STOP"))
+    return sse(*chunks)
+
+
+def refused(implementation: str, data: bytes, match: str) -> sseparse.Completion:
+    """Feed ``data``; it must raise ``ChunkDecodeError`` matching ``match``, carry the
+    partial result, and leave the accumulator refusing more input. The partial
+    result is returned (already serialized once, to show it is plain data)."""
+    acc = Accumulator("gemini", implementation=implementation)
+    with pytest.raises(ChunkDecodeError, match=match) as info:
+        acc.feed(data)
+    exc = info.value
+    assert len(str(exc)) < 1000  # the message quotes a short prefix of the input
+    completion = exc.completion
+    assert completion is not None
+    assert completion.complete is False
+    assert completion.error is not None and completion.error["type"] == "chunk_decode_error"
+    with pytest.raises(ParserClosedError):
+        acc.feed(sse(part({"text": "more"}, finish="STOP")))
+    final = acc.close()
+    assert final.complete is False
+    json.dumps(final.to_dict())
+    helpers.fold_equals_completion(exc.deltas, completion)
+    return completion
+
+
+@contextlib.contextmanager
+def peak_memory() -> Iterator[Callable[[], int]]:
+    """The peak of memory allocated inside the block, in bytes."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    try:
+        yield lambda: tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+# -- nothing sized by a number from the input -----------------------------------------------
+
+
+@pytest.mark.parametrize("index", [1, 100_000_000, 1_000_000_000, 10**17])
+def test_a_list_index_past_the_next_element_is_refused_without_filling(implementation: str, index: int) -> None:
+    """247 bytes once held 1.5 GB: ``$.a[100000000]`` filled a list with nulls."""
+    data = streamed_call({"jsonPath": f"$.a[{index}]", "stringValue": "x"})
+    with peak_memory() as peak:
+        completion = refused(implementation, data, r"not the next element \(0\)")
+    assert peak() < 512 * 1024  # nothing sized by the index (a few dozen objects)
+    assert completion.tool_calls[0].arguments == "{"  # what came before the refused piece
+    assert completion.tool_calls[0].complete is False
+
+
+def test_a_gap_after_some_elements_is_refused(implementation: str) -> None:
+    data = streamed_call(
+        {"jsonPath": "$.a[0]", "numberValue": 1},
+        {"jsonPath": "$.a[1]", "numberValue": 2},
+        {"jsonPath": "$.a[99999999]", "numberValue": 3},
+    )
+    completion = refused(implementation, data, r"index 99999999 is not the next element \(2\)")
+    assert completion.tool_calls[0].arguments == '{"a":[1,2'
+
+
+@pytest.mark.parametrize("digits", [19, 400, 5000, 100_000])
+def test_an_index_of_many_digits_is_refused(implementation: str, digits: int) -> None:
+    """5,000 digits raised ``ValueError`` (the interpreter's int-digits limit) from
+    ``feed()``, and the stream later closed ``complete=True`` with ``{}``."""
+    data = streamed_call({"jsonPath": "$.a[" + "9" * digits + "]", "numberValue": 1})
+    refused(implementation, data, f"an index of {digits} digits")
+
+
+# -- no recursion past MAX_DEPTH ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("steps", [MAX_DEPTH + 1, 500, 5000, 50_000])
+def test_a_path_deeper_than_the_limit_is_refused(implementation: str, steps: int) -> None:
+    """500 ``.a`` steps made ``completion`` and ``close()`` raise ``RecursionError``
+    (deepcopy), 5,000 made ``feed()`` raise it."""
+    data = streamed_call({"jsonPath": "$" + ".a" * steps, "stringValue": "deep"})
+    refused(implementation, data, f"more than MAX_DEPTH={MAX_DEPTH} steps")
+
+
+@pytest.mark.parametrize("index_steps", [False, True])
+def test_a_path_at_the_limit_works_everywhere(implementation: str, index_steps: bool) -> None:
+    step = "[0]" if index_steps else ".a"
+    data = streamed_call({"jsonPath": "$.r" + step * (MAX_DEPTH - 1), "stringValue": "deep"})
+    acc = Accumulator("gemini", implementation=implementation)
+    deltas = acc.feed(data)
+    snapshot = acc.completion  # a snapshot of the finished call: its block holds the object
+    completion = acc.close()
+    assert completion.complete is True
+    call = completion.tool_calls[0]
+    assert call.complete is True
+    value = call.parsed_arguments()
+    depth = 0
+    while isinstance(value, (dict, list)):
+        value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+        depth += 1
+    assert (depth, value) == (MAX_DEPTH, "deep")
+    assert acc.partial_arguments(0) == call.parsed_arguments()
+    json.dumps(completion.to_dict())
+    assert snapshot.blocks == completion.blocks
+    helpers.fold_equals_completion(deltas, completion)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 400, 900])
+def test_whole_args_nested_deeper_than_the_limit_are_refused(implementation: str, depth: int) -> None:
+    args: Any = "leaf"
+    for _ in range(depth - 1):
+        args = [args]
+    data = sse(part(fc(name="f", args={"x": args}), finish="STOP"))
+    refused(implementation, data, f"MAX_DEPTH={MAX_DEPTH}")
+
+
+def test_whole_args_at_the_limit_are_taken(implementation: str) -> None:
+    args: Any = "leaf"
+    for _ in range(MAX_DEPTH - 1):
+        args = [args]
+    acc = Accumulator("gemini", implementation=implementation)
+    acc.feed(sse(part(fc(name="f", args={"x": args}), finish="STOP")))
+    completion = acc.close()
+    assert completion.complete and completion.tool_calls[0].parsed_arguments() == {"x": args}
+
+
+def test_another_part_nested_deeper_than_the_limit_is_refused(implementation: str) -> None:
+    nested: Any = {}
+    for _ in range(MAX_DEPTH + 5):
+        nested = {"n": nested}
+    refused(implementation, sse(part({"text": "a"}), part({"executableCode": nested})), "MAX_DEPTH")
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        '{"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{"x":NaN}}}]}}]}',
+        '{"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{"x":-Infinity}}}]}}]}',
+        '{"candidates":[{"content":{"parts":[{"functionCall":{"partialArgs":[{"jsonPath":"$.x",'
+        '"numberValue":1e400}]}}]}}]}',
+        '{"candidates":[{"content":{"parts":[{"functionCall":{"partialArgs":[{"jsonPath":"$.x",'
+        '"numberValue":NaN}]}}]}}]}',
+    ],
+    ids=["nan-args", "infinity-args", "overflowing-number-piece", "nan-piece"],
+)
+def test_numbers_json_cannot_write_are_refused(implementation: str, chunk: str) -> None:
+    """``NaN`` and ``Infinity`` decode in Python but are not JSON: arguments holding
+    them would not parse anywhere else."""
+    data = sse(part({"text": "a"})) + b"data: " + chunk.encode() + b"\n\n"
+    refused(implementation, data, "NaN|Infinity|finite number")
+
+
+# -- linear work ---------------------------------------------------------------------------------
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the characters of JSON text the reducer writes (``_compact``)."""
+    written = [0]
+    original = gemini._compact
+
+    def compact(value: Any) -> str:
+        text = original(value)
+        written[0] += len(text)
+        return text
+
+    monkeypatch.setattr(gemini, "_compact", compact)
+    return written
+
+
+@pytest.mark.parametrize("pieces", [1000, 4000])
+def test_pieces_for_one_path_without_will_continue_cost_linear_work(
+    implementation: str, pieces: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each piece glued as ``existing + string`` made 20 MB take 14.6 s: now every
+    character is written once, and each delta carries only the new text."""
+    written = counting(monkeypatch)
+    piece = "x" * 50
+    data = streamed_call(*[{"jsonPath": "$.s", "stringValue": piece}] * pieces)
+    acc = Accumulator("gemini", implementation=implementation)
+    deltas = acc.feed(data)
+    call = acc.close().tool_calls[0]
+    assert call.arguments == '{"s":"' + piece * pieces + '"}'
+    assert call.complete
+    argument_deltas = [d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta]
+    assert sum(map(len, argument_deltas)) == len(call.arguments)  # no text written twice
+    assert written[0] <= len(call.arguments) + 4 * pieces  # each piece's quotes, once
+
+
+def test_alternating_paths_cannot_revisit(implementation: str) -> None:
+    """Two members taking turns would need each string rewritten: refused at the first revisit."""
+    data = streamed_call(
+        {"jsonPath": "$.a", "stringValue": "x"},
+        {"jsonPath": "$.b", "stringValue": "y"},
+        {"jsonPath": "$.a", "stringValue": "x"},
+    )
+    refused(implementation, data, "written before")
+
+
+def test_reading_completion_reuses_what_did_not_change(implementation: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finished streamed call is parsed into its block once, however often the
+    result is read; a read with nothing new returns the very same snapshot."""
+    loads = [0]
+    original = json.loads
+
+    def counting_loads(text: str, **kwargs: Any) -> Any:
+        loads[0] += 1
+        return original(text, **kwargs)
+
+    class Json:  # the json module as gemini sees it, with loads counted
+        dumps = staticmethod(json.dumps)
+        loads = staticmethod(counting_loads)
+
+    monkeypatch.setattr(gemini, "json", Json)
+    acc = Accumulator("gemini", implementation=implementation)
+    acc.feed(sse(part(fc(name="f", willContinue=True)), part(fc(partialArgs=[{"jsonPath": "$.k", "numberValue": 1}]))))
+    first = acc.completion
+    assert acc.completion is first  # nothing came: the same snapshot
+    before = loads[0]
+    for number in range(200):
+        acc.feed(sse(part({"text": f"{number} "})))
+        acc.completion
+    assert loads[0] == before  # the finished call's block was not parsed again
+    assert acc.close().tool_calls[0].arguments == '{"k":1}'
+
+
+def test_a_closed_run_of_text_is_joined_once(implementation: str) -> None:
+    """Reading after every event joins only the text that came since the last read
+    (the copy into the new snapshot's string aside)."""
+    acc = Accumulator("gemini", implementation=implementation)
+    for number in range(300):
+        acc.feed(sse(part({"text": "a"})))
+        completion = acc.completion
+        assert completion.content == "a" * (number + 1)
+    reducer = acc._reducer
+    assert isinstance(reducer, gemini.GeminiReducer)
+    state = reducer._candidates[0]
+    assert len(state.content) == 1 and state.run is not None and len(state.run.pieces) == 1
+
+
+@pytest.mark.parametrize("size", [200_000, 400_000])
+def test_memory_is_linear_in_a_long_streamed_string(implementation: str, size: int) -> None:
+    data = streamed_call(*[{"jsonPath": "$.s", "stringValue": "y" * 100, "willContinue": True}] * (size // 100))
+    acc = Accumulator("gemini", implementation=implementation, deltas=False)
+    with peak_memory() as peak:
+        acc.feed(data)
+        completion = acc.close()
+    assert len(completion.tool_calls[0].arguments) == size + 8
+    assert peak() < 12 * size  # the pieces, the text, the block's copy: a constant each
+
+
+# -- any piece at all: only sseparse errors -------------------------------------------------------
+
+PATH = st.text(st.sampled_from(list("$.[]'\"0123456789ab\\")), max_size=30)
+VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=5),
+    st.just([1]),
+    st.just({"k": "v"}),
+)
+PIECE = st.dictionaries(
+    st.sampled_from(["jsonPath", "stringValue", "numberValue", "boolValue", "nullValue", "willContinue"]),
+    PATH | VALUE,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(PIECE, max_size=3) | VALUE, min_size=1, max_size=6), st.booleans())
+def test_any_partial_args_give_a_result_or_an_sseparse_error(implementation: str, pieces: list[Any], end: bool) -> None:
+    chunks = [part(fc(name="f", willContinue=True))]
+    chunks += [part(fc(partialArgs=group, willContinue=True)) for group in pieces]
+    if end:
+        chunks.append(part(fc(), finish="STOP"))
+    acc = Accumulator("gemini", implementation=implementation)
+    data = b"".join(b"data: " + json.dumps(c, separators=(",", ":")).encode() + b"\n\n" for c in chunks)
+    deltas: list[Any] = []
+    try:
+        deltas += acc.feed(data)
+    except SseparseError as exc:
+        assert exc.completion is not None
+        deltas += exc.deltas
+        with pytest.raises(ParserClosedError):
+            acc.feed(b"data: {}\n\n")
+    completion = acc.close()
+    json.dumps(completion.to_dict(), allow_nan=False)
+    helpers.fold_equals_completion(deltas, completion)
+    for call in completion.tool_calls:
+        if call.complete:
+            call.parsed_arguments()
+        with contextlib.suppress(IndexError):
+            acc.partial_arguments(call.index)
