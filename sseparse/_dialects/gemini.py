@@ -651,11 +651,6 @@ class GeminiReducer(Reducer):
 
     # -- decoding ----------------------------------------------------------------------
 
-    def _not_json(self, event: Event, exc: BaseException) -> None:
-        if event.data.strip() == "[DONE]":
-            return  # a gateway's OpenAI habit: not Gemini's end, and it carries nothing
-        super()._not_json(event, exc)
-
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         self._changed = True
         if self._need_meta:

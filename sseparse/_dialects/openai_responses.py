@@ -418,11 +418,6 @@ class OpenAIResponsesReducer(Reducer):
         keys = ", ".join(_short(key) for key in list(obj)[:5])
         return f"{expected}; this one has no type (its members: {keys or 'none'}; is the stream in another dialect?)"
 
-    def _not_json(self, event: Event, exc: BaseException) -> None:
-        if event.data.startswith("[DONE]"):
-            return  # not this dialect's end (see done_sentinel): it ends nothing
-        super()._not_json(event, exc)
-
     # -- where things go ---------------------------------------------------------------
 
     def _index_of(self, obj: dict[str, Any]) -> int:
