@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._completion import Completion, Delta
+from ._completion import Completion, Delta, PartialArguments
 from ._dialects import AUTO, Reducer, create_reducer, detect
 from ._dialects._base import fastpath
 from ._errors import (
@@ -23,6 +23,7 @@ from ._errors import (
     ParserClosedError,
     ProviderError,
     SseparseError,
+    ToolArgumentsError,
     describe_exception,
     quote_prefix,
 )
@@ -69,7 +70,8 @@ class Accumulator:
     """
 
     __slots__ = (
-        "_parser", "_reducer", "_fused", "_fuse", "_compiled", "_deltas", "_error", "_failure", "_final", "_cut"
+        "_parser", "_reducer", "_fused", "_fuse", "_compiled", "_deltas", "_error", "_failure", "_final", "_cut",
+        "_dialect", "_cached",
     )
 
     def __init__(
@@ -96,11 +98,13 @@ class Accumulator:
         self._failure: SseparseError | None = None  # raised earlier: refuse more input
         self._final: Completion | None = None
         self._cut: IncompleteStreamError | None = None
+        self._dialect = dialect  # the reducer's name once known (kept when close() frees it)
+        self._cached: tuple[int, Completion] | None = None  # (events folded, snapshot)
 
     @property
     def dialect(self) -> str:
         """The dialect in use; ``"auto"`` until the first event with data decided it."""
-        return AUTO if self._reducer is None else self._reducer.name
+        return self._dialect if self._reducer is None else self._reducer.name
 
     @property
     def cut(self) -> IncompleteStreamError | None:
@@ -117,14 +121,21 @@ class Accumulator:
     def completion(self) -> Completion:
         """The result so far; also after an error was raised, and final after ``close()``.
 
-        Built on each access (joining the pieces so far); render from deltas, and
-        read this when you need the whole.
+        Built when read after new input (joining the pieces so far), and the same
+        object until more input is folded in; render from deltas, and read this when
+        you need the whole.
         """
         if self._final is not None:
             return self._final
         reducer = self._reducer
-        complete = self._error is None and reducer is not None and reducer.done
-        return self._snapshot(complete)
+        if reducer is None:
+            return self._snapshot(False)
+        cached = self._cached
+        if cached is not None and cached[0] == reducer.events:
+            return cached[1]
+        snapshot = self._snapshot(self._error is None and reducer.done)
+        self._cached = (reducer.events, snapshot)
+        return snapshot
 
     def partial_arguments(self, index: int, *, choice: int = 0) -> Any:
         """The arguments of tool call ``index`` of ``choice``, parsed as far as they have
@@ -151,6 +162,8 @@ class Accumulator:
         """
         reducer = self._reducer
         if reducer is None:
+            if self._final is not None:
+                return _final_arguments(self._final, index, choice)
             raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
         # Dialects with live tool-call state provide it; the Reducer interface leaves it out.
         read: Callable[[int, int], Any] | None = getattr(reducer, "partial_arguments", None)
@@ -292,6 +305,10 @@ class Accumulator:
         final = self._final = self._snapshot(complete)
         if self._cut is not None:
             self._cut.completion = final
+        if reducer is not None:
+            # The result holds everything now: the pieces it was joined from go.
+            self._dialect = reducer.name
+            self._reducer = self._fused = self._cached = None
         return final
 
     def _cut_error(self, pending: IncompleteEvent | None) -> IncompleteStreamError:
@@ -343,6 +360,7 @@ class Accumulator:
         return reducer
 
     def _fail(self, exc: SseparseError, out: list[Delta] | None) -> None:
+        self._cached = None
         if self._failure is None:
             self._failure = exc
             self._error = error_entry(exc)
@@ -372,6 +390,21 @@ class Accumulator:
                 "message": f"the result could not be built ({describe_exception(exc)})",
             }
             return Completion(dialect=reducer.name, complete=False, error=error)
+
+
+def _final_arguments(final: Completion, index: int, choice: int) -> Any:
+    """``partial_arguments`` after ``close()`` freed the reducer: the call's
+    arguments read whole from the result (what was read of them, when not JSON)."""
+    calls = next((c.tool_calls for c in final.choices if c.index == choice), None)
+    if calls is None or not 0 <= index < len(calls):
+        raise IndexError(f"the stream has no tool call {index} in choice {choice}")
+    call = calls[index]
+    if call.kind == "custom":
+        return call.arguments
+    try:
+        return call.parsed_arguments()
+    except ToolArgumentsError:  # not JSON: what can be read of it, as before close()
+        return PartialArguments().read([call.arguments], True)
 
 
 def _check_bytes_like(data: Any) -> None:
