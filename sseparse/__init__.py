@@ -44,8 +44,10 @@ from ._errors import (
     DialectError,
     EventTooLargeError,
     IncompleteStreamError,
+    InputTypeError,
     ParserClosedError,
     ProviderError,
+    ResponseError,
     SseparseError,
     ToolArgumentsError,
 )
@@ -103,5 +105,7 @@ __all__ = [
     "ProviderError",
     "DialectError",
     "ToolArgumentsError",
+    "InputTypeError",
+    "ResponseError",
     "PartialJSONError",
 ]

@@ -135,6 +135,19 @@ class DeltaStream:
     def __next__(self) -> Delta:
         return next(self._deltas)
 
+    def __enter__(self) -> DeltaStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop early: close the underlying iteration (and what it reads, such as a
+        connection of ``sseparse.httpx``). ``completion`` stays readable. Idempotent."""
+        close = getattr(self._deltas, "close", None)
+        if close is not None:
+            close()
+
     @property
     def completion(self) -> Completion:
         return self._acc.completion
@@ -162,6 +175,19 @@ class AsyncDeltaStream:
 
     async def __anext__(self) -> Delta:
         return await self._deltas.__anext__()
+
+    async def __aenter__(self) -> AsyncDeltaStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop early (``contextlib.aclosing`` calls this): close the underlying async
+        iteration and what it reads. ``completion`` stays readable. Idempotent."""
+        aclose = getattr(self._deltas, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
     @property
     def completion(self) -> Completion:

@@ -21,6 +21,8 @@ __all__ = [
     "ProviderError",
     "DialectError",
     "ToolArgumentsError",
+    "InputTypeError",
+    "ResponseError",
 ]
 
 #: How many characters of offending input an error message quotes.
@@ -144,6 +146,48 @@ class ToolArgumentsError(SseparseError):
             f"arguments of tool call #{tool_call.index} ({tool_call.name!r}, id {tool_call.id!r}) "
             f"are not valid JSON: {reason}; they start with {quote_prefix(tool_call.arguments)}"
         )
+
+
+class InputTypeError(SseparseError, TypeError):
+    """Something that is not a bytes-like object was given where byte fragments go.
+
+    Also a ``TypeError``. Decoded text is refused (the parser decodes UTF-8 itself, as
+    the standard says), and so is an ``int``: ``bytes(3)`` would be three NUL bytes.
+    """
+
+
+def fragment_type_error(data: object, where: str = "EventParser.feed()") -> InputTypeError:
+    """The error for a fragment that is not bytes-like, naming what was passed."""
+    if isinstance(data, str):
+        return InputTypeError(f"{where} takes bytes, not str: pass response bytes, not decoded text")
+    return InputTypeError(
+        f"{where} takes a bytes-like object (bytes, bytearray, memoryview), not {type(data).__name__}"
+    )
+
+
+class ResponseError(SseparseError):
+    """An HTTP response that is not an event stream (``sseparse.httpx`` / ``sseparse.aiohttp``).
+
+    A status other than 200 (204 excepted, which ends a stream), or a 200 whose
+    ``Content-Type`` is not ``text/event-stream``. ``status``, ``content_type`` and
+    ``body`` (the start of the body, at most ``BODY_START`` bytes: a JSON error from
+    the provider is there) say what came; the message quotes a short prefix of it.
+    """
+
+    #: How many bytes of the body are read and kept.
+    BODY_START = 2048
+
+    def __init__(self, status: int, content_type: str | None, body: bytes = b"", *, url: str = "") -> None:
+        self.status = status
+        self.content_type = content_type
+        self.body = bytes(body[: self.BODY_START])
+        self.url = url
+        where = f" from {url}" if url else ""
+        what = f"HTTP {status}" if status != 200 else f"Content-Type {content_type!r}"
+        text = f"{what}{where} is not an event stream (status {status}, Content-Type {content_type!r})"
+        if self.body:
+            text += f"; the body starts with {quote_prefix(self.body, 200)}"
+        super().__init__(text)
 
 
 def _as_text(value: Any) -> str | None:

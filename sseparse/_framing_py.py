@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ._errors import EventTooLargeError, ParserClosedError
+from ._errors import EventTooLargeError, ParserClosedError, fragment_type_error
 from ._events import Event, IncompleteEvent
 
 __all__ = ["EventParser", "DEFAULT_MAX_EVENT_SIZE"]
@@ -107,10 +107,10 @@ class EventParser:
         """
         if self._state != _OPEN:
             self._raise_closed()
-        if isinstance(data, str):
-            raise TypeError("EventParser.feed() takes bytes, not str: pass response bytes, not decoded text")
         if type(data) is not bytes:
             # Through memoryview: bytes(5) would be five NUL bytes, bytes([100, 97]) b"da".
+            if isinstance(data, str) or not _is_buffer(data):
+                raise fragment_type_error(data)
             data = bytes(memoryview(data))
         if self._bom is not None:
             data = self._bom + data
@@ -248,3 +248,11 @@ class EventParser:
         if self._state == _FAILED:
             raise ParserClosedError(f"the parser failed earlier and refuses more input: {self._error}") from self._error
         raise ParserClosedError("the parser is closed; create a new EventParser for a new stream")
+
+
+def _is_buffer(data: object) -> bool:
+    try:
+        memoryview(data)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
