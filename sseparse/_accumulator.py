@@ -262,6 +262,12 @@ class Accumulator:
 
     def _cut_error(self, pending: IncompleteEvent | None) -> IncompleteStreamError:
         reducer = self._reducer
+        if pending is not None and not pending.has_data and (reducer is None or reducer.events == 0):
+            # Lines without a colon parse as unknown fields: an HTML page or a JSON error
+            # body leaves a block with no data, which is no event cut in the middle.
+            return IncompleteStreamError(
+                pending, message="the body was not an SSE stream (no event with data: an HTML page or a JSON error?)"
+            )
         if reducer is None:
             return IncompleteStreamError(pending, message="the stream ended before any event with data")
         where = f"stream ended before {reducer.end_marker}" if reducer.end_marker else "stream ended early"

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from ._accumulator import Accumulator
 from ._completion import Completion, Delta
-from ._errors import IncompleteStreamError
+from ._errors import IncompleteStreamError, fragment_type_error
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
 
@@ -24,9 +24,33 @@ __all__ = [
 
 OnIncomplete = Literal["raise", "ignore", "dispatch"]
 
+_BYTES_LIKE = (bytes, bytearray, memoryview)
+
+
+def _fragments(fragments: Any, where: str) -> Any:
+    """A bytes-like object is one fragment (``accumulate(response.content)``), not an
+    iterable of ints; text is refused, as the parser refuses it."""
+    if isinstance(fragments, _BYTES_LIKE):
+        return (fragments,)
+    if isinstance(fragments, str):
+        raise fragment_type_error(fragments, where)
+    return fragments
+
+
+async def _one(fragment: Any) -> AsyncIterator[Any]:
+    yield fragment
+
+
+def _afragments(fragments: Any, where: str) -> Any:
+    if isinstance(fragments, _BYTES_LIKE):
+        return _one(fragments)
+    if isinstance(fragments, str):
+        raise fragment_type_error(fragments, where)
+    return fragments
+
 
 def iter_events(
-    fragments: Iterable[bytes | bytearray | memoryview],
+    fragments: Iterable[bytes | bytearray | memoryview] | bytes | bytearray | memoryview,
     *,
     on_incomplete: OnIncomplete = "raise",
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -36,11 +60,13 @@ def iter_events(
     A stream cut in the middle of an event raises ``IncompleteStreamError`` (its
     ``pending`` holds what was cut) unless ``on_incomplete`` is ``"ignore"`` (drop it,
     as browsers do) or ``"dispatch"`` (yield it as if it had been terminated).
+    A single bytes-like object (``response.content``) is taken as one fragment; so
+    in every driver.
     """
     _check_on_incomplete(on_incomplete)
     parser = EventParser(max_event_size=max_event_size)
     feed = parser.feed
-    for fragment in fragments:
+    for fragment in _fragments(fragments, "iter_events()"):
         yield from feed(fragment)
     tail = _finish(parser.close(), on_incomplete)
     if tail is not None:
@@ -48,7 +74,7 @@ def iter_events(
 
 
 async def aiter_events(
-    fragments: AsyncIterable[bytes | bytearray | memoryview],
+    fragments: AsyncIterable[bytes | bytearray | memoryview] | bytes | bytearray | memoryview,
     *,
     on_incomplete: OnIncomplete = "raise",
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -57,7 +83,7 @@ async def aiter_events(
     _check_on_incomplete(on_incomplete)
     parser = EventParser(max_event_size=max_event_size)
     feed = parser.feed
-    async for fragment in fragments:
+    async for fragment in _afragments(fragments, "aiter_events()"):
         for event in feed(fragment):
             yield event
     tail = _finish(parser.close(), on_incomplete)
@@ -84,7 +110,7 @@ Fragment = bytes | bytearray | memoryview
 
 
 def accumulate(
-    fragments: Iterable[Fragment],
+    fragments: Iterable[Fragment] | Fragment,
     dialect: str = "auto",
     *,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -97,13 +123,13 @@ def accumulate(
     """
     acc = Accumulator(dialect, max_event_size=max_event_size, deltas=False)
     feed = acc.feed
-    for fragment in fragments:
+    for fragment in _fragments(fragments, "accumulate()"):
         feed(fragment)
     return acc.close()
 
 
 async def aaccumulate(
-    fragments: AsyncIterable[Fragment],
+    fragments: AsyncIterable[Fragment] | Fragment,
     dialect: str = "auto",
     *,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -111,7 +137,7 @@ async def aaccumulate(
     """``accumulate`` for an async iterable (httpx's ``aiter_bytes()``, aiohttp's ``iter_any()``)."""
     acc = Accumulator(dialect, max_event_size=max_event_size, deltas=False)
     feed = acc.feed
-    async for fragment in fragments:
+    async for fragment in _afragments(fragments, "aaccumulate()"):
         feed(fragment)
     return acc.close()
 
@@ -203,7 +229,7 @@ class AsyncDeltaStream:
 
 
 def iter_deltas(
-    fragments: Iterable[Fragment],
+    fragments: Iterable[Fragment] | Fragment,
     dialect: str = "auto",
     *,
     on_incomplete: OnCut = "raise",
@@ -218,11 +244,11 @@ def iter_deltas(
     """
     _check_on_cut(on_incomplete)
     acc = Accumulator(dialect, max_event_size=max_event_size)
-    return DeltaStream(acc, _deltas(acc, fragments, on_incomplete))
+    return DeltaStream(acc, _deltas(acc, _fragments(fragments, "iter_deltas()"), on_incomplete))
 
 
 def aiter_deltas(
-    fragments: AsyncIterable[Fragment],
+    fragments: AsyncIterable[Fragment] | Fragment,
     dialect: str = "auto",
     *,
     on_incomplete: OnCut = "raise",
@@ -231,7 +257,7 @@ def aiter_deltas(
     """``iter_deltas`` for an async iterable; use it with ``async for``."""
     _check_on_cut(on_incomplete)
     acc = Accumulator(dialect, max_event_size=max_event_size)
-    return AsyncDeltaStream(acc, _adeltas(acc, fragments, on_incomplete))
+    return AsyncDeltaStream(acc, _adeltas(acc, _afragments(fragments, "aiter_deltas()"), on_incomplete))
 
 
 def _deltas(acc: Accumulator, fragments: Iterable[Fragment], on_incomplete: str) -> Generator[Delta, None, None]:
