@@ -55,6 +55,7 @@ from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
 from ._partial_json import PartialJSONError, PartialJSONParser
 from ._reconnect import ReconnectDecision, ReconnectPolicy, Reconnector
+from ._typing import DialectName, ImplementationName
 
 __version__ = "0.1.0"
 
@@ -74,6 +75,8 @@ __all__ = [
     "DeltaStream",
     "AsyncDeltaStream",
     "dialect_names",
+    "DialectName",
+    "ImplementationName",
     "Completion",
     "Choice",
     "ToolCall",

@@ -27,6 +27,7 @@ from ._errors import (
 )
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
+from ._typing import DialectName, ImplementationName
 
 __all__ = ["Accumulator", "error_entry"]
 
@@ -60,11 +61,11 @@ class Accumulator:
 
     def __init__(
         self,
-        dialect: str = AUTO,
+        dialect: DialectName = "auto",
         *,
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
         deltas: bool = True,
-        implementation: str | None = None,
+        implementation: ImplementationName | None = None,
     ) -> None:
         # ``implementation``: ``"cython"`` or ``"python"`` to pick one whatever
         # ``sseparse.IMPLEMENTATION`` says (the tests run every dialect on both);
@@ -73,7 +74,7 @@ class Accumulator:
         self._compiled = compiled
         self._fuse = _fused_for if compiled else None
         self._reducer: Reducer | None = None if dialect == AUTO else create_reducer(dialect, compiled=compiled)
-        self._parser = parser_cls(max_event_size=max_event_size)
+        self._parser: EventParser = parser_cls(max_event_size=max_event_size)
         self._fused: Any = None  # the reducer's FusedFeed, if it has one
         if self._reducer is not None and self._fuse is not None:
             self._fused = self._fuse(self._reducer)
@@ -184,7 +185,7 @@ class Accumulator:
             if fused is not None:
                 # Events go to the reducer as they complete; those it returns were not
                 # offered (a fragment that may break the size limit) and go the usual way.
-                events = fused.feed(self._parser, data, out)
+                events: list[Event] = fused.feed(self._parser, data, out)
             else:
                 events = self._parser.feed(data)
         except EventTooLargeError as exc:

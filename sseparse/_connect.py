@@ -35,6 +35,7 @@ from ._errors import (
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
 from ._reconnect import ReconnectDecision, ReconnectPolicy, Reconnector
+from ._typing import DialectName
 
 __all__ = ["AsyncEventSource", "EventSource", "SyncResponse", "AsyncResponse", "default_reconnect"]
 
@@ -199,7 +200,7 @@ class EventSource(_Base):
         self._active = weakref.ref(gen)  # a `break` drops the generator: it closes at once
         return gen
 
-    def iter_deltas(self, dialect: str = "auto", *, on_incomplete: OnCut = "raise") -> DeltaStream:
+    def iter_deltas(self, dialect: DialectName = "auto", *, on_incomplete: OnCut = "raise") -> DeltaStream:
         """The deltas of the stream read in ``dialect``, as in ``sseparse.iter_deltas``;
         ``.completion`` of the result is the answer so far, final at the end."""
         _check_on_cut(on_incomplete)
@@ -209,7 +210,7 @@ class EventSource(_Base):
         self._active = weakref.ref(gen)
         return DeltaStream(acc, gen)
 
-    def accumulate(self, dialect: str = "auto") -> Completion:
+    def accumulate(self, dialect: DialectName = "auto") -> Completion:
         """The final ``Completion``. A connection lost before the stream's end raises
         ``IncompleteStreamError`` with the partial ``.completion``; a body that ends
         early is returned with ``complete=False``, as ``sseparse.accumulate`` does."""
@@ -419,7 +420,7 @@ class AsyncEventSource(_Base):
         finally:
             await gen.aclose()
 
-    def aiter_deltas(self, dialect: str = "auto", *, on_incomplete: OnCut = "raise") -> AsyncDeltaStream:
+    def aiter_deltas(self, dialect: DialectName = "auto", *, on_incomplete: OnCut = "raise") -> AsyncDeltaStream:
         """The deltas of the stream read in ``dialect``, for ``async for``."""
         _check_on_cut(on_incomplete)
         acc = Accumulator(dialect, max_event_size=self._max_event_size)
@@ -427,7 +428,7 @@ class AsyncEventSource(_Base):
         self._active = gen  # (a suspended earlier iteration is closed by aclose())
         return AsyncDeltaStream(acc, gen)
 
-    async def aaccumulate(self, dialect: str = "auto") -> Completion:
+    async def aaccumulate(self, dialect: DialectName = "auto") -> Completion:
         """``EventSource.accumulate`` for asyncio."""
         acc = Accumulator(dialect, max_event_size=self._max_event_size, deltas=False)
         stream = AsyncDeltaStream(acc, self._deltas(acc, "ignore"))

@@ -10,6 +10,7 @@ from ._completion import Completion, Delta
 from ._errors import IncompleteStreamError, fragment_type_error
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
+from ._typing import DialectName
 
 __all__ = [
     "iter_events",
@@ -111,7 +112,7 @@ Fragment = bytes | bytearray | memoryview
 
 def accumulate(
     fragments: Iterable[Fragment] | Fragment,
-    dialect: str = "auto",
+    dialect: DialectName = "auto",
     *,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> Completion:
@@ -130,7 +131,7 @@ def accumulate(
 
 async def aaccumulate(
     fragments: AsyncIterable[Fragment] | Fragment,
-    dialect: str = "auto",
+    dialect: DialectName = "auto",
     *,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> Completion:
@@ -230,7 +231,7 @@ class AsyncDeltaStream:
 
 def iter_deltas(
     fragments: Iterable[Fragment] | Fragment,
-    dialect: str = "auto",
+    dialect: DialectName = "auto",
     *,
     on_incomplete: OnCut = "raise",
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -249,7 +250,7 @@ def iter_deltas(
 
 def aiter_deltas(
     fragments: AsyncIterable[Fragment] | Fragment,
-    dialect: str = "auto",
+    dialect: DialectName = "auto",
     *,
     on_incomplete: OnCut = "raise",
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,

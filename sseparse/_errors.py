@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._completion import Completion, ToolCall
+    from ._completion import Completion, Delta, ToolCall
+    from ._events import Event, IncompleteEvent
 
 __all__ = [
     "SseparseError",
@@ -50,7 +51,7 @@ class SseparseError(Exception):
     """
 
     completion: Completion | None = None
-    deltas: Sequence[Any] = ()
+    deltas: Sequence[Delta] = ()
 
 
 class EventTooLargeError(SseparseError):
@@ -84,7 +85,7 @@ class IncompleteStreamError(SseparseError):
     carries the partial ``completion``.
     """
 
-    def __init__(self, pending: Any = None, *, message: str | None = None) -> None:
+    def __init__(self, pending: IncompleteEvent | None = None, *, message: str | None = None) -> None:
         self.pending = pending
         if message is None:
             if pending is None:
@@ -101,7 +102,7 @@ class IncompleteStreamError(SseparseError):
 class ChunkDecodeError(SseparseError):
     """An event's data is not the JSON chunk its dialect expects."""
 
-    def __init__(self, message: str, *, index: int, event: Any) -> None:
+    def __init__(self, message: str, *, index: int, event: Event) -> None:
         self.index = index
         self.event = event
         data = getattr(event, "data", "")
@@ -112,8 +113,11 @@ class ProviderError(SseparseError):
     """The provider sent an error inside the stream.
 
     ``error`` is the provider's error object exactly as sent; ``message``, ``code``
-    and ``type`` are lifted out of it when present.
+    and ``type`` are lifted out of it when present. Raised by sseparse, it always
+    carries the partial ``completion`` (typed so: no ``None`` check needed).
     """
+
+    completion: Completion
 
     def __init__(self, error: Any, *, dialect: str = "") -> None:
         self.error = error
