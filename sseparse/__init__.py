@@ -44,8 +44,10 @@ from ._errors import (
     DialectError,
     EventTooLargeError,
     IncompleteStreamError,
+    InputTypeError,
     ParserClosedError,
     ProviderError,
+    ResponseError,
     SseparseError,
     ToolArgumentsError,
 )
@@ -53,6 +55,7 @@ from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
 from ._partial_json import PartialJSONError, PartialJSONParser
 from ._reconnect import ReconnectDecision, ReconnectPolicy, Reconnector
+from ._typing import DialectName, ImplementationName
 
 __version__ = "0.1.0"
 
@@ -72,6 +75,8 @@ __all__ = [
     "DeltaStream",
     "AsyncDeltaStream",
     "dialect_names",
+    "DialectName",
+    "ImplementationName",
     "Completion",
     "Choice",
     "ToolCall",
@@ -103,5 +108,7 @@ __all__ = [
     "ProviderError",
     "DialectError",
     "ToolArgumentsError",
+    "InputTypeError",
+    "ResponseError",
     "PartialJSONError",
 ]

@@ -29,6 +29,7 @@ from ._errors import (
 )
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
+from ._typing import DialectName, ImplementationName
 
 __all__ = ["Accumulator", "error_entry"]
 
@@ -76,11 +77,11 @@ class Accumulator:
 
     def __init__(
         self,
-        dialect: str = AUTO,
+        dialect: DialectName = "auto",
         *,
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
         deltas: bool = True,
-        implementation: str | None = None,
+        implementation: ImplementationName | None = None,
     ) -> None:
         # ``implementation``: ``"cython"`` or ``"python"`` to pick one whatever
         # ``sseparse.IMPLEMENTATION`` says (the tests run every dialect on both);
@@ -89,7 +90,7 @@ class Accumulator:
         self._compiled = compiled
         self._fuse = _fused_for if compiled else None
         self._reducer: Reducer | None = None if dialect == AUTO else create_reducer(dialect, compiled=compiled)
-        self._parser = parser_cls(max_event_size=max_event_size)
+        self._parser: EventParser = parser_cls(max_event_size=max_event_size)
         self._fused: Any = None  # the reducer's FusedFeed, if it has one
         if self._reducer is not None and self._fuse is not None:
             self._fused = self._fuse(self._reducer)
@@ -225,7 +226,7 @@ class Accumulator:
             if fused is not None:
                 # Events go to the reducer as they complete; those it returns were not
                 # offered (a fragment that may break the size limit) and go the usual way.
-                events = fused.feed(self._parser, data, out)
+                events: list[Event] = fused.feed(self._parser, data, out)
             else:
                 events = self._parser.feed(data)
         except EventTooLargeError as exc:
@@ -313,6 +314,12 @@ class Accumulator:
 
     def _cut_error(self, pending: IncompleteEvent | None) -> IncompleteStreamError:
         reducer = self._reducer
+        if pending is not None and not pending.has_data and (reducer is None or reducer.events == 0):
+            # Lines without a colon parse as unknown fields: an HTML page or a JSON error
+            # body leaves a block with no data, which is no event cut in the middle.
+            return IncompleteStreamError(
+                pending, message="the body was not an SSE stream (no event with data: an HTML page or a JSON error?)"
+            )
         if reducer is None:
             return IncompleteStreamError(pending, message="the stream ended before any event with data")
         where = f"stream ended before {reducer.end_marker}" if reducer.end_marker else "stream ended early"

@@ -7,9 +7,10 @@ from typing import Any, Literal
 
 from ._accumulator import Accumulator
 from ._completion import Completion, Delta
-from ._errors import IncompleteStreamError
+from ._errors import IncompleteStreamError, fragment_type_error
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
+from ._typing import DialectName
 
 __all__ = [
     "iter_events",
@@ -24,9 +25,33 @@ __all__ = [
 
 OnIncomplete = Literal["raise", "ignore", "dispatch"]
 
+_BYTES_LIKE = (bytes, bytearray, memoryview)
+
+
+def _fragments(fragments: Any, where: str) -> Any:
+    """A bytes-like object is one fragment (``accumulate(response.content)``), not an
+    iterable of ints; text is refused, as the parser refuses it."""
+    if isinstance(fragments, _BYTES_LIKE):
+        return (fragments,)
+    if isinstance(fragments, str):
+        raise fragment_type_error(fragments, where)
+    return fragments
+
+
+async def _one(fragment: Any) -> AsyncIterator[Any]:
+    yield fragment
+
+
+def _afragments(fragments: Any, where: str) -> Any:
+    if isinstance(fragments, _BYTES_LIKE):
+        return _one(fragments)
+    if isinstance(fragments, str):
+        raise fragment_type_error(fragments, where)
+    return fragments
+
 
 def iter_events(
-    fragments: Iterable[bytes | bytearray | memoryview],
+    fragments: Iterable[bytes | bytearray | memoryview] | bytes | bytearray | memoryview,
     *,
     on_incomplete: OnIncomplete = "raise",
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -36,11 +61,13 @@ def iter_events(
     A stream cut in the middle of an event raises ``IncompleteStreamError`` (its
     ``pending`` holds what was cut) unless ``on_incomplete`` is ``"ignore"`` (drop it,
     as browsers do) or ``"dispatch"`` (yield it as if it had been terminated).
+    A single bytes-like object (``response.content``) is taken as one fragment; so
+    in every driver.
     """
     _check_on_incomplete(on_incomplete)
     parser = EventParser(max_event_size=max_event_size)
     feed = parser.feed
-    for fragment in fragments:
+    for fragment in _fragments(fragments, "iter_events()"):
         yield from feed(fragment)
     tail = _finish(parser.close(), on_incomplete)
     if tail is not None:
@@ -48,7 +75,7 @@ def iter_events(
 
 
 async def aiter_events(
-    fragments: AsyncIterable[bytes | bytearray | memoryview],
+    fragments: AsyncIterable[bytes | bytearray | memoryview] | bytes | bytearray | memoryview,
     *,
     on_incomplete: OnIncomplete = "raise",
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -57,7 +84,7 @@ async def aiter_events(
     _check_on_incomplete(on_incomplete)
     parser = EventParser(max_event_size=max_event_size)
     feed = parser.feed
-    async for fragment in fragments:
+    async for fragment in _afragments(fragments, "aiter_events()"):
         for event in feed(fragment):
             yield event
     tail = _finish(parser.close(), on_incomplete)
@@ -84,8 +111,8 @@ Fragment = bytes | bytearray | memoryview
 
 
 def accumulate(
-    fragments: Iterable[Fragment],
-    dialect: str = "auto",
+    fragments: Iterable[Fragment] | Fragment,
+    dialect: DialectName = "auto",
     *,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> Completion:
@@ -97,21 +124,21 @@ def accumulate(
     """
     acc = Accumulator(dialect, max_event_size=max_event_size, deltas=False)
     feed = acc.feed
-    for fragment in fragments:
+    for fragment in _fragments(fragments, "accumulate()"):
         feed(fragment)
     return acc.close()
 
 
 async def aaccumulate(
-    fragments: AsyncIterable[Fragment],
-    dialect: str = "auto",
+    fragments: AsyncIterable[Fragment] | Fragment,
+    dialect: DialectName = "auto",
     *,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> Completion:
     """``accumulate`` for an async iterable (httpx's ``aiter_bytes()``, aiohttp's ``iter_any()``)."""
     acc = Accumulator(dialect, max_event_size=max_event_size, deltas=False)
     feed = acc.feed
-    async for fragment in fragments:
+    async for fragment in _afragments(fragments, "aaccumulate()"):
         feed(fragment)
     return acc.close()
 
@@ -134,6 +161,19 @@ class DeltaStream:
 
     def __next__(self) -> Delta:
         return next(self._deltas)
+
+    def __enter__(self) -> DeltaStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop early: close the underlying iteration (and what it reads, such as a
+        connection of ``sseparse.httpx``). ``completion`` stays readable. Idempotent."""
+        close = getattr(self._deltas, "close", None)
+        if close is not None:
+            close()
 
     @property
     def completion(self) -> Completion:
@@ -163,6 +203,19 @@ class AsyncDeltaStream:
     async def __anext__(self) -> Delta:
         return await self._deltas.__anext__()
 
+    async def __aenter__(self) -> AsyncDeltaStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop early (``contextlib.aclosing`` calls this): close the underlying async
+        iteration and what it reads. ``completion`` stays readable. Idempotent."""
+        aclose = getattr(self._deltas, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
     @property
     def completion(self) -> Completion:
         return self._acc.completion
@@ -177,8 +230,8 @@ class AsyncDeltaStream:
 
 
 def iter_deltas(
-    fragments: Iterable[Fragment],
-    dialect: str = "auto",
+    fragments: Iterable[Fragment] | Fragment,
+    dialect: DialectName = "auto",
     *,
     on_incomplete: OnCut = "raise",
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -192,12 +245,12 @@ def iter_deltas(
     """
     _check_on_cut(on_incomplete)
     acc = Accumulator(dialect, max_event_size=max_event_size)
-    return DeltaStream(acc, _deltas(acc, fragments, on_incomplete))
+    return DeltaStream(acc, _deltas(acc, _fragments(fragments, "iter_deltas()"), on_incomplete))
 
 
 def aiter_deltas(
-    fragments: AsyncIterable[Fragment],
-    dialect: str = "auto",
+    fragments: AsyncIterable[Fragment] | Fragment,
+    dialect: DialectName = "auto",
     *,
     on_incomplete: OnCut = "raise",
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
@@ -205,7 +258,7 @@ def aiter_deltas(
     """``iter_deltas`` for an async iterable; use it with ``async for``."""
     _check_on_cut(on_incomplete)
     acc = Accumulator(dialect, max_event_size=max_event_size)
-    return AsyncDeltaStream(acc, _adeltas(acc, fragments, on_incomplete))
+    return AsyncDeltaStream(acc, _adeltas(acc, _afragments(fragments, "aiter_deltas()"), on_incomplete))
 
 
 def _deltas(acc: Accumulator, fragments: Iterable[Fragment], on_incomplete: str) -> Generator[Delta, None, None]:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._completion import Completion, ToolCall
+    from ._completion import Completion, Delta, ToolCall
+    from ._events import Event, IncompleteEvent
 
 __all__ = [
     "short_repr",
@@ -26,6 +27,8 @@ __all__ = [
     "ProviderError",
     "DialectError",
     "ToolArgumentsError",
+    "InputTypeError",
+    "ResponseError",
 ]
 
 #: How many characters of offending input an error message quotes.
@@ -151,7 +154,7 @@ class SseparseError(Exception):
     """
 
     completion: Completion | None = None
-    deltas: Sequence[Any] = ()
+    deltas: Sequence[Delta] = ()
 
 
 class EventTooLargeError(SseparseError):
@@ -185,7 +188,7 @@ class IncompleteStreamError(SseparseError):
     carries the partial ``completion``.
     """
 
-    def __init__(self, pending: Any = None, *, message: str | None = None) -> None:
+    def __init__(self, pending: IncompleteEvent | None = None, *, message: str | None = None) -> None:
         self.pending = pending
         if message is None:
             if pending is None:
@@ -202,7 +205,7 @@ class IncompleteStreamError(SseparseError):
 class ChunkDecodeError(SseparseError):
     """An event's data is not the JSON chunk its dialect expects."""
 
-    def __init__(self, message: str, *, index: int, event: Any) -> None:
+    def __init__(self, message: str, *, index: int, event: Event) -> None:
         self.index = index
         self.event = event
         data = getattr(event, "data", "")
@@ -217,7 +220,10 @@ class ProviderError(SseparseError):
     ``code`` and ``type`` are lifted out of it when present, as text cut to a bounded
     length (``MESSAGE_LENGTH`` characters for the message, ``PREFIX_LENGTH`` for the
     others), and so is the exception's own text.
+    Raised by sseparse, it always carries the partial ``completion``.
     """
+
+    completion: Completion
 
     def __init__(self, error: Any, *, dialect: str = "") -> None:
         self.error = error
@@ -253,6 +259,48 @@ class ToolArgumentsError(SseparseError):
             f"arguments of tool call #{tool_call.index} ({short_repr(tool_call.name)}, id {short_repr(tool_call.id)}) "
             f"are not valid JSON: {cut_text(reason)}; they start with {quote_prefix(tool_call.arguments)}"
         )
+
+
+class InputTypeError(SseparseError, TypeError):
+    """Something that is not a bytes-like object was given where byte fragments go.
+
+    Also a ``TypeError``. Decoded text is refused (the parser decodes UTF-8 itself, as
+    the standard says), and so is an ``int``: ``bytes(3)`` would be three NUL bytes.
+    """
+
+
+def fragment_type_error(data: object, where: str = "EventParser.feed()") -> InputTypeError:
+    """The error for a fragment that is not bytes-like, naming what was passed."""
+    if isinstance(data, str):
+        return InputTypeError(f"{where} takes bytes, not str: pass response bytes, not decoded text")
+    return InputTypeError(
+        f"{where} takes a bytes-like object (bytes, bytearray, memoryview), not {type(data).__name__}"
+    )
+
+
+class ResponseError(SseparseError):
+    """An HTTP response that is not an event stream (``sseparse.httpx`` / ``sseparse.aiohttp``).
+
+    A status other than 200 (204 excepted, which ends a stream), or a 200 whose
+    ``Content-Type`` is not ``text/event-stream``. ``status``, ``content_type`` and
+    ``body`` (the start of the body, at most ``BODY_START`` bytes: a JSON error from
+    the provider is there) say what came; the message quotes a short prefix of it.
+    """
+
+    #: How many bytes of the body are read and kept.
+    BODY_START = 2048
+
+    def __init__(self, status: int, content_type: str | None, body: bytes = b"", *, url: str = "") -> None:
+        self.status = status
+        self.content_type = content_type
+        self.body = bytes(body[: self.BODY_START])
+        self.url = url
+        where = f" from {url}" if url else ""
+        what = f"HTTP {status}" if status != 200 else f"Content-Type {content_type!r}"
+        text = f"{what}{where} is not an event stream (status {status}, Content-Type {content_type!r})"
+        if self.body:
+            text += f"; the body starts with {quote_prefix(self.body, 200)}"
+        super().__init__(text)
 
 
 def _as_text(value: Any, length: int) -> str | None:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from ._env import env_flag
 from ._framing_py import DEFAULT_MAX_EVENT_SIZE
+from ._typing import ImplementationName
 
 __all__ = ["EventParser", "IMPLEMENTATION", "DEFAULT_MAX_EVENT_SIZE"]
 
-IMPLEMENTATION: str
+IMPLEMENTATION: ImplementationName
 
 if TYPE_CHECKING:
     from ._framing_py import EventParser

@@ -20,7 +20,7 @@ line being read all count against ``max_event_size``, checked before any copy.
 
 cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
-from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_CheckBuffer, PyObject_GetBuffer
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from cpython.ref cimport Py_DECREF, PyObject
@@ -28,7 +28,7 @@ from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_KIND
 from libc.stdint cimport uint64_t
 from libc.string cimport memchr, memcmp, memcpy
 
-from ._errors import EventTooLargeError, ParserClosedError
+from ._errors import EventTooLargeError, ParserClosedError, fragment_type_error
 from ._events import Event, IncompleteEvent
 from ._framing_py import DEFAULT_MAX_EVENT_SIZE
 
@@ -364,6 +364,8 @@ Parse one fragment; return the events it completed, in order.
         cdef Py_buffer view
         if self._state != _OPEN:
             self._raise_closed()
+        if not PyBytes_CheckExact(data) and (isinstance(data, str) or not PyObject_CheckBuffer(data)):
+            raise fragment_type_error(data)  # an int would be that many NUL bytes to bytes()
         if not self._bom_done:
             if isinstance(data, str):
                 raise TypeError(_STR_ERROR)

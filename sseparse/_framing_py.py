@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ._errors import EventTooLargeError, ParserClosedError
+from ._errors import EventTooLargeError, ParserClosedError, fragment_type_error
 from ._events import Event, IncompleteEvent
 
 __all__ = ["EventParser", "DEFAULT_MAX_EVENT_SIZE"]
@@ -120,10 +120,10 @@ class EventParser:
         """
         if self._state != _OPEN:
             self._raise_closed()
-        if isinstance(data, str):
-            raise TypeError("EventParser.feed() takes bytes, not str: pass response bytes, not decoded text")
         if type(data) is not bytes:
             # Through memoryview: bytes(5) would be five NUL bytes, bytes([100, 97]) b"da".
+            if isinstance(data, str) or not _is_buffer(data):
+                raise fragment_type_error(data)
             data = bytes(memoryview(data))
         start = 0
         if self._bom is not None:
@@ -312,3 +312,11 @@ def _stored_size(text: str) -> int:
         return len(text)
     widest = ord(max(text))
     return len(text) * (1 if widest < 0x100 else 2 if widest < 0x10000 else 4)
+
+
+def _is_buffer(data: object) -> bool:
+    try:
+        memoryview(data)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True

@@ -27,13 +27,14 @@ stream's ``retry`` is in milliseconds, as on the wire.
 from __future__ import annotations
 
 import contextlib
+import math
 import random as _random
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Final, Literal, overload
 
 import attrs
 
-from ._errors import EventTooLargeError, ParserClosedError, SseparseError
+from ._errors import EventTooLargeError, ParserClosedError, SseparseError, fragment_type_error
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
 
@@ -55,6 +56,12 @@ def _at_least_one(instance: object, attribute: attrs.Attribute[float], value: fl
         raise ValueError(f"{attribute.name} must be a number >= 1, not {value!r}")
 
 
+def _finite(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    _non_negative(instance, attribute, value)
+    if not math.isfinite(value):
+        raise ValueError(f"{attribute.name} must be finite, not {value!r}")
+
+
 def _statuses(value: Iterable[int]) -> frozenset[int]:
     return frozenset(value)
 
@@ -71,7 +78,10 @@ class ReconnectPolicy:
     ``initial_delay``: seconds to wait until the stream sets ``retry`` (browsers use
     a few seconds; 3 here). ``max_delay``: the backoff stops growing there; a wait the
     server asked for (``retry``, ``Retry-After``) is honoured even above it, as the
-    standard says the reconnection time is a minimum. ``multiplier``: growth per failed
+    standard says the reconnection time is a minimum, up to ``max_server_delay``
+    (an hour): a stream's ``retry: 9223372036854775807`` or a ``Retry-After`` of a
+    thousand digits is cut there, so every delay is a number ``time.sleep`` and
+    ``asyncio.sleep`` take. ``multiplier``: growth per failed
     attempt in a row. ``jitter``: up to this fraction is added at random, so that
     clients dropped together do not come back together; it only ever adds, never
     making a wait shorter than the server asked. ``max_attempts``: how many
@@ -85,6 +95,7 @@ class ReconnectPolicy:
 
     initial_delay: float = attrs.field(default=3.0, validator=_non_negative)
     max_delay: float = attrs.field(default=60.0, validator=_non_negative)
+    max_server_delay: float = attrs.field(default=3600.0, validator=_finite)
     multiplier: float = attrs.field(default=2.0, validator=_at_least_one)
     jitter: float = attrs.field(default=0.2, validator=_non_negative)
     max_attempts: int | None = attrs.field(default=None, validator=_attempts)
@@ -99,13 +110,14 @@ class ReconnectPolicy:
         time in milliseconds (``None`` until it set one), the base of the backoff;
         ``random`` is a number in [0, 1) that picks the jitter. The result is
         ``base * multiplier ** (attempt - 1)``, capped at ``max_delay`` (or at the
-        base when the server asked for more), times ``1 + jitter * random``.
+        base when the server asked for more), times ``1 + jitter * random``. A base
+        from ``retry`` is at most ``max_server_delay``.
         """
         if attempt < 1:
             raise ValueError(f"attempt must be >= 1, not {attempt!r}")
         if not 0.0 <= random < 1.0:
             raise ValueError(f"random must be in [0, 1), not {random!r}")
-        base = self.initial_delay if retry is None else retry / 1000.0
+        base = self.initial_delay if retry is None else min(retry / 1000.0, self.max_server_delay)
         cap = max(self.max_delay, base)
         try:
             grown = base * float(self.multiplier) ** (attempt - 1)
@@ -228,16 +240,36 @@ class Reconnector:
         """Reconnections in a row since an event was last delivered."""
         return self._attempt
 
-    def request_headers(self) -> dict[str, str]:
+    @overload
+    def request_headers(self, *, as_bytes: Literal[False] = False) -> dict[str, str]: ...
+
+    @overload
+    def request_headers(self, *, as_bytes: Literal[True]) -> dict[bytes, bytes]: ...
+
+    def request_headers(self, *, as_bytes: bool = False) -> dict[str, str] | dict[bytes, bytes]:
         """Headers for the next request: ``Accept``, ``Cache-Control: no-cache`` (as
         ``EventSource`` sends them) and ``Last-Event-ID`` when there is one.
 
-        A non-ASCII id is sent by the standard as UTF-8; a client that only takes
-        ASCII ``str`` header values can be given ``last_event_id.encode()``.
+        The standard sends the id UTF-8 encoded. ``as_bytes=True`` gives names and
+        values as those bytes, which every client sends as they are: use it with
+        httpx, requests and urllib3, which cannot send a non-ASCII ``str`` value
+        (``café-1`` raises ``UnicodeEncodeError`` in httpx). aiohttp takes the ``str``
+        form and encodes it as UTF-8 itself.
+
+        The id is the one the parser decoded: an id that was not valid UTF-8 on the
+        wire had its bad bytes replaced by U+FFFD (3 bytes each) and is sent so, as a
+        browser sends it; the server never gets its own bytes back and cannot resume
+        from them. Ids must be UTF-8 text (ASCII is safest) to be resumable.
         """
+        last_event_id = self.last_event_id
+        if as_bytes:
+            raw = {b"Accept": _EVENT_STREAM.encode(), b"Cache-Control": b"no-cache"}
+            if last_event_id:
+                raw[b"Last-Event-ID"] = last_event_id.encode("utf-8")
+            return raw
         headers = {"Accept": _EVENT_STREAM, "Cache-Control": "no-cache"}
-        if self.last_event_id:
-            headers["Last-Event-ID"] = self.last_event_id
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
         return headers
 
     def response(self, status: int, content_type: str | None, *, retry_after: str | float | None = None) -> bool:
@@ -268,8 +300,11 @@ class Reconnector:
         if self._state != _STREAMING or parser is None:
             raise ParserClosedError("no stream is open: feed() comes after response() returned true")
         if self._head is not None:
-            if isinstance(data, str):
-                raise TypeError("Reconnector.feed() takes bytes, not str: pass response bytes, not decoded text")
+            if type(data) is not bytes and (isinstance(data, str) or not isinstance(data, (bytearray, memoryview))):
+                try:
+                    data = memoryview(data)  # any other bytes-like object; never bytes(int)
+                except TypeError:
+                    raise fragment_type_error(data, "Reconnector.feed()") from None
             head = self._head + bytes(data)
             if len(head) < len(_BOM) and _BOM.startswith(head):
                 self._head = head
@@ -282,6 +317,24 @@ class Reconnector:
             raise
         self._delivered += len(events)
         return events
+
+    def abandon(self, last_event_id: str | None = None) -> None:
+        """The caller stops reading this connection on its own (a ``break``, a
+        cancellation, an exception of its own): forget it, without a decision, so that
+        the next attempt can begin with ``request_headers()`` and ``response()``.
+
+        The last event ID stays that of the last complete block fed. If you stopped
+        in the middle of the events one ``feed()`` returned, pass the id of the last
+        event you handled (``event.id``), so that resuming sends the others again.
+        Harmless when no connection is open.
+        """
+        if last_event_id is not None and any(c in last_event_id for c in "\r\n\x00"):
+            raise ValueError("last_event_id cannot contain CR, LF or NUL: no stream can set such an id")
+        self._close_parser()
+        self._state = _IDLE
+        self._status = None
+        if last_event_id is not None:
+            self._last_event_id = last_event_id
 
     def disconnected(self, error: BaseException | None = None) -> ReconnectDecision:
         """The connection ended (or the request failed: pass the exception, for the
@@ -354,7 +407,7 @@ class Reconnector:
         self._attempt = attempt
         delay = self._policy.delay(attempt, self._retry, self._random())
         if at_least is not None:
-            delay = max(delay, at_least)
+            delay = max(delay, min(at_least, self._policy.max_server_delay))
         return ReconnectDecision(
             reconnect=True,
             delay=delay,
@@ -392,8 +445,13 @@ def _parse_retry_after(value: str | float | None) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if value >= 0 else None
+        try:
+            return float(value) if value >= 0 else None
+        except OverflowError:  # an int too large for a float
+            return math.inf
     text = value.strip()
     if text.isascii() and text.isdigit():
-        return float(int(text))
+        # More digits than any sane wait (the cap is applied later): never an
+        # OverflowError from float() nor int()'s digit limit.
+        return float(int(text)) if len(text) <= 15 else math.inf
     return None  # an HTTP date: a clock would be needed, and this module has none

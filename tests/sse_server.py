@@ -121,12 +121,14 @@ class Stream:
     (``"close"``: no length, the end of the body is the end of the connection).
     ``delay``: seconds between writes (a slow drip; capped at ``MAX_DELAY``).
     ``cuts``: for connection *n*, ``cuts[n]`` complete events are sent and then half of
-    the next one, and the connection is dropped (later connections are not cut).
+    the next one (``cut_inside[n]`` bytes of it when given: inside a UTF-8 character,
+    between CR and LF...), and the connection is dropped (later connections are not cut).
+    ``retry_after``: a ``Retry-After`` header sent with an error status.
     ``gated``: after each complete event the server waits until the client ``ack()``\\ s
     it (for at most ``gate_timeout`` seconds), so a test can prove that a client hands
     events over while the stream goes on (a client that buffered would make the server
     wait in vain: ``gate_timeouts`` counts those waits).
-    ``status`` other than 200 sends ``error_body`` (JSON) with ``content_type``.
+    ``status`` other than 200 sends ``error_body`` (JSON, or a str as it is) with ``content_type``.
     ``body`` replaces ``events`` with raw bytes (a recorded stream).
     """
 
@@ -143,6 +145,8 @@ class Stream:
     status: int = 200
     error_body: Any = None
     cuts: Sequence[int] = ()
+    cut_inside: Sequence[int] = ()
+    retry_after: str | None = None
     gated: bool = False
     gate_timeout: float = GATE_TIMEOUT
     done_status: int = 204
@@ -230,20 +234,25 @@ class _Handler(BaseHTTPRequestHandler):
         if stream is None:
             self._send_plain(404, "application/json", json.dumps({"error": {"message": f"no stream at {path}"}}))
             return
-        headers = {name.lower(): value for name, value in self.headers.items()}
+        # http.server decodes header bytes as latin-1; Last-Event-ID is sent UTF-8 encoded
+        headers = {name.lower(): _utf8(value) for name, value in self.headers.items()}
         with self.server.lock:
             connection = len(stream.requests)
             stream.requests.append(Request(self.command, self.path, headers, body))
         if stream.status != 200:
             error = stream.error_body if stream.error_body is not None else {"error": {"message": "refused"}}
-            self._send_plain(stream.status, stream.content_type, json.dumps(error))
+            extra = {"Retry-After": stream.retry_after} if stream.retry_after is not None else {}
+            body_text = error if isinstance(error, str) else json.dumps(error)
+            self._send_plain(stream.status, stream.content_type, body_text, extra)
             return
         self._send_stream(stream, connection, headers.get("last-event-id"))
 
-    def _send_plain(self, status: int, content_type: str, text: str) -> None:
+    def _send_plain(self, status: int, content_type: str, text: str, extra: dict[str, str] | None = None) -> None:
         payload = text.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Connection", "close")
         self.end_headers()
@@ -270,7 +279,8 @@ class _Handler(BaseHTTPRequestHandler):
         if cut:
             whole = stream.cuts[connection]
             start = ends[whole - 1] if whole else 0
-            body = body[: start + max(1, (ends[whole] - start) // 2)]  # half an event
+            inside = stream.cut_inside[connection] if connection < len(stream.cut_inside) else None
+            body = body[: start + (max(1, (ends[whole] - start) // 2) if inside is None else inside)]
             ends = ends[:whole]
         self.send_response(200)
         self.send_header("Content-Type", stream.content_type)
@@ -307,6 +317,10 @@ class _Handler(BaseHTTPRequestHandler):
         if chunked:
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
+
+
+def _utf8(value: str) -> str:
+    return value.encode("latin-1").decode("utf-8", "replace")
 
 
 class _Server(ThreadingHTTPServer):

@@ -6,7 +6,9 @@ Async tests use ``asyncio.run``: no pytest plugin needed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+import contextlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
 
 import pytest
 
@@ -250,3 +252,106 @@ def test_event_fields_and_defaults():
     assert (event.event, event.data, event.id, event.retry) == ("message", "", "", None)
     assert Event(data="x").to_dict() == {"event": "message", "data": "x", "id": "", "retry": None}
     assert Event(data='{"a": [1]}').json() == {"a": [1]}
+
+
+# -- sharp edges: a whole body, text, early stops, a body that is no stream -------------
+
+CHAT = (
+    b'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n'
+    b'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
+    b"data: [DONE]\n\n"
+)
+
+
+@pytest.mark.parametrize("wrap", [bytes, bytearray, memoryview])
+def test_a_bytes_like_body_is_one_fragment_in_every_driver(wrap: type) -> None:
+    body = wrap(CHAT)
+    assert sseparse.accumulate(body).content == "Hi"
+    assert [e.data for e in iter_events(wrap(STREAM))] == [e.data for e in EVENTS]
+    assert [d.text for d in sseparse.iter_deltas(body) if isinstance(d, sseparse.TextDelta)] == ["Hi"]
+
+    async def main() -> tuple[Any, list[Event], list[Any]]:
+        completion = await sseparse.aaccumulate(body)
+        events = [e async for e in aiter_events(wrap(STREAM))]
+        deltas = [d async for d in sseparse.aiter_deltas(body)]
+        return completion, events, deltas
+
+    completion, events, deltas = asyncio.run(main())
+    assert completion.complete and completion.content == "Hi"
+    assert events == EVENTS
+    assert any(isinstance(d, sseparse.TextDelta) for d in deltas)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda text: sseparse.accumulate(text),
+        lambda text: list(iter_events(text)),
+        lambda text: list(sseparse.iter_deltas(text)),
+        lambda text: asyncio.run(sseparse.aaccumulate(text)),
+    ],
+    ids=["accumulate", "iter_events", "iter_deltas", "aaccumulate"],
+)
+def test_text_instead_of_bytes_is_refused_by_name(call: Any) -> None:
+    with pytest.raises(sseparse.InputTypeError, match="takes bytes, not str"):
+        call(CHAT.decode())
+
+
+def test_delta_stream_close_stops_it_and_keeps_the_completion() -> None:
+    closed: list[bool] = []
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from pieces(CHAT, 10)
+        finally:
+            closed.append(True)
+
+    with sseparse.iter_deltas(body()) as stream:
+        first = next(iter(stream))
+    assert isinstance(first, sseparse.MetadataDelta | sseparse.TextDelta)
+    assert closed == [True]
+    assert not stream.completion.complete
+    stream.close()  # idempotent
+
+
+def test_async_delta_stream_works_with_aclosing() -> None:
+    closed: list[bool] = []
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            for piece in pieces(CHAT, 10):
+                yield piece
+        finally:
+            closed.append(True)
+
+    async def main() -> None:
+        async with contextlib.aclosing(sseparse.aiter_deltas(body())) as stream:
+            async for _ in stream:
+                break
+        async with sseparse.aiter_deltas(body()) as other:
+            async for _ in other:
+                break
+
+    asyncio.run(main())
+    assert closed == [True, True]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>\n", b'{"error": {"message": "overloaded"}}'],
+    ids=["html", "json"],
+)
+@pytest.mark.parametrize("dialect", ["anthropic", "openai-chat", "auto"])
+def test_a_body_that_is_no_sse_stream_is_named_so(body: bytes, dialect: str, implementation: str) -> None:
+    acc = sseparse.Accumulator(dialect, implementation=implementation)
+    acc.feed(body)
+    completion = acc.close()
+    assert not completion.complete
+    assert completion.error is not None
+    assert "not an SSE stream" in completion.error["message"]
+    assert "middle of an event" not in completion.error["message"]
+
+
+def test_a_real_stream_cut_inside_an_event_still_says_so() -> None:
+    completion = sseparse.accumulate([CHAT[:100]], dialect="openai-chat")
+    assert completion.error is not None and "in the middle of an event" in completion.error["message"]

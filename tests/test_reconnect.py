@@ -573,3 +573,129 @@ def test_documented_loop_retries_a_refused_connection_then_gives_up() -> None:
     with httpx.Client(timeout=10.0) as client:
         assert list(follow(client, url, rc)) == []
     assert rc.attempt == 2
+
+
+# -- stopping early, non-ASCII ids, hostile numbers ------------------------------------
+
+
+def test_a_break_without_abandon_leaves_the_connection_open_to_the_reconnector() -> None:
+    rc = Reconnector(policy())
+    assert rc.response(200, "text/event-stream")
+    rc.feed(b"id: 1\ndata: a\n\n")
+    with pytest.raises(ParserClosedError, match="already called"):
+        rc.response(200, "text/event-stream")  # what a second follow() met
+
+
+def test_abandon_forgets_the_connection_and_keeps_the_resume_point() -> None:
+    rc = Reconnector(policy())
+    assert rc.response(200, "text/event-stream")
+    events = rc.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n\ndata: cut")
+    assert [e.id for e in events] == ["1", "2"]
+    rc.abandon()
+    assert rc.last_event_id == "2" and rc.attempt == 0
+    assert rc.request_headers()["Last-Event-ID"] == "2"
+    assert rc.response(200, "text/event-stream")  # a new connection may begin
+
+
+def test_abandon_with_the_id_of_the_last_event_handled_resumes_before_the_others() -> None:
+    rc = Reconnector(policy())
+    rc.response(200, "text/event-stream")
+    first, _second = rc.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n\n")
+    rc.abandon(first.id)  # the caller stopped after the first of the two
+    assert rc.request_headers()["Last-Event-ID"] == "1"
+
+
+def test_abandon_when_idle_is_harmless_and_refuses_an_impossible_id() -> None:
+    rc = Reconnector(policy(), last_event_id="7")
+    rc.abandon()
+    assert rc.last_event_id == "7"
+    with pytest.raises(ValueError):
+        rc.abandon("a\nb")
+
+
+def test_request_headers_as_bytes_carry_a_non_ascii_id_as_utf8() -> None:
+    rc = Reconnector(policy(), last_event_id="café-1")
+    assert rc.request_headers()["Last-Event-ID"] == "café-1"
+    raw = rc.request_headers(as_bytes=True)
+    assert raw[b"Last-Event-ID"] == "café-1".encode() and raw[b"Accept"] == b"text/event-stream"
+    assert b"Last-Event-ID" not in Reconnector(policy()).request_headers(as_bytes=True)
+
+
+def test_an_id_of_invalid_utf8_is_sent_as_its_decoded_form() -> None:
+    # 900 bytes of \xff are 900 U+FFFD: what a browser sends too. Bounded (3 bytes per
+    # byte), stable when sent again, and never the server's own bytes.
+    rc = Reconnector(policy())
+    rc.response(200, "text/event-stream")
+    rc.feed(b"id: " + b"\xff" * 900 + b"\ndata: a\n\n")
+    rc.disconnected()
+    sent = rc.request_headers(as_bytes=True)[b"Last-Event-ID"]
+    assert sent == "\ufffd".encode() * 900 and len(sent) == 2700
+    rc.response(200, "text/event-stream")
+    rc.feed(b"data: b\n\n")  # a resumed connection with no id keeps it: it does not grow
+    rc.disconnected()
+    assert rc.request_headers(as_bytes=True)[b"Last-Event-ID"] == sent
+
+
+@pytest.mark.parametrize("digits", [16, 401, 4301, 100_000])
+def test_a_retry_after_of_many_digits_waits_max_server_delay(digits: int) -> None:
+    rc = Reconnector(policy(retry_statuses={503}, max_server_delay=120.0))
+    assert not rc.response(503, None, retry_after="9" * digits)
+    decision = rc.disconnected()
+    assert decision.reconnect and decision.delay == 120.0
+
+
+def test_a_huge_numeric_retry_after_is_capped_too() -> None:
+    rc = Reconnector(policy(retry_statuses={503}))
+    rc.response(503, None, retry_after=10**400)
+    assert rc.disconnected().delay == 3600.0
+
+
+def test_a_huge_stream_retry_is_capped_at_max_server_delay() -> None:
+    rc = Reconnector(ReconnectPolicy())
+    rc.response(200, "text/event-stream")
+    rc.feed(b"retry: 9223372036854775807\ndata: a\n\n")
+    decision = rc.disconnected()
+    assert 3600.0 <= decision.delay <= 3600.0 * 1.2
+    assert ReconnectPolicy().delay(1, retry=10**30) == 3600.0
+
+
+def test_max_server_delay_must_be_finite() -> None:
+    with pytest.raises(ValueError):
+        ReconnectPolicy(max_server_delay=float("inf"))
+
+
+@pytest.mark.parametrize("bad", [3, 3.0, None, [100, 97]])
+def test_reconnector_feed_refuses_what_is_not_bytes(bad: Any) -> None:
+    rc = Reconnector(policy(), last_event_id="x")  # holding the first bytes for a BOM
+    rc.response(200, "text/event-stream")
+    with pytest.raises(sseparse.InputTypeError, match="bytes-like"):
+        rc.feed(bad)
+    assert rc.feed(bytearray(b"data: a\n\n"))[0].data == "a"
+
+
+def test_documented_loop_can_be_left_and_followed_again(server: Any) -> None:
+    httpx = sse.require_client("httpx")
+    stream = sse.Stream(events=STORY, chunks="whole")  # each feed() returns several events
+    url = server.add(stream)
+    follow = doc_namespace("follow")["follow"]
+    rc = fast_reconnector()
+    with httpx.Client(timeout=10.0) as client:
+        seen = []
+        for event in follow(client, url, rc):
+            seen.append(event.data)
+            if len(seen) == 2:
+                break
+        seen += [event.data for event in follow(client, url, rc)]
+    assert seen == [e.data for e in STORY]
+    assert [r.last_event_id for r in stream.requests] == [None, "2", "7"]
+
+
+def test_documented_loop_sends_a_non_ascii_id(server: Any) -> None:
+    httpx = sse.require_client("httpx")
+    events = [ServerEvent("a", id="café-1"), ServerEvent("b", id="東京-2")]
+    stream = sse.Stream(events=events, cuts=[1])
+    url = server.add(stream)
+    follow = doc_namespace("follow")["follow"]
+    with httpx.Client(timeout=10.0) as client:
+        assert [e.id for e in follow(client, url, fast_reconnector())] == ["café-1", "東京-2"]
+    assert [r.last_event_id for r in stream.requests] == [None, "café-1", "東京-2"]
