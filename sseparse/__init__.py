@@ -42,6 +42,7 @@ from ._drivers import (
 from ._errors import (
     ChunkDecodeError,
     DialectError,
+    EncodeError,
     EventTooLargeError,
     IncompleteStreamError,
     ParserClosedError,
@@ -49,6 +50,7 @@ from ._errors import (
     SseparseError,
     ToolArgumentsError,
 )
+from ._encode import encode_event
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
 from ._partial_json import PartialJSONError, PartialJSONParser
@@ -64,6 +66,7 @@ __all__ = [
     "IncompleteEvent",
     "iter_events",
     "aiter_events",
+    "encode_event",
     "Accumulator",
     "accumulate",
     "aaccumulate",
@@ -103,5 +106,6 @@ __all__ = [
     "ProviderError",
     "DialectError",
     "ToolArgumentsError",
+    "EncodeError",
     "PartialJSONError",
 ]

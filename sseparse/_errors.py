@@ -21,6 +21,7 @@ __all__ = [
     "ProviderError",
     "DialectError",
     "ToolArgumentsError",
+    "EncodeError",
 ]
 
 #: How many characters of offending input an error message quotes.
@@ -144,6 +145,11 @@ class ToolArgumentsError(SseparseError):
             f"arguments of tool call #{tool_call.index} ({tool_call.name!r}, id {tool_call.id!r}) "
             f"are not valid JSON: {reason}; they start with {quote_prefix(tool_call.arguments)}"
         )
+
+
+class EncodeError(SseparseError, ValueError):
+    """A value ``encode_event`` (or a stream writer) cannot write so that it parses
+    back: a line end in ``event`` or ``id``, a NUL in ``id``, a negative ``retry``."""
 
 
 def _as_text(value: Any) -> str | None:
