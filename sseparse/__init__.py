@@ -54,6 +54,18 @@ from ._encode import encode_event
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
 from ._partial_json import PartialJSONError, PartialJSONParser
+from ._transcode import Transcoder
+from ._writers import (
+    AnthropicWriter,
+    OpenAIChatWriter,
+    ResponsesWriter,
+    StreamWriter,
+    anthropic_message,
+    openai_chat_response,
+    response_object,
+    responses_response,
+    writer_for,
+)
 from ._reconnect import ReconnectDecision, ReconnectPolicy, Reconnector
 
 __version__ = "0.1.0"
@@ -67,6 +79,16 @@ __all__ = [
     "iter_events",
     "aiter_events",
     "encode_event",
+    "Transcoder",
+    "StreamWriter",
+    "OpenAIChatWriter",
+    "AnthropicWriter",
+    "ResponsesWriter",
+    "writer_for",
+    "response_object",
+    "openai_chat_response",
+    "anthropic_message",
+    "responses_response",
     "Accumulator",
     "accumulate",
     "aaccumulate",
