@@ -43,7 +43,13 @@ def _counts(**counts: Any) -> dict[str, int]:
 
 
 def _args(text: str) -> Any:
-    return json.loads(text) if text.strip() else {}
+    """Arguments parsed; text that is not JSON (a custom tool's input) as it is."""
+    if not text.strip():
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _response(data: bytes, path: str) -> Any:
