@@ -88,6 +88,7 @@ def read_openai_chat(data: bytes) -> dict[str, Any]:
         "usage": None if usage is None else _counts(
             input=usage.get("prompt_tokens"),
             cached=(usage.get("prompt_tokens_details") or {}).get("cached_tokens"),
+            cache_write=(usage.get("prompt_tokens_details") or {}).get("cache_write_tokens"),
             output=usage.get("completion_tokens"),
             reasoning=(usage.get("completion_tokens_details") or {}).get("reasoning_tokens"),
             total=usage.get("total_tokens"),
@@ -183,6 +184,7 @@ def read_responses(data: bytes) -> dict[str, Any]:
         "usage": None if usage is None else _counts(
             input=usage.input_tokens,
             cached=getattr(getattr(usage, "input_tokens_details", None), "cached_tokens", None),
+            cache_write=getattr(getattr(usage, "input_tokens_details", None), "cache_write_tokens", None),
             output=usage.output_tokens,
             reasoning=getattr(getattr(usage, "output_tokens_details", None), "reasoning_tokens", None),
             total=usage.total_tokens,

@@ -80,10 +80,9 @@ def expected_usage(usage: sseparse.Usage | None, target: str) -> dict[str, int] 
     out = {"input": usage.input_tokens, "output": usage.output_tokens}
     if usage.cached_input_tokens is not None:
         out["cached"] = usage.cached_input_tokens
-    if target == "anthropic":
-        if usage.cache_write_tokens is not None:
-            out["cache_write"] = usage.cache_write_tokens
-    else:
+    if usage.cache_write_tokens is not None:
+        out["cache_write"] = usage.cache_write_tokens
+    if target != "anthropic":
         out["total"] = usage.input_tokens + usage.output_tokens
         if usage.reasoning_tokens is not None:
             out["reasoning"] = usage.reasoning_tokens
@@ -158,8 +157,10 @@ def answers(draw: st.DrawFn, *, full_usage: bool = False) -> Answer:
     if draw(st.booleans()):
         inp, out = draw(st.integers(0, 10**6)), draw(st.integers(0, 10**5))
         cached = draw(st.none() | st.integers(0, inp)) if full_usage else None
+        written = draw(st.none() | st.integers(0, inp - (cached or 0))) if full_usage else None
         reasoning = draw(st.none() | st.integers(0, out)) if full_usage else None
-        usage = sseparse.Usage(inp, out, inp + out, {}, cached_input_tokens=cached, reasoning_tokens=reasoning)
+        usage = sseparse.Usage(inp, out, inp + out, {}, cached_input_tokens=cached, cache_write_tokens=written,
+                               reasoning_tokens=reasoning)
     return Answer(
         id=draw(st.from_regex(r"[a-z]{3}_[A-Za-z0-9]{8}", fullmatch=True)),
         model=draw(st.sampled_from(["gpt-4o-2024-08-06", "claude-sonnet-4-5", "über-model 1"])),

@@ -21,7 +21,8 @@ the Responses API ``completed``): the client has calls to run.
 
 Usage keeps the one meaning of ``sseparse.Usage`` (every input token counted in
 ``input_tokens``, cached or not); each target gets its own fields back: OpenAI's
-``prompt_tokens`` includes cached tokens (``prompt_tokens_details.cached_tokens``),
+``prompt_tokens`` (Responses: ``input_tokens``) includes cached tokens
+(``prompt_tokens_details.cached_tokens`` / ``.cache_write_tokens``),
 Anthropic's ``input_tokens`` excludes what was read from or written to the cache
 (``cache_read_input_tokens``, ``cache_creation_input_tokens``). A count the source
 did not send is left out, never written as a guessed 0, except where the target's
@@ -134,8 +135,9 @@ def openai_chat_usage(usage: Usage) -> dict[str, Any]:
     out: dict[str, Any] = _known(
         prompt_tokens=usage.input_tokens, completion_tokens=usage.output_tokens, total_tokens=_total(usage)
     )
-    if usage.cached_input_tokens is not None:
-        out["prompt_tokens_details"] = {"cached_tokens": usage.cached_input_tokens}
+    details = _known(cached_tokens=usage.cached_input_tokens, cache_write_tokens=usage.cache_write_tokens)
+    if details:
+        out["prompt_tokens_details"] = details
     if usage.reasoning_tokens is not None:
         out["completion_tokens_details"] = {"reasoning_tokens": usage.reasoning_tokens}
     return out
@@ -165,8 +167,9 @@ def anthropic_usage(usage: Usage | None, *, required: bool) -> dict[str, Any]:
 def responses_usage(usage: Usage) -> dict[str, Any]:
     """Responses ``usage``: ``input_tokens`` counts cached tokens too."""
     out: dict[str, Any] = _known(input_tokens=usage.input_tokens)
-    if usage.cached_input_tokens is not None:
-        out["input_tokens_details"] = {"cached_tokens": usage.cached_input_tokens}
+    details = _known(cached_tokens=usage.cached_input_tokens, cache_write_tokens=usage.cache_write_tokens)
+    if details:
+        out["input_tokens_details"] = details
     if usage.output_tokens is not None:
         out["output_tokens"] = usage.output_tokens
     if usage.reasoning_tokens is not None:

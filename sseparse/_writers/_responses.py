@@ -141,4 +141,8 @@ def responses_response(
         "usage": None if completion.usage is None else responses_usage(completion.usage),
         "error": None,
         "incomplete_details": None if reason is None else {"reason": reason},
+        # echoes of the request, which a gateway knows and a Completion does not: the API's defaults
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
     }

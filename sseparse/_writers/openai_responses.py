@@ -69,6 +69,10 @@ class ResponsesWriter(StreamWriter):
             "usage": None,
             "error": None,
             "incomplete_details": None,
+        # echoes of the request, which a transcoder does not see: the API's defaults
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
             **fields,
         }
         return '"response":' + dumps(response)
