@@ -65,10 +65,13 @@ class Transcoder:
 
     @property
     def error(self) -> dict[str, Any] | None:
+        """What went wrong upstream (a ``Completion.error`` entry), once it is known;
+        ``None`` while the stream goes well and after a proper end."""
         return self._error
 
     @property
     def accumulator(self) -> Accumulator:
+        """The ``Accumulator`` reading the source (its parser serves reconnection)."""
         return self._acc
 
     def feed(self, data: bytes | bytearray | memoryview) -> bytes:

@@ -131,10 +131,12 @@ class StreamWriter:
 
     @property
     def id(self) -> str | None:
+        """The response's id: fixed once the first byte was written."""
         return self._id
 
     @property
     def model(self) -> str | None:
+        """The response's model: fixed once the first byte was written."""
         return self._model
 
     def write(self, deltas: Iterable[Delta]) -> bytes:
