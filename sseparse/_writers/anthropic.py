@@ -15,10 +15,20 @@ A cut or failed upstream ends with ``event: error`` and no ``message_stop``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .._completion import BlockDelta, CitationDelta, ReasoningDelta, RefusalDelta, SignatureDelta, TextDelta
-from ._base import Call, StreamWriter, dumps, error_fields, quote
+from .._completion import (
+    BlockDelta,
+    CitationDelta,
+    Delta,
+    ReasoningDelta,
+    RefusalDelta,
+    SignatureDelta,
+    TextDelta,
+    ToolCallArgumentsDelta,
+)
+from ._base import Call, StreamWriter, dumps, encode, error_fields, quote
 from ._mapping import anthropic_finish, anthropic_usage
 
 __all__ = ["AnthropicWriter"]
@@ -39,6 +49,35 @@ class AnthropicWriter(StreamWriter):
         self._open = ""  # "text" or "thinking": the kind of the open block, if any
         self._delta_head = ""  # the open block's content_block_delta up to its delta's value
         self._stop_reason: str | None = None
+
+    def write(self, deltas: Iterable[Delta]) -> bytes:
+        """The bytes for ``deltas``: a text piece while a text block is open, and an
+        argument piece of an open call, are one concatenation here; the rest goes the
+        general way (``StreamWriter.write``)."""
+        out = self._out = []
+        handlers = self._handlers
+        calls = self._calls
+        for delta in deltas:
+            kind = type(delta)
+            if kind is TextDelta:
+                if delta.choice == 0:  # type: ignore[union-attr]
+                    if self._open == "text":
+                        out.append(self._delta_head + quote(delta.text) + "}}\n\n")  # type: ignore[union-attr]
+                    else:
+                        self._text(delta)  # type: ignore[arg-type]
+                continue
+            if kind is ToolCallArgumentsDelta:
+                call = calls.get((delta.choice, delta.index))  # type: ignore[union-attr]
+                if call is not None and call.open and not call.closed and call.kind != "custom":
+                    call.pieces.append(delta.arguments)  # type: ignore[union-attr]
+                    out.append(call.item_id + quote(delta.arguments) + "}}\n\n")  # type: ignore[union-attr]
+                    continue
+            elif getattr(delta, "choice", 0) != 0:
+                continue
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(self, delta)
+        return encode(out) if out else b""
 
     def _begin(self) -> None:
         message = {
@@ -118,6 +157,7 @@ class AnthropicWriter(StreamWriter):
     def _call_open(self, call: Call, arguments: str) -> None:
         start = dumps({"type": "tool_use", "id": call.id, "name": call.name, "input": {}})
         call.slot = self._open_block("tool_use", start)
+        call.item_id = self._delta(call.slot, "input_json_delta") + '"partial_json":'  # its delta's head
         if call.kind == "custom":
             return  # free text: written as {"input": text} when the call ends
         if arguments:
@@ -125,7 +165,7 @@ class AnthropicWriter(StreamWriter):
 
     def _call_arguments(self, call: Call, piece: str) -> None:
         if call.kind != "custom":
-            self._out += [self._delta(call.slot, "input_json_delta"), '"partial_json":', quote(piece), "}}\n\n"]
+            self._out += [call.item_id, quote(piece), "}}\n\n"]
 
     def _call_close(self, call: Call) -> None:
         if call.kind == "custom":

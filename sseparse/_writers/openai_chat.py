@@ -12,10 +12,11 @@ chunk, which the openai SDK raises as an ``APIError``, and no ``[DONE]``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .._completion import CitationDelta, ReasoningDelta, RefusalDelta, TextDelta
-from ._base import Call, StreamWriter, dumps, error_fields, quote
+from .._completion import CitationDelta, Delta, ReasoningDelta, RefusalDelta, TextDelta
+from ._base import Call, StreamWriter, dumps, encode, error_fields, quote
 from ._mapping import openai_chat_finish, openai_chat_usage
 
 __all__ = ["OpenAIChatWriter"]
@@ -33,7 +34,8 @@ class OpenAIChatWriter(StreamWriter):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._head = ""  # 'data: {"id":...,"choices":[' once started
-        self._text_head: dict[int, str] = {}  # choice -> head + '{"index":N,"delta":{"content":'
+        self._text_head: dict[int, str] = {}  # choice -> head + '{"index":N,"delta":{'
+        self._content_head: dict[int, str] = {}  # the same + '"content":'
 
     def _begin(self) -> None:
         self._head = (
@@ -50,7 +52,29 @@ class OpenAIChatWriter(StreamWriter):
             prefix = self._head + '{"index":' + str(choice) + ',"delta":{'
             self._out += [prefix, '"role":"assistant","content":""', _TAIL]
             head = self._text_head[choice] = prefix
+            self._content_head[choice] = prefix + '"content":'
         return head
+
+    def write(self, deltas: Iterable[Delta]) -> bytes:
+        """The bytes for ``deltas``: a text piece of a choice already open is one
+        concatenation here (nearly every delta of a stream); the rest goes the
+        general way."""
+        out = self._out = []
+        heads = self._content_head
+        handlers = self._handlers
+        for delta in deltas:
+            kind = type(delta)
+            if kind is TextDelta:
+                head = heads.get(delta.choice)  # type: ignore[union-attr]
+                if head is None:
+                    self._text(delta)  # type: ignore[arg-type]
+                else:
+                    out.append(head + quote(delta.text) + _TAIL)  # type: ignore[union-attr]
+                continue
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(self, delta)
+        return encode(out) if out else b""
 
     def _text(self, delta: TextDelta) -> None:
         self._out += [self._choice(delta.choice), '"content":', quote(delta.text), _TAIL]
