@@ -44,14 +44,12 @@ from .._completion import (
 
 __all__ = ["StreamWriter", "Call", "quote", "dumps", "new_id"]
 
-try:
-    from _json import encode_basestring as _c_quote
-except ImportError:  # pragma: no cover - CPython always has it
-    _c_quote = None
-
 #: ``str`` -> its JSON string literal, non-ASCII kept (lone surrogates stay raw and
-#: are written as ``\\uXXXX`` escapes by the final encode).
-quote: Callable[[str], str] = _c_quote or json.encoder.py_encode_basestring  # type: ignore[attr-defined]
+#: are written as ``\\uXXXX`` escapes by the final encode): the ``json`` module's C
+#: encoder where it has one (CPython always does).
+quote: Callable[[str], str] = (
+    json.encoder.c_encode_basestring or json.encoder.py_encode_basestring  # type: ignore[attr-defined]
+)
 #: A value as compact JSON, non-ASCII kept.
 dumps: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 

@@ -80,7 +80,7 @@ class AnthropicWriter(StreamWriter):
         return encode(out) if out else b""
 
     def _begin(self) -> None:
-        message = {
+        message: dict[str, Any] = {
             "id": self._id,
             "type": "message",
             "role": "assistant",

@@ -113,6 +113,8 @@ class OpenAIChatWriter(StreamWriter):
         self._out += [self._choice(choice), '},"logprobs":null,"finish_reason":', quote(mapped), "}]}\n\n"]
 
     def _end(self) -> None:
+        if not self._text_head:  # nothing was said: still one chunk, which says who spoke
+            self._choice(0)
         if self._usage is not None:
             self._out += [self._head, '],"usage":', dumps(openai_chat_usage(self._usage)), "}\n\n"]
         self._out.append("data: [DONE]\n\n")
