@@ -42,6 +42,7 @@ from ._drivers import (
 from ._errors import (
     ChunkDecodeError,
     DialectError,
+    EncodeError,
     EventTooLargeError,
     IncompleteStreamError,
     InputTypeError,
@@ -51,9 +52,22 @@ from ._errors import (
     SseparseError,
     ToolArgumentsError,
 )
+from ._encode import encode_event
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
 from ._partial_json import PartialJSONError, PartialJSONParser
+from ._transcode import Transcoder
+from ._writers import (
+    AnthropicWriter,
+    OpenAIChatWriter,
+    ResponsesWriter,
+    StreamWriter,
+    anthropic_message,
+    openai_chat_response,
+    response_object,
+    responses_response,
+    writer_for,
+)
 from ._reconnect import ReconnectDecision, ReconnectPolicy, Reconnector
 from ._typing import DialectName, ImplementationName
 
@@ -67,6 +81,17 @@ __all__ = [
     "IncompleteEvent",
     "iter_events",
     "aiter_events",
+    "encode_event",
+    "Transcoder",
+    "StreamWriter",
+    "OpenAIChatWriter",
+    "AnthropicWriter",
+    "ResponsesWriter",
+    "writer_for",
+    "response_object",
+    "openai_chat_response",
+    "anthropic_message",
+    "responses_response",
     "Accumulator",
     "accumulate",
     "aaccumulate",
@@ -110,5 +135,6 @@ __all__ = [
     "ToolArgumentsError",
     "InputTypeError",
     "ResponseError",
+    "EncodeError",
     "PartialJSONError",
 ]

@@ -106,6 +106,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "with --live, written to standard output after the stream",
     )
     accumulate.set_defaults(run=_run_accumulate)
+
+    from ._cli_transcode import add_transcode  # its own module: see there
+
+    add_transcode(commands, _positive)
     return parser
 
 

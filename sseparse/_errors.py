@@ -29,6 +29,7 @@ __all__ = [
     "ToolArgumentsError",
     "InputTypeError",
     "ResponseError",
+    "EncodeError",
 ]
 
 #: How many characters of offending input an error message quotes.
@@ -301,6 +302,11 @@ class ResponseError(SseparseError):
         if self.body:
             text += f"; the body starts with {quote_prefix(self.body, 200)}"
         super().__init__(text)
+
+
+class EncodeError(SseparseError, ValueError):
+    """A value ``encode_event`` (or a stream writer) cannot write so that it parses
+    back: a line end in ``event`` or ``id``, a NUL in ``id``, a negative ``retry``."""
 
 
 def _as_text(value: Any, length: int) -> str | None:

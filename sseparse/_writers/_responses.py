@@ -1,0 +1,148 @@
+"""A final ``Completion`` as each provider's non-streaming response object.
+
+What a gateway answers a ``stream=false`` request with: the same fields and the same
+mapping (finish reasons, usage) as the stream writers. A source in the target's own
+dialect gives back its blocks (Anthropic content blocks, Responses output items) as
+accumulated, so nothing the common fields leave out is lost.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .._completion import Completion, ToolCall
+from .._errors import SseparseError
+from ._base import new_id
+from ._mapping import (
+    anthropic_finish,
+    anthropic_usage,
+    openai_chat_finish,
+    openai_chat_usage,
+    responses_finish,
+    responses_usage,
+)
+
+__all__ = ["openai_chat_response", "anthropic_message", "responses_response"]
+
+
+def openai_chat_response(
+    completion: Completion, *, id: str | None = None, model: str | None = None, created: int | None = None  # noqa: A002
+) -> dict[str, Any]:
+    """``completion`` as a Chat Completions ``chat.completion`` object."""
+    choices = []
+    for choice in completion.choices or []:
+        message: dict[str, Any] = {"role": "assistant", "content": choice.content or None,
+                                   "refusal": choice.refusal or None}
+        if choice.reasoning:
+            message["reasoning_content"] = choice.reasoning
+        calls = [*choice.tool_calls, *([choice.function_call] if choice.function_call else [])]
+        if calls:
+            message["tool_calls"] = [
+                {"id": call.id or new_id("call_"), "type": "function",
+                 "function": {"name": call.name, "arguments": call.arguments}}
+                for call in calls
+            ]
+        reason = choice.finish_reason
+        choices.append({
+            "index": choice.index,
+            "message": message,
+            "logprobs": None,
+            "finish_reason": None if reason is None else openai_chat_finish(reason, bool(calls)),
+        })
+    return {
+        "id": id or completion.id or new_id("chatcmpl-"),
+        "object": "chat.completion",
+        "created": created if created is not None else completion.created or int(time.time()),
+        "model": model or completion.model or "",
+        "choices": choices,
+        "usage": None if completion.usage is None else openai_chat_usage(completion.usage),
+    }
+
+
+def _input(call: ToolCall) -> Any:
+    if call.kind == "custom":
+        return {"input": call.arguments}
+    try:
+        return call.parsed_arguments()
+    except SseparseError:
+        return {}  # not JSON: Anthropic's input must be an object
+
+
+def anthropic_message(
+    completion: Completion, *, id: str | None = None, model: str | None = None  # noqa: A002
+) -> dict[str, Any]:
+    """``completion`` (its first choice) as a Messages API ``message`` object."""
+    if completion.dialect == "anthropic" and completion.blocks:
+        content = [dict(block) for block in completion.blocks]
+    else:
+        content = []
+        if completion.reasoning:
+            content.append({"type": "thinking", "thinking": completion.reasoning, "signature": ""})
+        text = completion.content + completion.refusal
+        if text:
+            content.append({"type": "text", "text": text})
+        calls = [*completion.tool_calls, *([completion.function_call] if completion.function_call else [])]
+        content += [
+            {"type": "tool_use", "id": call.id or new_id("toolu_"), "name": call.name, "input": _input(call)}
+            for call in calls
+        ]
+    reason = completion.finish_reason
+    has_calls = bool(completion.tool_calls or completion.function_call)
+    return {
+        "id": id or completion.id or new_id("msg_"),
+        "type": "message",
+        "role": "assistant",
+        "model": model or completion.model or "",
+        "content": content,
+        "stop_reason": None if reason is None else anthropic_finish(reason, has_calls),
+        "stop_sequence": completion.extra.get("stop_sequence") if completion.dialect == "anthropic" else None,
+        "usage": anthropic_usage(completion.usage, required=True),
+    }
+
+
+def responses_response(
+    completion: Completion, *, id: str | None = None, model: str | None = None, created: int | None = None  # noqa: A002
+) -> dict[str, Any]:
+    """``completion`` (its first choice) as a Responses API ``response`` object."""
+    if completion.dialect == "openai-responses" and completion.blocks:
+        output = [dict(item) for item in completion.blocks]
+    else:
+        output = []
+        if completion.reasoning:
+            output.append({"id": new_id("rs_"), "type": "reasoning",
+                           "summary": [{"type": "summary_text", "text": completion.reasoning}]})
+        parts: list[dict[str, Any]] = []
+        if completion.content:
+            parts.append({"type": "output_text", "text": completion.content, "annotations": []})
+        if completion.refusal:
+            parts.append({"type": "refusal", "refusal": completion.refusal})
+        if parts:
+            output.append({"id": new_id("msg_"), "type": "message", "status": "completed", "role": "assistant",
+                           "content": parts})
+        calls = [*completion.tool_calls, *([completion.function_call] if completion.function_call else [])]
+        for call in calls:
+            call_id = call.id or new_id("call_")
+            if call.kind == "custom":
+                output.append({"id": new_id("ctc_"), "type": "custom_tool_call", "status": "completed",
+                               "call_id": call_id, "name": call.name, "input": call.arguments})
+            else:
+                output.append({"id": new_id("fc_"), "type": "function_call", "status": "completed",
+                               "call_id": call_id, "name": call.name, "arguments": call.arguments})
+    has_calls = bool(completion.tool_calls or completion.function_call)
+    status, reason = responses_finish(completion.finish_reason, has_calls)
+    return {
+        "id": id or completion.id or new_id("resp_"),
+        "object": "response",
+        "created_at": created if created is not None else completion.created or int(time.time()),
+        "status": status,
+        "model": model or completion.model or "",
+        "output": output,
+        "usage": None if completion.usage is None else responses_usage(completion.usage),
+        "error": None,
+        "incomplete_details": None if reason is None else {"reason": reason},
+        # echoes of the request, which a gateway knows and a Completion does not: the API's defaults
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+    }
