@@ -341,3 +341,26 @@ def test_any_partial_args_give_a_result_or_an_sseparse_error(implementation: str
             call.parsed_arguments()
         with contextlib.suppress(IndexError):
             acc.partial_arguments(call.index)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1, 950, 990, 1000, 100_000])
+def test_a_deep_chunk_gives_the_same_outcome_in_both_builds(depth: int) -> None:
+    """Nesting the JSON decoder cannot take, or that ``MAX_DEPTH`` refuses: the same
+    ``ChunkDecodeError`` (type and message) in both builds, never ``RecursionError``."""
+    inner = "[" * depth + "]" * depth
+    data = sse(part({"text": "a"})) + b'data: {"candidates":[{"content":{"parts":[{"inlineData":' + inner.encode()
+    data += b"}]}}]}\n\n"
+    outcomes = []
+    for implementation in ("cython", "python"):
+        if implementation == "cython":
+            pytest.importorskip("sseparse._framing_c")
+        acc = Accumulator("gemini", implementation=implementation)
+        try:
+            acc.feed(data)
+        except ChunkDecodeError as exc:
+            assert exc.completion is not None and exc.completion.content == "a"
+            outcomes.append(str(exc))
+        else:
+            outcomes.append("accepted")
+    assert outcomes[0] == outcomes[-1]
+    assert (outcomes[0] == "accepted") == (depth <= MAX_DEPTH - 1)

@@ -798,7 +798,7 @@ class GeminiReducer(Reducer):
 
     def _take_usage(self, raw: Any, out: list[Delta] | None) -> None:
         if type(raw) is not dict:
-            return
+            raise _Refused(f"usageMetadata must be an object, not {type(raw).__name__}")
         previous = self._usage_raw
         if previous is not None:
             if out is not None and raw == previous:
@@ -880,6 +880,8 @@ class GeminiReducer(Reducer):
         call_id = call_id if type(call_id) is str and call_id else None
         current = state.open_call
         if current is not None and not name:  # the next piece of a streamed call
+            if call.get("args"):
+                raise _Refused("a later part of a streamed functionCall carries whole args: partialArgs were expected")
             if call_id is not None and call_id != current.id:  # an id that arrives late
                 current.id = call_id
                 current.built = None
