@@ -591,6 +591,18 @@ def test_a_late_call_id_is_an_update() -> None:
     assert ToolCallUpdate(0, 0, "call-7", "") in deltas
 
 
+def test_a_late_name_is_an_update() -> None:
+    data = sse(
+        chunk(fc(willContinue=True, partialArgs=[{"jsonPath": "$.a", "numberValue": 1}])),
+        chunk(fc(name="f", id="c-1", willContinue=True)),
+        chunk(fc(), finish="STOP"),
+    )
+    completion, deltas = accumulate_everywhere(data)
+    assert completion.tool_calls == [ToolCall(0, "c-1", "f", '{"a":1}', complete=True)]
+    assert ToolCallUpdate(0, 0, "c-1", "f") in deltas
+    assert completion.blocks == [{"functionCall": {"name": "f", "id": "c-1", "args": {"a": 1}}}]
+
+
 def test_whole_args_on_a_later_part_of_a_streamed_call_are_refused() -> None:
     data = sse(
         chunk(fc(name="f", willContinue=True)),

@@ -14,7 +14,8 @@ reducer folds the pieces per candidate (``candidates[].index``, absent for 0):
   ``willContinue``) are written as compact JSON text while they arrive, in document
   order, so that the deltas glue to ``arguments``. Such a call is complete only once
   that last part came: one closed by anything else (the finish reason, another part,
-  the end of the stream, an error) keeps ``complete=False``. Pieces that JSON text
+  the end of the stream, an error) keeps ``complete=False``; an id (or a name) that
+  comes on a later part is a ``ToolCallUpdate``. Pieces that JSON text
   cannot say in order (a gap in a list, a member set twice, a closed object
   revisited, a path that does not fit what is there, a path deeper than
   ``MAX_DEPTH``) are refused with ``ChunkDecodeError``: nothing is guessed.
@@ -489,6 +490,10 @@ class _Call:
             for key, value in self.part["functionCall"].items()
             if key not in ("partialArgs", "willContinue", "args")
         }
+        if self.name:  # (a name or id that came on a later part)
+            call["name"] = self.name
+        if self.id is not None:
+            call["id"] = self.id
         call["args"] = json.loads(streamed.closed_text())  # nests at most MAX_DEPTH deep
         block = dict(self.part)
         block["functionCall"] = call
@@ -879,14 +884,17 @@ class GeminiReducer(Reducer):
         call_id = call.get("id")
         call_id = call_id if type(call_id) is str and call_id else None
         current = state.open_call
-        if current is not None and not name:  # the next piece of a streamed call
+        # The next piece of a streamed call: no name, or the name of one begun without it.
+        if current is not None and (not name or (not current.name and "args" not in call)):
             if call.get("args"):
                 raise _Refused("a later part of a streamed functionCall carries whole args: partialArgs were expected")
-            if call_id is not None and call_id != current.id:  # an id that arrives late
-                current.id = call_id
+            late_id = call_id if call_id is not None and call_id != current.id else None
+            if late_id is not None or name:  # an id or a name that arrives late
+                current.id = late_id or current.id
+                current.name = name or current.name
                 current.built = None
                 if out is not None:
-                    out.append(ToolCallUpdate(state.index, current.position, call_id, ""))
+                    out.append(ToolCallUpdate(state.index, current.position, late_id, name))
             if len(part) > 1:  # a signature on a later piece: keep it with the call
                 current.part = {**current.part, **{k: v for k, v in part.items() if k != "functionCall"}}
             self._stream_pieces(state, current, call, out)
