@@ -591,6 +591,28 @@ def test_a_late_call_id_is_an_update() -> None:
     assert ToolCallUpdate(0, 0, "call-7", "") in deltas
 
 
+def test_a_late_name_is_an_update() -> None:
+    data = sse(
+        chunk(fc(willContinue=True, partialArgs=[{"jsonPath": "$.a", "numberValue": 1}])),
+        chunk(fc(name="f", id="c-1", willContinue=True)),
+        chunk(fc(), finish="STOP"),
+    )
+    completion, deltas = accumulate_everywhere(data)
+    assert completion.tool_calls == [ToolCall(0, "c-1", "f", '{"a":1}', complete=True)]
+    assert ToolCallUpdate(0, 0, "c-1", "f") in deltas
+    assert completion.blocks == [{"functionCall": {"name": "f", "id": "c-1", "args": {"a": 1}}}]
+
+
+def test_whole_args_on_a_later_part_of_a_streamed_call_are_refused() -> None:
+    data = sse(
+        chunk(fc(name="f", willContinue=True)),
+        chunk(fc(args={"a": 1}, willContinue=True)),
+        chunk(fc(), finish="STOP"),
+    )
+    with pytest.raises(ChunkDecodeError, match="partialArgs were expected"):
+        sseparse.accumulate([data], "gemini")
+
+
 def test_whole_args_with_a_streamed_start_are_written_first() -> None:
     data = sse(
         chunk(fc(name="f", args={"x": [1, {"y": None}]}, willContinue=True)),
@@ -760,8 +782,23 @@ def test_malformed_json_names_the_event_and_keeps_what_came_before() -> None:
         {"candidates": [{"index": -1, "content": {"parts": [{"text": "x"}]}}]},
         {"candidates": [{"finishReason": 3}]},
         [{"candidates": []}],
+        {"candidates": [{"content": {"parts": [{"text": 5}]}}]},
+        {"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": [1, 2]}}]}}]},
+        {"usageMetadata": [{"promptTokenCount": 3}]},
+        {"id": "chatcmpl-1", "choices": [{"index": 0, "delta": {"content": "x"}}]},
     ],
-    ids=["candidates-not-list", "part-not-object", "call-not-object", "negative-index", "reason-not-text", "array"],
+    ids=[
+        "candidates-not-list",
+        "part-not-object",
+        "call-not-object",
+        "negative-index",
+        "reason-not-text",
+        "array",
+        "text-not-string",
+        "args-not-object",
+        "usage-not-object",
+        "another-dialects-chunk",
+    ],
 )
 def test_chunks_of_the_wrong_shape_raise_chunk_decode_error(obj: Any) -> None:
     with pytest.raises(ChunkDecodeError):

@@ -341,3 +341,67 @@ def test_any_partial_args_give_a_result_or_an_sseparse_error(implementation: str
             call.parsed_arguments()
         with contextlib.suppress(IndexError):
             acc.partial_arguments(call.index)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1, 950, 990, 1000, 100_000])
+def test_a_deep_chunk_gives_the_same_outcome_in_both_builds(depth: int) -> None:
+    """Nesting the JSON decoder cannot take, or that ``MAX_DEPTH`` refuses: the same
+    ``ChunkDecodeError`` (type and message) in both builds, never ``RecursionError``."""
+    inner = "[" * depth + "]" * depth
+    data = sse(part({"text": "a"})) + b'data: {"candidates":[{"content":{"parts":[{"inlineData":' + inner.encode()
+    data += b"}]}}]}\n\n"
+    outcomes = []
+    for implementation in ("cython", "python"):
+        if implementation == "cython":
+            pytest.importorskip("sseparse._framing_c")
+        acc = Accumulator("gemini", implementation=implementation)
+        try:
+            acc.feed(data)
+        except ChunkDecodeError as exc:
+            assert exc.completion is not None and exc.completion.content == "a"
+            outcomes.append(str(exc))
+        else:
+            outcomes.append("accepted")
+    assert outcomes[0] == outcomes[-1]
+    assert (outcomes[0] == "accepted") == (depth <= MAX_DEPTH - 1)
+
+
+def outcome(implementation: str, fragments: list[bytes]) -> tuple[Any, ...]:
+    """Everything a caller sees: deltas, the error (type and message), the result."""
+    acc = Accumulator("gemini", implementation=implementation)
+    deltas: list[Any] = []
+    error = None
+    try:
+        for fragment in fragments:
+            deltas += acc.feed(fragment)
+    except SseparseError as exc:
+        deltas += exc.deltas
+        error = (type(exc).__name__, str(exc))
+    return deltas, error, acc.close()
+
+
+SEED = sse(
+    part({"text": "Sonnig", "thought": True}),
+    part({**fc(name="f", willContinue=True), "thoughtSignature": "c2ln"}),
+    part(fc(partialArgs=[{"jsonPath": "$.a[0].b", "stringValue": "x", "willContinue": True}], willContinue=True)),
+    part(fc(partialArgs=[{"jsonPath": "$.a[0].b", "stringValue": "y"}, {"jsonPath": "$.c", "numberValue": 2}])),
+    part({"text": "fertig"}, finish="STOP"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, len(SEED) - 1), st.binary(max_size=3), st.integers(0, 3)), max_size=4),
+    st.integers(1, 64),
+)
+def test_both_builds_agree_on_mutated_streams(edits: list[tuple[int, bytes, int]], size: int) -> None:
+    """A real-looking stream with bytes replaced, inserted or deleted anywhere: both
+    builds give the same deltas, error (type and message) and result."""
+    pytest.importorskip("sseparse._framing_c")
+    data = bytearray(SEED)
+    for position, insert, delete in edits:
+        data[position : position + delete] = insert
+    fragments = [bytes(data[i : i + size]) for i in range(0, len(data), size)]
+    compiled, pure = outcome("cython", fragments), outcome("python", fragments)
+    assert compiled == pure
+    json.dumps(pure[2].to_dict())

@@ -14,7 +14,8 @@ reducer folds the pieces per candidate (``candidates[].index``, absent for 0):
   ``willContinue``) are written as compact JSON text while they arrive, in document
   order, so that the deltas glue to ``arguments``. Such a call is complete only once
   that last part came: one closed by anything else (the finish reason, another part,
-  the end of the stream, an error) keeps ``complete=False``. Pieces that JSON text
+  the end of the stream, an error) keeps ``complete=False``; an id (or a name) that
+  comes on a later part is a ``ToolCallUpdate``. Pieces that JSON text
   cannot say in order (a gap in a list, a member set twice, a closed object
   revisited, a path that does not fit what is there, a path deeper than
   ``MAX_DEPTH``) are refused with ``ChunkDecodeError``: nothing is guessed.
@@ -65,10 +66,9 @@ part of a long answer) takes a short path of a few lookups and two appends.
 
 from __future__ import annotations
 
-import calendar
+import datetime
 import json
 import re
-import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
@@ -121,9 +121,13 @@ class _Refused(Exception):
     """A piece this reducer will not guess about; becomes a ``ChunkDecodeError``."""
 
 
-def _compact(value: Any) -> str:
-    """JSON text as ``JSON.stringify`` writes it: no spaces, non-ASCII kept."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+#: JSON text as ``JSON.stringify`` writes it: no spaces, non-ASCII kept; ``NaN`` and
+#: ``Infinity`` raise ``ValueError`` (they are not JSON). One encoder made once:
+#: ``json.dumps`` with options makes a new one per call, which costs more than
+#: encoding a short value.
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+#: A string as JSON text, without the encoder's dispatch: the hot case of the pieces.
+_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def _nests_deeper(value: Any, limit: int) -> bool:
@@ -160,28 +164,34 @@ def _usage(raw: dict[str, Any]) -> Usage:
     total_tokens = _int(raw.get("totalTokenCount"))
     if total_tokens is None and input_tokens is not None and output_tokens is not None:
         total_tokens = input_tokens + output_tokens
-    return Usage(
-        input_tokens,
-        output_tokens,
-        total_tokens,
-        raw,
-        cached_input_tokens=_int(raw.get("cachedContentTokenCount")),
-        reasoning_tokens=thoughts,
-    )
+    cached = _int(raw.get("cachedContentTokenCount"))
+    # (positional: cached_input_tokens, cache_write_tokens — Gemini reports none —, reasoning_tokens)
+    return Usage(input_tokens, output_tokens, total_tokens, raw, cached, None, thoughts)
 
 
 def _has_counts(raw: dict[str, Any]) -> bool:
     return "totalTokenCount" in raw or "promptTokenCount" in raw or "candidatesTokenCount" in raw
 
 
+_EPOCH = datetime.datetime(1970, 1, 1)
+_SECOND = datetime.timedelta(seconds=1)
+_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})[.Z]")
+
+
 def _unix_time(text: Any) -> int | None:
-    """``createTime`` (RFC 3339, UTC, any number of fraction digits) in Unix seconds."""
-    if type(text) is not str or len(text) < 20 or text[19] not in ".Z":
+    """``createTime`` (RFC 3339, UTC, any number of fraction digits) in Unix seconds
+    (``time.strptime`` would cost ten times more than the rest of a short stream)."""
+    if type(text) is not str:
+        return None
+    match = _TIMESTAMP.match(text)
+    if match is None:
         return None
     try:
-        return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
-    except ValueError:
+        year, month, day, hour, minute, second = map(int, match.groups())
+        moment = datetime.datetime(year, month, day, hour, minute, second)
+    except ValueError:  # a month 13, a second 60...
         return None
+    return (moment - _EPOCH) // _SECOND
 
 
 # -- streamed function-call arguments (Vertex AI's partialArgs) -------------------------
@@ -192,9 +202,16 @@ _PATH_STEP = re.compile(r"\.([^.\[\]]+)|\[([0-9]+)\]|\['((?:[^'\\]|\\.)*)'\]|\[\
 _MAX_INDEX_DIGITS = 18
 
 
+_ONE_NAME = re.compile(r"\$\.([^.\[\]'\"]+)").fullmatch  # "$.location": what Vertex sends
+
+
 def _parse_path(path: Any) -> list[str | int]:
     """``$.a.b[0]['c d']`` as ``["a", "b", 0, "c d"]``; raises ``_Refused`` for
     anything else, and for more than ``MAX_DEPTH`` steps."""
+    if type(path) is str:
+        match = _ONE_NAME(path)
+        if match is not None:
+            return [match.group(1)]
     if type(path) is not str or not path.startswith("$"):
         raise _Refused(f"a partialArgs jsonPath must be a path starting with '$', not {quote_prefix(repr(path))}")
     steps: list[str | int] = []
@@ -309,7 +326,7 @@ class _StreamedArguments:
                 steps = _parse_path(piece.get("jsonPath"))
                 value, is_string = _piece_value(piece)
                 if is_string and steps == self._open:  # more of the open string
-                    text.append(_compact(value)[1:-1])
+                    text.append(_string(value)[1:-1])
                     self._promised = piece.get("willContinue") is True
                     continue
                 self._close_string(text)
@@ -398,8 +415,10 @@ class _StreamedArguments:
                 child = _Open(step, type(steps[depth + 1]) is int)
                 stack.append(child)
                 text.append("[" if child.is_list else "{")
-        literal = _compact(value)
-        text.append(literal[:-1] if type(value) is str else literal)
+        if type(value) is str:
+            text.append(_string(value)[:-1])  # the string stays open for more pieces
+        else:
+            text.append(_compact(value))
 
     @staticmethod
     def _member(entry: _Open, step: str | int) -> str:
@@ -408,7 +427,7 @@ class _StreamedArguments:
         if entry.is_list:
             return comma
         entry.keys.add(step)  # type: ignore[arg-type]
-        return comma + _compact(step) + ":"
+        return comma + _string(step) + ":"
 
 
 # -- per-candidate state -----------------------------------------------------------------
@@ -471,6 +490,10 @@ class _Call:
             for key, value in self.part["functionCall"].items()
             if key not in ("partialArgs", "willContinue", "args")
         }
+        if self.name:  # (a name or id that came on a later part)
+            call["name"] = self.name
+        if self.id is not None:
+            call["id"] = self.id
         call["args"] = json.loads(streamed.closed_text())  # nests at most MAX_DEPTH deep
         block = dict(self.part)
         block["functionCall"] = call
@@ -660,24 +683,29 @@ class GeminiReducer(Reducer):
             if candidates:
                 states = self._candidates
                 for candidate in candidates:
-                    index = candidate.get("index") or 0  # absent for the first candidate
+                    index = candidate.get("index")
+                    known = 2 if index is None else 3  # members read below, counted when sent
+                    if not index:
+                        index = 0  # absent for the first candidate
                     state = states.get(index)
                     if state is None:
                         state = self._new_candidate(event, index)
                     state.choice = None
                     content = candidate.get("content")
-                    if content:
+                    if content is None:
+                        known -= 1
+                    elif content:
                         parts = content.get("parts")
                         if parts:
                             for part in parts:
                                 text = part.get("text")
                                 if type(text) is str and len(part) == 1:  # the short path: plain text
                                     if text:
-                                        if state.open_call is not None:  # anything else ends a streamed call
-                                            self._end_call(state, out)
                                         state.content.append(text)
                                         run = state.run
-                                        if run is None or run.thought:
+                                        if run is None or run.thought:  # (an open call is the tail: no run)
+                                            if state.open_call is not None:  # anything else ends a streamed call
+                                                self._end_call(state, out)
                                             run = _TextRun(False)
                                             state.push(run)
                                         run.pieces.append(text)
@@ -686,13 +714,15 @@ class GeminiReducer(Reducer):
                                 else:
                                     self._part(event, state, part, out)
                     reason = candidate.get("finishReason")
-                    if reason and reason != state.finish_reason:
+                    if reason is None:
+                        known -= 1
+                    elif reason != state.finish_reason and reason:
                         if type(reason) is not str:
                             raise self.bad_chunk(
                                 event, f"finishReason must be a string, not {quote_prefix(repr(reason))}"
                             )
                         self._finish(state, reason, out)
-                    if not candidate.keys() <= _CANDIDATE_KEYS:
+                    if len(candidate) > known:  # members besides content, finishReason and index
                         self._candidate_extra(state, candidate)
             if not obj.keys() <= _META_KEYS:  # something besides the usual members
                 self._take_other(event, obj, out)
@@ -768,13 +798,13 @@ class GeminiReducer(Reducer):
 
     def _take_usage(self, raw: Any, out: list[Delta] | None) -> None:
         if type(raw) is not dict:
-            return
+            raise _Refused(f"usageMetadata must be an object, not {type(raw).__name__}")
         previous = self._usage_raw
         if previous is not None:
-            if not _has_counts(raw) and _has_counts(previous):
-                return  # one without counts (Vertex's {"trafficType": ...}) erases nothing
             if out is not None and raw == previous:
                 return  # the same report again: no delta (without deltas, taking it is cheaper)
+            if not _has_counts(raw) and _has_counts(previous):
+                return  # one without counts (Vertex's {"trafficType": ...}) erases nothing
         self._usage_raw = raw  # cumulative: assigned, never summed
         self._usage = None
         if out is not None:
@@ -849,12 +879,17 @@ class GeminiReducer(Reducer):
         call_id = call.get("id")
         call_id = call_id if type(call_id) is str and call_id else None
         current = state.open_call
-        if current is not None and not name:  # the next piece of a streamed call
-            if call_id is not None and call_id != current.id:  # an id that arrives late
-                current.id = call_id
+        # The next piece of a streamed call: no name, or the name of one begun without it.
+        if current is not None and (not name or (not current.name and "args" not in call)):
+            if call.get("args"):
+                raise _Refused("a later part of a streamed functionCall carries whole args: partialArgs were expected")
+            late_id = call_id if call_id is not None and call_id != current.id else None
+            if late_id is not None or name:  # an id or a name that arrives late
+                current.id = late_id or current.id
+                current.name = name or current.name
                 current.built = None
                 if out is not None:
-                    out.append(ToolCallUpdate(state.index, current.position, call_id, ""))
+                    out.append(ToolCallUpdate(state.index, current.position, late_id, name))
             if len(part) > 1:  # a signature on a later piece: keep it with the call
                 current.part = {**current.part, **{k: v for k, v in part.items() if k != "functionCall"}}
             self._stream_pieces(state, current, call, out)
