@@ -131,8 +131,9 @@ def run_accumulator(fragments: Iterable[bytes], implementation: str) -> tuple[Co
     except SseparseError as exc:
         deltas.extend(exc.deltas)
         raised = type(exc).__name__
-    completion = acc._close(deltas)  # as iter_deltas does: with the deltas of a whole last event
-    return completion, deltas, raised
+    if raised is None:
+        deltas.extend(acc.finish())  # with the deltas of a whole last event
+    return acc.close(), deltas, raised
 
 
 def implementations() -> list[str]:
