@@ -608,16 +608,16 @@ class OpenAIResponsesReducer(Reducer):
         items = self._items
         ids = self._ids
         queues: dict[Any, list[int]] = {}  # item type -> streamed output indexes, last first
-        for index in sorted(items, reverse=True):
-            kind = items[index].raw.get("type")
+        for streamed in sorted(items, reverse=True):
+            kind = items[streamed].raw.get("type")
             if type(kind) is str:
-                queues.setdefault(kind, []).append(index)
+                queues.setdefault(kind, []).append(streamed)
         taken: set[int] = set()
         for position, item in enumerate(output):
             if type(item) is not dict:
                 raise TypeError(f"response.output[{position}] must be an object, not {type(item).__name__}")
             item_id = item.get("id")
-            index = ids.get(item_id) if type(item_id) is str else None
+            index: int | None = ids.get(item_id) if type(item_id) is str else None
             if index is None:
                 kind = item.get("type")
                 queue = queues.get(kind) if type(kind) is str else None
