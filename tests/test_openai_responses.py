@@ -1042,6 +1042,16 @@ def test_terminal_output_of_items_streamed_without_output_item_events(implementa
     assert completion.blocks == [message_item("Only deltas", "m1_other")]
 
 
+def test_terminal_ids_known_to_the_stream_are_matched_first(implementation: str) -> None:
+    """An entry under a new id takes a streamed item no entry names by its id, even
+    when an entry after it names an earlier item."""
+    stream = Stream().start().message(0, ["A"], "msg_a").message(1, ["B"], "msg_b")
+    stream.completed([message_item("B", "msg_b_other"), message_item("A", "msg_a")])
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.content == "AB"
+    assert [block["id"] for block in completion.blocks] == ["msg_a", "msg_b_other"]
+
+
 def test_terminal_output_with_a_new_item_appends_it(implementation: str) -> None:
     stream = Stream().start().message(0, ["Streamed."], "msg_1")
     stream.completed([*stream.done_items(), message_item(" And one more.", "msg_2")])

@@ -634,12 +634,19 @@ class OpenAIResponsesReducer(Reducer):
             kind = items[streamed].raw.get("type")
             if type(kind) is str:
                 queues.setdefault(kind, []).append(streamed)
+        found: list[int | None] = []  # by id, first: those items are not free for the others
         taken: set[int] = set()
         for position, item in enumerate(output):
             if type(item) is not dict:
                 raise TypeError(f"response.output[{position}] must be an object, not {type(item).__name__}")
             item_id = item.get("id")
-            index: int | None = ids.get(item_id) if type(item_id) is str else None
+            index = ids.get(item_id) if type(item_id) is str else None
+            found.append(index)
+            if index is not None:
+                taken.add(index)
+        last = self._last
+        new = 0 if last is None else last + 1  # where an item the stream did not build goes
+        for item, index in zip(output, found):
             if index is None:
                 kind = item.get("type")
                 queue = queues.get(kind) if type(kind) is str else None
@@ -648,9 +655,8 @@ class OpenAIResponsesReducer(Reducer):
                 if queue:
                     index = queue.pop()
                 else:
-                    last = self._last
-                    index = 0 if last is None else last + 1
-            taken.add(index)
+                    index = new
+                    new += 1
             self._item_done(index, item, out, closes)
 
     def _item_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
