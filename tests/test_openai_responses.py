@@ -694,32 +694,33 @@ def test_events_after_the_terminal_one_are_ignored() -> None:
     assert completion.complete
 
 
-def test_done_sentinel_is_not_this_dialects_end() -> None:
+def test_done_sentinel_is_not_this_dialects_end(implementation: str) -> None:
     """``[DONE]`` is Chat Completions' end marker: a Responses stream that sends it
     before ``response.completed`` was cut, not complete."""
     from sseparse._dialects.openai_responses import OpenAIResponsesReducer
 
     assert OpenAIResponsesReducer.done_sentinel is False
     stream = Stream().start().message(0, ["gateway"])
-    completion, _ = accumulate_everywhere(stream.bytes() + b"data: [DONE]\n\n")
+    accumulate_everywhere(stream.bytes() + b"data: [DONE]\n\n")
+    completion, _ = everywhere(stream.bytes() + b"data: [DONE]\n\n", implementation)
     assert completion.content == "gateway"
     assert completion.complete is False and completion.finish_reason is None
     assert completion.error is not None and completion.error["type"] == "incomplete_stream"
     assert "response.completed" in completion.error["message"]
 
 
-def test_done_sentinel_ends_nothing_and_what_follows_is_read() -> None:
+def test_done_sentinel_ends_nothing_and_what_follows_is_read(implementation: str) -> None:
     stream = Stream().start().message(0, ["before"])
     after = Stream().message(1, [" after"], "msg_2")
     after.completed([message_item("before"), message_item(" after", "msg_2")])
     data = stream.bytes() + b"data: [DONE]\n\n" + after.bytes()
-    completion, _ = accumulate_everywhere(data)
+    completion, _ = everywhere(data, implementation)
     assert completion.content == "before after"
     assert completion.complete is True and completion.finish_reason == "completed"
 
 
-def test_done_sentinel_after_the_terminal_event_changes_nothing() -> None:
-    completion, _ = accumulate_everywhere(text_stream(["whole"]).bytes() + b"data: [DONE]\n\n")
+def test_done_sentinel_after_the_terminal_event_changes_nothing(implementation: str) -> None:
+    completion, _ = everywhere(text_stream(["whole"]).bytes() + b"data: [DONE]\n\n", implementation)
     assert completion.content == "whole" and completion.complete and completion.error is None
 
 
