@@ -429,7 +429,9 @@ class OpenAIResponsesReducer(Reducer):
             elif not kind.startswith("response.") and kind not in _OTHER_TYPES:
                 raise self.bad_chunk(event, self._foreign(obj, kind))
         except (AttributeError, TypeError, KeyError, ValueError, IndexError, OverflowError, RecursionError) as exc:
-            reason = quote_prefix(f"{type(exc).__name__}: {exc}", 160)
+            reason = f"{type(exc).__name__}: {exc}"
+            if len(reason) > 160:  # (an exception's message may quote the input)
+                reason = reason[:160] + "..."
             raise self.bad_chunk(event, f"unexpected {_short(kind)} event shape ({reason})") from None
 
     def _foreign(self, obj: dict[str, Any], kind: str) -> str:
