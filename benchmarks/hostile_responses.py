@@ -43,7 +43,7 @@ def _created() -> bytes:
     return _event({"type": "response.created", "response": {"id": "resp_1", "model": "m", "status": "in_progress"}})
 
 
-def terminal_ids(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], None] | None]:
+def terminal_ids(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], object] | None]:
     out = [_created()]
     done = []
     for i in range(n):
@@ -55,7 +55,7 @@ def terminal_ids(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], None] 
     return b"".join(out), None
 
 
-def no_output_index(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], None] | None]:
+def no_output_index(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], object] | None]:
     out = [_created()]
     for i in range(n):
         out.append(_event({"type": "response.output_item.added", "output_index": i, "item": {"type": "message"}}))
@@ -64,7 +64,7 @@ def no_output_index(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], Non
     return b"".join(out), None
 
 
-def close_unfinished(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], None] | None]:
+def close_unfinished(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], object] | None]:
     out = [_created()]
     for i in range(n):
         out.append(_event({"type": "response.output_item.added", "output_index": i, "item": {"type": "message"}}))
@@ -72,7 +72,7 @@ def close_unfinished(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], No
     return b"".join(out), None
 
 
-def custom_partial(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], None] | None]:
+def custom_partial(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], object] | None]:
     item = {"type": "custom_tool_call", "id": "c", "call_id": "call_c", "name": "sh", "input": ""}
     out = [_created(), _event({"type": "response.output_item.added", "output_index": 0, "item": item})]
     delta = _event({"type": "response.custom_tool_call_input.delta", "output_index": 0, "delta": "echo 12345; "})
@@ -85,7 +85,7 @@ def _partial(acc: sseparse.Accumulator) -> None:
         acc.partial_arguments(0)
 
 
-def completion_reads(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], None] | None]:
+def completion_reads(n: int) -> tuple[bytes, Callable[[sseparse.Accumulator], object] | None]:
     item = {"type": "message", "id": "m", "content": []}
     part = {"type": "output_text", "text": ""}
     out = [
@@ -107,7 +107,7 @@ CASES = {
 }
 
 
-def run(data: bytes, read: Callable[[sseparse.Accumulator], None] | None, implementation: str) -> float:
+def run(data: bytes, read: Callable[[sseparse.Accumulator], object] | None, implementation: str) -> float:
     acc = sseparse.Accumulator("openai-responses", implementation=implementation, deltas=False)
     start = time.process_time()
     if read is None:

@@ -39,7 +39,6 @@ from sseparse import (
     RefusalDelta,
     SseparseError,
     TextDelta,
-    ToolArgumentsError,
     ToolCall,
     ToolCallArgumentsDelta,
     ToolCallEnd,
@@ -1080,6 +1079,7 @@ def test_tool_call_kind_and_complete(implementation: str) -> None:
     stream.completed(stream.done_items())  # the custom item never sent its own done
     completion, deltas = everywhere(stream.bytes(), implementation)
     assert [(call.kind, call.complete) for call in completion.tool_calls] == [("function", True), ("custom", True)]
+    assert completion.usage is not None
     assert deltas[-3:] == [ToolCallEnd(0, 1), UsageDelta(completion.usage), FinishDelta(0, "completed")]
 
 
@@ -1268,6 +1268,7 @@ def generated_stream(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         stream.start()
     done_items: list[dict[str, Any]] = []
+    item: dict[str, Any]
     for index in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from(["message", "reasoning", "function_call", "custom_tool_call", "web_search_call"]))
         item_id = f"item_{index}"
