@@ -39,7 +39,6 @@ from sseparse import (
     RefusalDelta,
     SseparseError,
     TextDelta,
-    ToolArgumentsError,
     ToolCall,
     ToolCallArgumentsDelta,
     ToolCallEnd,
@@ -694,32 +693,33 @@ def test_events_after_the_terminal_one_are_ignored() -> None:
     assert completion.complete
 
 
-def test_done_sentinel_is_not_this_dialects_end() -> None:
+def test_done_sentinel_is_not_this_dialects_end(implementation: str) -> None:
     """``[DONE]`` is Chat Completions' end marker: a Responses stream that sends it
     before ``response.completed`` was cut, not complete."""
     from sseparse._dialects.openai_responses import OpenAIResponsesReducer
 
     assert OpenAIResponsesReducer.done_sentinel is False
     stream = Stream().start().message(0, ["gateway"])
-    completion, _ = accumulate_everywhere(stream.bytes() + b"data: [DONE]\n\n")
+    accumulate_everywhere(stream.bytes() + b"data: [DONE]\n\n")
+    completion, _ = everywhere(stream.bytes() + b"data: [DONE]\n\n", implementation)
     assert completion.content == "gateway"
     assert completion.complete is False and completion.finish_reason is None
     assert completion.error is not None and completion.error["type"] == "incomplete_stream"
     assert "response.completed" in completion.error["message"]
 
 
-def test_done_sentinel_ends_nothing_and_what_follows_is_read() -> None:
+def test_done_sentinel_ends_nothing_and_what_follows_is_read(implementation: str) -> None:
     stream = Stream().start().message(0, ["before"])
     after = Stream().message(1, [" after"], "msg_2")
     after.completed([message_item("before"), message_item(" after", "msg_2")])
     data = stream.bytes() + b"data: [DONE]\n\n" + after.bytes()
-    completion, _ = accumulate_everywhere(data)
+    completion, _ = everywhere(data, implementation)
     assert completion.content == "before after"
     assert completion.complete is True and completion.finish_reason == "completed"
 
 
-def test_done_sentinel_after_the_terminal_event_changes_nothing() -> None:
-    completion, _ = accumulate_everywhere(text_stream(["whole"]).bytes() + b"data: [DONE]\n\n")
+def test_done_sentinel_after_the_terminal_event_changes_nothing(implementation: str) -> None:
+    completion, _ = everywhere(text_stream(["whole"]).bytes() + b"data: [DONE]\n\n", implementation)
     assert completion.content == "whole" and completion.complete and completion.error is None
 
 
@@ -1042,6 +1042,16 @@ def test_terminal_output_of_items_streamed_without_output_item_events(implementa
     assert completion.blocks == [message_item("Only deltas", "m1_other")]
 
 
+def test_terminal_ids_known_to_the_stream_are_matched_first(implementation: str) -> None:
+    """An entry under a new id takes a streamed item no entry names by its id, even
+    when an entry after it names an earlier item."""
+    stream = Stream().start().message(0, ["A"], "msg_a").message(1, ["B"], "msg_b")
+    stream.completed([message_item("B", "msg_b_other"), message_item("A", "msg_a")])
+    completion, _ = everywhere(stream.bytes(), implementation)
+    assert completion.content == "AB"
+    assert [block["id"] for block in completion.blocks] == ["msg_a", "msg_b_other"]
+
+
 def test_terminal_output_with_a_new_item_appends_it(implementation: str) -> None:
     stream = Stream().start().message(0, ["Streamed."], "msg_1")
     stream.completed([*stream.done_items(), message_item(" And one more.", "msg_2")])
@@ -1069,6 +1079,7 @@ def test_tool_call_kind_and_complete(implementation: str) -> None:
     stream.completed(stream.done_items())  # the custom item never sent its own done
     completion, deltas = everywhere(stream.bytes(), implementation)
     assert [(call.kind, call.complete) for call in completion.tool_calls] == [("function", True), ("custom", True)]
+    assert completion.usage is not None
     assert deltas[-3:] == [ToolCallEnd(0, 1), UsageDelta(completion.usage), FinishDelta(0, "completed")]
 
 
@@ -1257,6 +1268,7 @@ def generated_stream(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         stream.start()
     done_items: list[dict[str, Any]] = []
+    item: dict[str, Any]
     for index in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from(["message", "reasoning", "function_call", "custom_tool_call", "web_search_call"]))
         item_id = f"item_{index}"

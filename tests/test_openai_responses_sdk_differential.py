@@ -4,9 +4,13 @@ The SDK frames the same bytes with its own SSE decoder, raises on an event whose
 carries an ``error`` (as its ``Stream`` does), and folds the events with
 ``openai.lib.streaming.responses.ResponseStreamState`` (what ``client.responses.stream()``
 uses); its final response is what ``get_final_response()`` returns. sseparse gets the
-bytes at several fragmentations. Three views are compared on every stream:
+bytes at several fragmentations. Four views are compared on every stream:
 
-- the whole stream: the SDK's final response (taken from ``response.completed``);
+- the whole stream: the SDK's final response (taken from ``response.completed``),
+  with each tool call's kind (the item's type) and the usage's cached and reasoning
+  token counts read from the SDK's typed ``usage``;
+- the same stream with the terminal event's items under other ids (as some gateways
+  send them; the SDK refuses that stream): the same answer as without the rotation;
 - the same stream with ``response.completed`` carrying no ``output``: the SDK then
   rebuilds the output from the ``response.output_item.done`` items, and so must we;
 - only the deltas (no ``.done`` event, no done item, no terminal event): the SDK's
@@ -61,7 +65,7 @@ def sdk_state(data: bytes) -> tuple[Any, Any]:
 def normalize_output(output: list[Any]) -> dict[str, Any]:
     """content, refusal, reasoning and tool calls of the SDK's output items (read by
     attribute: ``to_dict()`` on its parsed snapshot warns about the union it holds)."""
-    content, refusal, reasoning, calls, functions = [], [], [], [], []
+    content, refusal, reasoning, calls, functions, kinds = [], [], [], [], [], []
     for item in output:
         kind = item.type
         if kind == "message":
@@ -75,14 +79,17 @@ def normalize_output(output: list[Any]) -> dict[str, Any]:
         elif kind == "function_call":
             calls.append((item.call_id, item.name, item.arguments))
             functions.append(calls[-1])
+            kinds.append("function")
         elif kind == "custom_tool_call":
             calls.append((item.call_id, item.name, item.input))
+            kinds.append("custom")
     return {
         "content": "".join(content),
         "refusal": "".join(refusal),
         "reasoning": SEPARATOR.join(reasoning),
         "tool_calls": calls,
         "function_calls": functions,
+        "kinds": kinds,
     }
 
 
@@ -93,13 +100,23 @@ def sdk_final(data: bytes) -> dict[str, Any]:
     assert result["content"] == response.output_text
     details = response.incomplete_details
     del result["function_calls"]
+    usage = response.usage
     return {
         **result,
         "id": response.id,
         "model": response.model,
         "created": int(response.created_at),
         "finish_reason": (details and details.reason) or response.status,
-        "usage": None if response.usage is None else response.usage.to_dict(),
+        "usage": None if usage is None else usage.to_dict(),
+        "usage_parts": None
+        if usage is None
+        else (
+            usage.input_tokens,
+            usage.input_tokens_details.cached_tokens,
+            usage.output_tokens,
+            usage.output_tokens_details.reasoning_tokens,
+            usage.total_tokens,
+        ),
     }
 
 
@@ -122,6 +139,16 @@ def ours(completion: sseparse.Completion) -> dict[str, Any]:
         "created": completion.created,
         "finish_reason": completion.finish_reason,
         "usage": None if completion.usage is None else completion.usage.raw,
+        "kinds": [call.kind for call in completion.tool_calls],
+        "usage_parts": None
+        if (usage := completion.usage) is None
+        else (
+            usage.input_tokens,
+            usage.cached_input_tokens,
+            usage.output_tokens,
+            usage.reasoning_tokens,
+            usage.total_tokens,
+        ),
     }
 
 
@@ -152,6 +179,19 @@ def assert_same_as_sdk(events: list[dict[str, Any]]) -> None:
     bare = [dict(e, response={**e["response"], "output": None}) if e["type"] in TERMINAL else e for e in events]
     expected = sdk_final(encode(bare))
     assert ours(sseparse.accumulate([encode(bare)])) == expected
+
+    # The terminal event's items under other ids (a gateway rotating them; the SDK
+    # refuses such a stream): the answer is still the SDK's answer to the stream
+    # without the rotation, no text counted twice.
+    expected = sdk_final(encode(events))
+    rotated = [
+        dict(e, response={**e["response"], "output": [{**i, "id": f"{i['id']}_x"} for i in e["response"]["output"]]})
+        if e["type"] in TERMINAL
+        else e
+        for e in events
+    ]
+    for fragments in fragmentations(encode(rotated)):
+        assert ours(sseparse.accumulate(fragments)) == expected
 
     # Deltas alone.
     deltas_only = [e for e in events if not e["type"].endswith(".done") and e["type"] not in TERMINAL]

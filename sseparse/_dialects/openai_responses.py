@@ -14,11 +14,14 @@ into the one choice a Responses stream has:
   Summary parts are separate paragraphs, each opening with its own bold title, so
   parts are joined with a blank line (``"\\n\\n"``); the ``ReasoningDelta`` that
   opens a new part carries that separator, so the deltas still glue to the field.
-- ``tool_calls`` are the ``function_call`` items (``call_id`` is the id, arguments
-  glued from ``response.function_call_arguments.delta``) and the ``custom_tool_call``
-  items (free-form tools: their ``input`` text is the arguments, not JSON, so their
-  ``parsed_arguments()`` fails unless the tool's grammar is JSON), in output order.
-  Tools the server runs itself (web search, image generation, file search, code
+- ``tool_calls`` are the ``function_call`` items (``kind="function"``: ``call_id`` is
+  the id, arguments glued from ``response.function_call_arguments.delta``) and the
+  ``custom_tool_call`` items (``kind="custom"``: free-form tools, whose ``input`` text
+  is the arguments, not JSON), in output order. A call is ``complete`` once its
+  ``.done`` event or its done item arrived (an item done with status ``incomplete``
+  was cut: not complete), or when ``response.completed`` ended the stream; a call cut
+  by the end of the stream, by ``response.incomplete`` or by ``response.failed`` is
+  not. Tools the server runs itself (web search, image generation, file search, code
   interpreter, MCP) are not calls for the client to make: they are kept in ``blocks``.
 - ``blocks`` is the response's ``output`` list, accumulated: each item as its
   ``response.output_item.done`` (or ``response.completed``) sent it, and an item the
@@ -28,6 +31,11 @@ into the one choice a Responses stream has:
 - Every ``.done`` event and every done item is authoritative: when its full text
   differs from the deltas glued so far it replaces them (and when the deltas so far
   are a prefix of it, the missing rest is also produced as one more delta).
+- The terminal event's ``output`` lists the items the stream built, in the same
+  order, but not always under the same ids (OpenRouter gives the reasoning item
+  another id there, GitHub Copilot every item): an entry whose id the stream did not
+  use is the next streamed item of its type no other entry took, and only an entry
+  left over is a new item. So no text is counted twice.
 - ``finish_reason`` is the provider's own word: the response ``status``
   (``"completed"``) on ``response.completed``, and on ``response.incomplete`` the
   ``incomplete_details.reason`` (``"max_output_tokens"``, ``"content_filter"``) or
@@ -40,11 +48,25 @@ into the one choice a Responses stream has:
   not. ``response.failed`` and ``error`` events raise ``ProviderError`` carrying
   the provider's error object (``code``, ``message``), after the usage and output
   items the failed response carried were folded in.
-- ``usage`` is ``response.usage`` of the terminal event, raw as sent
-  (``input_tokens``, ``output_tokens``, ``total_tokens``, and their details).
-- Events after the terminal one are ignored; event types this reducer does not
-  know (``response.web_search_call.searching``, annotations, audio, future ones)
-  are skipped, never an error.
+- ``usage`` is ``response.usage`` of the terminal event: ``input_tokens`` (cached
+  ones included), ``cached_input_tokens`` (``input_tokens_details.cached_tokens``),
+  ``output_tokens`` (reasoning included), ``reasoning_tokens``
+  (``output_tokens_details.reasoning_tokens``), ``total_tokens``; ``raw`` as sent.
+  ``cache_write_tokens`` is ``None``: the API does not report it.
+- Deltas: besides text, reasoning, refusal and argument pieces, ``MetadataDelta``
+  when the id and model are known (``response.created``), ``ToolCallStart`` (with
+  its ``kind``), ``ToolCallUpdate`` for an id or name that arrives after the call's
+  first piece, ``ToolCallEnd`` when the call is complete, ``CitationDelta`` for
+  ``response.output_text.annotation.added``, and a ``BlockDelta`` for each done item
+  no other delta covers (web search, image generation, ...). Folded in order, they
+  give the ``Completion``'s fields (a ``.done`` text that does not continue the deltas
+  is the one case no delta can express).
+- Events after the terminal one are ignored; event types of this API that this
+  reducer does not know (``response.web_search_call.searching``, audio, future
+  ones) are skipped. An event whose type is not a Responses one (not
+  ``response.*``, ``error`` or ``keepalive``), or that has no type, is another
+  dialect's: ``ChunkDecodeError``, so that a stream read in the wrong dialect never
+  ends complete with nothing. ``[DONE]`` is not this dialect's end: it ends nothing.
 
 Speed: one JSON decoding per event; ``response.output_text.delta`` (nearly every
 event of a long answer) is tested first and takes a few dict lookups and one list
@@ -407,7 +429,9 @@ class OpenAIResponsesReducer(Reducer):
             elif not kind.startswith("response.") and kind not in _OTHER_TYPES:
                 raise self.bad_chunk(event, self._foreign(obj, kind))
         except (AttributeError, TypeError, KeyError, ValueError, IndexError, OverflowError, RecursionError) as exc:
-            reason = quote_prefix(f"{type(exc).__name__}: {exc}", 160)
+            reason = f"{type(exc).__name__}: {exc}"
+            if len(reason) > 160:  # (an exception's message may quote the input)
+                reason = reason[:160] + "..."
             raise self.bad_chunk(event, f"unexpected {_short(kind)} event shape ({reason})") from None
 
     def _foreign(self, obj: dict[str, Any], kind: str) -> str:
@@ -603,16 +627,23 @@ class OpenAIResponsesReducer(Reducer):
         items = self._items
         ids = self._ids
         queues: dict[Any, list[int]] = {}  # item type -> streamed output indexes, last first
-        for index in sorted(items, reverse=True):
-            kind = items[index].raw.get("type")
+        for streamed in sorted(items, reverse=True):
+            kind = items[streamed].raw.get("type")
             if type(kind) is str:
-                queues.setdefault(kind, []).append(index)
+                queues.setdefault(kind, []).append(streamed)
+        found: list[int | None] = []  # by id, first: those items are not free for the others
         taken: set[int] = set()
         for position, item in enumerate(output):
             if type(item) is not dict:
                 raise TypeError(f"response.output[{position}] must be an object, not {type(item).__name__}")
             item_id = item.get("id")
             index = ids.get(item_id) if type(item_id) is str else None
+            found.append(index)
+            if index is not None:
+                taken.add(index)
+        last = self._last
+        new = 0 if last is None else last + 1  # where an item the stream did not build goes
+        for item, index in zip(output, found):
             if index is None:
                 kind = item.get("type")
                 queue = queues.get(kind) if type(kind) is str else None
@@ -621,9 +652,8 @@ class OpenAIResponsesReducer(Reducer):
                 if queue:
                     index = queue.pop()
                 else:
-                    last = self._last
-                    index = 0 if last is None else last + 1
-            taken.add(index)
+                    index = new
+                    new += 1
             self._item_done(index, item, out, closes)
 
     def _item_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
@@ -749,7 +779,8 @@ class OpenAIResponsesReducer(Reducer):
         if state is None:  # a delta before its item: make the item up
             item_id = obj.get("item_id")
             custom = obj.get("type") == "response.custom_tool_call_input.delta"
-            made = {"type": "custom_tool_call" if custom else "function_call", "id": item_id, "call_id": None, "name": ""}
+            kind = "custom_tool_call" if custom else "function_call"
+            made = {"type": kind, "id": item_id, "call_id": None, "name": ""}
             state = self._add_item(index, made, out)
         if state.call is None:
             raise ValueError(f"tool call input for output item {index}, a {_short(state.raw.get('type'))} item")
