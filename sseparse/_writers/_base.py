@@ -67,7 +67,7 @@ def encode(parts: list[str]) -> bytes:
 class Call:
     """One tool call on its way to the target."""
 
-    __slots__ = ("choice", "index", "id", "name", "kind", "pieces", "open", "closed", "slot", "item_id")
+    __slots__ = ("choice", "index", "id", "name", "kind", "pieces", "open", "closed", "slot", "item_id", "head")
 
     def __init__(self, choice: int, index: int, call_id: str | None, name: str, kind: str) -> None:
         self.choice = choice
@@ -80,6 +80,7 @@ class Call:
         self.closed = False
         self.slot = -1  # the target's block index / output index
         self.item_id = ""  # the target's item id (Responses)
+        self.head = ""  # the target's argument-piece event up to the piece (Anthropic)
 
     @property
     def arguments(self) -> str:
