@@ -51,8 +51,8 @@ def reference(source: sseparse.Completion, target: str) -> dict[str, Any]:
             (call.id, call.name, _arguments(call, target)) for call in source.tool_calls
         ],
         "finish_reason": None if source.finish_reason is None else target_finish(
-            source.finish_reason if source.dialect != "openai-responses" or source.finish_reason != "incomplete"
-            else "incomplete", target, bool(source.tool_calls)),
+            source.finish_reason, target, bool(source.tool_calls)
+        ),
         "tokens": None if usage is None else (usage.input_tokens, usage.output_tokens),
     }
 

@@ -68,6 +68,7 @@ _COMMON = {
     # openai-responses (status, or incomplete_details.reason)
     "completed": "stop",
     "max_output_tokens": "length",
+    "incomplete": "length",  # a status without incomplete_details: cut short by a limit
     # gemini
     "STOP": "stop",
     "MAX_TOKENS": "length",
