@@ -48,9 +48,9 @@ class Transcoder:
     ) -> None:
         self._acc = acc = Accumulator(source, max_event_size=max_event_size, implementation=implementation)
 
-        def identity() -> tuple[str | None, str | None]:
+        def identity() -> tuple[str | None, str | None, int | None]:
             completion = acc.completion  # once, at the first byte written
-            return completion.id, completion.model
+            return completion.id, completion.model, completion.created
 
         self._writer: StreamWriter = writer_for(
             to, id=id, model=model, created=created, passthrough=source == to, identity=identity
