@@ -33,7 +33,7 @@ class Transcoder:
     ``completion`` the source's answer as read.
     """
 
-    __slots__ = ("_acc", "_writer", "_error", "_done")
+    __slots__ = ("_acc", "_writer", "_error", "_done", "_detecting", "_to")
 
     def __init__(
         self,
@@ -57,6 +57,8 @@ class Transcoder:
         )
         self._error: dict[str, Any] | None = None
         self._done = False
+        self._to = to
+        self._detecting = source == AUTO  # whole blocks pass through once the source proves to be `to`
 
     @property
     def completion(self) -> Completion:
@@ -87,7 +89,15 @@ class Transcoder:
             deltas = self._acc.feed(data)
         except SseparseError as exc:
             return self._failed(exc, exc.deltas)
+        if self._detecting:
+            self._detected()
         return self._writer.write(deltas) if deltas else b""
+
+    def _detected(self) -> None:
+        dialect = self._acc.dialect
+        if dialect != AUTO:
+            self._detecting = False
+            self._writer._passthrough = dialect == self._to
 
     def close(self) -> bytes:
         """The end of the stream: the target's end marker when the upstream ended
@@ -101,6 +111,8 @@ class Transcoder:
         except SseparseError as exc:  # a malformed last event
             self._done = False
             return self._failed(exc, out)
+        if self._detecting:
+            self._detected()
         head = self._writer.write(out) if out else b""
         if completion.complete:
             return head + self._writer.end()
