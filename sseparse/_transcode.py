@@ -33,7 +33,7 @@ class Transcoder:
     ``completion`` the source's answer as read.
     """
 
-    __slots__ = ("_acc", "_writer", "_error", "_done")
+    __slots__ = ("_acc", "_writer", "_error", "_done", "_detecting", "_to")
 
     def __init__(
         self,
@@ -48,15 +48,17 @@ class Transcoder:
     ) -> None:
         self._acc = acc = Accumulator(source, max_event_size=max_event_size, implementation=implementation)
 
-        def identity() -> tuple[str | None, str | None]:
+        def identity() -> tuple[str | None, str | None, int | None]:
             completion = acc.completion  # once, at the first byte written
-            return completion.id, completion.model
+            return completion.id, completion.model, completion.created
 
         self._writer: StreamWriter = writer_for(
             to, id=id, model=model, created=created, passthrough=source == to, identity=identity
         )
         self._error: dict[str, Any] | None = None
         self._done = False
+        self._to = to
+        self._detecting = source == AUTO  # whole blocks pass through once the source proves to be `to`
 
     @property
     def completion(self) -> Completion:
@@ -87,7 +89,15 @@ class Transcoder:
             deltas = self._acc.feed(data)
         except SseparseError as exc:
             return self._failed(exc, exc.deltas)
+        if self._detecting:
+            self._detected()
         return self._writer.write(deltas) if deltas else b""
+
+    def _detected(self) -> None:
+        dialect = self._acc.dialect
+        if dialect != AUTO:
+            self._detecting = False
+            self._writer._passthrough = dialect == self._to
 
     def close(self) -> bytes:
         """The end of the stream: the target's end marker when the upstream ended
@@ -101,6 +111,8 @@ class Transcoder:
         except SseparseError as exc:  # a malformed last event
             self._done = False
             return self._failed(exc, out)
+        if self._detecting:
+            self._detected()
         head = self._writer.write(out) if out else b""
         if completion.complete:
             return head + self._writer.end()

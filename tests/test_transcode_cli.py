@@ -41,7 +41,7 @@ def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     )
 
 
-@pytest.mark.parametrize("target", ["openai-chat", "anthropic", "openai-responses"])
+@pytest.mark.parametrize("target", ["openai-chat", "anthropic", "openai-responses", "gemini"])
 def test_a_file_is_written_in_the_target_dialect(tmp_path: Path, target: str) -> None:
     path = tmp_path / "in.sse"
     path.write_bytes(write(ANSWER, "anthropic"))

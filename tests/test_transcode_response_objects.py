@@ -100,10 +100,29 @@ def test_an_anthropic_source_keeps_its_blocks() -> None:
     assert obj["id"] == "msg_01KitchenSink"
 
 
-@pytest.mark.parametrize("to", TARGETS)
+@pytest.mark.parametrize("to", [*TARGETS, "gemini"])
 def test_response_object_dispatches_and_refuses_unknown_targets(to: str) -> None:
     completion = sseparse.accumulate([write(KITCHEN_SINK, "openai-chat")])
-    assert sseparse.response_object(completion, to)["id"] == "msg_01KitchenSink"
+    obj = sseparse.response_object(completion, to)
+    assert obj.get("id", obj.get("responseId")) == "msg_01KitchenSink"
     with pytest.raises(sseparse.DialectError):
         sseparse.response_object(completion, "gemini-ish")
     json.dumps(sseparse.response_object(completion, to), allow_nan=False)
+
+
+def test_gemini_response_object_reads_back_as_the_same_answer() -> None:
+    obj = sseparse.gemini_response(completion_with_full_usage())
+    assert obj["candidates"][0]["finishReason"] == "STOP"
+    assert obj["usageMetadata"] == {
+        "promptTokenCount": 1000,
+        "cachedContentTokenCount": 600,
+        "candidatesTokenCount": 30,
+        "thoughtsTokenCount": 20,
+        "totalTokenCount": 1050,
+    }
+    back = sseparse.accumulate([sseparse.encode_event(json.dumps(obj))], "gemini")
+    assert back.complete and back.content == "Je regarde la météo 🌦️\n\n à 東京."
+    assert [(c.id, c.name, c.parsed_arguments()) for c in back.tool_calls] == [
+        ("toolu_01A", "get_weather", {"city": "Zürich", "unit": "celsius"}),
+        ("toolu_01B", "get_time", {}),
+    ]

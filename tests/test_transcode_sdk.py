@@ -87,6 +87,15 @@ def test_text_reasoning_and_parallel_tool_calls(source: str, target: str, implem
     check(KITCHEN_SINK, source, target, implementation, sizes=(None, 1, 5, 1500))
 
 
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_the_output_reads_the_same_at_every_fragmentation(source: str, target: str) -> None:
+    out, _ = transcode([write(KITCHEN_SINK, source)], target, source=source)
+    want = ours(sseparse.accumulate([out], target), target)
+    for size in (1, 2, 3, 7, 64):
+        pieces = [out[i : i + size] for i in range(0, len(out), size)]
+        assert ours(sseparse.accumulate(pieces, target), target) == want, size
+
+
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("finish", ["stop", "length", "content_filter"])
 def test_finish_reasons_are_the_targets_words(target: str, finish: str, implementation: str) -> None:

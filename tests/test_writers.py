@@ -154,3 +154,12 @@ def test_fail_writes_nothing_after_it_and_end_after_fail_writes_nothing(target: 
     out = writer.write([D.TextDelta(0, "x")]) + writer.fail({"type": "incomplete_stream", "message": "cut"})
     assert writer.end() == b"" and writer.fail(None) == b""
     assert b"cut" in out
+
+
+def test_auto_detection_turns_the_passthrough_on_for_the_same_dialect() -> None:
+    same = sseparse.Transcoder("anthropic")
+    same.feed(b'event: ping\ndata: {"type": "ping"}\n\n')
+    assert same._writer._passthrough is True
+    other = sseparse.Transcoder("openai-chat")
+    other.feed(b'event: ping\ndata: {"type": "ping"}\n\n')
+    assert other._writer._passthrough is False

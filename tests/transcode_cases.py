@@ -17,7 +17,7 @@ import attrs
 from hypothesis import strategies as st
 
 import sseparse
-from sseparse._writers._mapping import anthropic_finish, openai_chat_finish, responses_finish
+from sseparse._writers._mapping import anthropic_finish, gemini_finish, openai_chat_finish, responses_finish
 
 TARGETS = ("openai-chat", "anthropic", "openai-responses")
 
@@ -70,6 +70,8 @@ def target_finish(common: str, target: str, has_calls: bool) -> str:
         return openai_chat_finish(common, has_calls)
     if target == "anthropic":
         return anthropic_finish(common, has_calls)
+    if target == "gemini":
+        return gemini_finish(common, has_calls)
     status, reason = responses_finish(common, has_calls)
     return reason or status
 

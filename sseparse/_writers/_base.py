@@ -67,7 +67,7 @@ def encode(parts: list[str]) -> bytes:
 class Call:
     """One tool call on its way to the target."""
 
-    __slots__ = ("choice", "index", "id", "name", "kind", "pieces", "open", "closed", "slot", "item_id")
+    __slots__ = ("choice", "index", "id", "name", "kind", "pieces", "open", "closed", "slot", "item_id", "head")
 
     def __init__(self, choice: int, index: int, call_id: str | None, name: str, kind: str) -> None:
         self.choice = choice
@@ -80,6 +80,7 @@ class Call:
         self.closed = False
         self.slot = -1  # the target's block index / output index
         self.item_id = ""  # the target's item id (Responses)
+        self.head = ""  # the target's argument-piece event up to the piece (Anthropic)
 
     @property
     def arguments(self) -> str:
@@ -93,7 +94,7 @@ class StreamWriter:
     (``MetadataDelta``); those left ``None`` are taken from the source, and made up
     (a fresh id, an empty model, the current time) if it never sends them before the
     first byte must be written; ``identity``, if given, is asked for them then
-    (``(id, model)``, a source whose reader has not said them in deltas). ``passthrough``: the source is this very dialect, so
+    (``(id, model, created)``: what a source's reader knows without a delta for it). ``passthrough``: the source is this very dialect, so
     whole blocks (``BlockDelta``) and citations are written as they came.
     """
 
@@ -109,13 +110,14 @@ class StreamWriter:
         model: str | None = None,
         created: int | None = None,
         passthrough: bool = False,
-        identity: Callable[[], tuple[str | None, str | None]] | None = None,
+        identity: Callable[[], tuple[str | None, str | None, int | None]] | None = None,
     ) -> None:
         self._identity = identity
         self._id = id
         self._model = model
         self._fixed = (id is not None, model is not None)
         self._created = int(time.time()) if created is None else created
+        self._created_given = created is not None
         self._passthrough = passthrough
         self._started = False  # the first byte was written: id and model are fixed
         self._ended = False
@@ -230,8 +232,10 @@ class StreamWriter:
         if self._started:
             return
         self._started = True
-        if self._identity is not None and (self._id is None or self._model is None):
-            known_id, known_model = self._identity()
+        if self._identity is not None and (self._id is None or self._model is None or not self._created_given):
+            known_id, known_model, known_created = self._identity()
+            if known_created is not None and not self._created_given:
+                self._created = known_created
             if self._id is None:
                 self._id = known_id
             if self._model is None:

@@ -15,6 +15,9 @@ common             openai-chat      anthropic       openai-responses (status, re
 anything else      as sent          as sent         ``incomplete``, as sent
 =================  ===============  ==============  =====================================
 
+and to Gemini: ``MAX_TOKENS`` for ``length``, ``SAFETY`` for ``content_filter``, the
+word as sent for anything unknown, ``STOP`` for the rest.
+
 A stream that called tools and stopped normally is ``tool_calls`` whatever its own
 word (OpenAI says ``stop`` when a tool call was forced, Gemini always says ``STOP``,
 the Responses API ``completed``): the client has calls to run.
@@ -40,6 +43,8 @@ __all__ = [
     "openai_chat_finish",
     "anthropic_finish",
     "responses_finish",
+    "gemini_finish",
+    "gemini_usage",
     "openai_chat_usage",
     "anthropic_usage",
     "responses_usage",
@@ -63,6 +68,7 @@ _COMMON = {
     # openai-responses (status, or incomplete_details.reason)
     "completed": "stop",
     "max_output_tokens": "length",
+    "incomplete": "length",  # a status without incomplete_details: cut short by a limit
     # gemini
     "STOP": "stop",
     "MAX_TOKENS": "length",
@@ -90,6 +96,14 @@ _ANTHROPIC = {
     "length": "max_tokens",
     "content_filter": "refusal",
 }
+_GEMINI = {
+    "stop": "STOP",
+    "tool_calls": "STOP",
+    "stop_sequence": "STOP",
+    "pause": "STOP",
+    "length": "MAX_TOKENS",
+    "content_filter": "SAFETY",
+}
 _RESPONSES: dict[str, tuple[str, str | None]] = {
     "stop": ("completed", None),
     "tool_calls": ("completed", None),
@@ -116,6 +130,11 @@ def openai_chat_finish(reason: str, has_tool_calls: bool = False) -> str:
 def anthropic_finish(reason: str, has_tool_calls: bool = False) -> str:
     common = common_finish(reason, has_tool_calls)
     return _ANTHROPIC.get(common, common)
+
+
+def gemini_finish(reason: str, has_tool_calls: bool = False) -> str:
+    common = common_finish(reason, has_tool_calls)
+    return _GEMINI.get(common, common)
 
 
 def responses_finish(reason: str | None, has_tool_calls: bool = False) -> tuple[str, str | None]:
@@ -178,6 +197,21 @@ def responses_usage(usage: Usage) -> dict[str, Any]:
     if total is not None:
         out["total_tokens"] = total
     return out
+
+
+def gemini_usage(usage: Usage) -> dict[str, Any]:
+    """``usageMetadata``: thinking is counted apart from the answer
+    (``thoughtsTokenCount`` beside ``candidatesTokenCount``); cached content is a part
+    of ``promptTokenCount``."""
+    output, reasoning = usage.output_tokens, usage.reasoning_tokens
+    answer = None if output is None else output - (reasoning or 0)
+    return _known(
+        promptTokenCount=usage.input_tokens,
+        cachedContentTokenCount=usage.cached_input_tokens,
+        candidatesTokenCount=answer,
+        thoughtsTokenCount=reasoning,
+        totalTokenCount=_total(usage),
+    )
 
 
 def _total(usage: Usage) -> int | None:

@@ -17,13 +17,15 @@ from ._base import new_id
 from ._mapping import (
     anthropic_finish,
     anthropic_usage,
+    gemini_finish,
+    gemini_usage,
     openai_chat_finish,
     openai_chat_usage,
     responses_finish,
     responses_usage,
 )
 
-__all__ = ["openai_chat_response", "anthropic_message", "responses_response"]
+__all__ = ["openai_chat_response", "anthropic_message", "responses_response", "gemini_response"]
 
 
 def openai_chat_response(
@@ -146,3 +148,40 @@ def responses_response(
         "tool_choice": "auto",
         "tools": [],
     }
+
+
+def gemini_response(
+    completion: Completion, *, id: str | None = None, model: str | None = None  # noqa: A002
+) -> dict[str, Any]:
+    """``completion`` as a Gemini ``GenerateContentResponse`` (one candidate per choice)."""
+    candidates = []
+    for choice in completion.choices or []:
+        if completion.dialect == "gemini" and choice.blocks:
+            parts = [dict(part) for part in choice.blocks]
+        else:
+            parts = []
+            if choice.reasoning:
+                parts.append({"text": choice.reasoning, "thought": True})
+            text = choice.content + choice.refusal
+            if text:
+                parts.append({"text": text})
+            calls = [*choice.tool_calls, *([choice.function_call] if choice.function_call else [])]
+            parts += [{"functionCall": {"id": call.id, "name": call.name, "args": _object(call)}} for call in calls]
+        reason = choice.finish_reason
+        candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}, "index": choice.index}
+        if reason is not None:
+            has_calls = bool(choice.tool_calls or choice.function_call)
+            candidate["finishReason"] = gemini_finish(reason, has_calls)
+        candidates.append(candidate)
+    out: dict[str, Any] = {"candidates": candidates}
+    if completion.usage is not None:
+        out["usageMetadata"] = gemini_usage(completion.usage)
+    out["modelVersion"] = model or completion.model or ""
+    out["responseId"] = id or completion.id or new_id("")
+    return out
+
+
+def _object(call: ToolCall) -> Any:
+    """The call's arguments as the object Gemini's ``args`` must be."""
+    value = _input(call)
+    return value if isinstance(value, dict) else {"input": value}

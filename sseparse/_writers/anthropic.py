@@ -70,7 +70,7 @@ class AnthropicWriter(StreamWriter):
                 call = calls.get((delta.choice, delta.index))  # type: ignore[union-attr]
                 if call is not None and call.open and not call.closed and call.kind != "custom":
                     call.pieces.append(delta.arguments)  # type: ignore[union-attr]
-                    out.append(call.item_id + quote(delta.arguments) + "}}\n\n")  # type: ignore[union-attr]
+                    out.append(call.head + quote(delta.arguments) + "}}\n\n")  # type: ignore[union-attr]
                     continue
             elif getattr(delta, "choice", 0) != 0:
                 continue
@@ -157,7 +157,7 @@ class AnthropicWriter(StreamWriter):
     def _call_open(self, call: Call, arguments: str) -> None:
         start = dumps({"type": "tool_use", "id": call.id, "name": call.name, "input": {}})
         call.slot = self._open_block("tool_use", start)
-        call.item_id = self._delta(call.slot, "input_json_delta") + '"partial_json":'  # its delta's head
+        call.head = self._delta(call.slot, "input_json_delta") + '"partial_json":'
         if call.kind == "custom":
             return  # free text: written as {"input": text} when the call ends
         if arguments:
@@ -165,7 +165,7 @@ class AnthropicWriter(StreamWriter):
 
     def _call_arguments(self, call: Call, piece: str) -> None:
         if call.kind != "custom":
-            self._out += [call.item_id, quote(piece), "}}\n\n"]
+            self._out += [call.head, quote(piece), "}}\n\n"]
 
     def _call_close(self, call: Call) -> None:
         if call.kind == "custom":
