@@ -25,6 +25,7 @@ from ._errors import (
     SseparseError,
     ToolArgumentsError,
     describe_exception,
+    fragment_type_error,
     quote_prefix,
 )
 from ._events import Event, IncompleteEvent
@@ -308,7 +309,7 @@ class Accumulator:
             self._cut.completion = final
         if reducer is not None:
             # The result holds everything now: the pieces it was joined from go.
-            self._dialect = reducer.name
+            self._dialect = reducer.name  # type: ignore[assignment]  # a registered dialect's name
             self._reducer = self._fused = self._cached = None
         return final
 
@@ -415,10 +416,13 @@ def _final_arguments(final: Completion, index: int, choice: int) -> Any:
 
 
 def _check_bytes_like(data: Any) -> None:
-    """The parser's ``TypeError`` for what is not bytes-like, before anything is read."""
+    """The parser's ``InputTypeError`` for what is not bytes-like, before anything is read."""
     if isinstance(data, str):
-        raise TypeError("EventParser.feed() takes bytes, not str: pass response bytes, not decoded text")
-    memoryview(data).release()
+        raise fragment_type_error(data, "Accumulator.feed()")
+    try:
+        memoryview(data).release()
+    except TypeError:
+        raise fragment_type_error(data, "Accumulator.feed()") from None
 
 
 def _implementation(name: str | None) -> tuple[Any, bool]:

@@ -183,11 +183,11 @@ def _finite(obj: object) -> object:
         if type(value) is float and not math.isfinite(value):
             parent[key] = None
         elif isinstance(value, dict):
-            copy = parent[key] = dict(value)
-            stack.extend((copy, k, v) for k, v in copy.items())
+            mapping = parent[key] = dict(value)
+            stack.extend((mapping, k, v) for k, v in mapping.items())
         elif isinstance(value, (list, tuple)):
-            copy = parent[key] = list(value)
-            stack.extend((copy, i, v) for i, v in enumerate(copy))
+            items = parent[key] = list(value)
+            stack.extend((items, i, v) for i, v in enumerate(items))
     return root[0]
 
 

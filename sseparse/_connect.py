@@ -271,7 +271,12 @@ class EventSource(_Base):
         chunks = self._chunks()
         try:
             for chunk in chunks:
-                yield from parser.feed(chunk)
+                try:
+                    events = parser.feed(chunk)
+                except EventTooLargeError as exc:
+                    yield from exc.events  # complete before the limit: handed over, as on a GET
+                    raise
+                yield from events
         except self._errors as exc:
             raise _lost(self._url, exc, parser.close()) from exc
         finally:
@@ -489,7 +494,13 @@ class AsyncEventSource(_Base):
         chunks = self._chunks()
         try:
             async for chunk in chunks:
-                for event in parser.feed(chunk):
+                try:
+                    events = parser.feed(chunk)
+                except EventTooLargeError as exc:
+                    for event in exc.events:
+                        yield event
+                    raise
+                for event in events:
                     yield event
         except self._errors as exc:
             raise _lost(self._url, exc, parser.close()) from exc

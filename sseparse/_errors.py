@@ -206,7 +206,7 @@ class IncompleteStreamError(SseparseError):
 class ChunkDecodeError(SseparseError):
     """An event's data is not the JSON chunk its dialect expects."""
 
-    def __init__(self, message: str, *, index: int, event: Event) -> None:
+    def __init__(self, message: str, *, index: int, event: Event | None) -> None:
         self.index = index
         self.event = event
         data = getattr(event, "data", "")

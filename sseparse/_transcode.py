@@ -18,6 +18,7 @@ from ._completion import Completion, Delta
 from ._dialects import AUTO
 from ._errors import ParserClosedError, SseparseError
 from ._framing import DEFAULT_MAX_EVENT_SIZE
+from ._typing import DialectName, ImplementationName
 from ._writers import StreamWriter, writer_for
 
 __all__ = ["Transcoder"]
@@ -39,12 +40,12 @@ class Transcoder:
         self,
         to: str,
         *,
-        source: str = AUTO,
+        source: DialectName = "auto",
         id: str | None = None,  # noqa: A002
         model: str | None = None,
         created: int | None = None,
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
-        implementation: str | None = None,
+        implementation: ImplementationName | None = None,
     ) -> None:
         self._acc = acc = Accumulator(source, max_event_size=max_event_size, implementation=implementation)
 

@@ -373,9 +373,10 @@ class SSEServer:
             self._thread.join(timeout=10)
         self._server.server_close()
 
-    def add(self, stream: Stream, *, name: str = "stream") -> str:
-        """Serve ``stream`` at a new path; returns its URL."""
-        path = f"/{name}/{next(self._counter)}"
+    def add(self, stream: Stream, *, name: str = "stream", suffix: str = "") -> str:
+        """Serve ``stream`` at a new path (ending with ``suffix``, such as the
+        ``/chat/completions`` an SDK appends to its base URL); returns its URL."""
+        path = f"/{name}/{next(self._counter)}{suffix}"
         with self._server.lock:
             self._server.streams[path] = stream
         return self.base_url + path

@@ -369,3 +369,31 @@ def test_each_helper_imports_the_real_client(module: str) -> None:
     helper: Callable[..., Any] = __import__(module, fromlist=["connect_sse"]).connect_sse
     assert callable(helper)
     assert sseparse.httpx.httpx is httpx and sseparse.aiohttp.aiohttp is aiohttp
+
+
+@pytest.mark.parametrize("kind", CLIENTS)
+def test_a_resumable_llm_stream_accumulates_across_disconnects(server: Any, kind: str) -> None:
+    events = [ServerEvent(e.data, id=str(i)) for i, e in enumerate(CHAT, 1)]
+    stream = sse.Stream(events, chunks="random", cuts=[1, 1])
+    url = server.add(stream)
+    deltas, completion = read(kind, url, how="deltas")
+    assert completion.complete and completion.content == "Grüß 東京"
+    assert "".join(d.text for d in deltas if isinstance(d, sseparse.TextDelta)) == "Grüß 東京"
+    assert [r.last_event_id for r in stream.requests] == [None, "1", "2", "4"]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_event_too_large_is_raised_after_the_events_before_it(server: Any, method: str) -> None:
+    events = [ServerEvent("small", id="1"), ServerEvent("x" * 5000, id="2"), ServerEvent("after", id="3")]
+    stream = sse.Stream(events)
+    url = server.add(stream)
+    seen: list[str] = []
+    with httpx.Client(timeout=10) as client:
+        with sseparse.httpx.connect_sse(client, method, url, policy=FAST, max_event_size=1024) as source:
+            with pytest.raises(sseparse.EventTooLargeError) as info:
+                for event in source.iter_events():
+                    seen.append(event.data)
+            assert source.response is None
+    assert info.value.limit == 1024
+    assert seen == ["small"]  # handed over before the error, whether the request repeats or not
+    assert len(stream.requests) == 1  # a stream over the limit is not resumed

@@ -127,7 +127,7 @@ class _Refused(Exception):
 #: encoding a short value.
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 #: A string as JSON text, without the encoder's dispatch: the hot case of the pieces.
-_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_string: Any = json.encoder.encode_basestring
 
 
 def _nests_deeper(value: Any, limit: int) -> bool:
@@ -427,7 +427,7 @@ class _StreamedArguments:
         if entry.is_list:
             return comma
         entry.keys.add(step)  # type: ignore[arg-type]
-        return comma + _string(step) + ":"
+        return f"{comma}{_string(step)}:"
 
 
 # -- per-candidate state -----------------------------------------------------------------
