@@ -256,8 +256,9 @@ def _detail(raw: dict[str, Any], details: str, key: str) -> int | None:
 
 
 def _usage(raw: dict[str, Any]) -> Usage:
-    """``input_tokens`` counts the cached ones too (``input_tokens_details.cached_tokens``),
-    ``output_tokens`` the reasoning ones (``output_tokens_details.reasoning_tokens``)."""
+    """``input_tokens`` counts the cached ones too (``input_tokens_details.cached_tokens``,
+    and ``cache_write_tokens`` where a server sends it), ``output_tokens`` the reasoning
+    ones (``output_tokens_details.reasoning_tokens``)."""
     input_tokens, output_tokens = _int(raw.get("input_tokens")), _int(raw.get("output_tokens"))
     total_tokens = _int(raw.get("total_tokens"))
     if total_tokens is None and input_tokens is not None and output_tokens is not None:
@@ -268,6 +269,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
         total_tokens,
         raw,
         cached_input_tokens=_detail(raw, "input_tokens_details", "cached_tokens"),
+        cache_write_tokens=_detail(raw, "input_tokens_details", "cache_write_tokens"),
         reasoning_tokens=_detail(raw, "output_tokens_details", "reasoning_tokens"),
     )
 
