@@ -204,7 +204,11 @@ class IncompleteStreamError(SseparseError):
 
 
 class ChunkDecodeError(SseparseError):
-    """An event's data is not the JSON chunk its dialect expects."""
+    """An event's data is not the JSON chunk its dialect expects.
+
+    ``index`` is the event's position among those with data; ``event`` the event
+    itself, or ``None`` when the error surfaced where the event was no longer at hand
+    (the compiled path reads events without building them)."""
 
     def __init__(self, message: str, *, index: int, event: Event | None) -> None:
         self.index = index

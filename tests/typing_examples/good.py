@@ -35,7 +35,7 @@ def report(exc: sseparse.SseparseError) -> str:
         return exc.completion.content  # always set: no None check
     if isinstance(exc, sseparse.IncompleteStreamError) and exc.pending is not None:
         return exc.pending.data
-    if isinstance(exc, sseparse.ChunkDecodeError):
+    if isinstance(exc, sseparse.ChunkDecodeError) and exc.event is not None:
         return exc.event.data
     if isinstance(exc, sseparse.ResponseError):
         return f"{exc.status} {exc.content_type} {exc.body!r}"
