@@ -30,6 +30,7 @@ __all__ = [
     "InputTypeError",
     "ResponseError",
     "EncodeError",
+    "PartialJSONError",
 ]
 
 #: How many characters of offending input an error message quotes.
@@ -306,6 +307,25 @@ class ResponseError(SseparseError):
         if self.body:
             text += f"; the body starts with {quote_prefix(self.body, 200)}"
         super().__init__(text)
+
+
+class PartialJSONError(SseparseError):
+    """The text is not JSON (``incomplete=False``), or ended before the value did.
+
+    ``position`` is the offset, in characters from the start of the document, of the
+    first character no valid document can have there, or the document's length when
+    it is incomplete. ``reason`` says what was expected.
+    """
+
+    def __init__(self, reason: str, *, position: int, found: str = "", incomplete: bool = False) -> None:
+        self.reason = reason
+        self.position = position
+        self.incomplete = incomplete
+        if incomplete:
+            message = f"incomplete JSON: the document ended at character {position} before {reason}"
+        else:
+            message = f"invalid JSON at character {position}: expected {reason}, found {found}"
+        super().__init__(message)
 
 
 class EncodeError(SseparseError, ValueError):

@@ -72,7 +72,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Final, cast
 
-from ._errors import ParserClosedError, SseparseError, quote_prefix
+from ._errors import ParserClosedError, PartialJSONError, quote_prefix
 
 __all__ = ["PartialJSONParser", "PartialJSONError", "EXACT_STRING_LIMIT", "STRING_LAG_DIVISOR"]
 
@@ -135,25 +135,6 @@ _EXPECTED: Final = {
     _NUMBER: "the end of the number",
     _DONE: "the end of the document, after the complete value",
 }
-
-
-class PartialJSONError(SseparseError):
-    """The text is not JSON (``incomplete=False``), or ended before the value did.
-
-    ``position`` is the offset, in characters from the start of the document, of the
-    first character no valid document can have there, or the document's length when
-    it is incomplete. ``reason`` says what was expected.
-    """
-
-    def __init__(self, reason: str, *, position: int, found: str = "", incomplete: bool = False) -> None:
-        self.reason = reason
-        self.position = position
-        self.incomplete = incomplete
-        if incomplete:
-            message = f"incomplete JSON: the document ended at character {position} before {reason}"
-        else:
-            message = f"invalid JSON at character {position}: expected {reason}, found {found}"
-        super().__init__(message)
 
 
 class PartialJSONParser:

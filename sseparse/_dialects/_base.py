@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn
 
-from .._env import env_flag
+from .._framing import IMPLEMENTATION
 from .._errors import ChunkDecodeError, ProviderError, SseparseError, describe_exception
 
 if TYPE_CHECKING:
@@ -55,10 +55,11 @@ def _may_nest_deeper(data: str) -> bool:
     return data.count("[") + data.count("{") > MAX_NESTING
 
 #: The compiled fast path of the reducers (``sseparse._fastpath``), or ``None`` when it
-#: is not built or ``SSEPARSE_NO_EXTENSIONS`` is set: then ``feed_events`` feeds each
-#: event to ``feed_event``, the full decode, which gives the very same results.
+#: is not built or the extensions are not in use (``_framing`` decides, once): then
+#: ``feed_events`` feeds each event to ``feed_event``, the full decode, which gives the
+#: very same results.
 fastpath: Any = None  # the module, or None (Any: mypy cannot narrow it inside the methods using it)
-if not env_flag("SSEPARSE_NO_EXTENSIONS"):
+if IMPLEMENTATION == "cython":
     try:
         from .. import _fastpath as fastpath
     except ImportError:  # not built: the framing layer already warns about the build
