@@ -40,7 +40,7 @@ class Drawn:
         return str(self.data.draw(st.text(max_size=size)))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_compiled_and_pure_accumulate_mutated_streams_alike(compiled_cls, data):
     # compiled_cls: skipped (or failed, when extensions are required) without the build.
