@@ -160,7 +160,9 @@ class Accumulator:
         value is the parser's live structure, updated in place by later reads: do not
         mutate it, and ``copy.deepcopy`` it to keep a snapshot.
 
-        Raises ``IndexError`` for a call that has not started.
+        Raises ``IndexError`` for a call that has not started, and a
+        ``ChunkDecodeError`` (with the ``completion`` so far) for arguments the input
+        made unreadable; the stream can still be fed.
         """
         reducer = self._reducer
         if reducer is None:
@@ -171,7 +173,14 @@ class Accumulator:
         read: Callable[[int, int], Any] | None = getattr(reducer, "partial_arguments", None)
         if read is None:
             raise NotImplementedError(f"the {reducer.name} dialect does not show partial tool arguments")
-        return read(choice, index)
+        try:
+            return read(choice, index)
+        except (IndexError, SseparseError):
+            raise
+        except Exception as exc:  # what input made unreadable (too deep to copy...): an sseparse error
+            error = self._unexpected(exc)
+            error.completion = self._snapshot(False)
+            raise error from exc
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Delta]:
         """Feed one fragment; return the deltas of the events it completed."""

@@ -295,7 +295,7 @@ Parse one fragment; return the events it completed, in order.
         # as _feed does, and cannot break the limit (checked first): skip the rest.
         if PyBytes_CheckExact(data) and self._state == _OPEN and self._bom_done and not self._skip_lf:
             n = PyBytes_GET_SIZE(data)
-            if 0 < n <= 64 and self._held() + self._line.len + n <= self._max:
+            if 0 < n <= 64 and _held(self) + self._line.len + n <= self._max:
                 p = PyBytes_AS_STRING(data)
                 if not _has_eol(p, n):
                     _buf_append(&self._line, p, n)
@@ -398,7 +398,7 @@ Parse one fragment; return the events it completed, in order.
         # id is held decoded, at up to 4 bytes per character), so no
         # EventTooLargeError (which must carry the completed events as Event
         # objects) can happen.
-        if sink == NULL or self._held() + self._line.len + 4 * n > self._max:
+        if sink == NULL or _held(self) + self._line.len + 4 * n > self._max:
             return self._feed(p, n, events)
         self._sink = sink
         self._sink_ctx = ctx
@@ -441,13 +441,13 @@ Parse one fragment; return the events it completed, in order.
                 next_cr = hit - p if hit != NULL else n
             eol = next_lf if next_lf < next_cr else next_cr
             if eol == n:  # no terminator: keep the tail, refusing it before the copy
-                if self._held() + self._line.len + n - pos > self._max:
-                    self._too_large(self._held() + self._line.len + n - pos, p + pos, n - pos)
+                if _held(self) + self._line.len + n - pos > self._max:
+                    self._too_large(_held(self) + self._line.len + n - pos, p + pos, n - pos)
                 _buf_append(&self._line, p + pos, n - pos)
                 return 0
             if self._line.len:
-                if self._held() + self._line.len + eol - pos > self._max:
-                    self._too_large(self._held() + self._line.len + eol - pos, p + pos, eol - pos)
+                if _held(self) + self._line.len + eol - pos > self._max:
+                    self._too_large(_held(self) + self._line.len + eol - pos, p + pos, eol - pos)
                 _buf_append(&self._line, p + pos, eol - pos)
                 self._process(self._line.ptr, self._line.len, events)
                 _buf_clear(&self._line)
@@ -470,8 +470,8 @@ Parse one fragment; return the events it completed, in order.
         if n == 0:
             self._dispatch(events)
             return 0
-        if self._held() + n > self._max:
-            raise EventTooLargeError(self._held() + n, self._max_given, s[:min(n, _QUOTE)])
+        if _held(self) + n > self._max:
+            raise EventTooLargeError(_held(self) + n, self._max_given, s[:min(n, _QUOTE)])
         if s[0] == c':':  # a comment
             return 0
         self._pending = True
@@ -503,8 +503,8 @@ Parse one fragment; return the events it completed, in order.
                 self._id_size = _stored_size(self._id_buffer)
                 self._ids_size = self._id_size + self._last_id_size
                 # A cut id is handed over by close(), not held: only a held one counts.
-                if events is not None and self._held() > self._max:
-                    raise EventTooLargeError(self._held(), self._max_given, s[:min(n, _QUOTE)])
+                if events is not None and _held(self) > self._max:
+                    raise EventTooLargeError(_held(self), self._max_given, s[:min(n, _QUOTE)])
         elif name_len == 5 and memcmp(s, b"retry", 5) == 0:
             if vlen == 0:
                 return 0
@@ -554,11 +554,6 @@ Parse one fragment; return the events it completed, in order.
             events.append(event)
         return 0
 
-    cdef inline Py_ssize_t _held(self):
-        """Bytes the pending event holds besides the line being read: its data buffer
-        (one LF per line), its event type, and the ids (at their stored size)."""
-        return self._data.len + self._event_type.len + self._ids_size
-
     cdef int _too_large(self, Py_ssize_t size, const char* p, Py_ssize_t n) except -1:
         """Raises for the kept line followed by ``p[:n]``, quoting the start of the two."""
         cdef bytes prefix = self._line.ptr[:min(self._line.len, _QUOTE)] if self._line.len else b""
@@ -580,3 +575,10 @@ Parse one fragment; return the events it completed, in order.
                 f"the parser failed earlier and refuses more input: {self._error}"
             ) from self._error
         raise ParserClosedError("the parser is closed; create a new EventParser for a new stream")
+
+
+cdef inline Py_ssize_t _held(EventParser parser):
+    """Bytes the pending event holds besides the line being read: its data buffer
+    (one LF per line), its event type, and the ids (at their stored size). A
+    function, not a method: inlined in the hot paths, no virtual call."""
+    return parser._data.len + parser._event_type.len + parser._ids_size

@@ -140,30 +140,44 @@ class EventParser:
                 start += 1
         end = max(data.rfind(b"\n", start), data.rfind(b"\r", start))
         events: list[Event] = []
+        # Bytes the pending event holds besides the line being read (see _held()).
+        held = self._data_size + len(self._event_type) + self._ids_size
+        if end < 0:  # a piece of a line: kept, if it fits
+            if len(data) > start:
+                if held + len(self._line) + len(data) - start > self._max:
+                    self._refuse(data, start, events)
+                self._line += data if start == 0 else memoryview(data)[start:]
+            return events
         try:
-            if end >= 0:
-                if self._held() + len(self._line) + end + 1 - start <= self._max:
-                    # Nothing here can break the limit: split it all at once.
-                    self._lines(data, start, end, events)
-                else:  # split line by line, refusing a line before copying it
-                    self._careful_lines(data, start, end, events)
-                self._skip_lf = data[end] == 0x0D and end + 1 == len(data)
-                start = end + 1
-            if start < len(data):
-                self._extend_line(data, start)
+            if held + len(self._line) + end + 1 - start <= self._max:
+                # Nothing here can break the limit: split it all at once.
+                if self._line:
+                    complete = bytes(self._line) + data[start : end + 1]
+                    self._line = bytearray()
+                else:
+                    complete = data[start : end + 1] if start or end + 1 < len(data) else data
+                for line in complete.splitlines():
+                    self._process(line, events)
+            else:  # split line by line, refusing a line before copying it
+                self._careful_lines(data, start, end, events)
+            self._skip_lf = data[end] == 0x0D and end + 1 == len(data)
+            if end + 1 < len(data):  # the unterminated tail, kept if it fits
+                held = self._data_size + len(self._event_type) + self._ids_size
+                if held + len(self._line) + len(data) - end - 1 > self._max:
+                    self._extend_line(data, end + 1)  # raises
+                self._line += data[end + 1 :]
         except EventTooLargeError as exc:
             self._fail(exc, events)
             raise
         return events
 
-    def _lines(self, data: bytes, start: int, end: int, events: list[Event]) -> None:
-        if self._line:
-            complete = bytes(self._line) + data[start : end + 1]
-            self._line = bytearray()
-        else:
-            complete = data[start : end + 1]
-        for line in complete.splitlines():
-            self._process(line, events)
+    def _refuse(self, data: bytes, start: int, events: list[Event]) -> None:
+        """Fails on the unterminated tail ``data[start:]``, which does not fit."""
+        try:
+            self._extend_line(data, start)
+        except EventTooLargeError as exc:
+            self._fail(exc, events)
+            raise
 
     def _careful_lines(self, data: bytes, start: int, end: int, events: list[Event]) -> None:
         # The next LF and the next CR are remembered separately (as in the compiled
@@ -250,8 +264,9 @@ class EventParser:
         if not line:
             self._dispatch(events if events is not None else [])
             return
-        if self._held() + len(line) > self._max:
-            raise EventTooLargeError(self._held() + len(line), self._max, line[:_QUOTE])
+        size = self._data_size + len(self._event_type) + self._ids_size + len(line)  # _held(), inlined
+        if size > self._max:
+            raise EventTooLargeError(size, self._max, line[:_QUOTE])
         if line[0] == 0x3A:  # ":" starts a comment
             return
         self._pending = True

@@ -427,3 +427,20 @@ def test_gemini_path_index_of_many_digits_is_an_sseparse_error(implementation, d
         assert_failed_with_partial(accumulator, exc)
     else:  # read (or refused) without a container sized by the number
         accumulator.close()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_partial_arguments_that_cannot_be_read_are_an_sseparse_error(implementation, dialect, monkeypatch):
+    accumulator = Accumulator(dialect, implementation=implementation)
+    accumulator.feed(FIRST[dialect])
+
+    def unreadable(self, choice, index):
+        raise RecursionError("maximum recursion depth exceeded while copying")
+
+    monkeypatch.setattr(type(accumulator._reducer), "partial_arguments", unreadable, raising=False)
+    with pytest.raises(ChunkDecodeError) as info:
+        accumulator.partial_arguments(0)
+    assert isinstance(info.value.__cause__, RecursionError)
+    assert info.value.completion is not None and info.value.completion.content == "Hi"
+    monkeypatch.undo()
+    accumulator.feed(b"\n")  # a read that failed does not fail the stream
