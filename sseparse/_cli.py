@@ -213,7 +213,7 @@ def _run_events(args: argparse.Namespace) -> int:
             return 1
     if pending is not None:
         sys.stderr.write(
-            f"sseparse: stream ended in the middle of an event (event={pending.event!r}); it was not dispatched\n"
+            f"sseparse: stream ended in the middle of an event (event={quote_prefix(pending.event)}); it was not dispatched\n"
         )
         return 1
     return 0

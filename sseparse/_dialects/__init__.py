@@ -97,7 +97,7 @@ def detect(event: Event) -> tuple[str | None, Any]:
     name = _guess(event.event, data, obj)
     if name is None:
         raise DialectError(
-            f"cannot detect the dialect from the first event (event={event.event!r}, data "
+            f"cannot detect the dialect from the first event (event={quote_prefix(event.event)}, data "
             f"{quote_prefix(data)}); pass dialect= one of: {', '.join(_REDUCERS)}"
         )
     if name not in _REDUCERS:

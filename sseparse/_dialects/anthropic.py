@@ -66,7 +66,7 @@ from .._completion import (
     Usage,
     UsageDelta,
 )
-from .._errors import ProviderError, quote_prefix
+from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, fastpath
 
 if TYPE_CHECKING:
@@ -355,7 +355,7 @@ class AnthropicReducer(Reducer):
                 raise ProviderError(obj.get("error") or obj, dialect=self.name)
             # ping, and event types newer than this version: nothing to fold in.
         except (KeyError, TypeError, AttributeError) as exc:  # a required field missing, a list for an object...
-            raise self.bad_chunk(event, f"unexpected {kind!r} event shape ({type(exc).__name__}: {exc})") from None
+            raise self.bad_chunk(event, f"unexpected {short_repr(kind)} event shape ({type(exc).__name__}: {exc})") from None
 
     def _not_started(self, event: Event, obj: dict[str, Any], kind: Any) -> None:
         """An event of no Messages type before ``message_start``: a stream of another
@@ -372,12 +372,12 @@ class AnthropicReducer(Reducer):
         """The error for a delta its block cannot take, or one whose value is not a string."""
         if block.grows == grows:
             return self.bad_chunk(event, f"{delta_kind} must carry a string, not {type(value).__name__}")
-        return self.bad_chunk(event, f"{delta_kind} for content block {block.index!r} of type {block.kind!r}")
+        return self.bad_chunk(event, f"{delta_kind} for content block {short_repr(block.index)} of type {short_repr(block.kind)}")
 
     def _block(self, event: Event, index: Any) -> _Block:
         block = self._by_index.get(index) if index is not None else self._last
         if block is None:
-            raise self.bad_chunk(event, f"delta for content block {index!r}, which never started")
+            raise self.bad_chunk(event, f"delta for content block {short_repr(index)}, which never started")
         self._last = block
         return block
 
@@ -409,7 +409,7 @@ class AnthropicReducer(Reducer):
             raise self.bad_chunk(event, f"content_block must be an object, not {type(start).__name__}")
         kind = start.get("type")
         if type(kind) is not str:
-            raise self.bad_chunk(event, f"content block type must be a string, not {kind!r}")
+            raise self.bad_chunk(event, f"content block type must be a string, not {short_repr(kind)}")
         block = _Block(index, kind, start)
         if block.grows == _INPUT and "input" in start:
             try:
@@ -428,7 +428,7 @@ class AnthropicReducer(Reducer):
             text = start.get(kind)  # "" as a rule; kept if a server sends text at once
             if text:
                 if type(text) is not str:
-                    raise self.bad_chunk(event, f"a {kind} block's {kind} must be a string, not {text!r}")
+                    raise self.bad_chunk(event, f"a {kind} block's {kind} must be a string, not {short_repr(text)}")
                 block.pieces.append(text)
                 if out is not None:
                     out.append(TextDelta(0, text) if kind == "text" else ReasoningDelta(0, text))
@@ -467,7 +467,7 @@ class AnthropicReducer(Reducer):
                 if value is None:
                     continue
                 if type(value) is not str:
-                    raise self.bad_chunk(event, f"stop_reason must be a string, not {value!r}")
+                    raise self.bad_chunk(event, f"stop_reason must be a string, not {short_repr(value)}")
                 if value != self._stop_reason:
                     self._stop_reason = value
                     if out is not None:

@@ -49,7 +49,7 @@ from .._completion import (
     Usage,
     UsageDelta,
 )
-from .._errors import ProviderError, quote_prefix
+from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, fastpath
 
 if TYPE_CHECKING:
@@ -355,7 +355,7 @@ class OpenAIChatReducer(Reducer):
 
     def _new_choice(self, event: Event, index: Any) -> _ChoiceState:
         if type(index) is not int or index < 0:
-            raise self.bad_chunk(event, f"choice index must be a non-negative integer, not {index!r}")
+            raise self.bad_chunk(event, f"choice index must be a non-negative integer, not {short_repr(index)}")
         state = self._choices[index] = _ChoiceState(index)
         return state
 
