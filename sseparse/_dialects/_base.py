@@ -50,10 +50,6 @@ def nested_deeper(value: Any, limit: int = MAX_NESTING) -> bool:
     return False
 
 
-def _may_nest_deeper(data: str) -> bool:
-    """A cheap bound: fewer brackets than the limit cannot nest beyond it."""
-    return data.count("[") + data.count("{") > MAX_NESTING
-
 #: The compiled fast path of the reducers (``sseparse._fastpath``), or ``None`` when it
 #: is not built or the extensions are not in use (``_framing`` decides, once): then
 #: ``feed_events`` feeds each event to ``feed_event``, the full decode, which gives the
@@ -167,7 +163,9 @@ class Reducer:
         """Checks and folds in one decoded chunk. Whatever the dialect's code raises on
         an odd chunk becomes a ``ChunkDecodeError`` naming the event (the boundary
         every reducer shares: only sseparse errors leave a reducer)."""
-        if _may_nest_deeper(event.data) and nested_deeper(obj):
+        data = event.data
+        # Fewer brackets than the limit cannot nest beyond it (nor fewer characters).
+        if len(data) > MAX_NESTING and data.count("[") + data.count("{") > MAX_NESTING and nested_deeper(obj):
             raise self.bad_chunk(event, TOO_DEEP)
         if type(obj) is not dict:
             self._not_object(event, obj)

@@ -98,6 +98,7 @@ _KNOWN = frozenset(
         "error",
     }
 )
+_NO_INPUT: Any = object()  # a block start without an input member
 # At most this many usage members are kept when cumulative reports are merged: a
 # report with new member names each time must not make each merge cost more.
 _MAX_USAGE_KEYS = 64
@@ -411,9 +412,10 @@ class AnthropicReducer(Reducer):
         if type(kind) is not str:
             raise self.bad_chunk(event, f"content block type must be a string, not {short_repr(kind)}")
         block = _Block(index, kind, start)
-        if block.grows == _INPUT and "input" in start:
+        whole = start.get("input", _NO_INPUT) if block.grows == _INPUT else _NO_INPUT
+        if whole is not _NO_INPUT and whole != {}:  # {} (as a rule) is the default text
             try:
-                block.whole = json.dumps(start["input"], ensure_ascii=False)
+                block.whole = json.dumps(whole, ensure_ascii=False)
             except (ValueError, RecursionError):
                 raise self.bad_chunk(event, "a block's input is nested too deeply to write as JSON") from None
         if kind == "tool_use":

@@ -64,7 +64,7 @@ _EMPTY: dict[str, Any] = {}
 
 # A chunk with none of these members is not a chat.completion.chunk (it is another
 # dialect's event, read with the wrong dialect): checked until the id and model are known.
-_CHUNK_KEYS = ("choices", "usage", "error", "object", "x_groq", "id", "model")
+_CHUNK_KEYS = frozenset(("choices", "usage", "error", "object", "x_groq", "id", "model"))
 
 
 def _keys(obj: dict[str, Any]) -> str:
@@ -152,42 +152,36 @@ def _int(value: Any) -> int | None:
     return value if type(value) is int else None
 
 
-def _detail(raw: dict[str, Any], *path: str) -> int | None:
-    """The integer at ``raw[path[0]][path[1]]``..., or ``None``."""
-    value: Any = raw
-    for key in path:
-        if type(value) is not dict:
-            return None
-        value = value.get(key)
-    return _int(value)
-
-
-def _first(*values: int | None) -> int | None:
-    for value in values:
-        if value is not None:
-            return value
-    return None
+def _count(raw: dict[str, Any], key: str, other: str) -> int | None:
+    """The integer under ``key``, else under ``other`` (another provider's name)."""
+    value = raw.get(key)
+    if type(value) is int:
+        return value
+    value = raw.get(other)
+    return value if type(value) is int else None
 
 
 def _usage(raw: dict[str, Any]) -> Usage:
     """OpenAI's usage object read with the one meaning (``prompt_tokens`` already
     counts cached tokens). DeepSeek names its cache hits ``prompt_cache_hit_tokens``;
     a few gateways pass other providers' names (``input_tokens``...) through."""
-    input_tokens = _first(_int(raw.get("prompt_tokens")), _int(raw.get("input_tokens")))
-    output_tokens = _first(_int(raw.get("completion_tokens")), _int(raw.get("output_tokens")))
+    input_tokens = _count(raw, "prompt_tokens", "input_tokens")
+    output_tokens = _count(raw, "completion_tokens", "output_tokens")
     total_tokens = _int(raw.get("total_tokens"))
     if total_tokens is None and input_tokens is not None and output_tokens is not None:
         total_tokens = input_tokens + output_tokens
-    cached = _first(
-        _detail(raw, "prompt_tokens_details", "cached_tokens"),
-        _detail(raw, "input_tokens_details", "cached_tokens"),
-        _int(raw.get("prompt_cache_hit_tokens")),
-    )
-    written = _detail(raw, "prompt_tokens_details", "cache_write_tokens")
-    reasoning = _first(
-        _detail(raw, "completion_tokens_details", "reasoning_tokens"),
-        _detail(raw, "output_tokens_details", "reasoning_tokens"),
-    )
+    prompt = raw.get("prompt_tokens_details")
+    if type(prompt) is not dict:
+        prompt = raw.get("input_tokens_details")
+        prompt = prompt if type(prompt) is dict else _EMPTY
+    cached = _int(prompt.get("cached_tokens"))
+    if cached is None:
+        cached = _int(raw.get("prompt_cache_hit_tokens"))
+    written = _int(prompt.get("cache_write_tokens"))
+    output = raw.get("completion_tokens_details")
+    if type(output) is not dict:
+        output = raw.get("output_tokens_details")
+    reasoning = _int(output.get("reasoning_tokens")) if type(output) is dict else None
     return Usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
 
 
@@ -277,7 +271,7 @@ class OpenAIChatReducer(Reducer):
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         if self._need_meta:
-            if obj and event.event != "error" and not any(key in obj for key in _CHUNK_KEYS):
+            if obj and _CHUNK_KEYS.isdisjoint(obj) and event.event != "error":
                 raise self.bad_chunk(
                     event, f"expected {self.chunk_kind} (with choices, usage or an error), got members {_keys(obj)}"
                 )
