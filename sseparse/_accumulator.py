@@ -135,7 +135,11 @@ class Accumulator:
         cached = self._cached
         if cached is not None and cached[0] == reducer.events:
             return cached[1]
-        snapshot = self._snapshot(self._error is None and reducer.done)
+        reducer.live = True
+        try:
+            snapshot = self._snapshot(self._error is None and reducer.done)
+        finally:
+            reducer.live = False
         self._cached = (reducer.events, snapshot)
         return snapshot
 

@@ -43,3 +43,63 @@ def test_a_closed_accumulator_frees_its_pieces(implementation: str) -> None:
     # the joined content (200 KB) stays, held by the result.
     assert after_close < before_close + 50_000
     assert acc.dialect == "openai-chat" and acc.close() is final and acc.completion is final
+
+
+def _anthropic_tool_stream(pieces: list[str], stop: bool) -> list[bytes]:
+    def event(obj: dict[str, object]) -> bytes:
+        return f"event: {obj['type']}\ndata: {json.dumps(obj)}\n\n".encode()
+
+    events = [
+        event({"type": "message_start", "message": {"id": "m", "model": "c"}}),
+        event({"type": "content_block_start", "index": 0,
+               "content_block": {"type": "tool_use", "id": "t", "name": "f", "input": {}}}),
+    ]
+    events += [
+        event({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": p}})
+        for p in pieces
+    ]
+    if stop:
+        events += [event({"type": "content_block_stop", "index": 0}), event({"type": "message_stop"})]
+    return events
+
+
+def test_reading_a_growing_tool_input_after_every_event_parses_it_a_logarithmic_number_of_times(
+    implementation: str, monkeypatch: object
+) -> None:
+    from sseparse._dialects import anthropic
+
+    text = json.dumps({"items": [{"k": i} for i in range(2000)]})
+    pieces = [text[i : i + 10] for i in range(0, len(text), 10)]
+    parses = 0
+    real_loads = anthropic.json.loads
+
+    def counting_loads(data: str) -> object:
+        nonlocal parses
+        parses += 1
+        return real_loads(data)
+
+    monkeypatch.setattr(anthropic.json, "loads", counting_loads)  # type: ignore[attr-defined]
+    acc = sseparse.Accumulator("anthropic", implementation=implementation, deltas=False)
+    for raw in _anthropic_tool_stream(pieces, stop=True):
+        acc.feed(raw)
+        acc.completion  # a UI reading the whole result after every event
+    # 2,000+ pieces, each read: the input is parsed again only after it grew by an
+    # eighth (about 70 parses), not after every piece.
+    assert len(pieces) > 2000 and parses < 100
+    final = acc.close()
+    assert final.blocks[0]["input"] == json.loads(text)  # exact once the block stopped
+
+
+def test_a_cut_tool_input_is_exact_in_the_final_result(implementation: str) -> None:
+    text = json.dumps({"path": "/tmp/a", "items": list(range(300))})
+    pieces = [text[i : i + 7] for i in range(0, len(text) - 5, 7)]
+    acc = sseparse.Accumulator("anthropic", implementation=implementation)
+    for raw in _anthropic_tool_stream(pieces, stop=False):
+        acc.feed(raw)
+        acc.completion
+    final = acc.close()
+    exact = sseparse.Accumulator("anthropic", implementation=implementation)
+    for raw in _anthropic_tool_stream(pieces, stop=False):
+        exact.feed(raw)
+    assert final.complete is False
+    assert final.blocks == exact.close().blocks  # reads in between change nothing at the end

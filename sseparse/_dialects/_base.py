@@ -115,7 +115,7 @@ class Reducer:
     #: What ends a stream properly, for messages about cut streams.
     end_marker: ClassVar[str] = ""
 
-    __slots__ = ("events", "done", "compiled")
+    __slots__ = ("events", "done", "compiled", "live")
 
     def __init__(self, *, compiled: bool = True) -> None:
         self.events = 0  # events fed so far: names the culprit of a ChunkDecodeError
@@ -123,6 +123,9 @@ class Reducer:
         # Whether feed_events may use the compiled fast path (when it is built): the
         # pure reducer is the reference the compiled one is tested against.
         self.compiled = compiled and fastpath is not None
+        # Set while a mid-stream snapshot is built (``Accumulator.completion``): a
+        # dialect may then show a costly partial value as of an earlier read.
+        self.live = False
 
     #: Whether a ``[DONE]`` data line is this dialect's end marker (OpenAI's). Other
     #: dialects skip it: some gateways add it to every format, and it carries nothing,

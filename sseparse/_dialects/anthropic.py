@@ -124,7 +124,7 @@ class _Block:
         self.ended = False  # content_block_stop seen
         self.reader: PartialArguments | None = None  # created when partial input is asked for
         self.whole = "{}"  # the start's whole input as JSON text (set by the reducer for input blocks)
-        self.parsed: tuple[int, Any] | None = None  # (pieces read, input value): snapshots parse once
+        self.parsed: tuple[int, Any, bool] | None = None  # (pieces read, input value, ended): parsed once
 
     def arguments(self) -> list[str]:
         """The input as JSON text pieces: the streamed ones, else the start's whole input."""
@@ -143,9 +143,13 @@ class _Block:
             reader = self.reader = PartialArguments()
         return reader
 
-    def build(self, ended: bool) -> dict[str, Any]:
+    def build(self, ended: bool, live: bool = False) -> dict[str, Any]:
         """The block as the non-streaming response would carry it (a new dict);
-        ``ended``: the stream's end was seen."""
+        ``ended``: the stream's end was seen. ``live`` (a snapshot read while the
+        stream goes on): an unfinished input is parsed again only once its pieces grew
+        by an eighth since the last parse, so that reading after every event costs
+        linear time overall; until then it shows the value of that parse (the final
+        result, the tool call's ``arguments`` and ``partial_arguments()`` are exact)."""
         block = dict(self.start)
         grows = self.grows
         if grows == _TEXT:
@@ -158,12 +162,16 @@ class _Block:
                 block["signature"] = self.signature
         elif self.pieces:
             parsed = self.parsed
-            if parsed is None or parsed[0] != len(self.pieces):
+            count = len(self.pieces)
+            ended = ended or self.ended
+            if parsed is None or parsed[2] != ended or (
+                parsed[0] != count and not (live and not ended and count <= parsed[0] + parsed[0] // 8)
+            ):
                 try:
                     value = json.loads("".join(self.pieces))
                 except (ValueError, RecursionError):  # cut or malformed: what can be read of it
-                    value = self._reader().copy_value(self.pieces, ended or self.ended)
-                parsed = self.parsed = (len(self.pieces), value)
+                    value = self._reader().copy_value(self.pieces, ended)
+                parsed = self.parsed = (count, value, ended)
             block["input"] = parsed[1]  # shared by the snapshots of the same pieces
         return block
 
@@ -234,7 +242,7 @@ class AnthropicReducer(Reducer):
         reasoning: list[str] = []
         blocks = []
         for block in self._blocks:
-            built = block.build(self.done)
+            built = block.build(self.done, self.live)
             blocks.append(built)
             if block.kind == "text":
                 content.append(built["text"])
