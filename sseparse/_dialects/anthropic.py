@@ -65,6 +65,7 @@ from .._completion import (
     ToolCallStart,
     Usage,
     UsageDelta,
+    make_choice,
 )
 from .._errors import ProviderError, quote_prefix
 from ._base import Reducer, fastpath
@@ -101,6 +102,9 @@ _KNOWN = frozenset(
 # At most this many usage members are kept when cumulative reports are merged: a
 # report with new member names each time must not make each merge cost more.
 _MAX_USAGE_KEYS = 64
+
+#: ``json.dumps(value, ensure_ascii=False)``, without building the encoder on every call.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class _Block:
@@ -250,7 +254,7 @@ class AnthropicReducer(Reducer):
             )
             for block in self._calls
         ]
-        choice = Choice(0, "".join(content), "".join(reasoning), "", calls, None, self._stop_reason, None, blocks)
+        choice = make_choice(0, "".join(content), "".join(reasoning), "", calls, None, self._stop_reason, None, blocks)
         return Completion.from_choices(
             self.name,
             [choice],
@@ -413,7 +417,7 @@ class AnthropicReducer(Reducer):
         block = _Block(index, kind, start)
         if block.grows == _INPUT and "input" in start:
             try:
-                block.whole = json.dumps(start["input"], ensure_ascii=False)
+                block.whole = _dumps(start["input"])
             except (ValueError, RecursionError):
                 raise self.bad_chunk(event, "a block's input is nested too deeply to write as JSON") from None
         if kind == "tool_use":
