@@ -1,6 +1,7 @@
 """Real traffic: sseparse against the loop people write by hand, stream by stream.
 
-    python benchmarks/real.py DIR [DIR ...] [--repeat N] [--sizes 1,1500,whole] [--json FILE]
+    python benchmarks/real.py DIR [DIR ...] [--repeat N] [--sizes 1,1500,whole] [--json FILE] [--markdown FILE]
+    python benchmarks/real.py --from-json FILE [--markdown FILE]
 
 Every ``*.sse`` file below the given folders (recorded response bodies: a folder of
 captures, or your own) is read four ways, on the same fragments, in one process:
@@ -28,7 +29,9 @@ dialect and ``auto``: ``Accumulator(...)``, feeding every fragment, ``close()``
 (the final snapshot), the ``detect()`` of the first event alone, and ``one-event``:
 construct + feed + close of a stream made of the file's first event only.
 
-``--json FILE`` keeps every number. The exit status is 1 when sseparse finds a stream
+``--json FILE`` keeps every number; ``--markdown FILE`` writes the per-dialect tables
+(the docs' performance page includes them), also later from the JSON with
+``--from-json``. The exit status is 1 when sseparse finds a stream
 incomplete or malformed (a provider's error event is no fault of the stream: a
 capture of one is timed like the others).
 """
@@ -255,13 +258,27 @@ def _size_name(size: int | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folders", nargs="+", metavar="DIR")
+    ap.add_argument("folders", nargs="*", metavar="DIR")
     ap.add_argument("--repeat", type=int, default=5, help="samples per cell (default 5)")
     ap.add_argument("--stat", choices=("best", "median"), default="best")
     ap.add_argument("--sizes", default="1,1500,whole", help="fragment sizes (default 1,1500,whole)")
     ap.add_argument("--no-phases", action="store_true", help="skip the fixed-cost breakdown")
     ap.add_argument("--json", metavar="FILE", help="write every number to FILE")
+    ap.add_argument("--markdown", metavar="FILE", help="write the per-dialect tables to FILE (Markdown)")
+    ap.add_argument("--from-json", metavar="FILE", help="measure nothing: render --markdown from an earlier --json")
     args = ap.parse_args(argv)
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as f:
+            data = json.load(f)
+        text = markdown(data)
+        if args.markdown:
+            with open(args.markdown, "w", encoding="utf-8") as f:
+                f.write(text)
+        else:
+            print(text, end="")
+        return 0
+    if not args.folders:
+        ap.error("give at least one folder of *.sse files (or --from-json)")
     stat = min if args.stat == "best" else statistics.median
     sizes = [None if s == "whole" else int(s) for s in args.sizes.split(",")]
 
@@ -305,11 +322,66 @@ def main(argv: list[str] | None = None) -> int:
         _report(results, _size_name(size), impls)
     if not args.no_phases:
         _report_phases(results)
+    data = {"python": platform.python_version(), "implementation": sseparse.IMPLEMENTATION,
+            "stat": args.stat, "repeat": args.repeat, "sizes": [_size_name(s) for s in sizes],
+            "orjson": orjson is not None, "streams": results}
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"python": platform.python_version(), "implementation": sseparse.IMPLEMENTATION,
-                       "stat": args.stat, "repeat": args.repeat, "streams": results}, f, indent=1)
+            json.dump(data, f, indent=1)
+            f.write("\n")
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(markdown(data))
     return status
+
+
+def dialect_ratios(results: list[dict[str, Any]], size: str, dialect: str) -> dict[str, float]:
+    """Geomean and minimum of the ratios (naive / sseparse) over the streams of
+    ``dialect`` (``"all"``: every stream) at fragment size ``size``."""
+    rows = [r["times"][size] for r in results if dialect in ("all", r["dialect"])]
+    out = {"n": float(len(rows))}
+    for impl in ("auto", "named"):
+        ratios = [t["naive"] / t[impl] for t in rows]
+        out[f"{impl}_geomean"], out[f"{impl}_min"] = geomean(ratios), min(ratios)
+        if rows and all("orjson" in t for t in rows):
+            out[f"{impl}_orjson_geomean"] = geomean([t["orjson"] / t[impl] for t in rows])
+    return out
+
+
+def markdown(data: dict[str, Any]) -> str:
+    """The per-dialect tables of a run (what the docs' performance page includes)."""
+    results = data["streams"]
+    dialects = [*sorted({r["dialect"] for r in results}), "all"]
+    with_orjson = all("orjson" in t for r in results for t in r["times"].values())
+    lines = []
+    for size in data.get("sizes") or list(results[0]["times"]):
+        what = "whole bodies" if size == "whole" else f"{size}-byte fragments"
+        lines += [f"**{what}**: naive loop / sseparse (geometric mean, minimum)", ""]
+        head = "| dialect | streams | auto | min | named | min |"
+        rule = "| --- | ---: | ---: | ---: | ---: | ---: |"
+        if with_orjson:
+            head += " auto vs orjson loop | named vs orjson loop |"
+            rule += " ---: | ---: |"
+        lines += [head, rule]
+        for d in dialects:
+            r = dialect_ratios(results, size, d)
+            line = (f"| {d} | {int(r['n'])} | {r['auto_geomean']:.2f}x | {r['auto_min']:.2f}x "
+                    f"| {r['named_geomean']:.2f}x | {r['named_min']:.2f}x |")
+            if with_orjson:
+                line += f" {r['auto_orjson_geomean']:.2f}x | {r['named_orjson_geomean']:.2f}x |"
+            lines.append(line)
+        lines.append("")
+    if all(r["phases"] for r in results):
+        lines += ["**A stream of one event** (construct + feed + close; median over the streams, "
+                  "each stream's own first event)", "",
+                  "| dialect | named | auto |", "| --- | ---: | ---: |"]
+        for d in dialects:
+            rows = [r["phases"] for r in results if d in ("all", r["dialect"])]
+            named = statistics.median(p["named"]["one-event"] for p in rows) * 1e6
+            auto = statistics.median(p["auto"]["one-event"] for p in rows) * 1e6
+            lines.append(f"| {d} | {named:.1f} µs | {auto:.1f} µs |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _report(results: list[dict[str, Any]], size: str, impls: list[str]) -> None:

@@ -50,7 +50,8 @@ def test_real_script_reads_a_folder_with_and_without_index(tmp_path: Path) -> No
     out = tmp_path / "out.json"
 
     run = subprocess.run(
-        [sys.executable, str(SCRIPT), str(indexed), str(tmp_path / "other"), "--repeat", "1", "--json", str(out)],
+        [sys.executable, str(SCRIPT), str(indexed), str(tmp_path / "other"), "--repeat", "1", "--json", str(out),
+         "--markdown", str(tmp_path / "out.md")],
         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": "0"},
     )
 
@@ -64,3 +65,18 @@ def test_real_script_reads_a_folder_with_and_without_index(tmp_path: Path) -> No
             assert {"naive", "auto", "named"} <= set(cell) and all(t > 0 for t in cell.values())
         assert set(s["phases"]["auto"]) == {"construct", "detect", "feed", "close", "one-event"}
     assert "anthropic" in run.stdout and "openai-chat" in run.stdout
+    tables = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "| anthropic | 1 |" in tables and "| openai-chat | 1 |" in tables and "| all | 2 |" in tables
+
+
+def test_the_docs_real_traffic_tables_are_those_of_the_committed_run() -> None:
+    """docs/_static/perf/real-summary.md is what real.py renders from docs/_static/real.json."""
+    docs = SCRIPT.parent.parent / "docs" / "_static"
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), "--from-json", str(docs / "real.json")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (docs / "perf" / "real-summary.md").read_text(encoding="utf-8"), (
+        "run: python benchmarks/real.py --from-json docs/_static/real.json --markdown docs/_static/perf/real-summary.md"
+    )
