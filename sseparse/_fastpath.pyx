@@ -1449,16 +1449,19 @@ cdef event_sink _SINK_FN = _sink
 _SINK = PyCapsule_New(<void*>_SINK_FN, b"sseparse._framing_c.event_sink", NULL)
 
 
+cdef dict _FUSED_DIALECTS = None  # reducer class -> its FusedFeed dialect, set on first use
+
+
 def fused_for(reducer):
     """The ``FusedFeed`` of ``reducer``, or ``None`` when its dialect has none."""
-    from ._dialects.anthropic import AnthropicReducer
-    from ._dialects.openai_chat import OpenAIChatReducer
-    from ._dialects.openai_responses import _SUMMARY, _TEXT, OpenAIResponsesReducer
+    global _FUSED_DIALECTS
+    if _FUSED_DIALECTS is None:  # (the dialect modules import this one: not at import time)
+        from ._dialects.anthropic import AnthropicReducer
+        from ._dialects.openai_chat import OpenAIChatReducer
+        from ._dialects.openai_responses import _SUMMARY, _TEXT, OpenAIResponsesReducer
 
-    if type(reducer) is OpenAIChatReducer:
-        return FusedFeed(reducer, _CHAT)
-    if type(reducer) is AnthropicReducer:
-        return FusedFeed(reducer, _MESSAGES)
-    if type(reducer) is OpenAIResponsesReducer and (_TEXT, _SUMMARY) == (_RESPONSES_TEXT, _RESPONSES_SUMMARY):
-        return FusedFeed(reducer, _RESPONSES)
-    return None
+        _FUSED_DIALECTS = {OpenAIChatReducer: _CHAT, AnthropicReducer: _MESSAGES}
+        if (_TEXT, _SUMMARY) == (_RESPONSES_TEXT, _RESPONSES_SUMMARY):
+            _FUSED_DIALECTS[OpenAIResponsesReducer] = _RESPONSES
+    dialect = _FUSED_DIALECTS.get(type(reducer))
+    return None if dialect is None else FusedFeed(reducer, dialect)

@@ -65,6 +65,7 @@ from .._completion import (
     ToolCallStart,
     Usage,
     UsageDelta,
+    make_choice,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, fastpath
@@ -102,6 +103,9 @@ _NO_INPUT: Any = object()  # a block start without an input member
 # At most this many usage members are kept when cumulative reports are merged: a
 # report with new member names each time must not make each merge cost more.
 _MAX_USAGE_KEYS = 64
+
+#: ``json.dumps(value, ensure_ascii=False)``, without building the encoder on every call.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class _Block:
@@ -259,7 +263,7 @@ class AnthropicReducer(Reducer):
             )
             for block in self._calls
         ]
-        choice = Choice(0, "".join(content), "".join(reasoning), "", calls, None, self._stop_reason, None, blocks)
+        choice = make_choice(0, "".join(content), "".join(reasoning), "", calls, None, self._stop_reason, None, blocks)
         return Completion.from_choices(
             self.name,
             [choice],
@@ -423,7 +427,7 @@ class AnthropicReducer(Reducer):
         whole = start.get("input", _NO_INPUT) if block.grows == _INPUT else _NO_INPUT
         if whole is not _NO_INPUT and whole != {}:  # {} (as a rule) is the default text
             try:
-                block.whole = json.dumps(whole, ensure_ascii=False)
+                block.whole = _dumps(whole)
             except (ValueError, RecursionError):
                 raise self.bad_chunk(event, "a block's input is nested too deeply to write as JSON") from None
         if kind == "tool_use":

@@ -48,6 +48,7 @@ from .._completion import (
     ToolCallUpdate,
     Usage,
     UsageDelta,
+    make_choice,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, fastpath
@@ -136,7 +137,7 @@ class _ChoiceState:
 
     def build(self) -> Choice:
         logprobs = self.logprobs
-        return Choice(
+        return make_choice(
             self.index,
             "".join(self.content),
             "".join(self.reasoning),
@@ -145,6 +146,7 @@ class _ChoiceState:
             None if self.function_call is None else self.function_call.build(),
             self.finish_reason,
             None if logprobs is None else {key: list(value) for key, value in logprobs.items()},
+            [],
         )
 
 

@@ -97,6 +97,7 @@ from .._completion import (
     ToolCallUpdate,
     Usage,
     UsageDelta,
+    make_choice,
 )
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
@@ -373,7 +374,7 @@ class OpenAIResponsesReducer(Reducer):
             found.append((kind, text))
         logprobs = self._logprobs
         items = self._items
-        choice = Choice(
+        choice = make_choice(
             0,
             "".join(content),
             REASONING_SEPARATOR.join(reasoning),
@@ -382,7 +383,7 @@ class OpenAIResponsesReducer(Reducer):
             None,
             self._finish_reason,
             None if logprobs is None else {"content": list(logprobs), "refusal": []},
-            blocks=[_block(items[index], parts_of.get(index, ())) for index in sorted(items)],
+            [_block(items[index], parts_of.get(index, ())) for index in sorted(items)],
         )
         return Completion.from_choices(
             self.name,
