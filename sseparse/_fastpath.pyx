@@ -55,7 +55,7 @@ from libc.string cimport memcmp
 
 from cpython.pycapsule cimport PyCapsule_New
 
-from ._completion import ReasoningDelta, TextDelta, ToolCallArgumentsDelta
+from ._completion import new_arguments_delta, new_reasoning_delta, new_text_delta
 
 
 cdef extern from "Python.h":
@@ -996,9 +996,9 @@ def feed_openai_chat(reducer, events, list out):
             PyList_Append(<object>targets[k], text)
             if out is not None:
                 if items[k].kind == _ITEM_TEXT:
-                    out.append(TextDelta(items[k].choice, text))
+                    out.append(new_text_delta(items[k].choice, text))
                 else:
-                    out.append(ToolCallArgumentsDelta(items[k].choice, positions[k], text))
+                    out.append(new_arguments_delta(items[k].choice, positions[k], text))
     if pending:
         reducer.events += pending
     return fast
@@ -1059,9 +1059,9 @@ def feed_anthropic(reducer, events, list out):
         PyList_Append(pieces, text)
         if out is not None:
             if item.kind == _ITEM_TEXT:
-                out.append(TextDelta(0, text))
+                out.append(new_text_delta(0, text))
             elif call >= 0:
-                out.append(ToolCallArgumentsDelta(0, call, text))
+                out.append(new_arguments_delta(0, call, text))
     if pending:
         reducer.events += pending
     return fast
@@ -1311,9 +1311,9 @@ cdef class FusedFeed:
             PyList_Append(<object>targets[k], text)
             if out is not None:
                 if items[k].kind == _ITEM_TEXT:
-                    out.append(TextDelta(items[k].choice, text))
+                    out.append(new_text_delta(items[k].choice, text))
                 else:
-                    out.append(ToolCallArgumentsDelta(items[k].choice, positions[k], text))
+                    out.append(new_arguments_delta(items[k].choice, positions[k], text))
         return 1
 
     cdef int _take_responses(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
@@ -1367,11 +1367,11 @@ cdef class FusedFeed:
         PyList_Append(pieces, text)
         if self.out is not None:
             if item.kind == _ITEM_TEXT:
-                self.out.append(TextDelta(0, text))
+                self.out.append(new_text_delta(0, text))
             elif item.kind == _ITEM_ARGS:
-                self.out.append(ToolCallArgumentsDelta(0, self.c_position, text))
+                self.out.append(new_arguments_delta(0, self.c_position, text))
             else:
-                self.out.append(ReasoningDelta(0, text))
+                self.out.append(new_reasoning_delta(0, text))
         return 1
 
     cdef int _take_messages(self, const char* p, Py_ssize_t n) except -1:
@@ -1412,9 +1412,9 @@ cdef class FusedFeed:
         out = self.out
         if out is not None:
             if item.kind == _ITEM_TEXT:
-                out.append(TextDelta(0, text))
+                out.append(new_text_delta(0, text))
             elif self.call >= 0:
-                out.append(ToolCallArgumentsDelta(0, self.call, text))
+                out.append(new_arguments_delta(0, self.call, text))
         return 1
 
 

@@ -51,3 +51,13 @@ def test_positional_init_refuses_a_class_with_validators() -> None:
 
     with pytest.raises(TypeError, match="validators"):
         _positional_init(Checked)
+
+
+def test_the_fast_path_delta_builders_equal_the_attrs_init() -> None:
+    from sseparse import ReasoningDelta, TextDelta, ToolCallArgumentsDelta
+    from sseparse._completion import new_arguments_delta, new_reasoning_delta, new_text_delta
+
+    assert new_text_delta(1, "é") == TextDelta(1, "é") and type(new_text_delta(0, "")) is TextDelta
+    assert new_reasoning_delta(0, "r") == ReasoningDelta(0, "r")
+    assert new_arguments_delta(2, 3, '{"a"') == ToolCallArgumentsDelta(2, 3, '{"a"')
+    assert hash(new_text_delta(1, "x")) == hash(TextDelta(1, "x"))
