@@ -10,13 +10,10 @@ resuming a cut POST stream with a GET.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import io
 import json
-import sys
 from contextlib import redirect_stdout
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,20 +23,7 @@ import sseparse
 HERE = Path(__file__).resolve().parent
 
 
-def load_sse_server() -> ModuleType:
-    """``tests/`` is not a package (pytest imports it with importlib): load by path."""
-    name = "sseparse_tests_sse_server"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, HERE / "sse_server.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-sse = load_sse_server()
+import sse_server as sse  # noqa: E402  (tests/ is on sys.path: see conftest)
 ServerEvent = sse.ServerEvent
 DOC = (HERE.parent / "docs" / "embedding.md").read_text(encoding="utf-8")
 

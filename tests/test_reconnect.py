@@ -9,14 +9,11 @@ server of ``sse_server.py`` with ``httpx``, dropping connections mid-event.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import io
 import random
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -29,20 +26,7 @@ from sseparse import Event, EventTooLargeError, ParserClosedError, ReconnectDeci
 HERE = Path(__file__).resolve().parent
 
 
-def load_sse_server() -> ModuleType:
-    """``tests/`` is not a package (pytest imports it with importlib): load by path."""
-    name = "sseparse_tests_sse_server"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, HERE / "sse_server.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-sse = load_sse_server()
+import sse_server as sse  # noqa: E402  (tests/ is on sys.path: see conftest)
 ServerEvent = sse.ServerEvent
 
 
