@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import DialectError, quote_prefix
 from ._base import NOT_JSON, Reducer, decode_json
+from .anthropic import EVENT_TYPES as ANTHROPIC_EVENT_TYPES
 from .anthropic import AnthropicReducer
 from .gemini import GeminiReducer
 from .openai_chat import OpenAIChatReducer
@@ -29,17 +30,7 @@ _REDUCERS: dict[str, type[Reducer]] = {
 }
 
 # Event types (SSE ``event:`` or the data's ``type``) that only one format uses.
-_ANTHROPIC_TYPES = frozenset(
-    {
-        "message_start",
-        "message_delta",
-        "message_stop",
-        "content_block_start",
-        "content_block_delta",
-        "content_block_stop",
-        "ping",
-    }
-)
+_ANTHROPIC_TYPES = ANTHROPIC_EVENT_TYPES
 _GEMINI_KEYS = ("candidates", "usageMetadata", "promptFeedback", "modelVersion")
 _OPENAI_CHAT_KEYS = ("choices", "error")
 

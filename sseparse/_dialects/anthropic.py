@@ -84,10 +84,8 @@ __all__ = ["AnthropicReducer"]
 _TEXT, _THINKING, _INPUT = 1, 2, 3
 # message_start's message fields that have a common name (the others go to `extra`).
 _MESSAGE_FIELDS = frozenset({"id", "type", "role", "model", "content", "usage", "stop_reason"})
-# The event types of the Messages API. Until message_start, an event of another type
-# means the stream is not a Messages stream (another dialect's, read with the wrong
-# one); after it, a type newer than this version is skipped, as the API asks.
-_KNOWN = frozenset(
+#: The event types only the Messages API sends (detection reads them too).
+EVENT_TYPES = frozenset(
     {
         "message_start",
         "message_delta",
@@ -96,9 +94,12 @@ _KNOWN = frozenset(
         "content_block_delta",
         "content_block_stop",
         "ping",
-        "error",
     }
 )
+# Until message_start, an event of another type (``error`` aside) means the stream is
+# not a Messages stream (another dialect's, read with the wrong one); after it, a
+# type newer than this version is skipped, as the API asks.
+_KNOWN = EVENT_TYPES | {"error"}
 _NO_INPUT: Any = object()  # a block start without an input member
 # At most this many usage members are kept when cumulative reports are merged: a
 # report with new member names each time must not make each merge cost more.
