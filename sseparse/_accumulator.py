@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._completion import Completion, Delta, PartialArguments
+from ._completion import Completion, Delta, PartialArguments, Usage
 from ._dialects import AUTO, Reducer, create_reducer, detect
 from ._dialects._base import fastpath
 from ._errors import (
@@ -107,6 +107,28 @@ class Accumulator:
     def dialect(self) -> str:
         """The dialect in use; ``"auto"`` until the first event with data decided it."""
         return self._dialect if self._reducer is None else self._reducer.name
+
+    @property
+    def id(self) -> str | None:
+        """The response's id as soon as a chunk said it; cheap (builds no snapshot)."""
+        return self._meta("_id", "id")  # type: ignore[no-any-return]
+
+    @property
+    def model(self) -> str | None:
+        """The model as soon as a chunk said it; cheap (builds no snapshot)."""
+        return self._meta("_model", "model")  # type: ignore[no-any-return]
+
+    @property
+    def usage(self) -> Usage | None:
+        """The latest usage report (one meaning in every dialect); cheap (builds no snapshot)."""
+        return self._meta("_usage", "usage")  # type: ignore[no-any-return]
+
+    def _meta(self, slot: str, field: str) -> Any:
+        # Every dialect's reducer keeps these three as `_id`, `_model` and `_usage`.
+        reducer = self._reducer
+        if reducer is None:
+            return None if self._final is None else getattr(self._final, field)
+        return getattr(reducer, slot, None)
 
     @property
     def cut(self) -> IncompleteStreamError | None:

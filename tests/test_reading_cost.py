@@ -103,3 +103,25 @@ def test_a_cut_tool_input_is_exact_in_the_final_result(implementation: str) -> N
         exact.feed(raw)
     assert final.complete is False
     assert final.blocks == exact.close().blocks  # reads in between change nothing at the end
+
+
+def test_id_model_and_usage_are_at_hand_without_a_snapshot(implementation: str) -> None:
+    """Accumulator.id / .model / .usage, in every dialect, equal the Completion's."""
+    usage_chunk = {"id": "c", "model": "m", "choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 2}}
+    streams = {
+        "openai-chat": [_chat("a"), b"data: " + json.dumps(usage_chunk).encode() + b"\n\n", b"data: [DONE]\n\n"],
+        "anthropic": _anthropic_tool_stream(['{"a": 1}'], stop=True),
+    }
+    for dialect, events in streams.items():
+        acc = sseparse.Accumulator(dialect, implementation=implementation)
+        assert (acc.id, acc.model, acc.usage) == (None, None, None)
+        acc.feed(events[0])
+        assert acc._cached is None  # reading the accessors below builds nothing
+        snapshot_free = (acc.id, acc.model)
+        assert acc._cached is None
+        assert snapshot_free == (acc.completion.id, acc.completion.model) and acc.id is not None
+        for raw in events[1:]:
+            acc.feed(raw)
+        assert acc.usage == acc.completion.usage
+        final = acc.close()
+        assert (acc.id, acc.model, acc.usage) == (final.id, final.model, final.usage)
