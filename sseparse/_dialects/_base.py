@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn
 
 from .._framing import IMPLEMENTATION
-from .._errors import ChunkDecodeError, ProviderError, SseparseError, describe_exception
+from .._errors import ChunkDecodeError, ProviderError, SseparseError, describe_exception, quote_prefix
 
 if TYPE_CHECKING:
     from .._completion import Completion, Delta
     from .._events import Event
 
-__all__ = ["Reducer", "NOT_JSON", "decode_json", "fastpath", "MAX_NESTING", "TOO_DEEP", "nested_deeper"]
+__all__ = ["Reducer", "NOT_JSON", "decode_json", "fastpath", "MAX_NESTING", "TOO_DEEP", "nested_deeper", "member_names"]
 
 #: How deeply a chunk's JSON may nest (objects and arrays), in both builds: a chunk
 #: nested deeper is a ``ChunkDecodeError``. ``json.loads`` itself gives up at a depth
@@ -29,6 +29,12 @@ MAX_NESTING: Final = 128
 
 #: The reason of the ``ChunkDecodeError`` for a value nested deeper than ``MAX_NESTING``.
 TOO_DEEP: Final = f"JSON nested deeper than {MAX_NESTING} levels"
+
+
+def member_names(obj: dict[str, Any]) -> str:
+    """The first member names of a chunk, quoted short: what a message about a chunk
+    of an unexpected shape (another dialect's, most likely) shows of it."""
+    return quote_prefix(", ".join(str(key) for key in list(obj)[:8]))
 
 
 def nested_deeper(value: Any, limit: int = MAX_NESTING) -> bool:

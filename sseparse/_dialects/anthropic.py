@@ -50,7 +50,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
     BlockDelta,
-    Choice,
     CitationDelta,
     Completion,
     FinishDelta,
@@ -68,7 +67,7 @@ from .._completion import (
     make_choice,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
-from ._base import Reducer, fastpath
+from ._base import Reducer, fastpath, member_names
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -185,8 +184,6 @@ def _int(value: Any) -> int | None:
     return value if type(value) is int else None
 
 
-def _keys(obj: dict[str, Any]) -> str:
-    return quote_prefix(", ".join(str(key) for key in list(obj)[:8]))
 
 
 def _usage(raw: dict[str, Any]) -> Usage:
@@ -377,7 +374,7 @@ class AnthropicReducer(Reducer):
         if event.event == "error" or obj.get("error") is not None:
             raise ProviderError(obj.get("error") or obj, dialect=self.name)
         if type(kind) is not str or kind == "message":
-            reason = f"expected a Messages stream event with a type, got members {_keys(obj)}"
+            reason = f"expected a Messages stream event with a type, got members {member_names(obj)}"
         else:
             reason = f"expected a Messages stream event, not type {quote_prefix(kind)}"
         raise self.bad_chunk(event, reason)

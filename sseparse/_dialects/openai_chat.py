@@ -50,8 +50,8 @@ from .._completion import (
     UsageDelta,
     make_choice,
 )
-from .._errors import ProviderError, quote_prefix, short_repr
-from ._base import Reducer, fastpath
+from .._errors import ProviderError, short_repr
+from ._base import Reducer, fastpath, member_names
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,8 +68,6 @@ _EMPTY: dict[str, Any] = {}
 _CHUNK_KEYS = frozenset(("choices", "usage", "error", "object", "x_groq", "id", "model"))
 
 
-def _keys(obj: dict[str, Any]) -> str:
-    return quote_prefix(", ".join(str(key) for key in list(obj)[:8]))
 
 
 def _detail_texts(details: Any) -> tuple[str, ...]:
@@ -275,7 +273,7 @@ class OpenAIChatReducer(Reducer):
         if self._need_meta:
             if obj and _CHUNK_KEYS.isdisjoint(obj) and event.event != "error":
                 raise self.bad_chunk(
-                    event, f"expected {self.chunk_kind} (with choices, usage or an error), got members {_keys(obj)}"
+                    event, f"expected {self.chunk_kind} (with choices, usage or an error), got members {member_names(obj)}"
                 )
             self._take_meta(obj, out)
         try:

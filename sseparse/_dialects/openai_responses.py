@@ -81,7 +81,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
     BlockDelta,
-    Choice,
     CitationDelta,
     Completion,
     FinishDelta,
