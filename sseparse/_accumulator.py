@@ -14,7 +14,7 @@ from typing import Any
 
 from ._completion import Completion, Delta, PartialArguments, Usage
 from ._dialects import AUTO, Reducer, create_reducer, detect
-from ._dialects._base import fastpath
+from ._dialects._base import fast_feed, fastpath
 from ._errors import (
     ChunkDecodeError,
     DialectError,
@@ -34,12 +34,10 @@ from ._typing import DialectName, ImplementationName
 
 __all__ = ["Accumulator", "error_entry"]
 
-#: The fused path (``_fastpath.FusedFeed``): the compiled parser hands each event's
+#: The fast path (``_fastpath.FastFeed``): the compiled parser hands each event's
 #: data bytes to the fast extractors before any ``str`` or ``Event`` is built. Only
 #: with both compiled modules; the results are the same either way.
-_fused_for: Callable[[Reducer], Any] | None = (
-    fastpath.fused_for if fastpath is not None and IMPLEMENTATION == "cython" else None
-)
+_fused_for: Callable[[Reducer], Any] | None = fast_feed if fastpath is not None and IMPLEMENTATION == "cython" else None
 
 
 #: The first slice of a large fragment fed while the dialect is unknown (doubled for

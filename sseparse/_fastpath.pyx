@@ -1,61 +1,58 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """The compiled fast path of the reducers: the few fields they need, without the dict.
 
-Nearly every event of a long answer is one of a handful of shapes: an OpenAI chat
-chunk whose only delta is a piece of text or of one tool call's arguments, an
-Anthropic ``content_block_delta`` carrying a ``text_delta`` or an
-``input_json_delta``. For those, building the whole chunk as Python dicts (``id``,
-``model``, ``object``, ``created``, ``system_fingerprint``, ``obfuscation``...) costs
-more than everything else the pipeline does. ``feed_openai_chat`` and
-``feed_anthropic`` walk the event's data once, validating all of it as JSON, pull out
-the one string the reducer needs, and make the reducer's very own state update
-(append the piece to its list, build the delta the caller asked for). Any event that
-is not one of those shapes, or anything unusual in it (a key with an escape, a
-number where a string belongs, ``NaN``, nesting past 64 levels, a duplicated key that
-matters, a state the update needs that does not exist yet), is handed, unchanged,
-to the reducer's ``feed_event``: the full decode, the single place of semantics.
+Nearly every event of an answer is one of a handful of shapes: an OpenAI chat chunk
+whose delta carries a piece of text, reasoning or refusal, or of a tool call's
+arguments (maybe with a finish reason); an Anthropic ``content_block_delta`` with a
+``text_delta``, ``thinking_delta`` or ``input_json_delta``; a Responses text,
+arguments or reasoning-summary delta. For those, building the whole chunk as Python
+dicts (``id``, ``model``, ``object``, ``created``, ``system_fingerprint``,
+``obfuscation``...) costs more than everything else the pipeline does. ``FastFeed``
+walks an event's data once, as UTF-8 bytes, validating all of it as JSON, pulls out
+the strings the reducer needs (the *items* of the event) and applies them through
+the reducer's contract (``sseparse._dialects._contract``): it appends each piece to
+the list the reducer's ``target`` names and builds the delta, or calls the
+reducer's own method for a tool call's first piece, a finish reason, the end
+marker. Any event that is not one of those shapes, or anything unusual in it (a key
+with an escape, a number where a string belongs, ``NaN``, nesting past 64 levels, a
+duplicated key that matters, a target the reducer does not give), is handed,
+unchanged, to the reducer's ``feed_event``: the full decode, the single place of
+semantics.
 
 What "validating all of it" means: the walker accepts a strict subset of what
 ``json.loads`` accepts (RFC 8259 JSON without ``NaN`` / ``Infinity``, strings without
 raw control characters, escapes well formed), so every event it takes is one the
-full decode takes too, with the same values: strings are sliced from the event's
-``str`` when they have no escape, and decoded like the stdlib's scanner when they
-do (``\\uXXXX`` surrogate pairs joined, lone surrogates kept). Everything else goes
-to the full decode, which gives the error, if any. ``tests/test_fastpath_differential.py``
-checks on random chunks that both paths give the same deltas, results and errors.
+full decode takes too, with the same values: strings are decoded from their bytes
+as the parser decodes the whole data, and unescaped like the stdlib's scanner
+(``\\uXXXX`` surrogate pairs joined, lone surrogates kept). Every byte of a
+multi-byte character is an ordinary string byte to the walker, and outside strings
+no such byte is JSON, so reading UTF-8 bytes takes the very same events as reading
+the decoded ``str``. ``tests/test_fastpath_differential.py`` checks on random
+events that both paths give the same deltas, results and errors.
 
-The walker reads the ``str`` in its own storage (1, 2 or 4 bytes per character:
-the functions are fused over the three), so no UTF-8 copy is made.
-
-The same walker also reads UTF-8 bytes, as a 1-byte ``str``: ``FusedFeed`` (at the
-end) is the fused path the ``Accumulator`` uses when both compiled modules are built,
-where the compiled parser hands each completed event's data buffer to the extractor
-before any ``str`` or ``Event`` exists. Besides text and argument pieces, openai-chat
-chunks may carry a non-empty string ``finish_reason`` and, alone in their chunk, a
-tool call's first piece (its ``id`` and ``name``); the fused path also ends the stream
-at ``[DONE]`` as ``feed_event`` does, without raising and catching a decode error.
-openai-responses delta events (text, a call's arguments, a reasoning summary: nearly
-every event of an answer) take the fused path too (``_responses_event``).
+Events reach ``FastFeed`` two ways, through the same ``_take``: ``feed`` runs the
+compiled parser in sink mode, which hands each completed event's data buffer over
+before any ``str`` or ``Event`` exists (the ``Accumulator``'s path); ``feed_events``
+takes ``Event`` objects framed elsewhere and reads their data's UTF-8 form.
 
 Consecutive chunks of one answer are near copies: the same envelope, the same
 choice, the same call, only the piece of text (and OpenAI's random ``obfuscation``
-pad) changes. ``FusedFeed`` keeps the last chunk that gave one text or arguments
-piece as a template and takes a chunk that equals it outside those two strings with
-two ``memcmp`` and a scan of the strings, instead of a walk of the whole chunk
-(``_template_match`` says why that is exact).
+pad) changes. ``FastFeed`` keeps the last event that gave one piece as a template
+and takes an event that equals it outside those two strings with two ``memcmp`` and
+a scan of the strings, instead of a walk of the whole event (``_template_match``
+says why that is exact).
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
-from libc.string cimport memcpy
-from cpython.unicode cimport PyUnicode_DecodeUTF8, PyUnicode_FromKindAndData, PyUnicode_Substring
-from libc.string cimport memcmp
-
+from libc.string cimport memcpy, memcmp
+from cpython.unicode cimport PyUnicode_DecodeUTF8, PyUnicode_FromKindAndData
 from cpython.pycapsule cimport PyCapsule_New
 
-from ._completion import new_arguments_delta, new_reasoning_delta, new_text_delta
+from ._completion import RefusalDelta, new_arguments_delta, new_reasoning_delta, new_text_delta
+from ._dialects import _contract
 
 
 cdef extern from "Python.h":
@@ -65,6 +62,7 @@ cdef extern from "Python.h":
     int PyUnicode_1BYTE_KIND
     int PyUnicode_2BYTE_KIND
     int PyUnicode_4BYTE_KIND
+    const char* PyUnicode_AsUTF8AndSize(object o, Py_ssize_t* size) except NULL
 
 
 cdef extern from *:
@@ -86,29 +84,35 @@ cdef extern from *:
     bint SSE_LITTLE_ENDIAN
 
 
+ctypedef uint8_t uchar
+
+# A decoded string's storage (1, 2 or 4 bytes per character), for ``_unescape``.
 ctypedef fused ucs_t:
     uint8_t
     uint16_t
     uint32_t
 
 
-# The anthropic reducer's _Block.grows values (anthropic.py: _TEXT, _THINKING, _INPUT).
+# The contract's constants, read from it (never copied): which extractor, and the
+# kinds of piece ``target`` is asked about.
+cdef int _CHAT = _contract.CHAT
+cdef int _MESSAGES = _contract.MESSAGES
+cdef int _RESPONSES = _contract.RESPONSES
+cdef int _CHOICE = _contract.CHOICE
+cdef int _TEXT = _contract.TEXT
+cdef int _ARGUMENTS = _contract.ARGUMENTS
+cdef int _REASONING = _contract.REASONING
+cdef int _REFUSAL = _contract.REFUSAL
+
+# Items that are no piece: the fast path calls the reducer's method for them.
 cdef enum:
-    _TEXT = 1
-    _INPUT = 3
+    _ITEM_CALL = 100    # a tool-call piece with an id or a name: maybe a new call
+    _ITEM_FINISH = 101  # a choice's finish reason (a string), after its other items
 
 cdef enum:
     _MAX_DEPTH = 64     # deeper values go to the full decode
-    _MAX_ITEMS = 16     # pieces pulled from one chunk
+    _MAX_ITEMS = 16     # items pulled from one event
     _FB = -1            # "not for the fast path": hand the event to feed_event
-
-# What an item of a chunk adds.
-cdef enum:
-    _ITEM_TEXT = 1
-    _ITEM_ARGS = 2
-    _ITEM_CALL = 3      # a tool-call piece with an id or a name: maybe a new call
-    _ITEM_FINISH = 4    # a choice's finish reason (a string), after its other items
-    _ITEM_REASONING = 5 # a piece of a reasoning summary (openai-responses)
 
 
 cdef struct Span:
@@ -118,14 +122,18 @@ cdef struct Span:
 
 
 cdef struct Item:
-    int kind
-    long choice
-    long key
+    int kind            # a contract kind (_TEXT...), or _ITEM_CALL / _ITEM_FINISH
+    long choice         # ``target``'s where: the choice, block or output item
+    long key            # ``target``'s key: the tool call's or the part's index
     Span text
     Span id             # _ITEM_CALL: the id, if has_id
     Span name           # _ITEM_CALL: the name, if has_name
     bint has_id         # a non-empty id string
     bint has_name       # a non-empty name string
+
+
+cdef inline bint _is_piece(int kind) nogil:
+    return kind == _TEXT or kind == _ARGUMENTS or kind == _REASONING or kind == _REFUSAL
 
 
 # -- the JSON walker ----------------------------------------------------------------------
@@ -134,7 +142,7 @@ cdef inline bint _is_ws(uint32_t c) nogil:
     return c == 32 or c == 10 or c == 13 or c == 9
 
 
-cdef inline Py_ssize_t _ws(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
+cdef inline Py_ssize_t _ws(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
     while i < n and _is_ws(s[i]):
         i += 1
     return i
@@ -156,7 +164,7 @@ cdef unsigned char _SPECIAL[256]
 _SPECIAL[:] = [1 if c < 32 or c == 34 or c == 92 else 0 for c in range(256)]
 
 
-cdef inline Py_ssize_t _string(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
+cdef inline Py_ssize_t _string(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
     """``s[i]`` is an opening quote: the index after the closing one, or _FB."""
     cdef Py_ssize_t j = i + 1
     cdef uint32_t c
@@ -165,26 +173,24 @@ cdef inline Py_ssize_t _string(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span*
     span.start = j
     cdef uint64_t w, w2, t
     while True:
-        if ucs_t is uint8_t:
-            # Eight characters at a time while none is special (SWAR: a byte equal to
-            # a quote or a backslash, or below 32, sets its high bit in t).
-            while j + 8 <= n:
-                memcpy(&w, s + j, 8)
-                t = w ^ 0x2222222222222222ULL
-                t = (t - 0x0101010101010101ULL) & ~t
-                w2 = w ^ 0x5C5C5C5C5C5C5C5CULL
-                t |= (w2 - 0x0101010101010101ULL) & ~w2
-                t |= (w - 0x2020202020202020ULL) & ~w
-                t &= 0x8080808080808080ULL
-                if t:
-                    # The lowest flagged byte is a true hit (a borrow only flags bytes
-                    # above one): jump to it; the loop below then stops at once.
-                    if SSE_LITTLE_ENDIAN:
-                        j += sse_ctz64(t) >> 3
-                    break
-                j += 8
-        # The plain run: for 1-byte strings the first test folds away.
-        while j < n and (s[j] > 255 or not _SPECIAL[s[j]]):
+        # Eight bytes at a time while none is special (SWAR: a byte equal to a quote
+        # or a backslash, or below 32, sets its high bit in t).
+        while j + 8 <= n:
+            memcpy(&w, s + j, 8)
+            t = w ^ 0x2222222222222222ULL
+            t = (t - 0x0101010101010101ULL) & ~t
+            w2 = w ^ 0x5C5C5C5C5C5C5C5CULL
+            t |= (w2 - 0x0101010101010101ULL) & ~w2
+            t |= (w - 0x2020202020202020ULL) & ~w
+            t &= 0x8080808080808080ULL
+            if t:
+                # The lowest flagged byte is a true hit (a borrow only flags bytes
+                # above one): jump to it; the loop below then stops at once.
+                if SSE_LITTLE_ENDIAN:
+                    j += sse_ctz64(t) >> 3
+                break
+            j += 8
+        while j < n and not _SPECIAL[s[j]]:
             j += 1
         if j >= n:
             return _FB
@@ -212,7 +218,7 @@ cdef inline Py_ssize_t _string(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span*
             return _FB
 
 
-cdef Py_ssize_t _number(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
+cdef Py_ssize_t _number(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
     """RFC 8259 number at ``s[i]``: the index after it, or _FB. Numbers of more than
     100 characters go to the full decode (Python limits the digits of an int)."""
     cdef Py_ssize_t start = i
@@ -222,7 +228,7 @@ cdef Py_ssize_t _number(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
     return i
 
 
-cdef Py_ssize_t _number_end(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
+cdef Py_ssize_t _number_end(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
     if i < n and s[i] == 45:  # -
         i += 1
     if i >= n:
@@ -251,7 +257,7 @@ cdef Py_ssize_t _number_end(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
     return i
 
 
-cdef inline Py_ssize_t _literal(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, const char* word, Py_ssize_t k) nogil:
+cdef inline Py_ssize_t _literal(const uchar* s, Py_ssize_t i, Py_ssize_t n, const char* word, Py_ssize_t k) nogil:
     cdef Py_ssize_t j
     if i + k > n:
         return _FB
@@ -261,7 +267,7 @@ cdef inline Py_ssize_t _literal(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, cons
     return i + k
 
 
-cdef Py_ssize_t _value(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
+cdef Py_ssize_t _value(const uchar* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
     """Skips (and validates) the value at ``s[i]`` (no whitespace before it)."""
     cdef Span span
     cdef uint32_t c
@@ -283,7 +289,7 @@ cdef Py_ssize_t _value(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, int depth) no
     return _number(s, i, n)
 
 
-cdef Py_ssize_t _container(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
+cdef Py_ssize_t _container(const uchar* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
     cdef Span span
     cdef bint obj = s[i] == 123
     cdef uint32_t close = 125 if obj else 93
@@ -314,7 +320,7 @@ cdef Py_ssize_t _container(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, int depth
         i = _ws(s, i + 1, n)
 
 
-cdef inline bint _key_is(const ucs_t* s, Span* key, const char* word, Py_ssize_t k) nogil:
+cdef inline bint _key_is(const uchar* s, Span* key, const char* word, Py_ssize_t k) nogil:
     cdef Py_ssize_t j
     if key.end - key.start != k:
         return False
@@ -324,7 +330,7 @@ cdef inline bint _key_is(const ucs_t* s, Span* key, const char* word, Py_ssize_t
     return True
 
 
-cdef Py_ssize_t _index(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, long* out) nogil:
+cdef Py_ssize_t _index(const uchar* s, Py_ssize_t i, Py_ssize_t n, long* out) nogil:
     """A small non-negative integer (no sign, fraction or exponent), or _FB."""
     cdef long v = 0
     cdef Py_ssize_t start = i
@@ -343,11 +349,11 @@ cdef Py_ssize_t _index(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, long* out) no
     return i
 
 
-cdef inline Py_ssize_t _null(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
+cdef inline Py_ssize_t _null(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
     return _literal(s, i, n, b"null", 4)
 
 
-cdef inline Py_ssize_t _plain(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
+cdef inline Py_ssize_t _plain(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
     """A string without escapes (a key, a type tag) at ``s[i]``: the index after it,
     or _FB (no string there, or one with an escape: the full decode reads it)."""
     if i >= n or s[i] != 34:
@@ -358,7 +364,7 @@ cdef inline Py_ssize_t _plain(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* 
     return i
 
 
-cdef Py_ssize_t _member(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* key) nogil:
+cdef Py_ssize_t _member(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* key) nogil:
     """At a member's key (after ``{`` or ``,`` and whitespace): reads the key, which
     must have no escape, and returns the index of its value, or _FB."""
     i = _plain(s, i, n, key)
@@ -370,7 +376,7 @@ cdef Py_ssize_t _member(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Span* key) n
     return _ws(s, i + 1, n)
 
 
-cdef inline Py_ssize_t _next(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, uint32_t close, bint* done) nogil:
+cdef inline Py_ssize_t _next(const uchar* s, Py_ssize_t i, Py_ssize_t n, uint32_t close, bint* done) nogil:
     """After a value inside a container: past the ``,`` (done False) or the closing
     character (done True); _FB otherwise."""
     i = _ws(s, i, n)
@@ -387,7 +393,7 @@ cdef inline Py_ssize_t _next(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, uint32_
 
 # -- openai-chat chunks -------------------------------------------------------------------
 
-cdef Py_ssize_t _chat_piece(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* item) nogil:
+cdef Py_ssize_t _chat_piece(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* item) nogil:
     """One tool-call piece ``{"index": K, "function": {"arguments": "..."}}``, other
     members allowed; an ``id`` and a ``name`` (strings or null, once each) make it an
     _ITEM_CALL when either is a non-empty string (the first piece of a call)."""
@@ -461,59 +467,136 @@ cdef Py_ssize_t _chat_piece(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* it
             return _FB
     if not has_index or not has_args:
         return _FB
-    item.kind = _ITEM_CALL if item.has_id or item.has_name else _ITEM_ARGS
+    item.kind = _ITEM_CALL if item.has_id or item.has_name else _ARGUMENTS
     return i
 
 
-cdef Py_ssize_t _chat_delta(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, long choice,
-                            Item* items, int* count) nogil:
-    """A delta that is ``{}``, ``{"content": "..."}`` or ``{"tool_calls": [...]}``."""
-    cdef Span key
-    cdef bint done = False
+cdef Py_ssize_t _chat_string(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span, bint* seen) nogil:
+    """A delta member the reducer reads as text: a string (``span`` set, empty or
+    not) or null (``span.start`` -1); anything else, or the member twice: _FB."""
+    if seen[0] or i >= n:
+        return _FB
+    seen[0] = True
+    if s[i] == 34:
+        return _string(s, i, n, span)
+    span.start = -1
+    return _null(s, i, n)
+
+
+cdef inline bint _has_text(Span* span) nogil:
+    return span.start >= 0 and span.end > span.start
+
+
+cdef inline bint _same_bytes(const uchar* s, Span* a, Span* b) nogil:
+    return a.end - a.start == b.end - b.start and memcmp(s + a.start, s + b.start, a.end - a.start) == 0
+
+
+cdef inline void _lead(Item* item, int kind, Span* text) noexcept nogil:
+    item.kind = kind
+    item.key = 0
+    item.text = text[0]
+
+
+cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count,
+                            bint* template) nogil:
+    """A delta object: ``content``, ``reasoning_content``, ``reasoning`` and
+    ``refusal`` as strings or null, ``tool_calls`` as an array of pieces (or null),
+    other members (``role``...) skipped, as the reducer does. Its items come in the
+    reducer's order: reasoning (``reasoning`` after ``reasoning_content`` only when it
+    differs: a server that sends both sends the same text), refusal, content, then
+    the tool-call pieces. ``reasoning_details``, ``function_call``, a ``content``
+    that is neither a string nor null (typed parts), both reasonings with different
+    bytes, or a member the reducer reads given twice: _FB. Both reasonings with the
+    same bytes clear ``template``: the event cannot serve as a template (its second
+    reasoning string, outside the item, would have to change with it)."""
+    cdef Span key, content, reasoning, other, refusal
+    cdef bint done = False, seen_content = False, seen_reasoning = False, seen_other = False
+    cdef bint seen_refusal = False, seen_calls = False
+    cdef int first = count[0], lead = 0, k
+    content.start = reasoning.start = other.start = refusal.start = -1
     if s[i] != 123:
         return _FB
     i = _ws(s, i + 1, n)
     if i < n and s[i] == 125:
         return i + 1
-    i = _member(s, i, n, &key)
-    if i < 0 or i >= n:
-        return _FB
-    if _key_is(s, &key, b"content", 7):
-        if s[i] != 34 or count[0] >= _MAX_ITEMS:
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
             return _FB
-        items[count[0]].kind = _ITEM_TEXT
-        items[count[0]].choice = choice
-        i = _string(s, i, n, &items[count[0]].text)
-        count[0] += 1
-    elif _key_is(s, &key, b"tool_calls", 10):
-        if s[i] != 91:
+        if _key_is(s, &key, b"content", 7):
+            i = _chat_string(s, i, n, &content, &seen_content)
+        elif _key_is(s, &key, b"reasoning_content", 17):
+            i = _chat_string(s, i, n, &reasoning, &seen_reasoning)
+        elif _key_is(s, &key, b"reasoning", 9):
+            i = _chat_string(s, i, n, &other, &seen_other)
+        elif _key_is(s, &key, b"refusal", 7):
+            i = _chat_string(s, i, n, &refusal, &seen_refusal)
+        elif _key_is(s, &key, b"tool_calls", 10):
+            if seen_calls:
+                return _FB
+            seen_calls = True
+            if s[i] == 110:
+                i = _null(s, i, n)
+            elif s[i] != 91:
+                return _FB
+            else:
+                i = _ws(s, i + 1, n)
+                if i < n and s[i] == 93:
+                    i += 1
+                else:
+                    while True:
+                        if count[0] >= _MAX_ITEMS:
+                            return _FB
+                        i = _chat_piece(s, i, n, &items[count[0]])
+                        if i < 0:
+                            return _FB
+                        count[0] += 1
+                        i = _next(s, i, n, 93, &done)
+                        if i < 0:
+                            return _FB
+                        if done:
+                            break
+                    done = False
+        elif _key_is(s, &key, b"reasoning_details", 17) or _key_is(s, &key, b"function_call", 13):
             return _FB
-        i = _ws(s, i + 1, n)
-        if i < n and s[i] == 93:
-            i += 1
         else:
-            while not done:
-                if count[0] >= _MAX_ITEMS:
-                    return _FB
-                items[count[0]].choice = choice
-                i = _chat_piece(s, i, n, &items[count[0]])
-                if i < 0:
-                    return _FB
-                count[0] += 1
-                i = _next(s, i, n, 93, &done)
-                if i < 0:
-                    return _FB
-    else:
-        return _FB
-    if i < 0:
-        return _FB
-    i = _ws(s, i, n)
-    if i >= n or s[i] != 125:  # a second member: the reducer's longer path
-        return _FB
-    return i + 1
+            i = _value(s, i, n, 2)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    if _has_text(&reasoning) and _has_text(&other):
+        if reasoning.escaped or other.escaped or not _same_bytes(s, &reasoning, &other):
+            return _FB
+        other.start = -1
+        template[0] = False
+    # The leading items go before the tool-call pieces already in place.
+    lead = _has_text(&reasoning) + _has_text(&other) + _has_text(&refusal) + _has_text(&content)
+    if lead:
+        if count[0] + lead > _MAX_ITEMS:
+            return _FB
+        for k in range(count[0] - 1, first - 1, -1):
+            items[k + lead] = items[k]
+        count[0] += lead
+        k = first
+        if _has_text(&reasoning):
+            _lead(&items[k], _REASONING, &reasoning)
+            k += 1
+        if _has_text(&other):
+            _lead(&items[k], _REASONING, &other)
+            k += 1
+        if _has_text(&refusal):
+            _lead(&items[k], _REFUSAL, &refusal)
+            k += 1
+        if _has_text(&content):
+            _lead(&items[k], _TEXT, &content)
+    return i
 
 
-cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count) nogil:
+
+cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count,
+                             bint* template) nogil:
     cdef Span key, finish
     cdef bint done = False, has_index = False, has_delta = False, has_finish = False
     cdef bint seen_finish = False
@@ -543,7 +626,7 @@ cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* i
             if s[i] == 110:
                 i = _null(s, i, n)
             else:
-                i = _chat_delta(s, i, n, 0, items, count)
+                i = _chat_delta(s, i, n, items, count, template)
         elif _key_is(s, &key, b"finish_reason", 13):
             if seen_finish:
                 return _FB
@@ -571,19 +654,22 @@ cdef Py_ssize_t _chat_choice(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* i
             return _FB
         items[count[0]].kind = _ITEM_FINISH
         items[count[0]].choice = choice
+        items[count[0]].key = 0
         items[count[0]].text = finish
         count[0] += 1
     if count[0] == first:
         # Nothing to add, but the reducer creates the choice's state: only when it exists.
         if count[0] >= _MAX_ITEMS:
             return _FB
-        items[count[0]].kind = 0
+        items[count[0]].kind = _CHOICE
         items[count[0]].choice = choice
+        items[count[0]].key = 0
         count[0] += 1
     return i
 
 
-cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* count, Span* pad) nogil:
+cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* count, Span* pad,
+                            bint* template) nogil:
     """The items of a chunk, or _FB. ``pad`` gets the span of a top-level
     ``"obfuscation"`` string (start -1 if none): the one member that changes from
     chunk to chunk besides the text (see ``FusedFeed._template_match``)."""
@@ -610,7 +696,7 @@ cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* coun
             else:
                 cdone = False
                 while not cdone:
-                    i = _chat_choice(s, i, n, items, count)
+                    i = _chat_choice(s, i, n, items, count, template)
                     if i < 0:
                         return _FB
                     i = _next(s, i, n, 93, &cdone)
@@ -636,16 +722,16 @@ cdef Py_ssize_t _chat_chunk(const ucs_t* s, Py_ssize_t n, Item* items, int* coun
 
 # -- openai-responses events --------------------------------------------------------------
 
-cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
+cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     """The delta events of an answer: ``{"type": T, "output_index": K, "delta": "...",
-    ...}`` with T ``response.output_text.delta`` (_ITEM_TEXT, its part from
-    ``content_index``), ``response.function_call_arguments.delta`` (_ITEM_ARGS) or
-    ``response.reasoning_summary_text.delta`` (_ITEM_REASONING, its part from
+    ...}`` with T ``response.output_text.delta`` (_TEXT, its part from
+    ``content_index``), ``response.function_call_arguments.delta`` (_ARGUMENTS) or
+    ``response.reasoning_summary_text.delta`` (_REASONING, its part from
     ``summary_index``); a missing part index is 0, as in the reducer. Other members
     are allowed (``sequence_number``, ``item_id``, ``obfuscation``...); ``logprobs``
     must be empty. A type with an escape, an index that is not a small non-negative
     integer, or a duplicated member the reducer reads: _FB. The piece goes in
-    ``item.text``, K in ``item.key``, the part in ``item.choice``."""
+    ``item.text``, K in ``item.choice``, the part in ``item.key``."""
     cdef Span key, span
     cdef bint done = False, has_delta = False, has_index = False
     cdef bint has_part = False, has_summary = False, has_logprobs = False
@@ -668,11 +754,11 @@ cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil
             if i < 0:
                 return _FB
             if _key_is(s, &span, b"response.output_text.delta", 26):
-                kind = _ITEM_TEXT
+                kind = _TEXT
             elif _key_is(s, &span, b"response.function_call_arguments.delta", 38):
-                kind = _ITEM_ARGS
+                kind = _ARGUMENTS
             elif _key_is(s, &span, b"response.reasoning_summary_text.delta", 37):
-                kind = _ITEM_REASONING
+                kind = _REASONING
             else:
                 return _FB
         elif _key_is(s, &key, b"delta", 5):
@@ -684,7 +770,7 @@ cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil
             if has_index:
                 return _FB
             has_index = True
-            i = _index(s, i, n, &item.key)
+            i = _index(s, i, n, &item.choice)
         elif _key_is(s, &key, b"content_index", 13):
             if has_part:
                 return _FB
@@ -716,22 +802,23 @@ cdef Py_ssize_t _responses_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil
     if _ws(s, i, n) != n or not (kind and has_delta and has_index):
         return _FB
     item.kind = kind
-    item.choice = summary if kind == _ITEM_REASONING else part if kind == _ITEM_TEXT else 0
+    item.key = summary if kind == _REASONING else part if kind == _TEXT else 0
     return i
 
 
 # -- anthropic events ---------------------------------------------------------------------
 
-cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
+cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     """``{"type": "content_block_delta", "index": K, "delta": {"type":
     "text_delta", "text": "..."}}`` or the same with ``input_json_delta`` and
-    ``partial_json``; other members allowed."""
+    ``partial_json`` or ``thinking_delta`` and ``thinking``; other members allowed.
+    The block's index goes in ``item.choice``."""
     cdef Span key, span
     cdef bint done = False, dd
     cdef bint has_type = False, has_index = False, has_delta = False, has_dtype = False
-    cdef bint has_text = False, has_json = False
+    cdef bint has_text = False, has_json = False, has_thinking = False
     cdef int dkind = 0
-    cdef Span text, json
+    cdef Span text, json, thinking
     cdef Py_ssize_t i = _ws(s, 0, n)
     if i >= n or s[i] != 123:
         return _FB
@@ -753,7 +840,7 @@ cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
             if has_index:
                 return _FB
             has_index = True
-            i = _index(s, i, n, &item.key)
+            i = _index(s, i, n, &item.choice)
         elif _key_is(s, &key, b"delta", 5):
             if has_delta or s[i] != 123:
                 return _FB
@@ -774,9 +861,11 @@ cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
                     if i < 0:
                         return _FB
                     if _key_is(s, &span, b"text_delta", 10):
-                        dkind = _ITEM_TEXT
+                        dkind = _TEXT
                     elif _key_is(s, &span, b"input_json_delta", 16):
-                        dkind = _ITEM_ARGS
+                        dkind = _ARGUMENTS
+                    elif _key_is(s, &span, b"thinking_delta", 14):
+                        dkind = _REASONING
                     else:
                         return _FB
                 elif _key_is(s, &key, b"text", 4):
@@ -784,6 +873,11 @@ cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
                         return _FB
                     has_text = True
                     i = _string(s, i, n, &text)
+                elif _key_is(s, &key, b"thinking", 8):
+                    if has_thinking or s[i] != 34:
+                        return _FB
+                    has_thinking = True
+                    i = _string(s, i, n, &thinking)
                 elif _key_is(s, &key, b"partial_json", 12):
                     if has_json or s[i] != 34:
                         return _FB
@@ -805,13 +899,16 @@ cdef Py_ssize_t _messages_event(const ucs_t* s, Py_ssize_t n, Item* item) nogil:
             return _FB
     if _ws(s, i, n) != n or not (has_type and has_index and has_dtype):
         return _FB
-    if dkind == _ITEM_TEXT and has_text:
+    if dkind == _TEXT and has_text:
         item.text = text
-    elif dkind == _ITEM_ARGS and has_json:
+    elif dkind == _ARGUMENTS and has_json:
         item.text = json
+    elif dkind == _REASONING and has_thinking:
+        item.text = thinking
     else:
         return _FB
     item.kind = dkind
+    item.key = 0
     return i
 
 
@@ -863,211 +960,6 @@ cdef str _unescape(const ucs_t* s, Py_ssize_t start, Py_ssize_t end):
         PyMem_Free(buf)
 
 
-cdef inline str _text(str data, const ucs_t* s, Span* span):
-    if span.escaped:
-        return _unescape(s, span.start, span.end)
-    return PyUnicode_Substring(data, span.start, span.end)
-
-
-# -- the drivers --------------------------------------------------------------------------
-
-cdef int _chat_extract(str data, Item* items) except -2:
-    """The items of an openai-chat chunk, or _FB."""
-    cdef int count = 0
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(data)
-    cdef unsigned int kind = PyUnicode_KIND(data)
-    cdef Py_ssize_t r
-    cdef Span pad
-    if kind == PyUnicode_1BYTE_KIND:
-        r = _chat_chunk(<const uint8_t*>PyUnicode_DATA(data), n, items, &count, &pad)
-    elif kind == PyUnicode_2BYTE_KIND:
-        r = _chat_chunk(<const uint16_t*>PyUnicode_DATA(data), n, items, &count, &pad)
-    else:
-        r = _chat_chunk(<const uint32_t*>PyUnicode_DATA(data), n, items, &count, &pad)
-    return _FB if r < 0 else count
-
-
-cdef str _item_text(str data, Item* item):
-    cdef unsigned int kind = PyUnicode_KIND(data)
-    if kind == PyUnicode_1BYTE_KIND:
-        return _text(data, <const uint8_t*>PyUnicode_DATA(data), &item.text)
-    if kind == PyUnicode_2BYTE_KIND:
-        return _text(data, <const uint16_t*>PyUnicode_DATA(data), &item.text)
-    return _text(data, <const uint32_t*>PyUnicode_DATA(data), &item.text)
-
-
-cdef str _ERROR = "error"
-
-
-cdef str _str_span(str data, Span* span):
-    cdef unsigned int kind = PyUnicode_KIND(data)
-    if kind == PyUnicode_1BYTE_KIND:
-        return _text(data, <const uint8_t*>PyUnicode_DATA(data), span)
-    if kind == PyUnicode_2BYTE_KIND:
-        return _text(data, <const uint16_t*>PyUnicode_DATA(data), span)
-    return _text(data, <const uint32_t*>PyUnicode_DATA(data), span)
-
-
-cdef int _finish(object reducer, object state, str reason, list out) except -1:
-    """A non-empty string finish reason: the reducer's own update when it is new."""
-    if reason != state.finish_reason:
-        reducer.finish(state, reason, out)
-    return 0
-
-
-cdef int _chat_resolve(dict choices, Item* items, int count, PyObject** targets, long* positions) except -2:
-    """Finds the list each item appends to (its state holds it, so borrowed pointers
-    are safe): ``count``, or _FB when a state the items need does not exist yet."""
-    cdef int k
-    cdef object state, position, call
-    for k in range(count):
-        state = choices.get(items[k].choice)
-        if state is None:
-            return _FB
-        if items[k].kind == _ITEM_TEXT:
-            targets[k] = <PyObject*>state.content
-        elif items[k].kind == _ITEM_CALL:
-            if count != 1:
-                return _FB  # alone in its chunk, or the full decode
-            targets[k] = <PyObject*>state
-        elif items[k].kind == _ITEM_FINISH:
-            targets[k] = <PyObject*>state
-        elif items[k].kind == _ITEM_ARGS:
-            position = state.by_index.get(items[k].key)
-            if position is None:
-                return _FB
-            call = state.calls[position]
-            targets[k] = <PyObject*>call.pieces
-            positions[k] = call.position
-    return count
-
-
-def feed_openai_chat(reducer, events, list out):
-    """``OpenAIChatReducer.feed_events``: each event through the fast path when it
-    is one of its shapes, else through ``reducer.feed_event``. Returns how many
-    events took the fast path."""
-    cdef Item items[_MAX_ITEMS]
-    cdef PyObject* targets[_MAX_ITEMS]  # the list each item appends to (its state holds it)
-    cdef long positions[_MAX_ITEMS]
-    cdef int count, k
-    cdef long fast = 0, pending = 0
-    cdef bint ready = False
-    cdef dict choices = None
-    cdef object text, data
-    feed_event = reducer.feed_event
-    for event in events:
-        if not ready:
-            if reducer.done:
-                break
-            if reducer._need_meta:
-                feed_event(event, out)
-                continue
-            choices = reducer._choices
-            ready = True
-        data = event.data
-        if type(data) is not str or event.event == _ERROR:
-            count = _FB
-        else:
-            count = _chat_extract(<str>data, items)
-        if count >= 0:
-            count = _chat_resolve(choices, items, count, targets, positions)
-        if count < 0:
-            if pending:
-                reducer.events += pending
-                pending = 0
-            ready = False
-            feed_event(event, out)
-            continue
-        pending += 1
-        fast += 1
-        for k in range(count):
-            if items[k].kind == _ITEM_CALL:
-                reducer.tool_piece(<object>targets[k], items[k].key,
-                                   _str_span(<str>data, &items[k].id) if items[k].has_id else None,
-                                   _str_span(<str>data, &items[k].name) if items[k].has_name else "",
-                                   _str_span(<str>data, &items[k].text), out)
-                continue
-            if items[k].kind == _ITEM_FINISH:
-                _finish(reducer, <object>targets[k], _str_span(<str>data, &items[k].text), out)
-                continue
-            if items[k].kind == 0 or items[k].text.end == items[k].text.start:
-                continue
-            text = _item_text(<str>data, &items[k])
-            PyList_Append(<object>targets[k], text)
-            if out is not None:
-                if items[k].kind == _ITEM_TEXT:
-                    out.append(new_text_delta(items[k].choice, text))
-                else:
-                    out.append(new_arguments_delta(items[k].choice, positions[k], text))
-    if pending:
-        reducer.events += pending
-    return fast
-
-
-cdef int _messages_extract(str data, Item* item) except -2:
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(data)
-    cdef unsigned int kind = PyUnicode_KIND(data)
-    cdef Py_ssize_t r
-    if kind == PyUnicode_1BYTE_KIND:
-        r = _messages_event(<const uint8_t*>PyUnicode_DATA(data), n, item)
-    elif kind == PyUnicode_2BYTE_KIND:
-        r = _messages_event(<const uint16_t*>PyUnicode_DATA(data), n, item)
-    else:
-        r = _messages_event(<const uint32_t*>PyUnicode_DATA(data), n, item)
-    return _FB if r < 0 else 1
-
-
-def feed_anthropic(reducer, events, list out):
-    """``AnthropicReducer.feed_events``: ``content_block_delta`` text and
-    ``input_json_delta`` events into the block the last delta went to, through the
-    fast path; every other event through ``reducer.feed_event``. Returns how many
-    events took the fast path."""
-    cdef Item item
-    cdef long fast = 0, pending = 0
-    cdef bint ready = False
-    cdef object block = None, pieces = None, block_index = None, text, data
-    cdef long grows = 0, call = -1
-    feed_event = reducer.feed_event
-    for event in events:
-        if not ready:
-            if reducer.done:
-                break
-            block = reducer._last
-            if block is not None:
-                pieces = block.pieces
-                grows = block.grows
-                call = block.call
-                block_index = block.index
-            ready = True
-        data = event.data
-        if (type(data) is not str or block is None or type(block_index) is not int
-                or _messages_extract(<str>data, &item) < 0
-                or block_index != item.key
-                or (item.kind == _ITEM_TEXT and grows != _TEXT)
-                or (item.kind == _ITEM_ARGS and (grows != _INPUT or not pieces))):
-            if pending:
-                reducer.events += pending
-                pending = 0
-            ready = False
-            feed_event(event, out)
-            continue
-        pending += 1
-        fast += 1
-        if item.text.end == item.text.start:
-            continue
-        text = _item_text(<str>data, &item)
-        PyList_Append(pieces, text)
-        if out is not None:
-            if item.kind == _ITEM_TEXT:
-                out.append(new_text_delta(0, text))
-            elif call >= 0:
-                out.append(new_arguments_delta(0, call, text))
-    if pending:
-        reducer.events += pending
-    return fast
-
-
-# -- the fused path: straight from the parser's data buffer -------------------------------
 
 cdef str _utf8_text(const char* p, Span* span):
     """The string of ``span`` in UTF-8 ``p``, decoded as the parser decodes the whole
@@ -1088,73 +980,58 @@ cdef str _utf8_text(const char* p, Span* span):
     return _unescape(<const uint32_t*>PyUnicode_DATA(raw), 0, n)
 
 
-cdef enum:
-    _CHAT = 1
-    _MESSAGES = 2
-    _RESPONSES = 3
+# -- the feed -----------------------------------------------------------------------------
 
-# openai_responses._TEXT and _SUMMARY: the kinds of text part in the reducer's keys
-cdef int _RESPONSES_TEXT = 0
-cdef int _RESPONSES_SUMMARY = 2
-
-
-cdef class FusedFeed:
-    """The fused accumulation path of one reducer (openai-chat or anthropic).
+cdef class FastFeed:
+    """The fast path of one reducer, whose ``fast_dialect`` says which extractor reads
+    its events (see the module's docstring; the reducer implements
+    ``_contract.FastReducer``).
 
     ``feed(parser, data, out)`` runs the compiled parser in sink mode: each event it
-    completes is offered, as the UTF-8 bytes of its data, to the same extractors as
-    ``feed_openai_chat`` / ``feed_anthropic`` (their walker reads bytes as it reads a
-    1-byte ``str``: every byte of a multi-byte character is an ordinary string
-    character, and outside strings any such byte is not JSON, so the very same events
-    are taken); only the extracted strings are decoded. An event they decline is
-    built as the ``Event`` the parser returns and given to ``reducer.feed_event``, in
-    stream order. An error the reducer raises stops the feeding (the parser still
-    reads the rest of the fragment, as ``feed()`` does) and is raised once the
-    fragment is parsed, so the parser's state is exactly what ``feed()`` leaves.
-    Returns the events the parser did not offer (see ``EventParser._feed_sink``): the
-    caller feeds them the ordinary way.
+    completes is offered as the UTF-8 bytes of its data; an event the extractor
+    declines is built as the ``Event`` the parser returns and given to
+    ``reducer.feed_event``, in stream order. An error the reducer raises stops the
+    feeding (the parser still reads the rest of the fragment, as ``feed()`` does) and
+    is raised once the fragment is parsed, so the parser's state is exactly what
+    ``feed()`` leaves. Returns the events the parser did not offer (see
+    ``EventParser._feed_sink``): the caller feeds them the ordinary way.
+
+    ``feed_events(events, out)`` does the same for ``Event`` objects.
     """
 
     cdef object reducer
     cdef object feed_event
+    cdef object target
     cdef object out
     cdef object error
     cdef int dialect
     cdef bint sentinel      # the reducer's done_sentinel: [DONE] ends the stream
-    cdef bint ready
+    cdef bint ready         # the reducer was not done when last asked
     cdef bint done
-    cdef long pending
-    cdef dict choices       # openai-chat: the choices' state; openai-responses: the text parts
-    cdef object block       # anthropic: the last block; openai-responses: the output items
-    cdef object pieces
-    cdef object block_index
-    cdef long grows
-    cdef long call
-    # The list the last single-item chunk appended to, while ``ready``: the next
-    # chunk for the same choice (and call) skips the lookups. Only fast-path items
-    # touch the state while ``ready`` holds, and only a call's first piece changes
-    # where pieces go (it clears this).
+    cdef long pending       # events taken and not yet counted in reducer.events
+    # The target of the last single-piece event, while nothing but pieces went to the
+    # reducer since (the contract: a target stays right until then).
     cdef bint cached
     cdef int c_kind
-    cdef long c_choice
-    cdef long c_key
-    cdef long c_position
+    cdef long c_where, c_key
     cdef object c_list
-    # The template: the bytes of the last chunk that gave one text or arguments item,
-    # and where its string (and its "obfuscation" string, if any) lie in them.
+    cdef long c_choice, c_position
+    # The template: the bytes of the last event that gave one piece, and where its
+    # string (and its "obfuscation" string, if any) lie in them.
     cdef char* t_buf
     cdef Py_ssize_t t_len
     cdef Py_ssize_t t_a, t_a_end    # the item's string: inside the quotes
     cdef Py_ssize_t t_b, t_b_end    # the pad string, or t_b == t_b_end == t_len
-    cdef int t_kind                 # the item it gave (_ITEM_TEXT or _ITEM_ARGS)
+    cdef int t_kind                 # the item it gave
     cdef long t_choice, t_key
-    cdef readonly long template_hits  # chunks taken by _template_match (for the tests)
+    cdef readonly long template_hits  # events taken by _template_match (for the tests)
 
-    def __init__(self, reducer, int dialect):
+    def __init__(self, reducer):
         self.reducer = reducer
         self.feed_event = reducer.feed_event
-        self.dialect = dialect
-        self.sentinel = bool(getattr(reducer, "done_sentinel", False))
+        self.target = reducer.target
+        self.dialect = reducer.fast_dialect
+        self.sentinel = bool(reducer.done_sentinel)
 
     def __dealloc__(self):
         PyMem_Free(self.t_buf)
@@ -1235,207 +1112,183 @@ cdef class FusedFeed:
             events = parser._feed_sink(data, _SINK, self)
         finally:
             self.out = None
-            if self.pending:
-                self.reducer.events += self.pending
-                self.pending = 0
+            self._count()
         if self.error is not None:
             error = self.error
             self.error = None
             raise error
         return events
 
-    cdef int _take_chat(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
+    def feed_events(self, events, list out):
+        """Each event through the fast path when it is one of its shapes, else through
+        ``reducer.feed_event``. Returns how many took the fast path."""
+        cdef const char* p
+        cdef const char* etype
+        cdef Py_ssize_t n, tlen
+        cdef long fast = 0
+        self.out = out
+        self.ready = False
+        self.cached = False
+        try:
+            for event in events:
+                if self.done:
+                    break
+                data = event.data
+                name = event.event
+                if type(data) is str and type(name) is str:
+                    try:
+                        p = PyUnicode_AsUTF8AndSize(data, &n)
+                        etype = PyUnicode_AsUTF8AndSize(name, &tlen)
+                    except UnicodeEncodeError:  # lone surrogates: the full decode
+                        p = NULL
+                    if p != NULL and self._take(p, n, etype, tlen):
+                        fast += 1
+                        continue
+                self._declined(event)
+        finally:
+            self.out = None
+            self._count()
+        return fast
+
+    cdef inline void _count(self):
+        if self.pending:
+            self.reducer.events += self.pending
+            self.pending = 0
+
+    cdef int _declined(self, event) except -1:
+        """An event for the full decode: counted in order, and whatever was known of
+        the reducer's state is asked again afterwards."""
+        self._count()
+        self.ready = False
+        self.cached = False
+        self.feed_event(event, self.out)
+        return 0
+
+    cdef int _take(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
+        """Takes one event's data ``p`` (its type ``etype``): 1 when it was applied (or
+        the stream is over), 0 when the reducer must read it."""
         cdef Item items[_MAX_ITEMS]
-        cdef PyObject* targets[_MAX_ITEMS]
-        cdef long positions[_MAX_ITEMS]
-        cdef int count = 0, k
-        cdef object text, out
         cdef Span pad
+        cdef int count = 0
+        cdef bint walked = True, template = True
         if not self.ready:
-            reducer = self.reducer
-            if reducer.done:
+            if self.reducer.done:
                 self.done = True
                 return 1
-            if reducer._need_meta:
-                return 0
-            self.choices = reducer._choices
             self.ready = True
-        if self.sentinel and n >= 6 and memcmp(p, b"[DONE]", 6) == 0:
-            # What feed_event does with it (Reducer._not_json: no JSON value starts with
-            # "[D"): count the event and end the stream, without raising and catching
-            # a decode error.
-            self.pending += 1
-            self.reducer.end(self.out)
-            self.done = True
-            return 1
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
+        pad.start = -1
         if self.t_len and self._template_match(p, n, &items[0]):
             count = 1
+            walked = False
             self.template_hits += 1
-        else:
-            if _chat_chunk(<const uint8_t*>p, n, items, &count, &pad) < 0:
+        elif self.dialect == _CHAT:
+            if self.sentinel and n >= 6 and memcmp(p, b"[DONE]", 6) == 0:
+                # What feed_event does with it (Reducer._not_json: no JSON value starts
+                # with "[D"): count the event and end the stream, without raising and
+                # catching a decode error.
+                self.pending += 1
+                self.reducer.end(self.out)
+                self.done = True
+                return 1
+            if _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template) < 0:
                 return 0
-            if count == 1 and (items[0].kind == _ITEM_TEXT or items[0].kind == _ITEM_ARGS):
-                self._template_take(p, n, &items[0], &pad)
-        if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_choice
-                and (items[0].kind == _ITEM_TEXT or items[0].key == self.c_key)):
-            targets[0] = <PyObject*>self.c_list
+        elif self.dialect == _MESSAGES:
+            if _messages_event(<const uchar*>p, n, &items[0]) < 0:
+                return 0
+            count = 1
+        elif self.dialect == _RESPONSES:
+            if _responses_event(<const uchar*>p, n, &items[0]) < 0:
+                return 0
+            count = 1
+        else:
+            return 0
+        if not self._apply(items, count, p):
+            return 0
+        if walked and template and count == 1 and _is_piece(items[0].kind) and self.dialect != _RESPONSES:
+            # (Responses events number themselves: no two are alike outside their text.)
+            self._template_take(p, n, &items[0], &pad)
+        return 1
+
+    cdef int _apply(self, Item* items, int count, const char* p) except -1:
+        """The one place where items change the reducer's state: every target is asked
+        for first (nothing is changed when one is missing: 0), then each piece is
+        appended and its delta built, in order."""
+        cdef PyObject* lists[_MAX_ITEMS]  # borrowed: the reducer's state holds them
+        cdef long choices[_MAX_ITEMS]
+        cdef long positions[_MAX_ITEMS]
+        cdef int k, kind
+        cdef object target, text, out
+        if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_where
+                and items[0].key == self.c_key):
+            lists[0] = <PyObject*>self.c_list
+            choices[0] = self.c_choice
             positions[0] = self.c_position
         else:
             self.cached = False
-            if _chat_resolve(self.choices, items, count, targets, positions) < 0:
-                return 0
-            if count == 1 and (items[0].kind == _ITEM_TEXT or items[0].kind == _ITEM_ARGS):
+            for k in range(count):
+                kind = items[k].kind
+                if kind == _ITEM_CALL:
+                    if count != 1:
+                        return 0  # alone in its event (it may move where pieces go), or the full decode
+                    kind = _CHOICE
+                elif kind == _ITEM_FINISH:
+                    kind = _CHOICE
+                target = self.target(kind, items[k].choice, items[k].key)
+                if target is None:
+                    return 0
+                if _is_piece(kind):
+                    lists[k] = <PyObject*>(<tuple>target)[0]
+                    choices[k] = (<tuple>target)[1]
+                    positions[k] = (<tuple>target)[2]
+            if count == 1 and _is_piece(items[0].kind):
                 self.cached = True
                 self.c_kind = items[0].kind
-                self.c_choice = items[0].choice
+                self.c_where = items[0].choice
                 self.c_key = items[0].key
+                self.c_list = <object>lists[0]
+                self.c_choice = choices[0]
                 self.c_position = positions[0]
-                self.c_list = <object>targets[0]
         self.pending += 1
         out = self.out
         for k in range(count):
-            if items[k].kind == _ITEM_CALL:
-                self.reducer.tool_piece(<object>targets[k], items[k].key,
-                                        _utf8_text(p, &items[k].id) if items[k].has_id else None,
-                                        _utf8_text(p, &items[k].name) if items[k].has_name else "",
-                                        _utf8_text(p, &items[k].text), out)
-                continue
-            if items[k].kind == _ITEM_FINISH:
-                _finish(self.reducer, <object>targets[k], _utf8_text(p, &items[k].text), out)
-                continue
-            if items[k].kind == 0 or items[k].text.end == items[k].text.start:
-                continue
-            text = _utf8_text(p, &items[k].text)
-            PyList_Append(<object>targets[k], text)
-            if out is not None:
-                if items[k].kind == _ITEM_TEXT:
-                    out.append(new_text_delta(items[k].choice, text))
-                else:
-                    out.append(new_arguments_delta(items[k].choice, positions[k], text))
-        return 1
-
-    cdef int _take_responses(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
-        """The delta events of an answer, as the reducer folds them in: a text piece
-        (``_apply``'s short path, when its part exists: a new part is the full
-        decode's, which makes up its item if none was added), a piece of a call's
-        arguments (``_arguments_delta``, when the call's item exists) or of a reasoning
-        summary (``_add``, when its part has pieces already: a new part is the full
-        decode's, with its separator)."""
-        cdef Item item
-        cdef object text, key, pieces, state
-        if not self.ready:
-            reducer = self.reducer
-            if reducer.done:
-                self.done = True
-                return 1
-            self.choices = reducer._texts
-            self.block = reducer._items
-            self.ready = True
-        if tlen == 5 and memcmp(etype, b"error", 5) == 0:
-            return 0
-        if _responses_event(<const uint8_t*>p, n, &item) < 0:
-            return 0
-        if item.text.end == item.text.start:  # an empty piece: the reducer only counts it
-            self.pending += 1
-            return 1
-        if self.cached and item.kind == self.c_kind and item.key == self.c_key and item.choice == self.c_choice:
-            pieces = self.c_list  # the list of the previous piece (no other event since)
-        else:
-            if item.kind == _ITEM_ARGS:
-                state = self.block.get(item.key)
-                if state is None or state.call is None:
-                    return 0  # a delta before its item, or not a call's: the full decode
-                pieces = state.call.pieces
-                self.c_position = state.call.position
-            else:
-                key = (item.key, _RESPONSES_TEXT if item.kind == _ITEM_TEXT else _RESPONSES_SUMMARY, item.choice)
-                pieces = self.choices.get(key)
-                if item.kind == _ITEM_REASONING:
-                    if not pieces:
-                        return 0
-                elif pieces is None:
-                    return 0  # a new part: the full decode's (it may make up the item)
-            self.cached = True
-            self.c_kind = item.kind
-            self.c_key = item.key
-            self.c_choice = item.choice
-            self.c_list = pieces
-        self.pending += 1
-        text = _utf8_text(p, &item.text)
-        PyList_Append(pieces, text)
-        if self.out is not None:
-            if item.kind == _ITEM_TEXT:
-                self.out.append(new_text_delta(0, text))
-            elif item.kind == _ITEM_ARGS:
-                self.out.append(new_arguments_delta(0, self.c_position, text))
-            else:
-                self.out.append(new_reasoning_delta(0, text))
-        return 1
-
-    cdef int _take_messages(self, const char* p, Py_ssize_t n) except -1:
-        cdef Item item
-        cdef Span pad
-        cdef object text, out
-        if not self.ready:
-            reducer = self.reducer
-            if reducer.done:
-                self.done = True
-                return 1
-            block = self.block = reducer._last
-            if block is not None:
-                self.pieces = block.pieces
-                self.grows = block.grows
-                self.call = block.call
-                self.block_index = block.index
-            self.ready = True
-        if self.block is None or type(self.block_index) is not int:
-            return 0
-        if self.t_len and self._template_match(p, n, &item):
-            self.template_hits += 1
-        else:
-            if _messages_event(<const uint8_t*>p, n, &item) < 0:
-                return 0
-            if item.kind == _ITEM_TEXT or item.kind == _ITEM_ARGS:
-                pad.start = -1  # no pad in these events
-                self._template_take(p, n, &item, &pad)
-        if (self.block_index != item.key
-                or (item.kind == _ITEM_TEXT and self.grows != _TEXT)
-                or (item.kind == _ITEM_ARGS and (self.grows != _INPUT or not self.pieces))):
-            return 0
-        self.pending += 1
-        if item.text.end == item.text.start:
-            return 1
-        text = _utf8_text(p, &item.text)
-        PyList_Append(self.pieces, text)
-        out = self.out
-        if out is not None:
-            if item.kind == _ITEM_TEXT:
-                out.append(new_text_delta(0, text))
-            elif self.call >= 0:
-                out.append(new_arguments_delta(0, self.call, text))
+            kind = items[k].kind
+            if kind == _ITEM_CALL:
+                self.cached = False
+                self.reducer.fast_tool_piece(
+                    items[k].choice, items[k].key,
+                    _utf8_text(p, &items[k].id) if items[k].has_id else None,
+                    _utf8_text(p, &items[k].name) if items[k].has_name else "",
+                    _utf8_text(p, &items[k].text), out)
+            elif kind == _ITEM_FINISH:
+                self.cached = False
+                self.reducer.fast_finish(items[k].choice, _utf8_text(p, &items[k].text), out)
+            elif kind != _CHOICE and items[k].text.end != items[k].text.start:
+                text = _utf8_text(p, &items[k].text)
+                PyList_Append(<object>lists[k], text)
+                if out is not None:
+                    if kind == _TEXT:
+                        out.append(new_text_delta(choices[k], text))
+                    elif kind == _ARGUMENTS:
+                        if positions[k] >= 0:
+                            out.append(new_arguments_delta(choices[k], positions[k], text))
+                    elif kind == _REASONING:
+                        out.append(new_reasoning_delta(choices[k], text))
+                    else:
+                        out.append(RefusalDelta(choices[k], text))
         return 1
 
 
 cdef int _sink(object ctx, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen, object event) except -1:
-    cdef FusedFeed self = <FusedFeed>ctx
+    cdef FastFeed self = <FastFeed>ctx
     if self.error is not None or self.done:
         return 1  # after an error (or the end marker) nothing more is fed
     try:
         if event is None:
-            if self.dialect == _CHAT:
-                return self._take_chat(p, n, etype, tlen)
-            if self.dialect == _MESSAGES:
-                return self._take_messages(p, n)
-            return self._take_responses(p, n, etype, tlen)
-        if self.pending:
-            self.reducer.events += self.pending
-            self.pending = 0
-        self.ready = False
-        self.cached = False
-        self.feed_event(event, self.out)
-    except BaseException as exc:  # raised by FusedFeed.feed once the fragment is parsed
+            return self._take(p, n, etype, tlen)
+        self._declined(event)
+    except BaseException as exc:  # raised by FastFeed.feed once the fragment is parsed
         self.error = exc
     return 1
 
@@ -1447,21 +1300,3 @@ ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
 
 cdef event_sink _SINK_FN = _sink
 _SINK = PyCapsule_New(<void*>_SINK_FN, b"sseparse._framing_c.event_sink", NULL)
-
-
-cdef dict _FUSED_DIALECTS = None  # reducer class -> its FusedFeed dialect, set on first use
-
-
-def fused_for(reducer):
-    """The ``FusedFeed`` of ``reducer``, or ``None`` when its dialect has none."""
-    global _FUSED_DIALECTS
-    if _FUSED_DIALECTS is None:  # (the dialect modules import this one: not at import time)
-        from ._dialects.anthropic import AnthropicReducer
-        from ._dialects.openai_chat import OpenAIChatReducer
-        from ._dialects.openai_responses import _SUMMARY, _TEXT, OpenAIResponsesReducer
-
-        _FUSED_DIALECTS = {OpenAIChatReducer: _CHAT, AnthropicReducer: _MESSAGES}
-        if (_TEXT, _SUMMARY) == (_RESPONSES_TEXT, _RESPONSES_SUMMARY):
-            _FUSED_DIALECTS[OpenAIResponsesReducer] = _RESPONSES
-    dialect = _FUSED_DIALECTS.get(type(reducer))
-    return None if dialect is None else FusedFeed(reducer, dialect)

@@ -29,7 +29,11 @@ from sseparse._events import Event
 
 fastpath = pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
 
-FEED = {"openai-chat": fastpath.feed_openai_chat, "anthropic": fastpath.feed_anthropic}
+
+
+def feed_fast(reducer: Any, events: list[Event], out: list[Any]) -> int:
+    """The events through the compiled fast path (``FastFeed.feed_events``)."""
+    return fastpath.FastFeed(reducer).feed_events(events, out)  # type: ignore[no-any-return]
 
 # -- a JSON writer with every freedom the grammar allows ------------------------------------
 
@@ -60,7 +64,7 @@ def _string(value: str, rnd: random.Random, escape: float) -> str:
     return "".join(out)
 
 
-_TAGS = frozenset({"content_block_delta", "text_delta", "input_json_delta"})
+_TAGS = frozenset({"content_block_delta", "text_delta", "input_json_delta", "thinking_delta"})
 
 
 def _ws(rnd: random.Random, odd: float) -> str:
@@ -107,9 +111,21 @@ extras = st.dictionaries(st.sampled_from(["obfuscation", "x", "service_tier", "k
 
 
 def _openai_chunk(draw: Any, calls: int) -> Any:
-    kind = draw(st.sampled_from(["text"] * 6 + ["args"] * 6 + ["mixed", "finish", "usage", "empty", "odd"]))
+    kind = draw(st.sampled_from(["text"] * 6 + ["args"] * 6 + ["reasoning"] * 4 + ["mixed", "finish", "usage", "empty", "odd"]))
     delta: dict[str, Any]
-    if kind in ("text", "mixed"):
+    if kind == "reasoning":  # the compatible servers' fields, in any combination
+        delta = draw(
+            st.dictionaries(
+                st.sampled_from(["reasoning_content", "reasoning", "refusal", "content", "role", "reasoning_details"]),
+                st.none() | texts | st.sampled_from(["same"]),
+                max_size=4,
+            )
+        )
+        if draw(st.booleans()) and delta.get("reasoning_content"):
+            delta["reasoning"] = delta["reasoning_content"]  # vLLM: both, the same text
+        if draw(st.integers(0, 5)) == 0 and calls:
+            delta["tool_calls"] = [{"index": 0, "function": {"arguments": draw(texts)}}]
+    elif kind in ("text", "mixed"):
         delta = {"content": draw(texts | st.none() if kind == "mixed" else texts)}
         if kind == "mixed":
             delta.update(draw(st.dictionaries(st.sampled_from(["role", "refusal", "reasoning_content"]), st.none() | texts, max_size=2)))
@@ -147,7 +163,7 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
 
 
 def _anthropic_event(draw: Any) -> Any:
-    kind = draw(st.sampled_from(["text"] * 6 + ["json"] * 6 + ["odd", "stop"]))
+    kind = draw(st.sampled_from(["text"] * 6 + ["json"] * 6 + ["thinking"] * 3 + ["odd", "stop"]))
     if kind == "stop":
         return {"type": "content_block_stop", "index": draw(st.integers(0, 2))}
     delta: dict[str, Any]
@@ -155,11 +171,19 @@ def _anthropic_event(draw: Any) -> Any:
         delta = {"type": "text_delta", "text": draw(texts)}
     elif kind == "json":
         delta = {"type": "input_json_delta", "partial_json": draw(texts)}
+    elif kind == "thinking":
+        delta = {"type": "thinking_delta", "thinking": draw(texts)}
     else:
-        delta = draw(st.dictionaries(st.sampled_from(["type", "text", "partial_json"]), json_values | st.sampled_from(["text_delta", "input_json_delta"]), max_size=3))
+        delta = draw(
+            st.dictionaries(
+                st.sampled_from(["type", "text", "partial_json", "thinking"]),
+                json_values | st.sampled_from(["text_delta", "input_json_delta", "thinking_delta"]),
+                max_size=3,
+            )
+        )
     delta.update(draw(st.dictionaries(st.sampled_from(["x", "citation"]), json_values, max_size=1)))
-    usual = 1 if kind == "json" else 0  # the tool block, the text block; sometimes another
-    index = draw(st.sampled_from([usual] * 8 + [1 - usual, 2]))
+    usual = 1 if kind == "json" else 2 if kind == "thinking" else 0  # its block; sometimes another
+    index = draw(st.sampled_from([usual] * 8 + [0, 1, 2, 3]))
     event: dict[str, Any] = {"type": "content_block_delta", "index": index, "delta": delta}
     event.update(draw(st.dictionaries(st.sampled_from(["x", "meta"]), json_values, max_size=1)))
     return event
@@ -202,6 +226,8 @@ def streams_of(draw: Any, dialect: str) -> list[tuple[str, str]]:
         add({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
         if draw(st.booleans()):
             add({"type": "content_block_start", "index": 1, "content_block": {"type": "tool_use", "id": "t1", "name": "f", "input": {}}})
+        if draw(st.booleans()):
+            add({"type": "content_block_start", "index": 2, "content_block": {"type": "thinking", "thinking": ""}})
         for _ in range(draw(st.integers(1, 12))):
             add(_anthropic_event(draw), draw(st.sampled_from(["content_block_delta", "message", "error"])))
         if draw(st.booleans()):
@@ -219,7 +245,7 @@ def _run(dialect: str, events: list[Event], fast: bool) -> tuple[Any, ...]:
     error = None
     try:
         if fast:
-            FEED[dialect](reducer, events, out)
+            feed_fast(reducer, events, out)
         else:
             for event in events:
                 reducer.feed_event(event, out)
@@ -273,7 +299,7 @@ def test_typical_chunks_take_the_fast_path() -> None:
     args = Event(data='{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"a\\""}}]}}]}')
     reducer = create_reducer("openai-chat")
     out: list[Any] = []
-    assert fastpath.feed_openai_chat(reducer, [opening, start, text, args], out) == 3
+    assert feed_fast(reducer, [opening, start, text, args], out) == 3
     assert reducer.snapshot(complete=False, error=None).content == "hé 😀"
     assert reducer.snapshot(complete=False, error=None).tool_calls[0].arguments == '{"a"'
     assert reducer.events == 4
@@ -283,7 +309,7 @@ def test_typical_chunks_take_the_fast_path() -> None:
         Event(data='{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'),
         Event(data='{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}'),
     ]
-    assert fastpath.feed_anthropic(reducer, events, out) == 1
+    assert feed_fast(reducer, events, out) == 1
 
 
 @pytest.mark.parametrize(
@@ -311,6 +337,22 @@ def test_typical_chunks_take_the_fast_path() -> None:
         '{"choices":[{}]}',
         '{"choices":[]}',
         "[DONE]",
+        # the compatible servers' reasoning and refusal fields
+        '{"choices":[{"index":0,"delta":{"content":null,"reasoning_content":"r"}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning":"r","reasoning_content":"r"}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning":"r","reasoning_content":"s"}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning":"r","reasoning_content":"\\u0072"}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning":"","reasoning_content":"r"}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning":"r","reasoning_details":[{"type":"reasoning.text","text":"d"}]}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"d"}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"c","refusal":"no","reasoning":"r","role":"assistant"}}]}',
+        '{"choices":[{"index":0,"delta":{"content":[{"type":"text","text":"parts"}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":1}}]}',
+        '{"choices":[{"index":0,"delta":{"refusal":1}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning":"a","reasoning":"b"}}]}',
+        '{"choices":[{"index":0,"delta":{"tool_calls":null,"content":"x"}}]}',
+        '{"choices":[{"index":0,"delta":{"function_call":{"name":"f","arguments":"{}"}}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x","audio":{"id":"a"}},"finish_reason":"stop"}]}',
     ],
 )
 def test_edge_chunks(data: str) -> None:

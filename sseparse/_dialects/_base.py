@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .._completion import Completion, Delta
     from .._events import Event
 
-__all__ = ["Reducer", "NOT_JSON", "decode_json", "fastpath", "MAX_NESTING", "TOO_DEEP", "nested_deeper", "member_names"]
+__all__ = ["Reducer", "NOT_JSON", "decode_json", "fast_feed", "MAX_NESTING", "TOO_DEEP", "nested_deeper", "member_names"]
 
 #: How deeply a chunk's JSON may nest (objects and arrays), in both builds: a chunk
 #: nested deeper is a ``ChunkDecodeError``. ``json.loads`` itself gives up at a depth
@@ -58,14 +58,21 @@ def nested_deeper(value: Any, limit: int = MAX_NESTING) -> bool:
 
 #: The compiled fast path of the reducers (``sseparse._fastpath``), or ``None`` when it
 #: is not built or the extensions are not in use (``_framing`` decides, once): then
-#: ``feed_events`` feeds each event to ``feed_event``, the full decode, which gives the
-#: very same results.
+#: every event goes to ``feed_event``, the full decode, which gives the very same results.
 fastpath: Any = None  # the module, or None (Any: mypy cannot narrow it inside the methods using it)
 if IMPLEMENTATION == "cython":
     try:
         from .. import _fastpath as fastpath
     except ImportError:  # not built: the framing layer already warns about the build
         pass
+
+
+def fast_feed(reducer: Reducer) -> Any:
+    """The compiled fast path of ``reducer`` (a ``_fastpath.FastFeed``), or ``None``
+    when it has none or was made without one (``compiled=False``)."""
+    if reducer.compiled and reducer.fast_dialect:
+        return fastpath.FastFeed(reducer)
+    return None
 
 _loads = json.loads
 # The C scanner every JSONDecoder sets up (typeshed does not declare the attribute).
@@ -133,6 +140,11 @@ class Reducer:
         # dialect may then show a costly partial value as of an earlier read.
         self.live = False
 
+    #: Which extractor of the compiled fast path reads this dialect's events
+    #: (``_contract.CHAT``...), 0 for none; such a dialect implements
+    #: ``_contract.FastReducer``.
+    fast_dialect: ClassVar[int] = 0
+
     #: Whether a ``[DONE]`` data line is this dialect's end marker (OpenAI's). Other
     #: dialects skip it: some gateways add it to every format, and it carries nothing,
     #: but only the dialect's own end may make a stream complete.
@@ -150,8 +162,11 @@ class Reducer:
         self._fold(event, obj, out)
 
     def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
-        """``feed_event`` for each event in order (a dialect with a compiled fast path
-        overrides it; the results are the same)."""
+        """``feed_event`` for each event in order, through the compiled fast path when
+        the dialect has one (the results are the same)."""
+        if self.compiled and self.fast_dialect:
+            fastpath.FastFeed(self).feed_events(events, out)
+            return
         feed = self.feed_event
         for event in events:
             feed(event, out)

@@ -67,11 +67,10 @@ from .._completion import (
     make_choice,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
-from ._base import Reducer, fastpath, member_names
+from ._base import Reducer, member_names
+from ._contract import ARGUMENTS, CHOICE, MESSAGES, REASONING, TEXT
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from .._completion import Delta
     from .._events import Event
 
@@ -206,6 +205,7 @@ class AnthropicReducer(Reducer):
     name: ClassVar[str] = "anthropic"
     end_marker: ClassVar[str] = "message_stop"
     chunk_kind = "a Messages stream event"
+    fast_dialect = MESSAGES
 
     __slots__ = (
         "_blocks", "_by_index", "_last", "_calls", "_id", "_model", "_usage", "_extra", "_stop_reason", "_started"
@@ -226,14 +226,27 @@ class AnthropicReducer(Reducer):
 
     # -- the interface -----------------------------------------------------------------
 
-    def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
-        """``text_delta`` and ``input_json_delta`` events for the block the last
-        delta went to take the compiled fast path (the same state updates, without
-        building the event); every other event goes to ``feed_event``."""
-        if self.compiled:
-            fastpath.feed_anthropic(self, events, out)
+    def target(self, kind: int, where: int, key: int) -> tuple[list[str], int, int] | None:
+        """The compiled fast path's contract (see ``_contract``): where a piece of
+        content block ``where`` goes, when the block exists and grows that kind (the
+        first piece of an input is the full decode's: it drops what was read of the
+        start's whole input)."""
+        block = self._last
+        if block is None or block.index != where:
+            block = self._by_index.get(where)
+            if block is None:
+                return None
+            self._last = block  # as _block() does
+        grows = block.grows
+        if kind == TEXT:
+            fits = grows == _TEXT
+        elif kind == ARGUMENTS:
+            fits = grows == _INPUT and bool(block.pieces)
+        elif kind == REASONING:
+            fits = grows == _THINKING
         else:
-            Reducer.feed_events(self, events, out)
+            fits = kind == CHOICE
+        return (block.pieces, 0, block.call) if fits else None
 
     @property
     def finished(self) -> bool:

@@ -19,9 +19,11 @@ this reducer handles and ``tests/test_openai_chat_quirks.py`` pins one by one:
   chunk carried were folded in; ``event: error`` too.
 - ``[DONE]`` ends the stream; events after it are ignored, as the openai SDK does.
 
-Speed: one JSON decoding per event (``decode_json``, the stdlib's own scanner), and
-a text-only delta (nearly every chunk of a long answer) takes a short path of a few
-dict lookups; the rarer fields are looked up only when a delta carries more.
+Speed: the common chunks (pieces of text, reasoning, refusal or arguments, finish
+reasons) are read by the compiled fast path through this reducer's contract methods
+(``target``, ``fast_tool_piece``, ``fast_finish``: see ``_contract``); every other
+chunk is decoded once (``decode_json``) and folded in by ``_apply``, where a text-only
+delta takes a short path of a few dict lookups.
 """
 
 from __future__ import annotations
@@ -51,17 +53,17 @@ from .._completion import (
     make_choice,
 )
 from .._errors import ProviderError, short_repr
-from ._base import Reducer, fastpath, member_names
+from ._base import Reducer, member_names
+from ._contract import ARGUMENTS, CHAT, CHOICE, REASONING, REFUSAL, TEXT
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from .._completion import Delta
     from .._events import Event
 
 __all__ = ["OpenAIChatReducer"]
 
 _EMPTY: dict[str, Any] = {}
+_NO_PIECES: list[str] = []  # (``target``'s answer for a choice: nothing is appended to it)
 
 # A chunk with none of these members is not a chat.completion.chunk (it is another
 # dialect's event, read with the wrong dialect): checked until the id and model are known.
@@ -192,6 +194,7 @@ class OpenAIChatReducer(Reducer):
     end_marker: ClassVar[str] = "[DONE]"
     chunk_kind = "a chat.completion.chunk"
     done_sentinel = True
+    fast_dialect = CHAT
 
     __slots__ = ("_choices", "_id", "_model", "_created", "_fingerprint", "_need_meta", "_usage")
 
@@ -207,15 +210,6 @@ class OpenAIChatReducer(Reducer):
 
     # -- the interface -----------------------------------------------------------------
 
-    def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
-        """Text-only and argument-only chunks of existing choices and calls take the
-        compiled fast path (the same state updates, without building the chunk);
-        every other event goes to ``feed_event``."""
-        if self.compiled:
-            fastpath.feed_openai_chat(self, events, out)
-        else:
-            Reducer.feed_events(self, events, out)
-
     @property
     def finished(self) -> bool:
         choices = self._choices
@@ -228,6 +222,42 @@ class OpenAIChatReducer(Reducer):
         if state is None or not 0 <= index < len(state.calls):
             raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
         return state.calls[index].partial(self.done or state.finish_reason is not None)
+
+    # -- the compiled fast path's contract (see _contract) -------------------------------
+
+    def target(self, kind: int, where: int, key: int) -> tuple[list[str], int, int] | None:
+        """Where a piece of choice ``where`` goes: only once the id and model are known
+        (until then each chunk is checked and read whole), for a choice (and a tool
+        call's ``key``) that exists."""
+        if self._need_meta:
+            return None
+        state = self._choices.get(where)
+        if state is None:
+            return None
+        if kind == TEXT:
+            return state.content, where, 0
+        if kind == ARGUMENTS:
+            position = state.by_index.get(key)
+            if position is None:
+                return None
+            return state.calls[position].pieces, where, position
+        if kind == REASONING:
+            return state.reasoning, where, 0
+        if kind == REFUSAL:
+            return state.refusal, where, 0
+        return (_NO_PIECES, where, 0) if kind == CHOICE else None
+
+    def fast_tool_piece(
+        self, choice: int, key: int, call_id: str | None, name: str, arguments: str, out: list[Delta] | None
+    ) -> None:
+        self.tool_piece(self._choices[choice], key, call_id, name, arguments, out)
+
+    def fast_finish(self, choice: int, reason: str, out: list[Delta] | None) -> None:
+        state = self._choices[choice]
+        if reason != state.finish_reason:
+            self.finish(state, reason, out)
+
+    # -- decoding ----------------------------------------------------------------------
 
     def end(self, out: list[Delta] | None) -> None:
         """``[DONE]``: the stream is over, and so is every call still open."""
@@ -266,8 +296,6 @@ class OpenAIChatReducer(Reducer):
             complete=complete,
             error=error,
         )
-
-    # -- decoding ----------------------------------------------------------------------
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         if self._need_meta:
@@ -453,8 +481,8 @@ class OpenAIChatReducer(Reducer):
         call: _CallState | None = None,
     ) -> None:
         """One tool-call piece, read: ``key`` the provider's index (``None`` when it
-        sent none; then ``call`` is the call it continues, if any). The compiled path
-        hands its pieces with an index here too."""
+        sent none; then ``call`` is the call it continues, if any). The compiled path's
+        pieces with an id or a name come here too (``fast_tool_piece``)."""
         calls = state.calls
         if key is not None:
             position = state.by_index.get(key)

@@ -71,8 +71,9 @@ into the one choice a Responses stream has:
 Speed: one JSON decoding per event; ``response.output_text.delta`` (nearly every
 event of a long answer) is tested first and takes a few dict lookups and one list
 append; every other type is found in a dispatch table. With the compiled modules the
-``Accumulator`` reads the delta events of text, call arguments and reasoning
-summaries without decoding them (``_fastpath.FusedFeed``), with the same result.
+delta events of text, call arguments and reasoning summaries are read without
+decoding them, through ``target`` (the compiled fast path's contract: see
+``_contract``), with the same result.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ from .._completion import (
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
 from ._base import Reducer
+from ._contract import ARGUMENTS, REASONING, RESPONSES, TEXT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -298,6 +300,7 @@ class OpenAIResponsesReducer(Reducer):
     #: after ``response.completed`` (then it is ignored like any later event), and
     #: before it, it ends nothing (the stream is cut unless the terminal event follows).
     done_sentinel: ClassVar[bool] = False
+    fast_dialect = RESPONSES
 
     __slots__ = (
         "_texts",
@@ -339,6 +342,23 @@ class OpenAIResponsesReducer(Reducer):
     @property
     def finished(self) -> bool:
         return self.done
+
+    def target(self, kind: int, where: int, key: int) -> tuple[list[str], int, int] | None:
+        """The compiled fast path's contract (see ``_contract``): where a piece of
+        output item ``where``, part ``key`` goes. A new text part is the full
+        decode's (it may make up the item), a new reasoning part too (it opens with
+        a separator), and a call's arguments need the call's item."""
+        if kind == TEXT:
+            pieces = self._texts.get((where, _TEXT, key))
+            return None if pieces is None else (pieces, 0, 0)
+        if kind == REASONING:
+            pieces = self._texts.get((where, _SUMMARY, key))
+            return (pieces, 0, 0) if pieces else None
+        if kind == ARGUMENTS:
+            state = self._items.get(where)
+            call = None if state is None else state.call
+            return None if call is None else (call.pieces, 0, call.position)
+        return None
 
     def partial_arguments(self, choice: int, index: int) -> Any:
         """The arguments of tool call ``index`` as far as they have arrived (see

@@ -1,0 +1,79 @@
+"""The contract between the compiled fast path (``sseparse._fastpath``) and the reducers.
+
+The fast path reads the common events of a stream (a piece of text, of reasoning, of a
+refusal or of a tool call's arguments, a tool call's first piece, a finish reason)
+straight from their data and changes a reducer's state through these calls only; it
+never reads or writes a reducer's attributes (``events`` and ``done`` aside, which
+every ``Reducer`` has). Each reducer that has a fast path implements them, and its
+own pure decoding goes through the same code, so each update is written once. The
+constants below are read by the compiled module at import: a reducer and the
+compiled code cannot disagree on them.
+
+``FastReducer`` is the interface, written as a ``Protocol``:
+
+- ``fast_dialect``: which extractor reads the reducer's events (``CHAT``,
+  ``MESSAGES``, ``RESPONSES``); ``done_sentinel``: whether ``[DONE]`` ends the stream.
+- ``target(kind, where, key)``: where a piece of ``kind`` goes — ``(pieces, choice,
+  position)``: the list it is appended to and the choice (and, for arguments, the
+  tool call's position) its delta names — or ``None`` when the reducer's own
+  decoding must read the event (the state it needs does not exist yet, the piece
+  would not simply be appended). ``where`` is the choice (openai-chat), the content
+  block's index (anthropic) or the output item's index (openai-responses); ``key``
+  is the tool call's index (openai-chat) or the part's index (openai-responses).
+  ``CHOICE`` asks only whether ``where`` exists: any non-``None`` value says yes.
+  The answer stays right until an event goes through ``feed_event`` or one of the
+  calls below: the fast path may keep it until then.
+- ``fast_tool_piece(choice, key, call_id, name, arguments, out)``: a tool-call piece
+  with an index that carries an id or a name (maybe a call's first piece).
+- ``fast_finish(choice, reason, out)``: a choice's finish reason (a non-empty string).
+- ``end(out)``: the dialect's end marker.
+- ``feed_event(event, out)``: everything else, the full decode.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Final, Protocol
+
+if TYPE_CHECKING:
+    from .._completion import Delta
+    from .._events import Event
+
+__all__ = [
+    "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "CHOICE", "TEXT", "ARGUMENTS", "REASONING", "REFUSAL",
+]
+
+# Which extractor reads a reducer's events (``FastReducer.fast_dialect``); 0: none.
+CHAT: Final = 1
+MESSAGES: Final = 2
+RESPONSES: Final = 3
+
+# The kinds of piece ``target`` is asked about.
+CHOICE: Final = 0  # (nothing appended: whether the choice exists)
+TEXT: Final = 1
+ARGUMENTS: Final = 2
+REASONING: Final = 3
+REFUSAL: Final = 4
+
+Target = tuple[list[str], int, int]
+
+
+class FastReducer(Protocol):
+    """What the compiled fast path may call on a reducer (see the module's docstring)."""
+
+    fast_dialect: ClassVar[int]
+    done_sentinel: ClassVar[bool]
+    events: int
+    done: bool
+
+    def target(self, kind: int, where: int, key: int) -> Target | None: ...
+
+    def fast_tool_piece(
+        self, choice: int, key: int, call_id: str | None, name: str, arguments: str, out: list[Delta] | None
+    ) -> None: ...
+
+    def fast_finish(self, choice: int, reason: str, out: list[Delta] | None) -> None: ...
+
+    def end(self, out: list[Delta] | None) -> None: ...
+
+    def feed_event(self, event: Event, out: list[Delta] | None) -> None: ...
+
