@@ -108,6 +108,13 @@ cdef int _REFUSAL = _contract.REFUSAL
 cdef enum:
     _ITEM_CALL = 100    # a tool-call piece with an id or a name: maybe a new call
     _ITEM_FINISH = 101  # a choice's finish reason (a string), after its other items
+    # Anthropic's events around the deltas, alone in their event (_ITEM_DELTA: none of
+    # these, a delta of a piece kind)
+    _ITEM_DELTA = 110
+    _ITEM_STOP = 111    # content_block_stop
+    _ITEM_START = 112   # content_block_start of an empty text or thinking block
+    _ITEM_PING = 113
+    _ITEM_END = 114     # message_stop
 
 cdef enum:
     _MAX_DEPTH = 64     # deeper values go to the full decode
@@ -808,16 +815,54 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
 
 # -- anthropic events ---------------------------------------------------------------------
 
+cdef Py_ssize_t _block_start(const uchar* s, Py_ssize_t i, Py_ssize_t n, long* kind) nogil:
+    """A ``content_block`` that is exactly ``{"type": "text", "text": ""}`` or
+    ``{"type": "thinking", "thinking": ""}``, in that order (the reducer keeps the
+    block as sent): ``kind`` 1 or 2; anything else: _FB."""
+    cdef Span key, span
+    if i >= n or s[i] != 123:
+        return _FB
+    i = _member(s, _ws(s, i + 1, n), n, &key)
+    if i < 0 or not _key_is(s, &key, b"type", 4):
+        return _FB
+    i = _plain(s, i, n, &span)
+    if i < 0:
+        return _FB
+    if _key_is(s, &span, b"text", 4):
+        kind[0] = 1
+    elif _key_is(s, &span, b"thinking", 8):
+        kind[0] = 2
+    else:
+        return _FB
+    i = _ws(s, i, n)
+    if i >= n or s[i] != 44:
+        return _FB
+    i = _member(s, _ws(s, i + 1, n), n, &key)
+    if i < 0 or not (_key_is(s, &key, b"text", 4) if kind[0] == 1 else _key_is(s, &key, b"thinking", 8)):
+        return _FB
+    i = _plain(s, i, n, &span)
+    if i < 0 or span.end != span.start:
+        return _FB
+    i = _ws(s, i, n)
+    if i >= n or s[i] != 125:
+        return _FB
+    return i + 1
+
+
 cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     """``{"type": "content_block_delta", "index": K, "delta": {"type":
     "text_delta", "text": "..."}}`` or the same with ``input_json_delta`` and
     ``partial_json`` or ``thinking_delta`` and ``thinking``; other members allowed.
-    The block's index goes in ``item.choice``."""
+    The block's index goes in ``item.choice``. Also the events around the deltas:
+    ``content_block_stop`` with an index (_ITEM_STOP), ``ping`` (_ITEM_PING),
+    ``message_stop`` (_ITEM_END), and the ``content_block_start`` of an empty text
+    or thinking block (_ITEM_START, its kind in ``item.key``: see ``_block_start``)."""
     cdef Span key, span
     cdef bint done = False, dd
     cdef bint has_type = False, has_index = False, has_delta = False, has_dtype = False
-    cdef bint has_text = False, has_json = False, has_thinking = False
-    cdef int dkind = 0
+    cdef bint has_text = False, has_json = False, has_thinking = False, has_block = False
+    cdef int dkind = 0, etype = 0
+    cdef long start = 0
     cdef Span text, json, thinking
     cdef Py_ssize_t i = _ws(s, 0, n)
     if i >= n or s[i] != 123:
@@ -834,8 +879,25 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
                 return _FB
             has_type = True
             i = _plain(s, i, n, &span)
-            if i < 0 or not _key_is(s, &span, b"content_block_delta", 19):
+            if i < 0:
                 return _FB
+            if _key_is(s, &span, b"content_block_delta", 19):
+                etype = _ITEM_DELTA
+            elif _key_is(s, &span, b"content_block_stop", 18):
+                etype = _ITEM_STOP
+            elif _key_is(s, &span, b"ping", 4):
+                etype = _ITEM_PING
+            elif _key_is(s, &span, b"message_stop", 12):
+                etype = _ITEM_END
+            elif _key_is(s, &span, b"content_block_start", 19):
+                etype = _ITEM_START
+            else:
+                return _FB
+        elif _key_is(s, &key, b"content_block", 13):
+            if has_block:
+                return _FB
+            has_block = True
+            i = _block_start(s, i, n, &start)
         elif _key_is(s, &key, b"index", 5):
             if has_index:
                 return _FB
@@ -897,7 +959,24 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
         i = _next(s, i, n, 125, &done)
         if i < 0:
             return _FB
-    if _ws(s, i, n) != n or not (has_type and has_index and has_dtype):
+    if _ws(s, i, n) != n or not has_type:
+        return _FB
+    item.key = 0
+    if etype == _ITEM_PING or etype == _ITEM_END:
+        item.kind = etype
+        return i
+    if not has_index or (has_block and etype != _ITEM_START) or (has_delta and etype != _ITEM_DELTA):
+        return _FB
+    if etype == _ITEM_STOP:
+        item.kind = etype
+        return i
+    if etype == _ITEM_START:
+        if not has_block:
+            return _FB
+        item.kind = etype
+        item.key = start
+        return i
+    if not has_dtype:
         return _FB
     if dkind == _TEXT and has_text:
         item.text = text
@@ -1192,8 +1271,8 @@ cdef class FastFeed:
                 self.reducer.end(self.out)
                 self.done = True
                 return 1
-            if _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template) < 0:
-                return 0
+            if _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template) < 0 or count == 0:
+                return 0  # (no item asks the reducer whether it is ready: the full decode)
         elif self.dialect == _MESSAGES:
             if _messages_event(<const uchar*>p, n, &items[0]) < 0:
                 return 0
@@ -1220,6 +1299,8 @@ cdef class FastFeed:
         cdef long positions[_MAX_ITEMS]
         cdef int k, kind
         cdef object target, text, out
+        if items[0].kind >= _ITEM_STOP:
+            return self._event(&items[0])
         if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_where
                 and items[0].key == self.c_key):
             lists[0] = <PyObject*>self.c_list
@@ -1277,6 +1358,20 @@ cdef class FastFeed:
                         out.append(new_reasoning_delta(choices[k], text))
                     else:
                         out.append(RefusalDelta(choices[k], text))
+        return 1
+
+    cdef int _event(self, Item* item) except -1:
+        """An Anthropic event around the deltas: the reducer's own method (it may
+        open or close a block: nothing known of its state is kept)."""
+        self.cached = False
+        self.pending += 1
+        if item.kind == _ITEM_STOP:
+            self.reducer.fast_block_stop(item.choice, self.out)
+        elif item.kind == _ITEM_START:
+            self.reducer.fast_block_start(item.choice, "text" if item.key == 1 else "thinking", self.out)
+        elif item.kind == _ITEM_END:
+            self.reducer.end(self.out)
+            self.done = True
         return 1
 
 

@@ -163,9 +163,18 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
 
 
 def _anthropic_event(draw: Any) -> Any:
-    kind = draw(st.sampled_from(["text"] * 6 + ["json"] * 6 + ["thinking"] * 3 + ["odd", "stop"]))
+    kind = draw(st.sampled_from(["text"] * 6 + ["json"] * 6 + ["thinking"] * 3 + ["odd", "stop", "stop", "ping", "start", "start", "end"]))
     if kind == "stop":
-        return {"type": "content_block_stop", "index": draw(st.integers(0, 2))}
+        return {"type": "content_block_stop", "index": draw(st.integers(0, 3))}
+    if kind == "ping":
+        return {"type": "ping"} | draw(st.dictionaries(st.sampled_from(["x", "index"]), json_values, max_size=1))
+    if kind == "end":
+        return {"type": "message_stop"} | draw(st.dictionaries(st.sampled_from(["x"]), json_values, max_size=1))
+    if kind == "start":  # the empty text and thinking blocks, and near misses
+        block_kind = draw(st.sampled_from(["text", "thinking", "tool_use"]))
+        block: dict[str, Any] = {"type": block_kind, block_kind: draw(st.sampled_from(["", "", "x"]))}
+        block.update(draw(st.dictionaries(st.sampled_from(["citations", "signature"]), json_values, max_size=1)))
+        return {"type": "content_block_start", "index": draw(st.integers(0, 3)), "content_block": block}
     delta: dict[str, Any]
     if kind == "text":
         delta = {"type": "text_delta", "text": draw(texts)}
@@ -309,7 +318,7 @@ def test_typical_chunks_take_the_fast_path() -> None:
         Event(data='{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'),
         Event(data='{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}'),
     ]
-    assert feed_fast(reducer, events, out) == 1
+    assert feed_fast(reducer, events, out) == 2  # the empty text block's start too
 
 
 @pytest.mark.parametrize(
@@ -961,3 +970,20 @@ def test_responses_text_deltas_take_the_fused_path() -> None:
     assert _accumulate("openai-responses", fragments, 1 << 20, True, True) == _accumulate(
         "openai-responses", fragments, 1 << 20, True, False
     )
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        '{"type":"message_start","message":{"id":"msg_1","model":"m"}}',  # another dialect's
+        '{"choices":[]}',
+        '{"choices":[],"usage":null}',
+        '{"x":1}',
+        '{"id":"c","model":"m","choices":[]}',
+    ],
+)
+def test_chunks_without_items_before_the_id_and_model(first: str) -> None:
+    """A chunk that gives no item asks the reducer nothing: the full decode reads it
+    (the shape check and the id and model of the first chunks are its own)."""
+    then = '{"choices":[{"index":0,"delta":{"content":"x"}}]}'
+    _check("openai-chat", [("message", first), ("message", then), ("message", first)])

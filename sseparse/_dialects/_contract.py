@@ -26,6 +26,8 @@ compiled code cannot disagree on them.
 - ``fast_tool_piece(choice, key, call_id, name, arguments, out)``: a tool-call piece
   with an index that carries an id or a name (maybe a call's first piece).
 - ``fast_finish(choice, reason, out)``: a choice's finish reason (a non-empty string).
+- ``fast_block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
+  ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block.
 - ``end(out)``: the dialect's end marker.
 - ``feed_event(event, out)``: everything else, the full decode.
 """

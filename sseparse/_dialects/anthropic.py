@@ -465,10 +465,20 @@ class AnthropicReducer(Reducer):
         self._last = block
 
     def _stop(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        block = self._by_index.get(obj.get("index"))
+        self.fast_block_stop(obj.get("index"), out)
+
+    def fast_block_stop(self, index: Any, out: list[Delta] | None) -> None:
+        """``content_block_stop`` (also the compiled fast path's contract: see ``_contract``)."""
+        block = self._by_index.get(index)
         if block is None or block.ended:
             return  # nothing to close: a stop carries no content
         self._close_block(block, out)
+
+    def fast_block_start(self, index: int, kind: str, out: list[Delta] | None) -> None:
+        """The compiled fast path's contract (see ``_contract``): the
+        ``content_block_start`` of an empty ``text`` or ``thinking`` block, as sent."""
+        start = {"type": kind, kind: ""}
+        self._start(None, {"type": "content_block_start", "index": index, "content_block": start}, out)  # type: ignore[arg-type]
 
     def _close_block(self, block: _Block, out: list[Delta] | None) -> None:
         block.ended = True
