@@ -53,6 +53,7 @@ from cpython.pycapsule cimport PyCapsule_New
 
 from ._completion import RefusalDelta, new_arguments_delta, new_reasoning_delta, new_text_delta
 from ._dialects import _contract
+from json import loads as _loads
 
 
 cdef extern from "Python.h":
@@ -99,6 +100,7 @@ cdef int _CHAT = _contract.CHAT
 cdef int _MESSAGES = _contract.MESSAGES
 cdef int _RESPONSES = _contract.RESPONSES
 cdef int _CHOICE = _contract.CHOICE
+cdef int _CHUNK = _contract.CHUNK
 cdef int _TEXT = _contract.TEXT
 cdef int _ARGUMENTS = _contract.ARGUMENTS
 cdef int _REASONING = _contract.REASONING
@@ -108,6 +110,7 @@ cdef int _REFUSAL = _contract.REFUSAL
 cdef enum:
     _ITEM_CALL = 100    # a tool-call piece with an id or a name: maybe a new call
     _ITEM_FINISH = 101  # a choice's finish reason (a string), after its other items
+    _ITEM_USAGE = 102   # a chunk's usage object (its span, braces included), after the choices
     # Anthropic's events around the deltas, alone in their event (_ITEM_DELTA: none of
     # these, a delta of a piece kind)
     _ITEM_DELTA = 110
@@ -680,10 +683,11 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
     """The items of a chunk, or _FB. ``pad`` gets the span of a top-level
     ``"obfuscation"`` string (start -1 if none): the one member that changes from
     chunk to chunk besides the text (see ``FusedFeed._template_match``)."""
-    cdef Span key
-    cdef bint done = False, has_choices = False, cdone
+    cdef Span key, usage
+    cdef bint done = False, has_choices = False, cdone, seen_usage = False
     cdef Py_ssize_t i = _ws(s, 0, n)
     pad.start = -1
+    usage.start = -1
     if i >= n or s[i] != 123:
         return _FB
     i = _ws(s, i + 1, n)
@@ -710,7 +714,17 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                     if i < 0:
                         return _FB
         elif _key_is(s, &key, b"usage", 5):
-            i = _null(s, i, n)
+            if seen_usage or i >= n:
+                return _FB
+            seen_usage = True
+            if s[i] == 123:  # its span, braces included
+                usage.start = i
+                i = _value(s, i, n, 1)
+                usage.end = i
+                if i >= 0 and _ws(s, usage.start + 1, n) == i - 1:
+                    usage.start = -1  # {}: no usage, as null
+            else:
+                i = _null(s, i, n)
         elif _key_is(s, &key, b"x_groq", 6) or _key_is(s, &key, b"error", 5):
             return _FB
         elif _key_is(s, &key, b"obfuscation", 11) and i < n and s[i] == 34:
@@ -724,6 +738,15 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
             return _FB
     if _ws(s, i, n) != n:
         return _FB
+    if usage.start >= 0:  # read after the choices, as the reducer does
+        if count[0] >= _MAX_ITEMS:
+            return _FB
+        items[count[0]].kind = _ITEM_USAGE
+        items[count[0]].choice = 0
+        items[count[0]].key = 0
+        items[count[0]].text = usage
+        usage.escaped = False
+        count[0] += 1
     return i
 
 
@@ -1316,6 +1339,8 @@ cdef class FastFeed:
                     kind = _CHOICE
                 elif kind == _ITEM_FINISH:
                     kind = _CHOICE
+                elif kind == _ITEM_USAGE:
+                    kind = _CHUNK
                 target = self.target(kind, items[k].choice, items[k].key)
                 if target is None:
                     return 0
@@ -1345,6 +1370,10 @@ cdef class FastFeed:
             elif kind == _ITEM_FINISH:
                 self.cached = False
                 self.reducer.fast_finish(items[k].choice, _utf8_text(p, &items[k].text), out)
+            elif kind == _ITEM_USAGE:
+                self.reducer.fast_usage(
+                    _loads(PyUnicode_DecodeUTF8(p + items[k].text.start, items[k].text.end - items[k].text.start, "replace")),
+                    out)
             elif kind != _CHOICE and items[k].text.end != items[k].text.start:
                 text = _utf8_text(p, &items[k].text)
                 PyList_Append(<object>lists[k], text)

@@ -155,7 +155,13 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
         del choice["index"]
     chunk: dict[str, Any] = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "choices": [choice]}
     if kind == "usage":
-        chunk["usage"] = {"prompt_tokens": 3, "completion_tokens": draw(st.integers(0, 9))}
+        chunk["usage"] = draw(
+            st.just({"prompt_tokens": 3, "completion_tokens": draw(st.integers(0, 9))})
+            | st.dictionaries(st.sampled_from(["prompt_tokens", "total_tokens", "prompt_tokens_details"]), json_values, max_size=3)
+            | json_values
+        )
+        if draw(st.integers(0, 3)) == 0:
+            chunk["choices"] = []
     elif draw(st.booleans()):
         chunk["usage"] = None
     chunk.update(draw(extras))
@@ -362,6 +368,11 @@ def test_typical_chunks_take_the_fast_path() -> None:
         '{"choices":[{"index":0,"delta":{"tool_calls":null,"content":"x"}}]}',
         '{"choices":[{"index":0,"delta":{"function_call":{"name":"f","arguments":"{}"}}}]}',
         '{"choices":[{"index":0,"delta":{"content":"x","audio":{"id":"a"}},"finish_reason":"stop"}]}',
+        '{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}',
+        '{"choices":[],"usage":{}}',
+        '{"choices":[],"usage":{"a":1},"usage":{"b":2}}',
+        '{"usage":{"prompt_tokens":1},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}',
+        '{"choices":[],"usage":{"prompt_tokens":"\\u00e9","x":[1,{"y":null}]}}',
     ],
 )
 def test_edge_chunks(data: str) -> None:

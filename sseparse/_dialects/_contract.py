@@ -20,12 +20,14 @@ compiled code cannot disagree on them.
   would not simply be appended). ``where`` is the choice (openai-chat), the content
   block's index (anthropic) or the output item's index (openai-responses); ``key``
   is the tool call's index (openai-chat) or the part's index (openai-responses).
-  ``CHOICE`` asks only whether ``where`` exists: any non-``None`` value says yes.
+  ``CHOICE`` asks only whether ``where`` exists, ``CHUNK`` whether the reducer
+  takes a chunk's own members (its usage) now: any non-``None`` value says yes.
   The answer stays right until an event goes through ``feed_event`` or one of the
   calls below: the fast path may keep it until then.
 - ``fast_tool_piece(choice, key, call_id, name, arguments, out)``: a tool-call piece
   with an index that carries an id or a name (maybe a call's first piece).
 - ``fast_finish(choice, reason, out)``: a choice's finish reason (a non-empty string).
+- ``fast_usage(raw, out)``: a chunk's usage object (decoded, a non-empty dict).
 - ``fast_block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
   ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block.
 - ``end(out)``: the dialect's end marker.
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     from .._events import Event
 
 __all__ = [
-    "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "CHOICE", "TEXT", "ARGUMENTS", "REASONING", "REFUSAL",
+    "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "CHOICE", "CHUNK", "TEXT", "ARGUMENTS", "REASONING", "REFUSAL",
 ]
 
 # Which extractor reads a reducer's events (``FastReducer.fast_dialect``); 0: none.
@@ -55,6 +57,7 @@ TEXT: Final = 1
 ARGUMENTS: Final = 2
 REASONING: Final = 3
 REFUSAL: Final = 4
+CHUNK: Final = 5  # (nothing appended: whether chunk-level members are taken now)
 
 Target = tuple[list[str], int, int]
 

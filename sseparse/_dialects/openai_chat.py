@@ -54,7 +54,7 @@ from .._completion import (
 )
 from .._errors import ProviderError, short_repr
 from ._base import Reducer, member_names
-from ._contract import ARGUMENTS, CHAT, CHOICE, REASONING, REFUSAL, TEXT
+from ._contract import ARGUMENTS, CHAT, CHOICE, CHUNK, REASONING, REFUSAL, TEXT
 
 if TYPE_CHECKING:
     from .._completion import Delta
@@ -231,6 +231,8 @@ class OpenAIChatReducer(Reducer):
         call's ``key``) that exists."""
         if self._need_meta:
             return None
+        if kind == CHUNK:
+            return _NO_PIECES, 0, 0
         state = self._choices.get(where)
         if state is None:
             return None
@@ -251,6 +253,9 @@ class OpenAIChatReducer(Reducer):
         self, choice: int, key: int, call_id: str | None, name: str, arguments: str, out: list[Delta] | None
     ) -> None:
         self.tool_piece(self._choices[choice], key, call_id, name, arguments, out)
+
+    def fast_usage(self, raw: dict[str, Any], out: list[Delta] | None) -> None:
+        self._take_usage(raw, out)
 
     def fast_finish(self, choice: int, reason: str, out: list[Delta] | None) -> None:
         state = self._choices[choice]
