@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["env_flag"]
+__all__ = ["env_flag", "USE_EXTENSIONS"]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in _TRUE
+
+
+#: The one decision whether the compiled modules are used (when they are built): the
+#: framing parser (``_framing``), and through it the reducers' fast path, follow it.
+USE_EXTENSIONS = not env_flag("SSEPARSE_NO_EXTENSIONS")

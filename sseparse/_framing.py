@@ -1,7 +1,8 @@
 """Chooses the framing implementation once, at import.
 
 The compiled parser is used when it was built, unless ``SSEPARSE_NO_EXTENSIONS`` is
-set (see ``_env``); ``IMPLEMENTATION`` says which one is in use. A missing compiled
+set (``_env.USE_EXTENSIONS``); ``IMPLEMENTATION`` says which one is in use, and the
+reducers' compiled fast path is used exactly when it is ``"cython"``. A missing compiled
 parser that was not opted out of is a ``RuntimeWarning``: pip does not show the
 build's own warning unless asked to, and a silent 10x slowdown is a bug report.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._env import env_flag
+from ._env import USE_EXTENSIONS
 from ._framing_py import DEFAULT_MAX_EVENT_SIZE
 from ._typing import ImplementationName
 
@@ -20,7 +21,7 @@ IMPLEMENTATION: ImplementationName
 
 if TYPE_CHECKING:
     from ._framing_py import EventParser
-elif env_flag("SSEPARSE_NO_EXTENSIONS"):
+elif not USE_EXTENSIONS:
     from ._framing_py import EventParser
 
     IMPLEMENTATION = "python"

@@ -38,9 +38,12 @@ A delta for a block that never started, or of a kind its block cannot take
 (``text_delta`` into a ``tool_use`` block), raises ``ChunkDecodeError``: the SDK
 drops such data silently, and a lost piece of the answer should not go unnoticed.
 
-Speed: one JSON decoding per event, and ``content_block_delta`` (nearly every event)
-is tested first and reaches its block through the last block used, with no object
-built for it beyond the delta the caller asked for.
+Speed: the deltas of text, thinking and input JSON, block stops, pings, the end and
+the start of an empty text or thinking block are read by the compiled fast path
+through this reducer's contract methods (``target``, ``fast_block_stop``,
+``fast_block_start``, ``end``: see ``_contract``); every other event is decoded once
+and folded in by ``_apply``, where ``content_block_delta`` is tested first and
+reaches its block through the last block used.
 """
 
 from __future__ import annotations
