@@ -142,6 +142,17 @@ cdef struct Item:
     bint has_name       # a non-empty name string
 
 
+cdef struct Meta:
+    # An openai-chat chunk's own members the reducer takes until it knows the id and
+    # model (``fast_meta``): their spans when strings, ``created`` when an integer.
+    Span id
+    Span model
+    Span fingerprint
+    long long created
+    bint has_id, has_model, has_fingerprint, has_created
+    bint chat           # a member only a chat chunk has (choices, id, model, object, usage)
+
+
 cdef inline bint _is_piece(int kind) nogil:
     return kind == _TEXT or kind == _ARGUMENTS or kind == _REASONING or kind == _REFUSAL
 
@@ -678,16 +689,60 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
     return i
 
 
+cdef Py_ssize_t _meta_string(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span, bint* has, bint* seen) nogil:
+    """A member ``_take_meta`` reads as a string: its span when it is one (others are
+    skipped, as the reducer skips them); twice: _FB."""
+    if seen[0] or i >= n:
+        return _FB
+    seen[0] = True
+    if s[i] == 34:
+        i = _string(s, i, n, span)
+        has[0] = i >= 0
+        return i
+    return _value(s, i, n, 1)
+
+
+cdef Py_ssize_t _meta_int(const uchar* s, Py_ssize_t i, Py_ssize_t n, Meta* meta, bint* seen) nogil:
+    """``created``: an integer of at most 18 digits; a float or another value is
+    skipped, as the reducer skips it; a longer integer, or the member twice: _FB."""
+    cdef Py_ssize_t j = i, end
+    cdef long long v = 0
+    cdef bint negative = False
+    if seen[0] or i >= n:
+        return _FB
+    seen[0] = True
+    if not (s[i] == 45 or 48 <= s[i] <= 57):
+        return _value(s, i, n, 1)
+    end = _number(s, i, n)
+    if end < 0:
+        return _FB
+    if s[j] == 45:
+        negative = True
+        j += 1
+    while j < end and 48 <= s[j] <= 57:
+        v = v * 10 + (s[j] - 48)
+        j += 1
+    if j < end:  # a fraction or an exponent: a float
+        return end
+    if end - i - negative > 18:
+        return _FB
+    meta.created = -v if negative else v
+    meta.has_created = True
+    return end
+
+
 cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* count, Span* pad,
-                            bint* template) nogil:
+                            bint* template, Meta* meta) nogil:
     """The items of a chunk, or _FB. ``pad`` gets the span of a top-level
     ``"obfuscation"`` string (start -1 if none): the one member that changes from
     chunk to chunk besides the text (see ``FusedFeed._template_match``)."""
     cdef Span key, usage
     cdef bint done = False, has_choices = False, cdone, seen_usage = False
+    cdef bint seen_id = False, seen_model = False, seen_fingerprint = False, seen_created = False
     cdef Py_ssize_t i = _ws(s, 0, n)
     pad.start = -1
     usage.start = -1
+    meta.has_id = meta.has_model = meta.has_fingerprint = meta.has_created = meta.chat = False
     if i >= n or s[i] != 123:
         return _FB
     i = _ws(s, i + 1, n)
@@ -727,6 +782,19 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                 i = _null(s, i, n)
         elif _key_is(s, &key, b"x_groq", 6) or _key_is(s, &key, b"error", 5):
             return _FB
+        elif _key_is(s, &key, b"id", 2):
+            i = _meta_string(s, i, n, &meta.id, &meta.has_id, &seen_id)
+            meta.chat = True
+        elif _key_is(s, &key, b"model", 5):
+            i = _meta_string(s, i, n, &meta.model, &meta.has_model, &seen_model)
+            meta.chat = True
+        elif _key_is(s, &key, b"system_fingerprint", 18):
+            i = _meta_string(s, i, n, &meta.fingerprint, &meta.has_fingerprint, &seen_fingerprint)
+        elif _key_is(s, &key, b"created", 7):
+            i = _meta_int(s, i, n, meta, &seen_created)
+        elif _key_is(s, &key, b"object", 6):
+            i = _value(s, i, n, 1)
+            meta.chat = True
         elif _key_is(s, &key, b"obfuscation", 11) and i < n and s[i] == 34:
             i = _string(s, i, n, pad)
         else:
@@ -738,6 +806,8 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
             return _FB
     if _ws(s, i, n) != n:
         return _FB
+    if has_choices or seen_usage:
+        meta.chat = True
     if usage.start >= 0:  # read after the choices, as the reducer does
         if count[0] >= _MAX_ITEMS:
             return _FB
@@ -1111,6 +1181,7 @@ cdef class FastFeed:
     cdef bint ready         # the reducer was not done when last asked
     cdef bint done
     cdef long pending       # events taken and not yet counted in reducer.events
+    cdef bint chunk_ready   # openai-chat: the reducer takes pieces (it knows the id and model)
     # The target of the last single-piece event, while nothing but pieces went to the
     # reducer since (the contract: a target stays right until then).
     cdef bint cached
@@ -1271,6 +1342,7 @@ cdef class FastFeed:
         the stream is over), 0 when the reducer must read it."""
         cdef Item items[_MAX_ITEMS]
         cdef Span pad
+        cdef Meta meta
         cdef int count = 0
         cdef bint walked = True, template = True
         if not self.ready:
@@ -1294,8 +1366,10 @@ cdef class FastFeed:
                 self.reducer.end(self.out)
                 self.done = True
                 return 1
-            if _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template) < 0 or count == 0:
+            if _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) < 0 or count == 0:
                 return 0  # (no item asks the reducer whether it is ready: the full decode)
+            if not self.chunk_ready and not self._chunk_meta(p, &meta):
+                return 0
         elif self.dialect == _MESSAGES:
             if _messages_event(<const uchar*>p, n, &items[0]) < 0:
                 return 0
@@ -1312,6 +1386,25 @@ cdef class FastFeed:
             # (Responses events number themselves: no two are alike outside their text.)
             self._template_take(p, n, &items[0], &pad)
         return 1
+
+    cdef bint _chunk_meta(self, const char* p, Meta* meta) except -1:
+        """openai-chat, until the reducer knows the id and model: whether it takes this
+        chunk's pieces, after giving it the chunk's own members (``fast_meta``: what
+        the full decode takes first; it takes nothing twice, should the chunk still
+        go to it)."""
+        if self.target(_CHUNK, 0, 0) is None:
+            if not meta.chat:
+                return False  # the reducer's shape check says what this is
+            self.reducer.fast_meta(
+                _utf8_text(p, &meta.id) if meta.has_id else None,
+                _utf8_text(p, &meta.model) if meta.has_model else None,
+                meta.created if meta.has_created else None,
+                _utf8_text(p, &meta.fingerprint) if meta.has_fingerprint else None,
+                self.out)
+            if self.target(_CHUNK, 0, 0) is None:
+                return False
+        self.chunk_ready = True
+        return True
 
     cdef int _apply(self, Item* items, int count, const char* p) except -1:
         """The one place where items change the reducer's state: every target is asked
@@ -1343,7 +1436,12 @@ cdef class FastFeed:
                     kind = _CHUNK
                 target = self.target(kind, items[k].choice, items[k].key)
                 if target is None:
-                    return 0
+                    # A choice this chunk starts: made as the full decode makes it.
+                    if self.dialect != _CHAT or not self.reducer.fast_choice(items[k].choice):
+                        return 0
+                    target = self.target(kind, items[k].choice, items[k].key)
+                    if target is None:
+                        return 0
                 if _is_piece(kind):
                     lists[k] = <PyObject*>(<tuple>target)[0]
                     choices[k] = (<tuple>target)[1]

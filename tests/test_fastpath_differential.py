@@ -227,7 +227,22 @@ def streams_of(draw: Any, dialect: str) -> list[tuple[str, str]]:
 
     if dialect == "openai-chat":
         calls = draw(st.integers(0, 3))
-        add({"id": "chatcmpl-1", "model": "m", "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]})
+        # The opening: the chunk's own members the reducer takes until it knows the id
+        # and model, in every form (missing, empty, another type, escaped, odd created).
+        opening: dict[str, Any] = {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}
+        meta_values = st.sampled_from(["chatcmpl-1", "m", "", "\u00e9"]) | st.none() | st.integers(0, 9) | texts
+        for name, values in (
+            ("id", meta_values),
+            ("model", meta_values),
+            ("system_fingerprint", meta_values),
+            ("created", st.integers(-(10**20), 10**20) | st.sampled_from([0, 1700000000, 1.5, "1", None, True])),
+            ("object", st.just("chat.completion.chunk")),
+        ):
+            if draw(st.integers(0, 3)):
+                opening[name] = draw(values)
+        if draw(st.booleans()):
+            opening["id"], opening["model"] = "chatcmpl-1", "m"  # usually both known at once
+        add(opening)
         for k in range(calls):
             piece = {"index": k, "id": f"call_{k}", "type": "function", "function": {"name": f"f{k}", "arguments": ""}}
             add({"id": "chatcmpl-1", "choices": [{"index": 0, "delta": {"tool_calls": [piece]}}]})
@@ -314,7 +329,7 @@ def test_typical_chunks_take_the_fast_path() -> None:
     args = Event(data='{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"a\\""}}]}}]}')
     reducer = create_reducer("openai-chat")
     out: list[Any] = []
-    assert feed_fast(reducer, [opening, start, text, args], out) == 3
+    assert feed_fast(reducer, [opening, start, text, args], out) == 4
     assert reducer.snapshot(complete=False, error=None).content == "hé 😀"
     assert reducer.snapshot(complete=False, error=None).tool_calls[0].arguments == '{"a"'
     assert reducer.events == 4

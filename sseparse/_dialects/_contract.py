@@ -28,6 +28,10 @@ compiled code cannot disagree on them.
   with an index that carries an id or a name (maybe a call's first piece).
 - ``fast_finish(choice, reason, out)``: a choice's finish reason (a non-empty string).
 - ``fast_usage(raw, out)``: a chunk's usage object (decoded, a non-empty dict).
+- ``fast_meta(id, model, created, fingerprint, out)``: an openai-chat chunk's own
+  members while ``target(CHUNK, ...)`` says no (each ``None`` when not a string,
+  ``created`` when not an integer); ``fast_choice(index) -> bool``: makes a choice a
+  chunk starts (whether it made it).
 - ``fast_block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
   ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block.
 - ``end(out)``: the dialect's end marker.

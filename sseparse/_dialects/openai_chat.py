@@ -254,6 +254,20 @@ class OpenAIChatReducer(Reducer):
     ) -> None:
         self.tool_piece(self._choices[choice], key, call_id, name, arguments, out)
 
+    def fast_meta(
+        self, id: str | None, model: str | None, created: int | None, fingerprint: str | None, out: list[Delta] | None
+    ) -> None:
+        """A chunk's own members while the id and model are not known (what
+        ``_take_meta`` reads of them: strings, an integer ``created``)."""
+        self._take_meta({"id": id, "model": model, "created": created, "system_fingerprint": fingerprint}, out)
+
+    def fast_choice(self, index: int) -> bool:
+        """A choice a chunk starts (a non-negative index): whether it was made now."""
+        if self._need_meta or index in self._choices:
+            return False
+        self._choices[index] = _ChoiceState(index)
+        return True
+
     def fast_usage(self, raw: dict[str, Any], out: list[Delta] | None) -> None:
         self._take_usage(raw, out)
 
