@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._completion import Completion, Delta, PartialArguments, Usage
-from ._dialects import AUTO, Reducer, create_reducer, detect
+from ._dialects import AUTO, Reducer, create_reducer, detect, fast_detect
 from ._dialects._base import fast_feed, fastpath
 from ._errors import (
     ChunkDecodeError,
@@ -391,13 +391,23 @@ class Accumulator:
         return ChunkDecodeError(f"cannot read this chunk ({describe_exception(exc)})", index=index, event=None)
 
     def _detect(self, event: Event, out: list[Delta] | None) -> Reducer | None:
-        name, obj = detect(event)
+        # The compiled walker first: the event then takes the fast path, undecoded.
+        name = fast_detect(event) if self._compiled else None
+        obj = None
         if name is None:
-            return None
+            name, obj = detect(event)
+            if name is None:
+                return None
         reducer = self._reducer = create_reducer(name, compiled=self._compiled)
         if self._fuse is not None:
             self._fused = self._fuse(reducer)
-        reducer.feed_decoded(event, obj, out)
+        if obj is None:
+            if self._fused is not None:
+                self._fused.feed_events((event,), out)
+            else:
+                reducer.feed_events((event,), out)
+        else:
+            reducer.feed_decoded(event, obj, out)
         return reducer
 
     def _fail(self, exc: SseparseError, out: list[Delta] | None) -> None:

@@ -1522,3 +1522,82 @@ ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
 
 cdef event_sink _SINK_FN = _sink
 _SINK = PyCapsule_New(<void*>_SINK_FN, b"sseparse._framing_c.event_sink", NULL)
+
+
+# -- dialect detection --------------------------------------------------------------------
+
+# The top-level members ``top_level`` reports (see ``_dialects.fast_detect``).
+cdef enum:
+    _HAS_CHOICES = 1
+    _HAS_ERROR = 2
+    _HAS_GEMINI = 4      # candidates, usageMetadata, promptFeedback or modelVersion
+    _HAS_CHAT_OBJECT = 8  # "object": "chat.completion.chunk"
+
+
+cdef Py_ssize_t _top(const uchar* s, Py_ssize_t n, Span* kind, int* mask) nogil:
+    cdef Span key, span
+    cdef bint done = False, seen_type = False, seen_object = False
+    cdef Py_ssize_t i = _ws(s, 0, n)
+    kind.start = -1
+    if i >= n or s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        done = True
+        i += 1
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        if _key_is(s, &key, b"type", 4) or _key_is(s, &key, b"object", 6):
+            if (seen_type if key.end - key.start == 4 else seen_object):
+                return _FB  # the last one counts: the full decode
+            if s[i] == 34:
+                i = _plain(s, i, n, &span)
+                if i >= 0:
+                    if key.end - key.start == 4:
+                        kind[0] = span
+                    elif _key_is(s, &span, b"chat.completion.chunk", 21):
+                        mask[0] |= _HAS_CHAT_OBJECT
+            else:
+                i = _value(s, i, n, 1)
+            if key.end - key.start == 4:
+                seen_type = True
+            else:
+                seen_object = True
+        else:
+            if _key_is(s, &key, b"choices", 7):
+                mask[0] |= _HAS_CHOICES
+            elif _key_is(s, &key, b"error", 5):
+                mask[0] |= _HAS_ERROR
+            elif (_key_is(s, &key, b"candidates", 10) or _key_is(s, &key, b"usageMetadata", 13)
+                    or _key_is(s, &key, b"promptFeedback", 14) or _key_is(s, &key, b"modelVersion", 12)):
+                mask[0] |= _HAS_GEMINI
+            i = _value(s, i, n, 1)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    if _ws(s, i, n) != n:
+        return _FB
+    return i
+
+
+def top_level(str data):
+    """What dialect detection reads of an event's data, without decoding it: ``(type,
+    mask)``, ``type`` the ``type`` member when it is a string ("" otherwise) and
+    ``mask`` which of the members detection looks for it has; ``None`` when the data
+    is not a JSON object the walker reads whole (invalid JSON, an escape in a key or
+    in ``type``, a duplicated ``type`` or ``object``...): then the full decode decides."""
+    cdef const char* p
+    cdef Py_ssize_t n
+    cdef Span kind
+    cdef int mask = 0
+    try:
+        p = PyUnicode_AsUTF8AndSize(data, &n)
+    except UnicodeEncodeError:
+        return None
+    if _top(<const uchar*>p, n, &kind, &mask) < 0:
+        return None
+    return (_utf8_text(p, &kind) if kind.start >= 0 else "", mask)

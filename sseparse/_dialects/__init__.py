@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._errors import DialectError, quote_prefix
-from ._base import NOT_JSON, Reducer, decode_json
+from ._base import NOT_JSON, Reducer, decode_json, fastpath
 from .anthropic import EVENT_TYPES as ANTHROPIC_EVENT_TYPES
 from .anthropic import AnthropicReducer
 from .gemini import GeminiReducer
@@ -21,7 +21,7 @@ from .openai_responses import OpenAIResponsesReducer
 if TYPE_CHECKING:
     from .._events import Event
 
-__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "create_reducer", "detect"]
+__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "create_reducer", "detect", "fast_detect"]
 
 AUTO = "auto"
 
@@ -121,5 +121,36 @@ def _guess(event_type: str, data: str, obj: Any) -> str | None:
     if isinstance(error, dict) and type(error.get("code")) is int and type(error.get("status")) is str:
         return "gemini"  # google.rpc.Status; OpenAI-compatible errors have no `status`
     if obj.get("object") == "chat.completion.chunk" or not obj.keys().isdisjoint(_OPENAI_CHAT_KEYS):
+        return "openai-chat"
+    return None
+
+
+# What ``_fastpath.top_level`` reports of the members detection reads.
+_CHOICES, _ERROR, _GEMINI, _CHAT_OBJECT = 1, 2, 4, 8
+
+
+def fast_detect(event: Event) -> str | None:
+    """``detect``'s answer when the compiled walker reads the event's data without
+    decoding it and the answer needs no rule that looks inside a member (the
+    ``error`` rules); ``None`` otherwise, and always without the compiled modules:
+    then ``detect`` decides. Never a different answer from ``detect``'s."""
+    if fastpath is None:
+        return None
+    facts = fastpath.top_level(event.data)
+    if facts is None:
+        return None
+    kind, mask = facts
+    event_type = event.event
+    if event_type.startswith("response.") or kind.startswith("response."):
+        return "openai-responses"
+    if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
+        return "anthropic"
+    if kind == "error":
+        return None
+    if mask & _GEMINI:
+        return "gemini"
+    if mask & _ERROR:
+        return None
+    if mask & (_CHOICES | _CHAT_OBJECT):
         return "openai-chat"
     return None

@@ -1,0 +1,75 @@
+"""``fast_detect`` (the compiled walker's reading of the first event) never answers
+differently from ``detect``, the full decode's rules; it answers for the usual first
+events of every dialect."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sseparse._dialects import detect, fast_detect
+from sseparse._errors import DialectError
+from sseparse._events import Event
+
+pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
+
+_KEYS = [
+    "type", "object", "choices", "error", "candidates", "usageMetadata", "promptFeedback", "modelVersion",
+    "sequence_number", "id", "message", "x",
+]
+_TYPES = [
+    "message_start", "content_block_delta", "ping", "error", "response.created", "response.output_text.delta",
+    "chat.completion.chunk", "message", "", "responsex", "Message_start",
+]
+_values = st.none() | st.booleans() | st.integers() | st.sampled_from(_TYPES) | st.lists(st.integers(), max_size=2) | st.dictionaries(
+    st.sampled_from(["code", "status", "message"]), st.integers() | st.sampled_from(["RESOURCE_EXHAUSTED", "x"]), max_size=3
+)
+
+
+def _full(event: Event) -> Any:
+    try:
+        return detect(event)[0]
+    except DialectError:
+        return "DialectError"
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(_KEYS), _values, max_size=5),
+    st.sampled_from(["message", "error", "message_start", "response.completed", "ping", "x"]),
+    st.sampled_from(["", " ", "\n"]),
+    st.booleans(),
+)
+def test_fast_detect_agrees_with_detect(obj: dict[str, Any], event_type: str, pad: str, escape: bool) -> None:
+    data = pad + json.dumps(obj, ensure_ascii=escape) + pad
+    event = Event(event_type, data)
+    fast = fast_detect(event)
+    if fast is not None:
+        assert fast == _full(event)
+
+
+@pytest.mark.parametrize(
+    ("data", "event_type", "expected"),
+    [
+        ('{"id":"c","object":"chat.completion.chunk","choices":[]}', "message", "openai-chat"),
+        ('{"type":"message_start","message":{"id":"m"}}', "message_start", "anthropic"),
+        ('{"type":"response.created","sequence_number":0,"response":{}}', "response.created", "openai-responses"),
+        ('{"candidates":[{"content":{"parts":[{"text":"hi"}]}}]}', "message", "gemini"),
+        # left to the full rules
+        ('{"type":"error","error":{"type":"overloaded_error"}}', "error", None),
+        ('{"error":{"message":"x"}}', "message", None),
+        ('{"type":"msg","type":"message_start"}', "message", None),
+        ('{"ty\\u0070e":"message_start"}', "message", None),
+        ("[DONE]", "message", None),
+        ('{"choices":[]} x', "message", None),
+    ],
+)
+def test_fast_detect_cases(data: str, event_type: str, expected: str | None) -> None:
+    event = Event(event_type, data)
+    assert fast_detect(event) == expected
+    if expected is not None:
+        assert detect(event)[0] == expected
