@@ -111,6 +111,7 @@ cdef enum:
     _ITEM_CALL = 100    # a tool-call piece with an id or a name: maybe a new call
     _ITEM_FINISH = 101  # a choice's finish reason (a string), after its other items
     _ITEM_USAGE = 102   # a chunk's usage object (its span, braces included), after the choices
+    _ITEM_SKIP = 103    # an event of a type the reducer may fold nothing for (its span)
     # Anthropic's events around the deltas, alone in their event (_ITEM_DELTA: none of
     # these, a delta of a piece kind)
     _ITEM_DELTA = 110
@@ -831,8 +832,12 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     are allowed (``sequence_number``, ``item_id``, ``obfuscation``...); ``logprobs``
     must be empty. A type with an escape, an index that is not a small non-negative
     integer, or a duplicated member the reducer reads: _FB. The piece goes in
-    ``item.text``, K in ``item.choice``, the part in ``item.key``."""
-    cdef Span key, span
+    ``item.text``, K in ``item.choice``, the part in ``item.key``.
+    ``response.custom_tool_call_input.delta`` is a call's arguments too. Any other
+    type starting with ``response.`` gives _ITEM_SKIP with the type's span in
+    ``item.text``: the reducer says whether it folds nothing for it
+    (``fast_skips``)."""
+    cdef Span key, span, tspan
     cdef bint done = False, has_delta = False, has_index = False
     cdef bint has_part = False, has_summary = False, has_logprobs = False
     cdef long part = 0, summary = 0
@@ -855,10 +860,14 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
                 return _FB
             if _key_is(s, &span, b"response.output_text.delta", 26):
                 kind = _TEXT
-            elif _key_is(s, &span, b"response.function_call_arguments.delta", 38):
+            elif (_key_is(s, &span, b"response.function_call_arguments.delta", 38)
+                    or _key_is(s, &span, b"response.custom_tool_call_input.delta", 37)):
                 kind = _ARGUMENTS
             elif _key_is(s, &span, b"response.reasoning_summary_text.delta", 37):
                 kind = _REASONING
+            elif span.end - span.start > 9 and memcmp(s + span.start, b"response.", 9) == 0:
+                kind = _ITEM_SKIP
+                tspan = span
             else:
                 return _FB
         elif _key_is(s, &key, b"delta", 5):
@@ -899,7 +908,14 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
         i = _next(s, i, n, 125, &done)
         if i < 0:
             return _FB
-    if _ws(s, i, n) != n or not (kind and has_delta and has_index):
+    if _ws(s, i, n) != n or not kind:
+        return _FB
+    if kind == _ITEM_SKIP:
+        item.kind = kind
+        item.text = tspan
+        item.key = 0
+        return i
+    if not (has_delta and has_index):
         return _FB
     item.kind = kind
     item.key = summary if kind == _REASONING else part if kind == _TEXT else 0
@@ -1182,6 +1198,7 @@ cdef class FastFeed:
     cdef bint done
     cdef long pending       # events taken and not yet counted in reducer.events
     cdef bint chunk_ready   # openai-chat: the reducer takes pieces (it knows the id and model)
+    cdef dict skips         # openai-responses: event type -> whether the reducer folds nothing for it
     # The target of the last single-piece event, while nothing but pieces went to the
     # reducer since (the contract: a target stays right until then).
     cdef bint cached
@@ -1417,6 +1434,8 @@ cdef class FastFeed:
         cdef object target, text, out
         if items[0].kind >= _ITEM_STOP:
             return self._event(&items[0])
+        if items[0].kind == _ITEM_SKIP:
+            return self._skip(p, &items[0])
         if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_where
                 and items[0].key == self.c_key):
             lists[0] = <PyObject*>self.c_list
@@ -1485,6 +1504,23 @@ cdef class FastFeed:
                         out.append(new_reasoning_delta(choices[k], text))
                     else:
                         out.append(RefusalDelta(choices[k], text))
+        return 1
+
+    cdef int _skip(self, const char* p, Item* item) except -1:
+        """An event of a type the reducer folds nothing for: counted (``fast_skips``
+        answers once per type; at most 64 types are kept)."""
+        cdef str kind = _utf8_text(p, &item.text)
+        skips = self.skips
+        if skips is None:
+            skips = self.skips = {}
+        answer = skips.get(kind)
+        if answer is None:
+            answer = bool(self.reducer.fast_skips(kind))
+            if len(skips) < 64:
+                skips[kind] = answer
+        if not answer:
+            return 0
+        self.pending += 1
         return 1
 
     cdef int _event(self, Item* item) except -1:

@@ -870,8 +870,15 @@ _RESPONSE_DELTAS = {
     # item type -> (the delta event's type, its part index member or None)
     "message": ("response.output_text.delta", "content_index"),
     "function_call": ("response.function_call_arguments.delta", None),
+    "custom_tool_call": ("response.custom_tool_call_input.delta", None),
     "reasoning": ("response.reasoning_summary_text.delta", "summary_index"),
 }
+# Types the reducer has no handler for (only counted), near misses of handled ones, others.
+_RESPONSE_OTHER_TYPES = [
+    "response.web_search_call.searching", "response.image_generation_call.in_progress", "response.x",
+    "response.", "response.output_text.annotation.added", "response.content_part.added", "keepalive",
+    "response.queued", "responsex.y", "error", "response.output_text.delta",
+]
 
 
 @st.composite
@@ -888,13 +895,15 @@ def responses_bytes(draw: Any) -> bytes:
 
     add({"type": "response.created", "response": {"id": "resp_1", "model": "m", "status": "in_progress"}})
     for index in range(rnd.randint(1, 4)):
-        item_type = rnd.choice(["message", "function_call", "function_call", "reasoning"])
+        item_type = rnd.choice(["message", "function_call", "function_call", "custom_tool_call", "reasoning"])
         delta_type, part_key = _RESPONSE_DELTAS[item_type]
         item: dict[str, Any] = {"type": item_type, "id": f"item_{index}"}
         if item_type == "message":
             item.update(role="assistant", content=[])
         elif item_type == "function_call":
             item.update(call_id=f"call_{index}", name="f", arguments="")
+        elif item_type == "custom_tool_call":
+            item.update(call_id=f"call_{index}", name="f", input="")
         else:
             item.update(summary=[])
         if rnd.random() < 0.9:  # (else the deltas come before any item: the full decode's case)
@@ -940,6 +949,10 @@ def responses_bytes(draw: Any) -> bytes:
                 continue
             elif roll == 11 and part_key is not None:
                 obj[part_key] = 1  # a second summary part / content part
+            elif roll in (12, 13):  # an event of another type between the deltas
+                other = {"type": rnd.choice(_RESPONSE_OTHER_TYPES), "output_index": index}
+                other.update(draw(st.dictionaries(st.sampled_from(["item_id", "delta", "x", "output_index"]), json_values, max_size=2)))
+                add(other, rnd.choice([other["type"], "message"]))
             obj.update(draw(st.dictionaries(st.sampled_from(["x", "obfuscation", "annotations"]), json_values, max_size=1)))
             name = rnd.choice([delta_type] * 8 + ["message", "error"])
             add(obj, name)
@@ -948,6 +961,8 @@ def responses_bytes(draw: Any) -> bytes:
             add({"type": "response.output_text.done", "output_index": index, "content_index": 0, "text": text})
         elif item_type == "function_call":
             add({"type": "response.function_call_arguments.done", "output_index": index, "arguments": text})
+        elif item_type == "custom_tool_call":
+            add({"type": "response.custom_tool_call_input.done", "output_index": index, "input": text})
         else:
             add({"type": "response.reasoning_summary_text.done", "output_index": index, "summary_index": 0, "text": text})
         if rnd.random() < 0.7:

@@ -34,6 +34,8 @@ compiled code cannot disagree on them.
   chunk starts (whether it made it).
 - ``fast_block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
   ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block.
+- ``fast_skips(kind) -> bool``: openai-responses: whether an event of type ``kind``
+  folds nothing in (then it is only counted).
 - ``end(out)``: the dialect's end marker.
 - ``feed_event(event, out)``: everything else, the full decode.
 """

@@ -360,6 +360,14 @@ class OpenAIResponsesReducer(Reducer):
             return None if call is None else (call.pieces, 0, call.position)
         return None
 
+    def fast_skips(self, kind: str) -> bool:
+        """The compiled fast path's contract (see ``_contract``): whether an event of
+        type ``kind`` (a string) folds nothing in (a type this version has no
+        handler for, like ``response.web_search_call.searching``)."""
+        return kind not in _HANDLERS and kind != "response.output_text.delta" and (
+            kind.startswith("response.") or kind in _OTHER_TYPES
+        )
+
     def partial_arguments(self, choice: int, index: int) -> Any:
         """The arguments of tool call ``index`` as far as they have arrived (see
         ``PartialArguments``), complete once its item is done; for a custom tool call,
