@@ -112,6 +112,7 @@ cdef enum:
     _ITEM_FINISH = 101  # a choice's finish reason (a string), after its other items
     _ITEM_USAGE = 102   # a chunk's usage object (its span, braces included), after the choices
     _ITEM_SKIP = 103    # an event of a type the reducer may fold nothing for (its span)
+    _ITEM_LOGPROBS = 104  # a choice's logprobs object (its span, braces included), after its finish reason
     # Anthropic's events around the deltas, alone in their event (_ITEM_DELTA: none of
     # these, a delta of a piece kind)
     _ITEM_DELTA = 110
@@ -617,11 +618,44 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
 
 
 
+cdef Py_ssize_t _logprobs(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
+    """A choice's ``logprobs`` object whose ``content`` and ``refusal`` are arrays or
+    null (what the reducer extends its lists with), other members skipped: its span,
+    braces included, decoded alone when applied (``{}``: start -1, as null)."""
+    cdef Span key
+    cdef bint done = False, seen_content = False, seen_refusal = False
+    span.start = i
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        span.start = -1
+        return i + 1
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        if _key_is(s, &key, b"content", 7) or _key_is(s, &key, b"refusal", 7):
+            if (seen_content if s[key.start] == 99 else seen_refusal) or not (s[i] == 91 or s[i] == 110):
+                return _FB
+            if s[key.start] == 99:
+                seen_content = True
+            else:
+                seen_refusal = True
+        i = _value(s, i, n, 3)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    span.end = i
+    return i
+
+
 cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count,
                              bint* template) nogil:
-    cdef Span key, finish
+    cdef Span key, finish, logprobs
     cdef bint done = False, has_index = False, has_delta = False, has_finish = False
-    cdef bint seen_finish = False
+    cdef bint seen_finish = False, seen_logprobs = False
+    logprobs.start = -1
     cdef long choice = 0  # a missing index is the only choice, 0, as in the reducer
     cdef Py_ssize_t delta_at = -1
     cdef int first = count[0]
@@ -659,7 +693,13 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
             else:
                 i = _null(s, i, n)
         elif _key_is(s, &key, b"logprobs", 8):
-            i = _null(s, i, n)
+            if seen_logprobs or i >= n:
+                return _FB
+            seen_logprobs = True
+            if s[i] == 123:
+                i = _logprobs(s, i, n, &logprobs)
+            else:
+                i = _null(s, i, n)
         elif _key_is(s, &key, b"text", 4):
             return _FB  # legacy Completions text: the reducer reads it
         else:
@@ -678,6 +718,14 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
         items[count[0]].choice = choice
         items[count[0]].key = 0
         items[count[0]].text = finish
+        count[0] += 1
+    if logprobs.start >= 0:  # and its log probabilities after that
+        if count[0] >= _MAX_ITEMS:
+            return _FB
+        items[count[0]].kind = _ITEM_LOGPROBS
+        items[count[0]].choice = choice
+        items[count[0]].key = 0
+        items[count[0]].text = logprobs
         count[0] += 1
     if count[0] == first:
         # Nothing to add, but the reducer creates the choice's state: only when it exists.
@@ -1449,7 +1497,7 @@ cdef class FastFeed:
                     if count != 1:
                         return 0  # alone in its event (it may move where pieces go), or the full decode
                     kind = _CHOICE
-                elif kind == _ITEM_FINISH:
+                elif kind == _ITEM_FINISH or kind == _ITEM_LOGPROBS:
                     kind = _CHOICE
                 elif kind == _ITEM_USAGE:
                     kind = _CHUNK
@@ -1487,6 +1535,10 @@ cdef class FastFeed:
             elif kind == _ITEM_FINISH:
                 self.cached = False
                 self.reducer.fast_finish(items[k].choice, _utf8_text(p, &items[k].text), out)
+            elif kind == _ITEM_LOGPROBS:
+                self.reducer.fast_logprobs(
+                    items[k].choice,
+                    _loads(PyUnicode_DecodeUTF8(p + items[k].text.start, items[k].text.end - items[k].text.start, "replace")))
             elif kind == _ITEM_USAGE:
                 self.reducer.fast_usage(
                     _loads(PyUnicode_DecodeUTF8(p + items[k].text.start, items[k].text.end - items[k].text.start, "replace")),

@@ -150,7 +150,15 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
     if draw(st.booleans()):
         choice["finish_reason"] = "stop" if kind == "finish" else None
     if draw(st.booleans()):
-        choice["logprobs"] = None
+        choice["logprobs"] = draw(
+            st.none()
+            | st.dictionaries(
+                st.sampled_from(["content", "refusal", "x"]),
+                st.none() | st.lists(st.fixed_dictionaries({"token": texts, "logprob": st.floats(-5, 0)}), max_size=2) | json_values,
+                max_size=3,
+            )
+            | json_values
+        )
     if draw(st.integers(0, 9)) == 0:
         del choice["index"]
     chunk: dict[str, Any] = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "choices": [choice]}
@@ -388,6 +396,13 @@ def test_typical_chunks_take_the_fast_path() -> None:
         '{"choices":[],"usage":{"a":1},"usage":{"b":2}}',
         '{"usage":{"prompt_tokens":1},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}',
         '{"choices":[],"usage":{"prompt_tokens":"\\u00e9","x":[1,{"y":null}]}}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":{"content":[{"token":"x","logprob":-0.5}],"refusal":null}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":{}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":{"content":"abc"}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":{"content":3}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":{"content":[1],"content":[2]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":[1]}]}',
+        '{"choices":[{"index":0,"delta":{},"finish_reason":"stop","logprobs":{"refusal":[{"t":"\\ud83d\\ude00"}]}}]}',
     ],
 )
 def test_edge_chunks(data: str) -> None:

@@ -27,7 +27,9 @@ compiled code cannot disagree on them.
 - ``fast_tool_piece(choice, key, call_id, name, arguments, out)``: a tool-call piece
   with an index that carries an id or a name (maybe a call's first piece).
 - ``fast_finish(choice, reason, out)``: a choice's finish reason (a non-empty string).
-- ``fast_usage(raw, out)``: a chunk's usage object (decoded, a non-empty dict).
+- ``fast_usage(raw, out)``: a chunk's usage object (decoded, a non-empty dict);
+  ``fast_logprobs(choice, logprobs)``: a choice's (decoded, a non-empty dict whose
+  ``content`` and ``refusal`` are lists or ``None``).
 - ``fast_meta(id, model, created, fingerprint, out)``: an openai-chat chunk's own
   members while ``target(CHUNK, ...)`` says no (each ``None`` when not a string,
   ``created`` when not an integer); ``fast_choice(index) -> bool``: makes a choice a

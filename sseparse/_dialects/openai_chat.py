@@ -268,6 +268,9 @@ class OpenAIChatReducer(Reducer):
         self._choices[index] = _ChoiceState(index)
         return True
 
+    def fast_logprobs(self, choice: int, logprobs: dict[str, Any]) -> None:
+        self._take_logprobs(self._choices[choice], logprobs)
+
     def fast_usage(self, raw: dict[str, Any], out: list[Delta] | None) -> None:
         self._take_usage(raw, out)
 
