@@ -121,6 +121,11 @@ _new_call_end: Any = _positional_init(ToolCallEnd)
 _new_block_delta: Any = _positional_init(BlockDelta)
 
 
+class _Unreadable(ValueError):
+    """Why an event's content cannot be read (raised by the compiled path's contract
+    methods, which see no ``Event``: the caller names the event)."""
+
+
 class _Block:
     """One content block being received: the start block as sent, and what grew it."""
 
@@ -332,6 +337,52 @@ class AnthropicReducer(Reducer):
         """``message_stop``: the end of the stream (``end``); events after it are ignored."""
         self.end(out)
 
+    def block_start(self, index: Any, start: dict[str, Any], out: list[Delta] | None) -> None:
+        """``content_block_start``: block ``index`` (the event's ``index`` as decoded;
+        hashable) starts as ``start`` (its ``content_block``, as decoded, kept as the
+        block's base). A block already open at the same index is closed first: a new
+        block, not more of that one. Raises ``_Unreadable`` (a ``ValueError``) saying
+        why, before any state changed, for a block that cannot be read: a type that is
+        not a string, a ``tool_use`` without a string id and name, text that is not a
+        string, an input too deep to write as JSON."""
+        kind = start.get("type")
+        if type(kind) is not str:
+            raise _Unreadable(f"content block type must be a string, not {short_repr(kind)}")
+        block = _Block(index, kind, start)
+        delta: Delta | None = None
+        if block.grows == _INPUT:
+            whole = start.get("input", _NO_INPUT)
+            if whole is not _NO_INPUT and whole != {}:  # {} (as a rule) is the default text
+                try:
+                    block.whole = _dumps(whole)
+                except (ValueError, RecursionError):
+                    raise _Unreadable("a block's input is nested too deeply to write as JSON") from None
+            if kind == "tool_use":
+                call_id, name = start.get("id"), start.get("name")
+                if type(call_id) is not str or type(name) is not str:
+                    raise _Unreadable("a tool_use block needs a string id and name")
+                block.call = len(self._calls)
+                self._calls.append(block)
+                if out is not None:
+                    delta = _new_call_start(0, block.call, call_id, name, "function")
+        else:  # text or thinking
+            text = start.get(kind)  # "" as a rule; kept if a server sends text at once
+            if text:
+                if type(text) is not str:
+                    raise _Unreadable(f"a {kind} block's {kind} must be a string, not {short_repr(text)}")
+                block.pieces.append(text)
+                if out is not None:
+                    delta = new_text_delta(0, text) if kind == "text" else new_reasoning_delta(0, text)
+        if delta is not None:
+            out.append(delta)  # type: ignore[union-attr]
+        by_index = self._by_index
+        previous = by_index.get(index)
+        if previous is not None and not previous.ended:
+            self._close_block(previous, out)  # the same index again: a new block, not more of that one
+        by_index[index] = block
+        self._blocks.append(block)
+        self._last = block
+
     # -- decoding ----------------------------------------------------------------------
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
@@ -455,40 +506,10 @@ class AnthropicReducer(Reducer):
         start = obj["content_block"]
         if type(start) is not dict:
             raise self.bad_chunk(event, f"content_block must be an object, not {type(start).__name__}")
-        kind = start.get("type")
-        if type(kind) is not str:
-            raise self.bad_chunk(event, f"content block type must be a string, not {short_repr(kind)}")
-        block = _Block(index, kind, start)
-        if block.grows == _INPUT:
-            whole = start.get("input", _NO_INPUT)
-            if whole is not _NO_INPUT and whole != {}:  # {} (as a rule) is the default text
-                try:
-                    block.whole = _dumps(whole)
-                except (ValueError, RecursionError):
-                    raise self.bad_chunk(event, "a block's input is nested too deeply to write as JSON") from None
-            if kind == "tool_use":
-                call_id, name = start.get("id"), start.get("name")
-                if type(call_id) is not str or type(name) is not str:
-                    raise self.bad_chunk(event, "a tool_use block needs a string id and name")
-                block.call = len(self._calls)
-                self._calls.append(block)
-                if out is not None:
-                    out.append(_new_call_start(0, block.call, call_id, name, "function"))
-        else:  # text or thinking
-            text = start.get(kind)  # "" as a rule; kept if a server sends text at once
-            if text:
-                if type(text) is not str:
-                    raise self.bad_chunk(event, f"a {kind} block's {kind} must be a string, not {short_repr(text)}")
-                block.pieces.append(text)
-                if out is not None:
-                    out.append(new_text_delta(0, text) if kind == "text" else new_reasoning_delta(0, text))
-        by_index = self._by_index
-        previous = by_index.get(index)
-        if previous is not None and not previous.ended:
-            self._close_block(previous, out)  # the same index again: a new block, not more of that one
-        by_index[index] = block
-        self._blocks.append(block)
-        self._last = block
+        try:
+            self.block_start(index, start, out)
+        except _Unreadable as exc:
+            raise self.bad_chunk(event, str(exc)) from None
 
     def _on_block_stop(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         self.block_stop(obj.get("index"), out)
