@@ -40,7 +40,11 @@ drops such data silently, and a lost piece of the answer should not go unnoticed
 
 Speed: one JSON decoding per event, and ``content_block_delta`` (nearly every event)
 is tested first and reaches its block through the last block used, with no object
-built for it beyond the delta the caller asked for.
+built for it beyond the delta the caller asked for; every other type is found by one
+dict lookup (``_HANDLERS``). The events that carry a few scalars fold through one
+small method each, the compiled path's contract: ``block_start(index, start, out)``,
+``block_stop(index, out)`` and ``message_stop(out)`` (``ping`` folds nothing), so
+that a compiled extractor reading those events itself makes the very same updates.
 """
 
 from __future__ import annotations

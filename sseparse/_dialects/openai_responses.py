@@ -70,9 +70,15 @@ into the one choice a Responses stream has:
 
 Speed: one JSON decoding per event; ``response.output_text.delta`` (nearly every
 event of a long answer) is tested first and takes a few dict lookups and one list
-append; every other type is found in a dispatch table. With the compiled modules the
-``Accumulator`` reads the delta events of text, call arguments and reasoning
-summaries without decoding them (``_fastpath.FusedFeed``), with the same result.
+append; every other type is found by one dict lookup (``_HANDLERS``). With the
+compiled modules the ``Accumulator`` reads the delta events of text, call arguments
+and reasoning summaries without decoding them (``_fastpath.FusedFeed``), with the
+same result. The events whose fold needs a few scalars go through one small method
+each, the compiled path's contract: ``settle_text(index, kind, sub, text, item_id,
+out)`` (every ``.done`` text and part text), ``response_meta(response_id, model,
+created_at, out)`` (``response.created`` / ``queued`` / ``in_progress``) and
+``call_done(index, text, name, item_id, custom, out)`` (the ``.done`` of a call's
+arguments or input).
 """
 
 from __future__ import annotations
