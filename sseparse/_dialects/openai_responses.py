@@ -746,7 +746,7 @@ class OpenAIResponsesReducer(Reducer):
             return state
         state = self._new_item(index, item)
         get = item.get
-        field = _CALL_TYPES.get(get("type"))
+        field = _CALL_TYPES.get(get("type"))  # type: ignore[arg-type]
         if field is not None:
             call_id = get("call_id") or None
             name = get("name") or ""
@@ -823,7 +823,7 @@ class OpenAIResponsesReducer(Reducer):
         part = obj.get("part")
         if type(part) is not dict:
             return
-        found = _PART_KINDS.get(part.get("type"))
+        found = _PART_KINDS.get(part.get("type"))  # type: ignore[arg-type]
         if found is not None:
             index = obj.get("output_index")
             if type(index) is not int:
