@@ -1581,7 +1581,7 @@ cdef class FastFeed:
         self.cached = False
         self.pending += 1
         if item.kind == _ITEM_STOP:
-            self.reducer.fast_block_stop(item.choice, self.out)
+            self.reducer.block_stop(item.choice, self.out)
         elif item.kind == _ITEM_START:
             self.reducer.fast_block_start(item.choice, "text" if item.key == 1 else "thinking", self.out)
         elif item.kind == _ITEM_END:

@@ -34,7 +34,7 @@ compiled code cannot disagree on them.
   members while ``target(CHUNK, ...)`` says no (each ``None`` when not a string,
   ``created`` when not an integer); ``fast_choice(index) -> bool``: makes a choice a
   chunk starts (whether it made it).
-- ``fast_block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
+- ``block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
   ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block.
 - ``fast_skips(kind) -> bool``: openai-responses: whether an event of type ``kind``
   folds nothing in (then it is only counted).

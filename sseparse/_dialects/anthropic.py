@@ -40,10 +40,12 @@ drops such data silently, and a lost piece of the answer should not go unnoticed
 
 Speed: the deltas of text, thinking and input JSON, block stops, pings, the end and
 the start of an empty text or thinking block are read by the compiled fast path
-through this reducer's contract methods (``target``, ``fast_block_stop``,
-``fast_block_start``, ``end``: see ``_contract``); every other event is decoded once
-and folded in by ``_apply``, where ``content_block_delta`` is tested first and
-reaches its block through the last block used.
+through this reducer's contract methods (``target``, ``block_stop``,
+``fast_block_start``, ``end``: see ``_contract``). Every other event is decoded once
+and folded in by ``_apply``: ``content_block_delta`` is tested first and reaches its
+block through the last block used; every other type is found by one dict lookup
+(``_HANDLERS``), and the events that carry a few scalars fold through the same small
+methods: ``block_start(index, start, out)``, ``block_stop(index, out)``, ``end(out)``.
 """
 
 from __future__ import annotations
@@ -58,22 +60,26 @@ from .._completion import (
     FinishDelta,
     MetadataDelta,
     PartialArguments,
-    ReasoningDelta,
     SignatureDelta,
-    TextDelta,
     ToolCall,
     ToolCallArgumentsDelta,
     ToolCallEnd,
     ToolCallStart,
     Usage,
     UsageDelta,
+    _positional_init,
     make_choice,
+    new_arguments_delta,
+    new_reasoning_delta,
+    new_text_delta,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, member_names
 from ._contract import ARGUMENTS, CHOICE, MESSAGES, REASONING, TEXT
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .._completion import Delta
     from .._events import Event
 
@@ -108,6 +114,22 @@ _MAX_USAGE_KEYS = 64
 
 #: ``json.dumps(value, ensure_ascii=False)``, without building the encoder on every call.
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+# The result and delta objects of the events other than content_block_delta, built
+# from every field in order (half the cost of the attrs ``__init__``: a short stream
+# builds about as many of them as it has events).
+_new_usage: Any = _positional_init(Usage)
+_new_usage_delta: Any = _positional_init(UsageDelta)
+_new_metadata_delta: Any = _positional_init(MetadataDelta)
+_new_finish_delta: Any = _positional_init(FinishDelta)
+_new_call_start: Any = _positional_init(ToolCallStart)
+_new_call_end: Any = _positional_init(ToolCallEnd)
+_new_block_delta: Any = _positional_init(BlockDelta)
+
+
+class _Unreadable(ValueError):
+    """Why an event's content cannot be read (raised by the compiled path's contract
+    methods, which see no ``Event``: the caller names the event)."""
 
 
 class _Block:
@@ -182,24 +204,27 @@ class _Block:
         return block
 
 
-def _int(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
-
-
 def _usage(raw: dict[str, Any]) -> Usage:
     """Anthropic's usage read with the one meaning: its ``input_tokens`` leaves out
     the tokens read from and written to the cache, which the common one counts."""
-    sent = _int(raw.get("input_tokens"))
-    cached = _int(raw.get("cache_read_input_tokens"))
-    written = _int(raw.get("cache_creation_input_tokens"))
+    get = raw.get
+    sent = get("input_tokens")
+    cached = get("cache_read_input_tokens")
+    written = get("cache_creation_input_tokens")
+    output_tokens = get("output_tokens")
+    if type(sent) is not int:
+        sent = None
+    if type(cached) is not int:
+        cached = None
+    if type(written) is not int:
+        written = None
+    if type(output_tokens) is not int:
+        output_tokens = None
     input_tokens = None
     if sent is not None or cached is not None or written is not None:
         input_tokens = (sent or 0) + (cached or 0) + (written or 0)
-    output_tokens = _int(raw.get("output_tokens"))
     total = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
-    return Usage(input_tokens, output_tokens, total, raw, cached, written, None)
+    return _new_usage(input_tokens, output_tokens, total, raw, cached, written, None)  # type: ignore[no-any-return]
 
 
 class AnthropicReducer(Reducer):
@@ -312,10 +337,76 @@ class AnthropicReducer(Reducer):
                 if not block.ended and not block.pieces:
                     out.append(ToolCallArgumentsDelta(0, block.call, block.whole))
 
+    # -- the compiled path's contract ----------------------------------------------------
+    #
+    # The events that carry next to nothing fold through one small method each, called
+    # by the pure path below and callable as they are by a compiled extractor that read
+    # the event itself (after counting it in ``self.events``, and only while
+    # ``self.done`` is false, as ``feed_event`` does): the very same state updates and
+    # deltas, without a dict or an ``Event`` built for the event.
+
+    def block_stop(self, index: Any, out: list[Delta] | None) -> None:
+        """``content_block_stop``: block ``index`` (the event's ``index`` as decoded,
+        ``None`` when it has none; hashable) is closed. A block that never started, or
+        that was closed already, is nothing to close: a stop carries no content."""
+        block = self._by_index.get(index)
+        if block is not None and not block.ended:
+            self._close_block(block, out)
+
+    def message_stop(self, out: list[Delta] | None) -> None:
+        """``message_stop``: the end of the stream (``end``); events after it are ignored."""
+        self.end(out)
+
+    def block_start(self, index: Any, start: dict[str, Any], out: list[Delta] | None) -> None:
+        """``content_block_start``: block ``index`` (the event's ``index`` as decoded;
+        hashable) starts as ``start`` (its ``content_block``, as decoded, kept as the
+        block's base). A block already open at the same index is closed first: a new
+        block, not more of that one. Raises ``_Unreadable`` (a ``ValueError``) saying
+        why, before any state changed, for a block that cannot be read: a type that is
+        not a string, a ``tool_use`` without a string id and name, text that is not a
+        string, an input too deep to write as JSON."""
+        kind = start.get("type")
+        if type(kind) is not str:
+            raise _Unreadable(f"content block type must be a string, not {short_repr(kind)}")
+        block = _Block(index, kind, start)
+        delta: Delta | None = None
+        if block.grows == _INPUT:
+            whole = start.get("input", _NO_INPUT)
+            if whole is not _NO_INPUT and whole != {}:  # {} (as a rule) is the default text
+                try:
+                    block.whole = _dumps(whole)
+                except (ValueError, RecursionError):
+                    raise _Unreadable("a block's input is nested too deeply to write as JSON") from None
+            if kind == "tool_use":
+                call_id, name = start.get("id"), start.get("name")
+                if type(call_id) is not str or type(name) is not str:
+                    raise _Unreadable("a tool_use block needs a string id and name")
+                block.call = len(self._calls)
+                self._calls.append(block)
+                if out is not None:
+                    delta = _new_call_start(0, block.call, call_id, name, "function")
+        else:  # text or thinking
+            text = start.get(kind)  # "" as a rule; kept if a server sends text at once
+            if text:
+                if type(text) is not str:
+                    raise _Unreadable(f"a {kind} block's {kind} must be a string, not {short_repr(text)}")
+                block.pieces.append(text)
+                if out is not None:
+                    delta = new_text_delta(0, text) if kind == "text" else new_reasoning_delta(0, text)
+        if delta is not None:
+            out.append(delta)  # type: ignore[union-attr]
+        by_index = self._by_index
+        previous = by_index.get(index)
+        if previous is not None and not previous.ended:
+            self._close_block(previous, out)  # the same index again: a new block, not more of that one
+        by_index[index] = block
+        self._blocks.append(block)
+        self._last = block
+
+    # -- decoding ----------------------------------------------------------------------
+
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         kind = obj.get("type") or event.event  # the `event:` line, should a server leave `type` out
-        if not self._started and kind not in _KNOWN:
-            self._not_started(event, obj, kind)
         try:
             if kind == "content_block_delta":
                 index = obj.get("index")
@@ -331,7 +422,7 @@ class AnthropicReducer(Reducer):
                     if text:
                         block.pieces.append(text)
                         if out is not None:
-                            out.append(TextDelta(0, text))
+                            out.append(new_text_delta(0, text))
                 elif delta_kind == "input_json_delta":
                     piece = delta["partial_json"]
                     if block.grows != _INPUT or type(piece) is not str:
@@ -341,7 +432,7 @@ class AnthropicReducer(Reducer):
                             block.reader = None  # it may have read the start's whole input
                         block.pieces.append(piece)
                         if out is not None and block.call >= 0:
-                            out.append(ToolCallArgumentsDelta(0, block.call, piece))
+                            out.append(new_arguments_delta(0, block.call, piece))
                 elif delta_kind == "thinking_delta":
                     text = delta["thinking"]
                     if block.grows != _THINKING or type(text) is not str:
@@ -349,7 +440,7 @@ class AnthropicReducer(Reducer):
                     if text:
                         block.pieces.append(text)
                         if out is not None:
-                            out.append(ReasoningDelta(0, text))
+                            out.append(new_reasoning_delta(0, text))
                 elif delta_kind == "signature_delta":
                     signature = delta["signature"]
                     if block.grows != _THINKING or type(signature) is not str:
@@ -367,22 +458,19 @@ class AnthropicReducer(Reducer):
                     if out is not None:
                         out.append(CitationDelta(0, citation))
                 # A delta type newer than this version: skipped, as the API asks.
-            elif kind == "content_block_start":
-                self._start(event, obj, out)
-            elif kind == "content_block_stop":
-                self._stop(event, obj, out)
-            elif kind == "message_delta":
-                self._message_delta(event, obj, out)
-            elif kind == "message_start":
-                self._started = True
-                self._message_start(obj["message"], out)
-            elif kind == "message_stop":
-                self.end(out)
-            elif kind == "error" or event.event == "error":
-                raise ProviderError(obj.get("error") or obj, dialect=self.name)
-            # ping, and event types newer than this version: nothing to fold in.
+                return
+            handler = _HANDLERS.get(kind) if type(kind) is str else None
+            if handler is not None:
+                handler(self, event, obj, out)
+                return
         except (KeyError, TypeError, AttributeError) as exc:  # a required field missing, a list for an object...
             raise self.bad_chunk(event, f"unexpected {short_repr(kind)} event shape ({type(exc).__name__}: {exc})") from None
+        # ``ping``, ``error`` and types this version does not know.
+        if not self._started and (type(kind) is not str or kind not in _KNOWN):
+            self._not_started(event, obj, kind)
+        if kind == "error" or event.event == "error":
+            raise ProviderError(obj.get("error") or obj, dialect=self.name)
+        # ping, and event types newer than this version: nothing to fold in.
 
     def _not_started(self, event: Event, obj: dict[str, Any], kind: Any) -> None:
         """An event of no Messages type before ``message_start``: a stream of another
@@ -408,80 +496,51 @@ class AnthropicReducer(Reducer):
         self._last = block
         return block
 
-    # -- the rarer events ----------------------------------------------------------------
+    # -- the rarer events: one handler each, found by type (_HANDLERS) ------------------
 
-    def _message_start(self, message: dict[str, Any], out: list[Delta] | None) -> None:
+    def _on_message_start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        self._started = True
+        message = obj["message"]
+        get = message.get
         new_id = new_model = None
         if self._id is None:
-            value = message.get("id")
+            value = get("id")
             if value and type(value) is str:
                 self._id = new_id = value
         if self._model is None:
-            value = message.get("model")
+            value = get("model")
             if value and type(value) is str:
                 self._model = new_model = value
         if out is not None and (new_id is not None or new_model is not None):
-            out.append(MetadataDelta(new_id, new_model))
+            out.append(_new_metadata_delta(new_id, new_model))
+        extra = self._extra
         for key, value in message.items():
-            if key not in _MESSAGE_FIELDS and value is not None:
-                self._extra[key] = value
-        usage = message.get("usage")
+            if value is not None and key not in _MESSAGE_FIELDS:
+                extra[key] = value
+        usage = get("usage")
         if usage:
             self._take_usage(usage, out)
 
-    def _start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+    def _on_block_start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         index = obj["index"]
         start = obj["content_block"]
         if type(start) is not dict:
             raise self.bad_chunk(event, f"content_block must be an object, not {type(start).__name__}")
-        kind = start.get("type")
-        if type(kind) is not str:
-            raise self.bad_chunk(event, f"content block type must be a string, not {short_repr(kind)}")
-        block = _Block(index, kind, start)
-        whole = start.get("input", _NO_INPUT) if block.grows == _INPUT else _NO_INPUT
-        if whole is not _NO_INPUT and whole != {}:  # {} (as a rule) is the default text
-            try:
-                block.whole = _dumps(whole)
-            except (ValueError, RecursionError):
-                raise self.bad_chunk(event, "a block's input is nested too deeply to write as JSON") from None
-        if kind == "tool_use":
-            call_id, name = start.get("id"), start.get("name")
-            if type(call_id) is not str or type(name) is not str:
-                raise self.bad_chunk(event, "a tool_use block needs a string id and name")
-            block.call = len(self._calls)
-            self._calls.append(block)
-            if out is not None:
-                out.append(ToolCallStart(0, block.call, call_id, name))
-        elif kind == "text" or kind == "thinking":
-            text = start.get(kind)  # "" as a rule; kept if a server sends text at once
-            if text:
-                if type(text) is not str:
-                    raise self.bad_chunk(event, f"a {kind} block's {kind} must be a string, not {short_repr(text)}")
-                block.pieces.append(text)
-                if out is not None:
-                    out.append(TextDelta(0, text) if kind == "text" else ReasoningDelta(0, text))
-        previous = self._by_index.get(index)
-        if previous is not None and not previous.ended:
-            self._close_block(previous, out)  # the same index again: a new block, not more of that one
-        self._by_index[index] = block
-        self._blocks.append(block)
-        self._last = block
+        try:
+            self.block_start(index, start, out)
+        except _Unreadable as exc:
+            raise self.bad_chunk(event, str(exc)) from None
 
-    def _stop(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        self.fast_block_stop(obj.get("index"), out)
+    def _on_block_stop(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        self.block_stop(obj.get("index"), out)
 
-    def fast_block_stop(self, index: Any, out: list[Delta] | None) -> None:
-        """``content_block_stop`` (also the compiled fast path's contract: see ``_contract``)."""
-        block = self._by_index.get(index)
-        if block is None or block.ended:
-            return  # nothing to close: a stop carries no content
-        self._close_block(block, out)
+    def _on_message_stop(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        self.end(out)
 
     def fast_block_start(self, index: int, kind: str, out: list[Delta] | None) -> None:
         """The compiled fast path's contract (see ``_contract``): the
         ``content_block_start`` of an empty ``text`` or ``thinking`` block, as sent."""
-        start = {"type": kind, kind: ""}
-        self._start(None, {"type": "content_block_start", "index": index, "content_block": start}, out)  # type: ignore[arg-type]
+        self.block_start(index, {"type": kind, kind: ""}, out)
 
     def _close_block(self, block: _Block, out: list[Delta] | None) -> None:
         block.ended = True
@@ -491,31 +550,33 @@ class AnthropicReducer(Reducer):
             if not block.pieces:
                 # The input came whole with the start (or is empty): say so once, so that
                 # a call's argument deltas always glue into its arguments.
-                out.append(ToolCallArgumentsDelta(0, block.call, block.whole))
-            out.append(ToolCallEnd(0, block.call))
+                out.append(new_arguments_delta(0, block.call, block.whole))
+            out.append(_new_call_end(0, block.call))
         elif block.grows == _INPUT or block.kind not in ("text", "thinking"):
             # Server tool calls, their results, redacted thinking, newer types: whole.
-            out.append(BlockDelta(0, block.build(self.done)))
+            out.append(_new_block_delta(0, block.build(self.done)))
 
-    def _message_delta(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+    def _on_message_delta(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         delta = obj.get("delta") or {}
         extra = self._extra
         for key, value in delta.items():
+            if value is None:
+                continue
             if key == "stop_reason":
-                if value is None:
-                    continue
                 if type(value) is not str:
                     raise self.bad_chunk(event, f"stop_reason must be a string, not {short_repr(value)}")
                 if value != self._stop_reason:
                     self._stop_reason = value
                     if out is not None:
-                        out.append(FinishDelta(0, value))
-            elif value is not None:
+                        out.append(_new_finish_delta(0, value))
+            else:
                 extra[key] = value
+        usage = None
         for key, value in obj.items():
-            if key not in ("type", "delta", "usage") and value is not None:
+            if key == "usage":
+                usage = value
+            elif value is not None and key != "type" and key != "delta":
                 extra[key] = value
-        usage = obj.get("usage")
         if usage:
             self._take_usage(usage, out)
 
@@ -528,15 +589,27 @@ class AnthropicReducer(Reducer):
         else:
             # Counts are cumulative: assign, never add; a null or missing field keeps
             # what an earlier report said (message_delta omits what does not apply).
-            merged = dict(old.raw)
+            before = old.raw
+            merged = dict(before)
             for key, value in raw.items():
                 if key in merged:
                     if value is not None:
                         merged[key] = value
                 elif len(merged) < _MAX_USAGE_KEYS:
                     merged[key] = value
-            if merged == old.raw:
+            if merged == before:
                 return
         usage = self._usage = _usage(merged)
         if out is not None:
-            out.append(UsageDelta(usage))
+            out.append(_new_usage_delta(usage))
+
+
+# Event type -> handler, for every type but content_block_delta (tested first); ping,
+# error and unknown types are not in it.
+_HANDLERS: dict[str, Callable[[AnthropicReducer, Event, dict[str, Any], list[Delta] | None], None]] = {
+    "content_block_start": AnthropicReducer._on_block_start,
+    "content_block_stop": AnthropicReducer._on_block_stop,
+    "message_delta": AnthropicReducer._on_message_delta,
+    "message_start": AnthropicReducer._on_message_start,
+    "message_stop": AnthropicReducer._on_message_stop,
+}

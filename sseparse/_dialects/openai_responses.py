@@ -70,10 +70,16 @@ into the one choice a Responses stream has:
 
 Speed: one JSON decoding per event; ``response.output_text.delta`` (nearly every
 event of a long answer) is tested first and takes a few dict lookups and one list
-append; every other type is found in a dispatch table. With the compiled modules the
-delta events of text, call arguments and reasoning summaries are read without
-decoding them, through ``target`` (the compiled fast path's contract: see
-``_contract``), with the same result.
+append; every other type is found by one dict lookup (``_HANDLERS``). With the
+compiled modules the delta events of text, call arguments and reasoning summaries
+are read without decoding them, through ``target``, and events of a type folded
+nowhere are only counted (``fast_skips``): the compiled fast path's contract (see
+``_contract``), with the same result. The events whose fold needs a few scalars go
+through one small method each: ``settle_text(index, kind, sub, text, item_id,
+out)`` (every ``.done`` text and part text), ``response_meta(response_id, model,
+created_at, out)`` (``response.created`` / ``queued`` / ``in_progress``) and
+``call_done(index, text, name, item_id, custom, out)`` (the ``.done`` of a call's
+arguments or input).
 """
 
 from __future__ import annotations
@@ -87,17 +93,18 @@ from .._completion import (
     FinishDelta,
     MetadataDelta,
     PartialArguments,
-    ReasoningDelta,
     RefusalDelta,
-    TextDelta,
     ToolCall,
-    ToolCallArgumentsDelta,
     ToolCallEnd,
     ToolCallStart,
     ToolCallUpdate,
     Usage,
     UsageDelta,
+    _positional_init,
     make_choice,
+    new_arguments_delta,
+    new_reasoning_delta,
+    new_text_delta,
 )
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
@@ -248,41 +255,47 @@ class _Item:
         self.call: _Call | None = None
 
 
-def _int(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
-def _detail(raw: dict[str, Any], details: str, key: str) -> int | None:
-    found = raw.get(details)
-    return _int(found.get(key)) if type(found) is dict else None
+# The result and delta objects of the events other than the text deltas, built from
+# every field in order (half the cost of the attrs ``__init__``).
+_new_usage: Any = _positional_init(Usage)
+_new_usage_delta: Any = _positional_init(UsageDelta)
+_new_metadata_delta: Any = _positional_init(MetadataDelta)
+_new_finish_delta: Any = _positional_init(FinishDelta)
+_new_call_start: Any = _positional_init(ToolCallStart)
+_new_call_end: Any = _positional_init(ToolCallEnd)
+_new_block_delta: Any = _positional_init(BlockDelta)
 
 
 def _usage(raw: dict[str, Any]) -> Usage:
     """``input_tokens`` counts the cached ones too (``input_tokens_details.cached_tokens``,
     and ``cache_write_tokens`` where a server sends it), ``output_tokens`` the reasoning
     ones (``output_tokens_details.reasoning_tokens``)."""
-    input_tokens, output_tokens = _int(raw.get("input_tokens")), _int(raw.get("output_tokens"))
-    total_tokens = _int(raw.get("total_tokens"))
-    if total_tokens is None and input_tokens is not None and output_tokens is not None:
-        total_tokens = input_tokens + output_tokens
-    return Usage(
-        input_tokens,
-        output_tokens,
-        total_tokens,
-        raw,
-        cached_input_tokens=_detail(raw, "input_tokens_details", "cached_tokens"),
-        cache_write_tokens=_detail(raw, "input_tokens_details", "cache_write_tokens"),
-        reasoning_tokens=_detail(raw, "output_tokens_details", "reasoning_tokens"),
+    get = raw.get
+    input_tokens, output_tokens, total_tokens = get("input_tokens"), get("output_tokens"), get("total_tokens")
+    if type(input_tokens) is not int:
+        input_tokens = None
+    if type(output_tokens) is not int:
+        output_tokens = None
+    if type(total_tokens) is not int:
+        total_tokens = None
+        if input_tokens is not None and output_tokens is not None:
+            total_tokens = input_tokens + output_tokens
+    cached = written = reasoning = None
+    found = get("input_tokens_details")
+    if type(found) is dict:
+        cached, written = found.get("cached_tokens"), found.get("cache_write_tokens")
+        if type(cached) is not int:
+            cached = None
+        if type(written) is not int:
+            written = None
+    found = get("output_tokens_details")
+    if type(found) is dict:
+        reasoning = found.get("reasoning_tokens")
+        if type(reasoning) is not int:
+            reasoning = None
+    return _new_usage(  # type: ignore[no-any-return]
+        input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning
     )
-
-
-def _sub_index(value: Any) -> int:
-    """A content or summary index; missing (or not an integer) is the first."""
-    return value if type(value) is int else 0
-
-
-def _text(value: Any) -> str:
-    return value if type(value) is str else ""
 
 
 def _short(value: Any) -> str:
@@ -424,6 +437,76 @@ class OpenAIResponsesReducer(Reducer):
             extra=dict(self._extra),
         )
 
+    # -- the compiled path's contract ----------------------------------------------------
+    #
+    # The events whose fold needs a few scalars of the event, not its whole object, fold
+    # through one small method each: the handlers below call them, and a compiled
+    # extractor that read those scalars itself may call them as they are (after
+    # counting the event in ``self.events``, and only while ``self.done`` is false, as
+    # ``feed_event`` does), for the very same state updates and deltas. Arguments are
+    # as decoded: an event whose values are of other types than those said here (an
+    # index that is not an integer, a text that is not a string) is the full decode's.
+
+    def settle_text(self, index: int, kind: int, sub: int, text: str, item_id: Any, out: list[Delta] | None) -> None:
+        """A text part's full text, authoritative: ``response.output_text.done``
+        (``kind`` ``_TEXT``), ``refusal.done`` (``_REFUSAL``),
+        ``reasoning_summary_text.done`` (``_SUMMARY``), ``reasoning_text.done``
+        (``_REASONING``), and the text of ``content_part.added`` / ``.done`` and
+        ``reasoning_summary_part.added`` / ``.done``. ``index`` is the event's
+        ``output_index``, ``sub`` its ``content_index`` (``summary_index``; 0 when
+        missing), ``item_id`` its ``item_id`` (any value; only read when the part's
+        item was never added). When ``text`` differs from the deltas glued so far it
+        replaces them; when they are a prefix of it, the missing rest is one more delta."""
+        key = (index, kind, sub)
+        pieces = self._texts.get(key)
+        if pieces is None:
+            pieces = self._part(key, item_id)
+        if pieces:
+            have = pieces[0] if len(pieces) == 1 else _glue(pieces)
+            if have == text:
+                return
+            if not text.startswith(have):  # no delta can take back what was shown; the Completion has it right
+                pieces[:] = [text]
+                return
+            text = text[len(have) :]  # deltas missing at the end: they arrive as one
+        elif not text:
+            return
+        self._grow(pieces, kind, text, out)
+
+    def response_meta(self, response_id: Any, model: Any, created_at: Any, out: list[Delta] | None) -> None:
+        """``response.created`` / ``.queued`` / ``.in_progress``: the response's ``id``,
+        ``model`` and ``created_at`` as decoded (``None`` when missing); each is taken
+        the first time it is a non-empty string (an integer for ``created_at``)."""
+        new_id = new_model = None
+        if self._id is None and response_id and type(response_id) is str:
+            self._id = new_id = response_id
+        if self._model is None and model and type(model) is str:
+            self._model = new_model = model
+        if self._created is None and created_at and type(created_at) is int:
+            self._created = created_at
+        if out is not None and (new_id is not None or new_model is not None):
+            out.append(_new_metadata_delta(new_id, new_model))
+
+    def call_done(
+        self, index: int, text: Any, name: Any, item_id: Any, custom: bool, out: list[Delta] | None
+    ) -> None:
+        """``response.function_call_arguments.done`` (``custom`` false) /
+        ``custom_tool_call_input.done`` (``custom`` true) for output item ``index``:
+        ``text`` (its ``arguments`` / ``input``; not a string: nothing to settle) is
+        authoritative, ``name`` fills a name the call does not have yet, and the call
+        is whole. Raises ``ValueError`` when item ``index`` is not a call."""
+        call = self._call_at(index, item_id, custom, out)
+        if type(text) is str:
+            self._settle_call(call, text, out)
+        if not call.name and name and type(name) is str:
+            call.name = name
+            if out is not None:
+                out.append(ToolCallUpdate(0, call.position, None, name))
+        if not call.complete:
+            call.complete = True
+            if out is not None:
+                out.append(_new_call_end(0, call.position))
+
     # -- decoding ----------------------------------------------------------------------
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
@@ -445,10 +528,10 @@ class OpenAIResponsesReducer(Reducer):
                     )
                     pieces = self._texts.get(key)
                     if pieces is None:
-                        pieces = self._part(key, obj)
+                        pieces = self._part(key, obj.get("item_id"))
                     pieces.append(delta)
                     if out is not None:
-                        out.append(TextDelta(0, delta))
+                        out.append(new_text_delta(0, delta))
                 logprobs = obj.get("logprobs")
                 if logprobs:
                     self._take_logprobs(logprobs)
@@ -486,29 +569,25 @@ class OpenAIResponsesReducer(Reducer):
         last = self._last
         return 0 if last is None else last
 
-    def _part(self, key: _Key, obj: dict[str, Any]) -> list[str]:
+    def _part(self, key: _Key, item_id: Any) -> list[str]:
         """The pieces of a new text part; an item made up for it when its item was
         not added (a server that skips ``output_item.added``), so that the terminal
-        event's item finds it by position."""
-        pieces = self._texts[key] = []
+        event's item finds it by position (``item_id``: the event's, for that item)."""
+        pieces: list[str] = []
+        self._texts[key] = pieces
         index = key[0]
         if index not in self._items:
             made: dict[str, Any] = {"type": _PART_ITEM[key[1]]}
-            item_id = obj.get("item_id")
             if item_id and type(item_id) is str:
                 made["id"] = item_id
             self._new_item(index, made)
         return pieces
 
-    def _add(self, key: _Key, text: str, out: list[Delta] | None, obj: dict[str, Any]) -> None:
-        """Append ``text`` to a text part and say so with the delta of its kind."""
-        pieces = self._texts.get(key)
-        if pieces is None:
-            pieces = self._part(key, obj)
-        kind = key[1]
+    def _grow(self, pieces: list[str], kind: int, text: str, out: list[Delta] | None) -> None:
+        """Append ``text`` to a text part of ``kind`` and say so with the delta of its kind."""
         if kind < _SUMMARY:
             if out is not None:
-                out.append(TextDelta(0, text) if kind == _TEXT else RefusalDelta(0, text))
+                out.append(new_text_delta(0, text) if kind == _TEXT else RefusalDelta(0, text))
         else:
             shown = text
             if not pieces:  # a new reasoning part: a paragraph of its own after the first
@@ -516,23 +595,8 @@ class OpenAIResponsesReducer(Reducer):
                 if self._reasoning_parts > 1:
                     shown = REASONING_SEPARATOR + text
             if out is not None:
-                out.append(ReasoningDelta(0, shown))
+                out.append(new_reasoning_delta(0, shown))
         pieces.append(text)
-
-    def _settle(self, key: _Key, text: Any, out: list[Delta] | None, obj: dict[str, Any]) -> None:
-        """A ``.done`` event's (or done item's) full text wins over the deltas so far."""
-        if type(text) is not str:
-            return
-        pieces = self._texts.get(key)
-        if pieces is None:
-            pieces = self._part(key, obj)
-        have = _glue(pieces) if pieces else ""
-        if have == text:
-            return
-        if text.startswith(have):  # deltas missing at the end: they arrive as one
-            self._add(key, text[len(have) :], out, obj)
-        else:  # no delta can take back what was shown; the Completion has it right
-            pieces[:] = [text]
 
     def _settle_call(self, call: _Call, text: Any, out: list[Delta] | None) -> None:
         if type(text) is not str:
@@ -544,7 +608,7 @@ class OpenAIResponsesReducer(Reducer):
             rest = text[len(have) :]
             call.pieces.append(rest)
             if out is not None:
-                out.append(ToolCallArgumentsDelta(0, call.position, rest))
+                out.append(new_arguments_delta(0, call.position, rest))
         else:
             call.replace(text)
 
@@ -552,7 +616,7 @@ class OpenAIResponsesReducer(Reducer):
         if not call.complete:
             call.complete = True
             if out is not None:
-                out.append(ToolCallEnd(0, call.position))
+                out.append(_new_call_end(0, call.position))
 
     def _fill_call(self, call: _Call, item: dict[str, Any], out: list[Delta] | None) -> None:
         """An id or name the call did not have yet, from a later view of its item."""
@@ -575,24 +639,8 @@ class OpenAIResponsesReducer(Reducer):
         """``response.created`` / ``.queued`` / ``.in_progress``: the response's identity."""
         response = obj.get("response")
         if type(response) is dict:
-            self._take_meta(response, out)
-
-    def _take_meta(self, response: dict[str, Any], out: list[Delta] | None) -> None:
-        new_id = new_model = None
-        if self._id is None:
-            value = response.get("id")
-            if value and type(value) is str:
-                self._id = new_id = value
-        if self._model is None:
-            value = response.get("model")
-            if value and type(value) is str:
-                self._model = new_model = value
-        if self._created is None:
-            value = response.get("created_at")
-            if value and type(value) is int:
-                self._created = value
-        if out is not None and (new_id is not None or new_model is not None):
-            out.append(MetadataDelta(new_id, new_model))
+            get = response.get
+            self.response_meta(get("id"), get("model"), get("created_at"), out)
 
     def _terminal(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.completed`` / ``.incomplete`` / ``.failed``: the whole response."""
@@ -600,26 +648,28 @@ class OpenAIResponsesReducer(Reducer):
         response = obj.get("response")
         if type(response) is not dict:
             response = {}
+        get = response.get
         failed = kind == "response.failed"
-        self._take_meta(response, out)
-        self._take_output(response.get("output"), out, not failed)
+        self.response_meta(get("id"), get("model"), get("created_at"), out)
+        self._take_output(get("output"), out, not failed)
         if kind == "response.completed":  # the whole response is done: every call is whole
             for call in self._calls:
-                self._end_call(call, out)
-        usage = response.get("usage")
+                if not call.complete:
+                    self._end_call(call, out)
+        usage = get("usage")
         if type(usage) is dict and (self._usage is None or usage != self._usage.raw):
             self._usage = _usage(usage)
             if out is not None:
-                out.append(UsageDelta(self._usage))
-        status = response.get("status")
+                out.append(_new_usage_delta(self._usage))
+        status = get("status")
         if type(status) is not str or not status:
             status = _TERMINAL_STATUS.get(kind, "failed")  # type: ignore[arg-type]
         self._extra["status"] = status
-        details = response.get("incomplete_details")
+        details = get("incomplete_details")
         if details is not None:
             self._extra["incomplete_details"] = details
         if failed:
-            error = response.get("error")
+            error = get("error")
             if not error:
                 error = {"message": f"the response {quote_prefix(status)} without saying why", "status": status}
             raise ProviderError(error, dialect=self.name)
@@ -630,7 +680,7 @@ class OpenAIResponsesReducer(Reducer):
                 reason = detail
         self._finish_reason = reason
         if out is not None:
-            out.append(FinishDelta(0, reason))
+            out.append(_new_finish_delta(0, reason))
         self.done = True
 
     def _error(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
@@ -648,29 +698,38 @@ class OpenAIResponsesReducer(Reducer):
         the same ids (some gateways give the reasoning item, or every item, a new id
         there): an item whose id the stream did not use is the next streamed item of
         its type that no other entry took (by output position), else a new item at the
-        end. So no text is counted twice, and each entry costs O(1).
+        end. So no text is counted twice, and each entry costs O(1) (the queues of
+        streamed items by type are only made when an entry's id is not the stream's).
         """
         if output is None:
             return
         if type(output) is not list:
             raise TypeError(f"response.output must be a list, not {type(output).__name__}")
-        items = self._items
         ids = self._ids
-        queues: dict[Any, list[int]] = {}  # item type -> streamed output indexes, last first
-        for streamed in sorted(items, reverse=True):
-            kind = items[streamed].raw.get("type")
-            if type(kind) is str:
-                queues.setdefault(kind, []).append(streamed)
         found: list[int | None] = []  # by id, first: those items are not free for the others
         taken: set[int] = set()
+        missing = False
         for position, item in enumerate(output):
             if type(item) is not dict:
                 raise TypeError(f"response.output[{position}] must be an object, not {type(item).__name__}")
             item_id = item.get("id")
             index = ids.get(item_id) if type(item_id) is str else None
             found.append(index)
-            if index is not None:
+            if index is None:
+                missing = True
+            else:
                 taken.add(index)
+        item_done = self._item_done
+        if not missing:  # (as a rule: every entry is a streamed item, under its id)
+            for item, index in zip(output, found):
+                item_done(index, item, out, closes)  # type: ignore[arg-type]
+            return
+        items = self._items
+        queues: dict[Any, list[int]] = {}  # item type -> streamed output indexes, last first
+        for streamed in sorted(items, reverse=True):
+            kind = items[streamed].raw.get("type")
+            if type(kind) is str:
+                queues.setdefault(kind, []).append(streamed)
         last = self._last
         new = 0 if last is None else last + 1  # where an item the stream did not build goes
         for item, index in zip(output, found):
@@ -684,13 +743,14 @@ class OpenAIResponsesReducer(Reducer):
                 else:
                     index = new
                     new += 1
-            self._item_done(index, item, out, closes)
+            item_done(index, item, out, closes)
 
     def _item_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         item = obj.get("item")
         if type(item) is not dict:
             raise TypeError(f"item must be an object, not {type(item).__name__}")
-        self._add_item(self._index_of(obj), item, out)
+        index = obj.get("output_index")
+        self._add_item(index if type(index) is int else self._index_of(obj), item, out)
 
     def _new_item(self, index: int, item: dict[str, Any]) -> _Item:
         state = self._items[index] = _Item(item)
@@ -713,35 +773,50 @@ class OpenAIResponsesReducer(Reducer):
                 self._fill_call(state.call, item, out)
             return state
         state = self._new_item(index, item)
-        kind = item.get("type")
-        field = _CALL_TYPES.get(kind)  # type: ignore[arg-type]
+        get = item.get
+        field = _CALL_TYPES.get(get("type"))  # type: ignore[arg-type]
         if field is not None:
-            call_id = item.get("call_id") or None
-            name = item.get("name") or ""
+            call_id = get("call_id") or None
+            name = get("name") or ""
             call_id = call_id if type(call_id) is str else None
-            call = _Call(len(self._calls), index, call_id, _text(name), field == "input")
+            call = _Call(len(self._calls), index, call_id, name if type(name) is str else "", field == "input")
             self._calls.append(call)
             state.call = call
             if out is not None:
-                out.append(ToolCallStart(0, call.position, call.id, call.name, call.kind))
-            self._settle_call(call, item.get(field), out)
+                out.append(_new_call_start(0, call.position, call.id, call.name, call.kind))
+            self._settle_call(call, get(field), out)
         else:
             self._item_texts(index, item, out)
         return state
 
     def _item_texts(self, index: int, item: dict[str, Any], out: list[Delta] | None) -> None:
-        """The text an item carries (a done item, or one added with text already)."""
+        """The text an item carries (a done item, or one added with text already);
+        the item at ``index`` exists."""
         kind = item.get("type")
         if kind == "message":
-            for position, part in enumerate(item.get("content") or ()):
+            settle = self.settle_text
+            position = 0
+            for part in item.get("content") or ():
                 found = _PART_KINDS.get(part.get("type"))
                 if found is not None:
-                    self._settle((index, found[0], position), part.get(found[1]), out, item)
+                    text = part.get(found[1])
+                    if type(text) is str:
+                        settle(index, found[0], position, text, None, out)
+                position += 1
         elif kind == "reasoning":
-            for position, part in enumerate(item.get("summary") or ()):
-                self._settle((index, _SUMMARY, position), part.get("text"), out, item)
-            for position, part in enumerate(item.get("content") or ()):
-                self._settle((index, _REASONING, position), part.get("text"), out, item)
+            settle = self.settle_text
+            position = 0
+            for part in item.get("summary") or ():
+                text = part.get("text")
+                if type(text) is str:
+                    settle(index, _SUMMARY, position, text, None, out)
+                position += 1
+            position = 0
+            for part in item.get("content") or ():
+                text = part.get("text")
+                if type(text) is str:
+                    settle(index, _REASONING, position, text, None, out)
+                position += 1
 
     def _item_done(self, index: int, item: dict[str, Any], out: list[Delta] | None, closes: bool = True) -> None:
         """Item ``index`` is done as ``item`` says; ``closes``: its call (if it is one)
@@ -750,71 +825,72 @@ class OpenAIResponsesReducer(Reducer):
         if state is None:
             state = self._add_item(index, item, out)
         call = state.call
+        get = item.get
         if call is not None:
             self._fill_call(call, item, out)
-            self._settle_call(call, item.get(_CALL_TYPES.get(item.get("type"), "arguments")), out)  # type: ignore[arg-type]
-            if closes and item.get("status") not in _CUT_STATUS:
+            self._settle_call(call, get(_CALL_TYPES.get(get("type"), "arguments")), out)  # type: ignore[arg-type]
+            if closes and get("status") not in _CUT_STATUS:
                 self._end_call(call, out)
         else:
             self._item_texts(index, item, out)
         state.raw = item
         if not state.done:
             state.done = True
-            kind = item.get("type")
-            if out is not None and kind not in _COVERED:  # (a str, or a malformed item: kept whole)
-                out.append(BlockDelta(0, item))
+            if out is not None and get("type") not in _COVERED:  # (a str, or a malformed item: kept whole)
+                out.append(_new_block_delta(0, item))
 
     def _item_done_event(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         item = obj.get("item")
         if type(item) is not dict:
             raise TypeError(f"item must be an object, not {type(item).__name__}")
-        self._item_done(self._index_of(obj), item, out)
+        index = obj.get("output_index")
+        self._item_done(index if type(index) is int else self._index_of(obj), item, out)
 
-    def _part_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
+    def _part_event(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.content_part.added`` / ``.done``: a part, with its text if any."""
         part = obj.get("part")
         if type(part) is not dict:
             return
-        part_type: Any = part.get("type")
-        found = _PART_KINDS.get(part_type)
+        found = _PART_KINDS.get(part.get("type"))  # type: ignore[arg-type]
         if found is not None:
-            key = (self._index_of(obj), found[0], _sub_index(obj.get("content_index")))
-            if key not in self._texts:
-                self._part(key, obj)
-            self._settle(key, part.get(found[1]), out, obj)
+            index = obj.get("output_index")
+            if type(index) is not int:
+                index = self._index_of(obj)
+            sub = obj.get("content_index")
+            if type(sub) is not int:
+                sub = 0
+            text = part.get(found[1])
+            if type(text) is str:
+                self.settle_text(index, found[0], sub, text, obj.get("item_id"), out)
+            elif (index, found[0], sub) not in self._texts:
+                self._part((index, found[0], sub), obj.get("item_id"))
 
     def _summary_part(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.reasoning_summary_part.added`` / ``.done``."""
         part = obj.get("part")
-        key = (self._index_of(obj), _SUMMARY, _sub_index(obj.get("summary_index")))
-        if key not in self._texts:
-            self._part(key, obj)
-        if type(part) is dict:
-            self._settle(key, part.get("text"), out, obj)
+        index = obj.get("output_index")
+        if type(index) is not int:
+            index = self._index_of(obj)
+        sub = obj.get("summary_index")
+        if type(sub) is not int:
+            sub = 0
+        text = part.get("text") if type(part) is dict else None
+        if type(text) is str:
+            self.settle_text(index, _SUMMARY, sub, text, obj.get("item_id"), out)
+        elif (index, _SUMMARY, sub) not in self._texts:
+            self._part((index, _SUMMARY, sub), obj.get("item_id"))
 
-    def _text_event(self, obj: dict[str, Any], out: list[Delta] | None, kind: int, sub: str, done: bool) -> None:
-        key = (self._index_of(obj), kind, _sub_index(obj.get(sub)))
-        if done:
-            self._settle(key, obj.get("refusal" if kind == _REFUSAL else "text"), out, obj)
-            return
-        delta = obj["delta"]
-        if type(delta) is not str:
-            raise TypeError(f"delta must be a string, not {type(delta).__name__}")
-        if delta:
-            self._add(key, delta, out, obj)
-
-    def _call_of(self, obj: dict[str, Any], out: list[Delta] | None) -> _Call:
-        index = self._index_of(obj)
+    def _call_at(self, index: int, item_id: Any, custom: bool, out: list[Delta] | None) -> _Call:
+        """The call of output item ``index``; made up (of the event's kind) when a
+        delta comes before its item."""
         state = self._items.get(index)
         if state is None:  # a delta before its item: make the item up
-            item_id = obj.get("item_id")
-            custom = obj.get("type") == "response.custom_tool_call_input.delta"
             kind = "custom_tool_call" if custom else "function_call"
-            made = {"type": kind, "id": item_id, "call_id": None, "name": ""}
-            state = self._add_item(index, made, out)
-        if state.call is None:
+            state = self._add_item(index, {"type": kind, "id": item_id, "call_id": None, "name": ""}, out)
+        call = state.call
+        if call is None:
             raise ValueError(f"tool call input for output item {index}, a {_short(state.raw.get('type'))} item")
-        return state.call
+        return call
 
     def _arguments_delta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.function_call_arguments.delta`` / ``custom_tool_call_input.delta``."""
@@ -822,20 +898,29 @@ class OpenAIResponsesReducer(Reducer):
         if type(delta) is not str:
             raise TypeError(f"delta must be a string, not {type(delta).__name__}")
         if delta:
-            call = self._call_of(obj, out)
+            index = obj.get("output_index")
+            call = self._call_at(
+                index if type(index) is int else self._index_of(obj),
+                obj.get("item_id"),
+                obj.get("type") == "response.custom_tool_call_input.delta",
+                out,
+            )
             call.pieces.append(delta)
             if out is not None:
-                out.append(ToolCallArgumentsDelta(0, call.position, delta))
+                out.append(new_arguments_delta(0, call.position, delta))
 
     def _arguments_done(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.function_call_arguments.done`` / ``custom_tool_call_input.done``:
         the full text is authoritative, and the call is whole."""
-        call = self._call_of(obj, out)
-        text = obj.get("arguments") if "arguments" in obj else obj.get("input")
-        self._settle_call(call, text, out)
-        if not call.name:
-            self._fill_call(call, {"name": obj.get("name")}, out)
-        self._end_call(call, out)
+        index = obj.get("output_index")
+        self.call_done(
+            index if type(index) is int else self._index_of(obj),
+            obj.get("arguments") if "arguments" in obj else obj.get("input"),
+            obj.get("name"),
+            obj.get("item_id"),
+            obj.get("type") == "response.custom_tool_call_input.delta",
+            out,
+        )
 
     def _annotation(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.output_text.annotation.added``: a citation (the done item keeps it too)."""
@@ -878,32 +963,66 @@ def _block(state: _Item, parts: Any) -> dict[str, Any]:
     return item
 
 
-def _texts(
-    kind: int, sub: str, done: bool
+def _text_done(
+    kind: int, sub: str, field: str
 ) -> Callable[[OpenAIResponsesReducer, dict[str, Any], list[Delta] | None], None]:
+    """The handler of a ``.done`` event of a text part of ``kind``: its ``sub`` index
+    member and its text in ``field``."""
+
     def handler(self: OpenAIResponsesReducer, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        self._text_event(obj, out, kind, sub, done)
+        text = obj.get(field)
+        if type(text) is str:
+            index = obj.get("output_index")
+            if type(index) is not int:
+                index = self._index_of(obj)
+            position = obj.get(sub)
+            self.settle_text(
+                index, kind, position if type(position) is int else 0, text, obj.get("item_id"), out
+            )
 
     return handler
 
 
-# Event type -> handler, for every type but response.output_text.delta (tested first).
+def _text_delta(kind: int, sub: str) -> Callable[[OpenAIResponsesReducer, dict[str, Any], list[Delta] | None], None]:
+    """The handler of a delta event of a text part of ``kind`` (refusal, reasoning),
+    with its ``sub`` index member."""
+
+    def handler(self: OpenAIResponsesReducer, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        delta = obj["delta"]
+        if type(delta) is not str:
+            raise TypeError(f"delta must be a string, not {type(delta).__name__}")
+        if delta:
+            index = obj.get("output_index")
+            if type(index) is not int:
+                index = self._index_of(obj)
+            position = obj.get(sub)
+            key = (index, kind, position if type(position) is int else 0)
+            pieces = self._texts.get(key)
+            if pieces is None:
+                pieces = self._part(key, obj.get("item_id"))
+            self._grow(pieces, kind, delta, out)
+
+    return handler
+
+
+# Event type -> handler, for every type but response.output_text.delta (tested first):
+# one dict lookup finds the one function that folds the event.
 _HANDLERS: dict[str, Callable[[OpenAIResponsesReducer, dict[str, Any], list[Delta] | None], None]] = {
     "response.function_call_arguments.delta": OpenAIResponsesReducer._arguments_delta,
-    "response.reasoning_summary_text.delta": _texts(_SUMMARY, "summary_index", False),
-    "response.reasoning_text.delta": _texts(_REASONING, "content_index", False),
-    "response.refusal.delta": _texts(_REFUSAL, "content_index", False),
+    "response.reasoning_summary_text.delta": _text_delta(_SUMMARY, "summary_index"),
+    "response.reasoning_text.delta": _text_delta(_REASONING, "content_index"),
+    "response.refusal.delta": _text_delta(_REFUSAL, "content_index"),
     "response.custom_tool_call_input.delta": OpenAIResponsesReducer._arguments_delta,
-    "response.output_text.done": _texts(_TEXT, "content_index", True),
-    "response.refusal.done": _texts(_REFUSAL, "content_index", True),
-    "response.reasoning_summary_text.done": _texts(_SUMMARY, "summary_index", True),
-    "response.reasoning_text.done": _texts(_REASONING, "content_index", True),
+    "response.output_text.done": _text_done(_TEXT, "content_index", "text"),
+    "response.refusal.done": _text_done(_REFUSAL, "content_index", "refusal"),
+    "response.reasoning_summary_text.done": _text_done(_SUMMARY, "summary_index", "text"),
+    "response.reasoning_text.done": _text_done(_REASONING, "content_index", "text"),
     "response.function_call_arguments.done": OpenAIResponsesReducer._arguments_done,
     "response.custom_tool_call_input.done": OpenAIResponsesReducer._arguments_done,
     "response.output_item.added": OpenAIResponsesReducer._item_added,
     "response.output_item.done": OpenAIResponsesReducer._item_done_event,
-    "response.content_part.added": OpenAIResponsesReducer._part_added,
-    "response.content_part.done": OpenAIResponsesReducer._part_added,
+    "response.content_part.added": OpenAIResponsesReducer._part_event,
+    "response.content_part.done": OpenAIResponsesReducer._part_event,
     "response.reasoning_summary_part.added": OpenAIResponsesReducer._summary_part,
     "response.reasoning_summary_part.done": OpenAIResponsesReducer._summary_part,
     "response.output_text.annotation.added": OpenAIResponsesReducer._annotation,
