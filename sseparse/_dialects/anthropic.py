@@ -136,7 +136,7 @@ class _Block:
     """One content block being received: the start block as sent, and what grew it."""
 
     __slots__ = (
-        "index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader",
+        "index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader", "on_whole",
         "whole", "parsed",
     )
 
@@ -151,6 +151,7 @@ class _Block:
         self.signature: str | None = None  # from signature_delta
         self.ended = False  # content_block_stop seen
         self.reader: PartialArguments | None = None  # created when partial input is asked for
+        self.on_whole = False  # the reader read the start's whole input (no piece had come)
         self.whole = "{}"  # the start's whole input as JSON text (set by the reducer for input blocks)
         self.parsed: tuple[int, Any, bool] | None = None  # (pieces read, input value, ended): parsed once
 
@@ -166,9 +167,14 @@ class _Block:
         return self._reader().read(self.arguments(), ended or self.ended)
 
     def _reader(self) -> PartialArguments:
+        """The parser of the input so far; one that read the start's whole input is
+        replaced once streamed pieces replace that input (nothing else appends to
+        ``pieces``, so the compiled path needs no part in it)."""
         reader = self.reader
-        if reader is None:
+        streamed = bool(self.pieces)
+        if reader is None or (self.on_whole and streamed):
             reader = self.reader = PartialArguments()
+        self.on_whole = not streamed
         return reader
 
     def build(self, ended: bool, live: bool = False) -> dict[str, Any]:
@@ -256,9 +262,7 @@ class AnthropicReducer(Reducer):
 
     def target(self, kind: int, where: int, key: int) -> tuple[list[str], int, int] | None:
         """The compiled fast path's contract (see ``_contract``): where a piece of
-        content block ``where`` goes, when the block exists and grows that kind (the
-        first piece of an input is the full decode's: it drops what was read of the
-        start's whole input)."""
+        content block ``where`` goes, when the block exists and grows that kind."""
         block = self._last
         if block is None or block.index != where:
             block = self._by_index.get(where)
@@ -269,7 +273,7 @@ class AnthropicReducer(Reducer):
         if kind == TEXT:
             fits = grows == _TEXT
         elif kind == ARGUMENTS:
-            fits = grows == _INPUT and bool(block.pieces)
+            fits = grows == _INPUT
         elif kind == REASONING:
             fits = grows == _THINKING
         else:
@@ -428,8 +432,6 @@ class AnthropicReducer(Reducer):
                     if block.grows != _INPUT or type(piece) is not str:
                         raise self._misfit(event, block, _INPUT, delta_kind, piece)
                     if piece:
-                        if not block.pieces:
-                            block.reader = None  # it may have read the start's whole input
                         block.pieces.append(piece)
                         if out is not None and block.call >= 0:
                             out.append(new_arguments_delta(0, block.call, piece))
