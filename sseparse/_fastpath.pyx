@@ -120,6 +120,9 @@ cdef enum:
     _ITEM_START = 112   # content_block_start of an empty text or thinking block
     _ITEM_PING = 113
     _ITEM_END = 114     # message_stop
+    # openai-responses: response.created / queued / in_progress, the response's
+    # id, model and created_at (response_meta)
+    _ITEM_META = 115
 
 cdef enum:
     _MAX_DEPTH = 64     # deeper values go to the full decode
@@ -134,14 +137,16 @@ cdef struct Span:
 
 
 cdef struct Item:
-    int kind            # a contract kind (_TEXT...), or _ITEM_CALL / _ITEM_FINISH
+    int kind            # a contract kind (_TEXT...), or one of the _ITEM_ kinds
     long choice         # ``target``'s where: the choice, block or output item
     long key            # ``target``'s key: the tool call's or the part's index
     Span text
-    Span id             # _ITEM_CALL: the id, if has_id
-    Span name           # _ITEM_CALL: the name, if has_name
-    bint has_id         # a non-empty id string
-    bint has_name       # a non-empty name string
+    Span id             # _ITEM_CALL: the id, if has_id (_ITEM_META: the response's id)
+    Span name           # _ITEM_CALL: the name, if has_name (_ITEM_META: its model)
+    bint has_id         # a non-empty id string (_ITEM_META: a string)
+    bint has_name       # a non-empty name string (_ITEM_META: a string)
+    long long number    # _ITEM_META: created_at, if has_number
+    bint has_number
 
 
 cdef struct Meta:
@@ -871,6 +876,43 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
 
 # -- openai-responses events --------------------------------------------------------------
 
+cdef Py_ssize_t _response_meta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* item) nogil:
+    """The ``response`` object of ``response.created`` (``queued``, ``in_progress``):
+    its ``id`` and ``model`` when strings, its ``created_at`` when an integer (see
+    ``_meta_int``), everything else skipped; not an object, or one of those three
+    members twice: _FB."""
+    cdef Span key
+    cdef Meta meta
+    cdef bint done = False, seen_id = False, seen_model = False, seen_created = False
+    item.has_id = item.has_name = item.has_number = False
+    meta.has_created = False
+    if i >= n or s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        return i + 1
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        if _key_is(s, &key, b"id", 2):
+            i = _meta_string(s, i, n, &item.id, &item.has_id, &seen_id)
+        elif _key_is(s, &key, b"model", 5):
+            i = _meta_string(s, i, n, &item.name, &item.has_name, &seen_model)
+        elif _key_is(s, &key, b"created_at", 10):
+            i = _meta_int(s, i, n, &meta, &seen_created)
+        else:
+            i = _value(s, i, n, 2)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    item.has_number = meta.has_created
+    item.number = meta.created
+    return i
+
+
 cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     """The delta events of an answer: ``{"type": T, "output_index": K, "delta": "...",
     ...}`` with T ``response.output_text.delta`` (_TEXT, its part from
@@ -886,7 +928,7 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     ``item.text``: the reducer says whether it folds nothing for it
     (``fast_skips``)."""
     cdef Span key, span, tspan
-    cdef bint done = False, has_delta = False, has_index = False
+    cdef bint done = False, has_delta = False, has_index = False, has_response = False
     cdef bint has_part = False, has_summary = False, has_logprobs = False
     cdef long part = 0, summary = 0
     cdef int kind = 0
@@ -913,6 +955,9 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
                 kind = _ARGUMENTS
             elif _key_is(s, &span, b"response.reasoning_summary_text.delta", 37):
                 kind = _REASONING
+            elif (_key_is(s, &span, b"response.created", 16) or _key_is(s, &span, b"response.in_progress", 20)
+                    or _key_is(s, &span, b"response.queued", 15)):
+                kind = _ITEM_META
             elif span.end - span.start > 9 and memcmp(s + span.start, b"response.", 9) == 0:
                 kind = _ITEM_SKIP
                 tspan = span
@@ -923,6 +968,11 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
                 return _FB
             has_delta = True
             i = _string(s, i, n, &item.text)
+        elif _key_is(s, &key, b"response", 8):
+            if has_response:
+                return _FB
+            has_response = True
+            i = _response_meta(s, i, n, item)
         elif _key_is(s, &key, b"output_index", 12):
             if has_index:
                 return _FB
@@ -961,6 +1011,12 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     if kind == _ITEM_SKIP:
         item.kind = kind
         item.text = tspan
+        item.key = 0
+        return i
+    if kind == _ITEM_META:
+        if not has_response:
+            return _FB
+        item.kind = kind
         item.key = 0
         return i
     if not (has_delta and has_index):
@@ -1481,7 +1537,7 @@ cdef class FastFeed:
         cdef int k, kind
         cdef object target, text, out
         if items[0].kind >= _ITEM_STOP:
-            return self._event(&items[0])
+            return self._event(p, &items[0])
         if items[0].kind == _ITEM_SKIP:
             return self._skip(p, &items[0])
         if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_where
@@ -1575,12 +1631,19 @@ cdef class FastFeed:
         self.pending += 1
         return 1
 
-    cdef int _event(self, Item* item) except -1:
-        """An Anthropic event around the deltas: the reducer's own method (it may
-        open or close a block: nothing known of its state is kept)."""
+    cdef int _event(self, const char* p, Item* item) except -1:
+        """An event with no piece: the reducer's own method (Anthropic's events around
+        the deltas may open or close a block: nothing known of its state is kept;
+        Responses' ``response.created`` and the like)."""
         self.cached = False
         self.pending += 1
-        if item.kind == _ITEM_STOP:
+        if item.kind == _ITEM_META:
+            self.reducer.response_meta(
+                _utf8_text(p, &item.id) if item.has_id else None,
+                _utf8_text(p, &item.name) if item.has_name else None,
+                item.number if item.has_number else None,
+                self.out)
+        elif item.kind == _ITEM_STOP:
             self.reducer.block_stop(item.choice, self.out)
         elif item.kind == _ITEM_START:
             self.reducer.fast_block_start(item.choice, "text" if item.key == 1 else "thinking", self.out)

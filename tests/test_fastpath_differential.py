@@ -909,6 +909,16 @@ def responses_bytes(draw: Any) -> bytes:
         events.append((obj.get("type", "x") if name is None else name, dumps(obj, rnd, escape=escape, odd=odd)))
 
     add({"type": "response.created", "response": {"id": "resp_1", "model": "m", "status": "in_progress"}})
+    for _ in range(rnd.randint(0, 2)):  # the lifecycle events, their response in every form
+        response: Any = {"status": "in_progress", "output": [], "tools": [{"type": "function", "name": "f"}]}
+        for name, value in (("id", draw(st.sampled_from(["resp_1", "", None, 3]) | texts)),
+                            ("model", draw(st.sampled_from(["m", "", None, ["m"]]) | texts)),
+                            ("created_at", draw(st.sampled_from([1700000000, 0, -1, 1.5, "1", None, True, 10**19, 10**30])))):
+            if rnd.random() < 0.7:
+                response[name] = value
+        if rnd.random() < 0.1:
+            response = draw(json_values)
+        add({"type": rnd.choice(["response.in_progress", "response.queued", "response.created"]), "response": response})
     for index in range(rnd.randint(1, 4)):
         item_type = rnd.choice(["message", "function_call", "function_call", "custom_tool_call", "reasoning"])
         delta_type, part_key = _RESPONSE_DELTAS[item_type]

@@ -37,7 +37,9 @@ compiled code cannot disagree on them.
 - ``block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
   ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block.
 - ``fast_skips(kind) -> bool``: openai-responses: whether an event of type ``kind``
-  folds nothing in (then it is only counted).
+  folds nothing in (then it is only counted); ``response_meta(id, model, created_at,
+  out)``: ``response.created`` / ``queued`` / ``in_progress`` (each ``None`` when
+  not a string, ``created_at`` when not an integer).
 - ``end(out)``: the dialect's end marker.
 - ``feed_event(event, out)``: everything else, the full decode.
 """
