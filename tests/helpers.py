@@ -1,5 +1,10 @@
 """Helpers shared by the test modules (``conftest`` puts this folder on ``sys.path``).
 
+Writing and cutting streams: ``data_stream`` (one ``data:`` event per chunk),
+``pieces`` and ``fragmentations``. Reading them: ``feed_all`` (through an
+``Accumulator``), ``assert_quiet_agrees`` (the same without deltas),
+``text_of``, ``assert_deltas_glue`` and ``run_cli`` (``python -m sseparse accumulate``).
+
 ``fold(deltas)`` rebuilds, from a stream's deltas alone, everything the SPEC says
 they carry; ``view(completion)`` takes the same out of a ``Completion``. The
 property "deltas lose nothing" is ``fold(deltas) == view(completion)``.
@@ -7,10 +12,14 @@ property "deltas lose nothing" is ``fold(deltas) == view(completion)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
+import contextlib
 import importlib.util
+import json
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import sseparse
 
@@ -19,6 +28,103 @@ import sseparse
 IMPLEMENTATIONS: tuple[str, ...] = (
     ("cython", "python") if importlib.util.find_spec("sseparse._framing_c") is not None else ("python",)
 )
+
+
+# -- writing and cutting streams --------------------------------------------------------
+
+
+def data_stream(*chunks: Any, done: bool, newline: bytes = b"\n") -> bytes:
+    """One ``data:`` event per chunk (compact JSON; a str is sent as is), then
+    ``[DONE]`` when ``done``."""
+    out = []
+    for item in chunks:
+        data = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+        out.append(b"data: " + data.encode() + newline + newline)
+    if done:
+        out.append(b"data: [DONE]" + newline + newline)
+    return b"".join(out)
+
+
+def pieces(data: bytes, size: int) -> list[bytes]:
+    """``data`` cut every ``size`` bytes (one empty fragment for an empty stream)."""
+    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
+
+
+def fragmentations(data: bytes, *, every_split: bool = False) -> Iterator[list[bytes]]:
+    """``data`` whole, cut every 1, 2, 3, 7 and 64 bytes, and, with ``every_split``,
+    in two at every byte."""
+    yield [data]
+    for size in (1, 2, 3, 7, 64):
+        yield pieces(data, size)
+    if every_split:
+        for cut in range(1, len(data)):
+            yield [data[:cut], data[cut:]]
+
+
+# -- reading streams --------------------------------------------------------------------
+
+
+def feed_all(
+    fragments: Iterable[bytes], dialect: str = "auto", implementation: str | None = None
+) -> tuple[sseparse.Completion, list[Any]]:
+    """The Completion and every delta (``finish()``'s included) of one ``Accumulator``."""
+    acc = sseparse.Accumulator(dialect, implementation=implementation)  # type: ignore[arg-type]
+    deltas: list[Any] = []
+    for fragment in fragments:
+        deltas.extend(acc.feed(fragment))
+    deltas.extend(acc.finish())
+    return acc.close(), deltas
+
+
+def assert_quiet_agrees(data: bytes, completion: sseparse.Completion, *, may_raise: bool = False) -> None:
+    """An ``Accumulator(deltas=False)`` fed ``data`` in 5-byte pieces returns no
+    deltas and closes to ``completion`` (with ``may_raise``, the stream may raise: its
+    ``completion`` is compared then)."""
+    errors = (sseparse.SseparseError,) if may_raise else ()
+    quiet = sseparse.Accumulator(deltas=False)
+    with contextlib.suppress(*errors):
+        for fragment in pieces(data, 5):
+            assert quiet.feed(fragment) == []
+    with contextlib.suppress(*errors):
+        assert quiet.close() == completion
+    assert quiet.completion == completion
+
+
+def text_of(deltas: Iterable[Any], cls: type = sseparse.TextDelta, choice: int = 0) -> str:
+    """The ``text`` of the ``cls`` deltas of ``choice``, glued in order."""
+    return "".join(d.text for d in deltas if type(d) is cls and d.choice == choice)
+
+
+def assert_deltas_glue(completion: sseparse.Completion, deltas: list[Any]) -> None:
+    """Each choice's text, reasoning, refusal and tool-call arguments are its deltas
+    glued in order, and its tool calls start in the order they are listed."""
+    for choice in completion.choices:
+        assert text_of(deltas, sseparse.TextDelta, choice.index) == choice.content
+        assert text_of(deltas, sseparse.ReasoningDelta, choice.index) == choice.reasoning
+        assert text_of(deltas, sseparse.RefusalDelta, choice.index) == choice.refusal
+        mine = [d for d in deltas if getattr(d, "choice", None) == choice.index]
+        starts = [d.index for d in mine if type(d) is sseparse.ToolCallStart]
+        assert starts == [call.index for call in choice.tool_calls]
+        for call in choice.tool_calls:
+            arguments = (d.arguments for d in mine if type(d) is sseparse.ToolCallArgumentsDelta and d.index == call.index)
+            assert "".join(arguments) == call.arguments
+
+
+def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:
+    """``python -m sseparse accumulate ARGS`` with ``data`` on its standard input: the
+    exit code and the JSON it printed."""
+    cwd = Path(sseparse.__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-m", "sseparse", "accumulate", *args], input=data,
+        capture_output=True,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+    return proc.returncode, json.loads(proc.stdout)
+
+
+# -- deltas lose nothing ----------------------------------------------------------------
 
 
 def _choice(choices: dict[int, dict[str, Any]], index: int) -> dict[str, Any]:

@@ -12,9 +12,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import subprocess
-import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +21,7 @@ from hypothesis import strategies as st
 
 import helpers
 import sseparse
-from helpers import IMPLEMENTATIONS
+from helpers import IMPLEMENTATIONS, feed_all, fragmentations, pieces, run_cli
 from sseparse import (
     Accumulator,
     ChunkDecodeError,
@@ -127,34 +124,10 @@ def sse(*events: dict[str, Any] | str, named: bool = True, newline: bytes = b"\n
     return b"".join(out)
 
 
-def pieces(data: bytes, size: int) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
-
-
-def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
-    yield [data]
-    for size in (1, 2, 3, 7, 64):
-        yield pieces(data, size)
-    if every_split:
-        for cut in range(1, len(data)):
-            yield [data[:cut], data[cut:]]
-
-
-def feed_all(
-    fragments: Iterable[bytes], dialect: str = "auto", implementation: str | None = None
-) -> tuple[Completion, list[Any]]:
-    acc = Accumulator(dialect, implementation=implementation)
-    deltas: list[Any] = []
-    for fragment in fragments:
-        deltas.extend(acc.feed(fragment))
-    deltas.extend(acc.finish())
-    return acc.close(), deltas
-
-
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
     """The Completion and deltas of ``data``, checked identical at every fragmentation,
     under ``auto`` and ``anthropic``, on both implementations, and without deltas;
-    the deltas fold to the Completion."""
+    the deltas glue to the fields and fold to the Completion."""
     expected = feed_all([data])
     helpers.fold_equals_completion(expected[1], expected[0])
     for fragments in fragmentations(data, every_split=every_split):
@@ -162,18 +135,10 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
             got = feed_all(fragments, implementation=implementation)
             assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
             assert feed_all(fragments, "anthropic", implementation) == expected
-    quiet = Accumulator(deltas=False)
-    for fragment in pieces(data, 5):
-        assert quiet.feed(fragment) == []
-    assert quiet.close() == expected[0]
+    helpers.assert_quiet_agrees(data, expected[0])
     completion, deltas = expected
     assert completion.dialect == "anthropic"
-    # What the deltas say glues into what the Completion holds.
-    assert "".join(d.text for d in deltas if type(d) is TextDelta) == completion.content
-    assert "".join(d.text for d in deltas if type(d) is ReasoningDelta) == completion.reasoning
-    for call in completion.tool_calls:
-        glued = "".join(d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta and d.index == call.index)
-        assert glued == call.arguments
+    helpers.assert_deltas_glue(completion, deltas)
     json.dumps(completion.to_dict())
     return expected
 
@@ -841,29 +806,16 @@ def test_cli_accumulates_an_anthropic_stream(tmp_path: Path) -> None:
     path.write_bytes(tool_stream())
     expected = feed_all([tool_stream()])[0].to_dict()
     for args in ([], ["--chunk-size", "3"], ["--dialect", "anthropic", "--chunk-size", "64"]):
-        proc = subprocess.run(
-            [sys.executable, "-m", "sseparse", "accumulate", str(path), *args],
-            capture_output=True,
-            timeout=60,
-            check=False,
-            cwd=Path(sseparse.__file__).resolve().parents[1],
-        )
-        assert proc.returncode == 0, proc.stderr
-        assert json.loads(proc.stdout) == json.loads(json.dumps(expected))
+        code, result = run_cli(b"", str(path), *args)
+        assert code == 0
+        assert result == json.loads(json.dumps(expected))
 
 
 def test_cli_on_an_error_stream_writes_the_partial_result_and_exits_1(tmp_path: Path) -> None:
     path = tmp_path / "error.sse"
     path.write_bytes(sse(message_start(), text_start(0), text(0, "Partial"), OVERLOADED))
-    proc = subprocess.run(
-        [sys.executable, "-m", "sseparse", "accumulate", str(path), "--chunk-size", "5"],
-        capture_output=True,
-        timeout=60,
-        check=False,
-        cwd=Path(sseparse.__file__).resolve().parents[1],
-    )
-    assert proc.returncode == 1
-    result = json.loads(proc.stdout)
+    code, result = run_cli(b"", str(path), "--chunk-size", "5")
+    assert code == 1
     assert result["content"] == "Partial"
     assert result["complete"] is False
     assert result["error"]["error_type"] == "overloaded_error"

@@ -14,18 +14,17 @@ import contextlib
 import copy
 import itertools
 import json
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import helpers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import helpers
 import sseparse
+from helpers import IMPLEMENTATIONS, data_stream, fragmentations, pieces, run_cli
 from sseparse import (
     Accumulator,
     BlockDelta,
@@ -83,24 +82,7 @@ def text(value: str, **extra: Any) -> dict[str, Any]:
 
 
 def sse(*chunks: Any, newline: bytes = b"\r\n") -> bytes:
-    out = []
-    for item in chunks:
-        data = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-        out.append(b"data: " + data.encode() + newline + newline)
-    return b"".join(out)
-
-
-def pieces(data: bytes, size: int) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
-
-
-def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
-    yield [data]
-    for size in (1, 2, 3, 7, 64):
-        yield pieces(data, size)
-    if every_split:
-        for cut in range(1, len(data)):
-            yield [data[:cut], data[cut:]]
+    return data_stream(*chunks, done=False, newline=newline)
 
 
 def feed_all(fragments: Iterable[bytes], dialect: str = "auto") -> tuple[Completion, list[Any], str | None]:
@@ -136,15 +118,6 @@ def run_accumulator(fragments: Iterable[bytes], implementation: str) -> tuple[Co
     return acc.close(), deltas, raised
 
 
-def implementations() -> list[str]:
-    """The builds to compare: the pure one, and the compiled one when it is built."""
-    try:
-        import sseparse._framing_c  # noqa: F401
-    except ImportError:
-        return ["python"]
-    return ["cython", "python"]
-
-
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
     """The Completion and deltas of ``data``, checked identical at every fragmentation,
     under both ``auto`` and the explicit dialect and in both builds; the deltas glue
@@ -153,30 +126,14 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
     for fragments in fragmentations(data, every_split=every_split):
         assert feed_all(fragments) == expected, f"differs when fed in {len(fragments)} fragments"
         assert feed_all(fragments, "gemini") == expected
-    for implementation in implementations():
+    for implementation in IMPLEMENTATIONS:
         for size in (None, 1, 7):
             fragments = [data] if size is None else pieces(data, size)
             assert run_accumulator(fragments, implementation) == expected, (implementation, size)
     helpers.fold_equals_completion(expected[1], expected[0])
-    quiet = Accumulator(deltas=False)
-    with contextlib.suppress(SseparseError):
-        for fragment in pieces(data, 5):
-            assert quiet.feed(fragment) == []
-    with contextlib.suppress(SseparseError):
-        quiet.close()
-    assert quiet.completion == expected[0]
+    helpers.assert_quiet_agrees(data, expected[0], may_raise=True)
     completion, deltas, _ = expected
-    for choice in completion.choices:
-        assert "".join(d.text for d in deltas if type(d) is TextDelta and d.choice == choice.index) == choice.content
-        reasoning = "".join(d.text for d in deltas if type(d) is ReasoningDelta and d.choice == choice.index)
-        assert reasoning == choice.reasoning
-        for call in choice.tool_calls:
-            glued = "".join(
-                d.arguments
-                for d in deltas
-                if type(d) is ToolCallArgumentsDelta and d.choice == choice.index and d.index == call.index
-            )
-            assert glued == call.arguments
+    helpers.assert_deltas_glue(completion, deltas)
     return completion, deltas
 
 
@@ -519,7 +476,7 @@ def test_pieces_json_text_cannot_say_in_order_are_refused(pieces_: list[dict[str
     came before the refused piece stays, the call is not complete, and the accumulator
     refuses more input."""
     data = streamed(*pieces_)
-    for implementation in implementations():
+    for implementation in IMPLEMENTATIONS:
         completion, deltas, raised = run_accumulator([data], implementation)
         assert raised == "ChunkDecodeError"
         assert completion.complete is False
@@ -816,14 +773,6 @@ def test_iter_deltas_and_accumulate_agree() -> None:
     assert list(stream) == expected_deltas
     assert stream.completion == expected
     assert sseparse.accumulate(pieces(data, 3), "gemini") == expected
-
-
-def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:
-    cwd = Path(sseparse.__file__).resolve().parent.parent
-    proc = subprocess.run(
-        [sys.executable, "-m", "sseparse", "accumulate", *args], input=data, capture_output=True, cwd=cwd, check=False
-    )
-    return proc.returncode, json.loads(proc.stdout)
 
 
 @pytest.mark.parametrize("size", [None, 1, 7])

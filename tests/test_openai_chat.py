@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import helpers
 import sseparse
-from helpers import IMPLEMENTATIONS
+from helpers import IMPLEMENTATIONS, feed_all, fragmentations, pieces, text_of
 from sseparse import (
     Accumulator,
     ChunkDecodeError,
@@ -86,37 +86,7 @@ def usage_chunk(prompt: int = 31, completion: int = 12, **details: Any) -> dict[
 
 def sse(*chunks: Any, done: bool = True, newline: bytes = b"\n") -> bytes:
     """The raw stream: one ``data:`` event per chunk (a str is sent as is), then ``[DONE]``."""
-    out = []
-    for item in chunks:
-        data = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-        out.append(b"data: " + data.encode() + newline + newline)
-    if done:
-        out.append(b"data: [DONE]" + newline + newline)
-    return b"".join(out)
-
-
-def pieces(data: bytes, size: int) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
-
-
-def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
-    yield [data]
-    for size in (1, 2, 3, 7, 64):
-        yield pieces(data, size)
-    if every_split:
-        for cut in range(1, len(data)):
-            yield [data[:cut], data[cut:]]
-
-
-def feed_all(
-    fragments: Iterable[bytes], dialect: str = "auto", implementation: str | None = None
-) -> tuple[Completion, list[Any]]:
-    acc = Accumulator(dialect, implementation=implementation)
-    deltas: list[Any] = []
-    for fragment in fragments:
-        deltas.extend(acc.feed(fragment))
-    deltas.extend(acc.finish())
-    return acc.close(), deltas
+    return helpers.data_stream(*chunks, done=done, newline=newline)
 
 
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
@@ -133,17 +103,8 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
             assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
             if expected[0].dialect == "openai-chat":  # an empty stream stays undetected under auto
                 assert feed_all(fragments, "openai-chat", implementation) == expected
-    quiet = Accumulator(deltas=False)
-    for fragment in pieces(data, 5):
-        assert quiet.feed(fragment) == []
-    assert quiet.close() == expected[0]
+    helpers.assert_quiet_agrees(data, expected[0])
     return expected[0], [delta for delta in expected[1] if type(delta) is not MetadataDelta]
-
-
-def text_of(
-    deltas: list[Any], cls: type[TextDelta] | type[ReasoningDelta] | type[RefusalDelta] = TextDelta, choice: int = 0
-) -> str:
-    return "".join(d.text for d in deltas if type(d) is cls and d.choice == choice)
 
 
 # -- streams --------------------------------------------------------------------------

@@ -14,8 +14,6 @@ import contextlib
 import copy
 import itertools
 import json
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,8 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sseparse
 import helpers
+import sseparse
+from helpers import assert_deltas_glue, fragmentations, pieces, run_cli
 from sseparse import (
     Accumulator,
     BlockDelta,
@@ -140,7 +139,7 @@ class Stream:
     def reasoning(self, index: int, summaries: list[list[str]], item_id: str = "rs_67ccd2bf1bac8190") -> Stream:
         item = {"id": item_id, "type": "reasoning", "summary": [], "encrypted_content": "gAAAAABn-enc0"}
         self.add("response.output_item.added", output_index=index, item=item)
-        for number, pieces in enumerate(summaries):
+        for number, summary in enumerate(summaries):
             empty = {"type": "summary_text", "text": ""}
             self.add(
                 "response.reasoning_summary_part.added",
@@ -149,7 +148,7 @@ class Stream:
                 summary_index=number,
                 part=empty,
             )
-            for piece in pieces:
+            for piece in summary:
                 self.add(
                     "response.reasoning_summary_text.delta",
                     item_id=item_id,
@@ -158,7 +157,7 @@ class Stream:
                     delta=piece,
                     obfuscation="x2",
                 )
-            text = "".join(pieces)
+            text = "".join(summary)
             self.add(
                 "response.reasoning_summary_text.done",
                 item_id=item_id,
@@ -209,31 +208,27 @@ def one_event(event: dict[str, Any]) -> bytes:
     return b"event: " + kind.encode() + b"\ndata: " + json.dumps(event, ensure_ascii=False).encode() + b"\n\n"
 
 
-def pieces(data: bytes, size: int) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
-
-
-def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
-    yield [data]
-    for size in (1, 2, 3, 7, 64):
-        yield pieces(data, size)
-    if every_split:
-        for cut in range(1, len(data)):
-            yield [data[:cut], data[cut:]]
-
-
 def feed_all(fragments: Iterable[bytes], dialect: str = "auto") -> tuple[Completion, list[Any], str | None]:
     """The Completion, the deltas and the name of the error raised, if any."""
-    acc = Accumulator(dialect)
+    completion, deltas, raised = feed_impl(fragments, None, dialect)
+    return completion, deltas, None if raised is None else type(raised).__name__
+
+
+def feed_impl(
+    fragments: Iterable[bytes], implementation: str | None, dialect: str = "openai-responses"
+) -> tuple[Completion, list[Any], SseparseError | None]:
+    """The Completion, the deltas and the error raised, if any, on one build (``None``:
+    the default one)."""
+    acc = Accumulator(dialect, implementation=implementation)
     deltas: list[Any] = []
-    raised: str | None = None
+    raised: SseparseError | None = None
     try:
         for fragment in fragments:
             deltas.extend(acc.feed(fragment))
         completion = acc.close()
     except SseparseError as exc:
         deltas.extend(exc.deltas)
-        raised = type(exc).__name__
+        raised = exc
         completion = acc.completion
     return completion, deltas, raised
 
@@ -245,27 +240,10 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
     for fragments in fragmentations(data, every_split=every_split):
         assert feed_all(fragments) == expected, f"differs when fed in {len(fragments)} fragments"
         assert feed_all(fragments, "openai-responses") == expected
-    quiet = Accumulator(deltas=False)
-    with contextlib.suppress(SseparseError):
-        for fragment in pieces(data, 5):
-            assert quiet.feed(fragment) == []
-    with contextlib.suppress(SseparseError):
-        quiet.close()
-    assert quiet.completion == expected[0]
+    helpers.assert_quiet_agrees(data, expected[0], may_raise=True)
     completion, deltas, _ = expected
     assert_deltas_glue(completion, deltas)
     return completion, deltas
-
-
-def assert_deltas_glue(completion: Completion, deltas: list[Any]) -> None:
-    assert "".join(d.text for d in deltas if type(d) is TextDelta) == completion.content
-    assert "".join(d.text for d in deltas if type(d) is ReasoningDelta) == completion.reasoning
-    assert "".join(d.text for d in deltas if type(d) is RefusalDelta) == completion.refusal
-    starts = [d for d in deltas if type(d) is ToolCallStart]
-    assert [d.index for d in starts] == [call.index for call in completion.tool_calls]
-    for call in completion.tool_calls:
-        glued = "".join(d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta and d.index == call.index)
-        assert glued == call.arguments
 
 
 # -- text -------------------------------------------------------------------------------
@@ -778,14 +756,6 @@ def test_iter_deltas_and_accumulate_agree() -> None:
     assert sseparse.accumulate(pieces(data, 3), "openai-responses") == expected
 
 
-def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:
-    cwd = Path(sseparse.__file__).resolve().parent.parent
-    proc = subprocess.run(
-        [sys.executable, "-m", "sseparse", "accumulate", *args], input=data, capture_output=True, cwd=cwd, check=False
-    )
-    return proc.returncode, json.loads(proc.stdout)
-
-
 @pytest.mark.parametrize("size", [None, 1, 7])
 def test_cli_accumulates_a_responses_stream(size: int | None) -> None:
     data = function_stream().bytes()
@@ -956,24 +926,6 @@ def test_snapshots_are_not_changed_by_later_events() -> None:
 
 
 # -- the answer is whole, or says it is not (both builds) -----------------------------------------
-
-
-def feed_impl(
-    fragments: Iterable[bytes], implementation: str, dialect: str = "openai-responses"
-) -> tuple[Completion, list[Any], SseparseError | None]:
-    """The Completion, the deltas and the error raised, if any, on one build."""
-    acc = Accumulator(dialect, implementation=implementation)
-    deltas: list[Any] = []
-    raised: SseparseError | None = None
-    try:
-        for fragment in fragments:
-            deltas.extend(acc.feed(fragment))
-        completion = acc.close()
-    except SseparseError as exc:
-        deltas.extend(exc.deltas)
-        raised = exc
-        completion = acc.completion
-    return completion, deltas, raised
 
 
 def everywhere(data: bytes, implementation: str) -> tuple[Completion, list[Any]]:
