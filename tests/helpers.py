@@ -1,9 +1,10 @@
 """Helpers shared by the test modules (``conftest`` puts this folder on ``sys.path``).
 
 Writing and cutting streams: ``data_stream`` (one ``data:`` event per chunk),
-``pieces`` and ``fragmentations``. Reading them: ``feed_all`` (through an
-``Accumulator``), ``assert_quiet_agrees`` (the same without deltas),
-``text_of``, ``assert_deltas_glue`` and ``run_cli`` (``python -m sseparse accumulate``).
+``pieces``, ``fragmentations``, ``split_at`` and ``any_split`` (for hypothesis).
+Reading them: ``feed_all`` (through an ``Accumulator``), ``assert_quiet_agrees``
+(the same without deltas), ``text_of``, ``assert_deltas_glue`` and ``run_cli``
+(``python -m sseparse accumulate``).
 
 ``fold(deltas)`` rebuilds, from a stream's deltas alone, everything the SPEC says
 they carry; ``view(completion)`` takes the same out of a ``Completion``. The
@@ -14,12 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import itertools
 import json
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
+
+from hypothesis import strategies as st
 
 import sseparse
 
@@ -59,6 +63,17 @@ def fragmentations(data: bytes, *, every_split: bool = False) -> Iterator[list[b
     if every_split:
         for cut in range(1, len(data)):
             yield [data[:cut], data[cut:]]
+
+
+def split_at(data: AnyStr, cuts: Iterable[int]) -> list[AnyStr]:
+    """``data`` cut at each of ``cuts`` (in any order)."""
+    bounds = [0, *sorted(cuts), len(data)]
+    return [data[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def any_split(stream: bytes) -> st.SearchStrategy[list[bytes]]:
+    """``stream`` cut at up to 40 points drawn by hypothesis (no piece empty)."""
+    return st.sets(st.integers(1, len(stream) - 1), max_size=40).map(lambda cuts: split_at(stream, cuts))
 
 
 # -- reading streams --------------------------------------------------------------------
@@ -106,8 +121,10 @@ def assert_deltas_glue(completion: sseparse.Completion, deltas: list[Any]) -> No
         starts = [d.index for d in mine if type(d) is sseparse.ToolCallStart]
         assert starts == [call.index for call in choice.tool_calls]
         for call in choice.tool_calls:
-            arguments = (d.arguments for d in mine if type(d) is sseparse.ToolCallArgumentsDelta and d.index == call.index)
-            assert "".join(arguments) == call.arguments
+            pieces_of_call = [
+                d.arguments for d in mine if type(d) is sseparse.ToolCallArgumentsDelta and d.index == call.index
+            ]
+            assert "".join(pieces_of_call) == call.arguments
 
 
 def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:

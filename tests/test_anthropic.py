@@ -10,7 +10,6 @@ the same ``Completion`` and the same deltas, in the same order.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -838,10 +837,7 @@ def test_two_streams_glued_read_as_one() -> None:
 @given(st.data())
 def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     stream = web_search_stream().replace(sse(MESSAGE_STOP), b"") + tool_stream()[len(sse(message_start())) :]
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
-    bounds = [0, *cuts, len(stream)]
-    fragments = [stream[a:b] for a, b in itertools.pairwise(bounds)]
-    assert feed_all(fragments) == feed_all([stream])
+    assert feed_all(data.draw(helpers.any_split(stream))) == feed_all([stream])
 
 
 @settings(max_examples=150, deadline=None)

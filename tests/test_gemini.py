@@ -799,9 +799,7 @@ def test_cli_exits_1_on_a_cut_stream_with_the_partial_result() -> None:
 @given(st.data())
 def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     stream = streamed_call_stream()
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
-    bounds = [0, *cuts, len(stream)]
-    assert feed_all(stream[a:b] for a, b in itertools.pairwise(bounds)) == feed_all([stream])
+    assert feed_all(data.draw(helpers.any_split(stream))) == feed_all([stream])
 
 
 KEYS = [
@@ -884,9 +882,7 @@ def test_streamed_arguments_rebuild_any_object(args: dict[str, Any], data: st.Da
     pieces: list[dict[str, Any]] = []
     for path, value in leaves(args):
         if isinstance(value, str):
-            cuts = sorted(data.draw(st.sets(st.integers(0, len(value)), max_size=3)))
-            bounds = [0, *cuts, len(value)]
-            parts = [value[a:b] for a, b in itertools.pairwise(bounds)]
+            parts = helpers.split_at(value, data.draw(st.sets(st.integers(0, len(value)), max_size=3)))
             for number, part in enumerate(parts):
                 piece: dict[str, Any] = {"jsonPath": path, "stringValue": part}
                 if number < len(parts) - 1:

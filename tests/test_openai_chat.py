@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
@@ -780,10 +779,7 @@ def test_event_too_large_keeps_what_came_before() -> None:
 @given(st.data())
 def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     stream = parallel_tool_stream()
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
-    bounds = [0, *cuts, len(stream)]
-    fragments = [stream[a:b] for a, b in itertools.pairwise(bounds)]
-    assert feed_all(fragments) == feed_all([stream])
+    assert feed_all(data.draw(helpers.any_split(stream))) == feed_all([stream])
 
 
 @settings(max_examples=150, deadline=None)

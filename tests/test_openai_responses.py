@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import itertools
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -784,9 +783,7 @@ def test_cli_exits_1_on_a_failed_response_with_the_partial_result() -> None:
 @given(st.data())
 def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     stream = function_stream().bytes()
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
-    bounds = [0, *cuts, len(stream)]
-    assert feed_all(stream[a:b] for a, b in itertools.pairwise(bounds)) == feed_all([stream])
+    assert feed_all(data.draw(helpers.any_split(stream))) == feed_all([stream])
 
 
 KEYS = [
