@@ -235,11 +235,13 @@ class _Base:
 
     def _delay_after_refusal(self, response: Any, body: bytes) -> float | None:
         """``response`` (closed) was no event stream: the delay before asking again, or
-        ``None`` for a 204 (the server said stop); raises ``ResponseError`` otherwise."""
+        ``None`` for a 204 (the server said stop: the stream is over); raises
+        ``ResponseError`` otherwise."""
         decision = self._rc.disconnected()
         if decision.reconnect and self._repeatable:
             return decision.delay
         if response.status == 204:
+            self._done = True
             return None
         raise ResponseError(response.status, response.content_type, body, url=self._url)
 
@@ -275,9 +277,7 @@ class EventSource(_Base):
         Raises ``ResponseError`` for a response that is not an event stream; the
         client's own exception when the request itself fails.
         """
-        self._response = self._connect(first=True)
-        if self._response is None:
-            self._done = True
+        self._connect(first=True)
 
     def iter_events(self) -> Iterator[Event]:
         """The events of the stream, each once and in order, across reconnections."""
@@ -355,12 +355,9 @@ class EventSource(_Base):
     def _follow(self) -> Generator[Event, None, None]:
         rc = self._rc
         while not self._done:
+            if self._response is None and self._connect(first=False) is None:
+                return  # 204: the server said stop
             response = self._response
-            if response is None:
-                response = self._response = self._connect(first=False)
-                if response is None:
-                    self._done = True
-                    return
             error: BaseException | None = None
             too_large: EventTooLargeError | None = None
             events: list[Event] = []
@@ -386,8 +383,9 @@ class EventSource(_Base):
             time.sleep(delay)
 
     def _connect(self, *, first: bool) -> SyncResponse | None:
-        """Request until a response is a stream (returned), or the server said stop
-        (204: ``None``), or it is no stream and no status to retry (raised)."""
+        """Request until a response is a stream (the ``response`` now, returned), or the
+        server said stop (204: ``None``, the stream is over), or it is no stream and no
+        status to retry (raised)."""
         while True:
             try:
                 response = self._open(self._rc)
@@ -395,6 +393,7 @@ class EventSource(_Base):
                 time.sleep(self._delay_after_failed_open(exc, first=first))
                 continue
             if self._rc.response(response.status, response.content_type, retry_after=response.retry_after):
+                self._response = response
                 return response
             body = b""
             with contextlib.suppress(*self._errors):  # what came of the body is enough to report
@@ -438,9 +437,7 @@ class AsyncEventSource(_Base):
 
     async def start(self) -> None:
         """``EventSource.start`` for asyncio."""
-        self._response = await self._connect(first=True)
-        if self._response is None:
-            self._done = True
+        await self._connect(first=True)
 
     async def aiter_events(self) -> AsyncIterator[Event]:
         """The events of the stream, each once and in order, across reconnections."""
@@ -520,12 +517,9 @@ class AsyncEventSource(_Base):
     async def _follow(self) -> AsyncGenerator[Event, None]:
         rc = self._rc
         while not self._done:
+            if self._response is None and await self._connect(first=False) is None:
+                return  # 204: the server said stop
             response = self._response
-            if response is None:
-                response = self._response = await self._connect(first=False)
-                if response is None:
-                    self._done = True
-                    return
             error: BaseException | None = None
             too_large: EventTooLargeError | None = None
             events: list[Event] = []
@@ -558,6 +552,7 @@ class AsyncEventSource(_Base):
                 await asyncio.sleep(self._delay_after_failed_open(exc, first=first))
                 continue
             if self._rc.response(response.status, response.content_type, retry_after=response.retry_after):
+                self._response = response
                 return response
             body = b""
             with contextlib.suppress(*self._errors):
