@@ -331,6 +331,22 @@ def _print_table(header: list[str], rows: list[list[str]], baseline_names: list[
     _print()
 
 
+def _cell(
+    group: str, stream: str, size: int | None, frags: list[bytes], data: bytes, n_events: int, **more: Any
+) -> dict[str, Any]:
+    """The record of one stream at one fragment size; ``results`` gets each implementation's."""
+    return {
+        "group": group,
+        "stream": stream,
+        **more,
+        "fragment_size": size,
+        "fragments": len(frags),
+        "bytes": len(data),
+        "events": n_events,
+        "results": {},
+    }
+
+
 def _rates(
     impl: Any, stats: dict[str, dict[str, Any]], baseline_names: list[str], data: bytes, n_events: int, check: Any
 ) -> dict[str, Any]:
@@ -386,15 +402,7 @@ def run_framing(
                     )
                 del result
             stats = measure([(i.name, i.fn) for i in runnable if i.fn is not None], frags, settings)
-            cell: dict[str, Any] = {
-                "group": "framing",
-                "stream": stream,
-                "fragment_size": size,
-                "fragments": len(frags),
-                "bytes": len(data),
-                "events": n_events,
-                "results": {},
-            }
+            cell = _cell("framing", stream, size, frags, data, n_events)
             for impl in runnable:
                 check = checks[impl.name]
                 st = cell["results"][impl.name] = _rates(impl, stats, baseline_names, data, n_events, check)
@@ -449,16 +457,7 @@ def run_accumulate(
                     )
             timed = [i for i in runnable if "error" not in checks[i.name]]
             stats = measure([(i.name, i.fn) for i in timed if i.fn is not None], frags, settings)
-            cell: dict[str, Any] = {
-                "group": "accumulate",
-                "stream": stream,
-                "dialect": cases.ACCUMULATE_STREAMS[stream],
-                "fragment_size": size,
-                "fragments": len(frags),
-                "bytes": len(data),
-                "events": n_events,
-                "results": {},
-            }
+            cell = _cell("accumulate", stream, size, frags, data, n_events, dialect=cases.ACCUMULATE_STREAMS[stream])
             for impl in runnable:
                 check = checks[impl.name]
                 if impl.name not in stats:
