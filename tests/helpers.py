@@ -3,7 +3,8 @@
 Writing and cutting streams: ``data_stream`` (one ``data:`` event per chunk),
 ``pieces``, ``fragmentations``, ``split_at`` and ``any_split`` (for hypothesis).
 Reading them: ``feed_all`` (through an ``Accumulator``), ``assert_quiet_agrees``
-(the same without deltas), ``text_of``, ``assert_deltas_glue`` and ``run_cli``
+(the same without deltas), ``text_of``, ``assert_deltas_glue``,
+``assert_only_sseparse_errors``, ``assert_drivers_agree`` and ``run_cli``
 (``python -m sseparse accumulate``).
 
 ``fold(deltas)`` rebuilds, from a stream's deltas alone, everything the SPEC says
@@ -125,6 +126,31 @@ def assert_deltas_glue(completion: sseparse.Completion, deltas: list[Any]) -> No
                 d.arguments for d in mine if type(d) is sseparse.ToolCallArgumentsDelta and d.index == call.index
             ]
             assert "".join(pieces_of_call) == call.arguments
+
+
+def assert_only_sseparse_errors(parts: Iterable[bytes], dialect: str = "auto") -> None:
+    """Feeding ``parts`` raises nothing but an ``SseparseError``, and the result after
+    it is a ``Completion`` that serializes to JSON."""
+    acc = sseparse.Accumulator(dialect)  # type: ignore[arg-type]
+    try:
+        for part in parts:
+            acc.feed(part)
+    except sseparse.SseparseError:
+        pass
+    result = acc.close()
+    assert isinstance(result, sseparse.Completion)
+    json.dumps(result.to_dict())
+
+
+def assert_drivers_agree(
+    data: bytes, dialect: str, completion: sseparse.Completion, deltas: list[Any], size: int = 11
+) -> None:
+    """``iter_deltas`` (dialect detected) gives ``deltas`` and ``completion`` for ``data``
+    fed ``size`` bytes at a time, and ``accumulate`` in ``dialect`` gives ``completion``."""
+    stream = sseparse.iter_deltas(pieces(data, size))
+    assert list(stream) == deltas
+    assert stream.completion == completion
+    assert sseparse.accumulate(pieces(data, 3), dialect) == completion  # type: ignore[arg-type]
 
 
 def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:

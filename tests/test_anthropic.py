@@ -853,15 +853,7 @@ def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     )
 )
 def test_garbage_raises_only_sseparse_errors(parts: list[bytes]) -> None:
-    acc = Accumulator("anthropic")
-    try:
-        for part in parts:
-            acc.feed(part)
-    except SseparseError:
-        pass
-    result = acc.close()
-    assert isinstance(result, Completion)
-    json.dumps(result.to_dict())
+    helpers.assert_only_sseparse_errors(parts, "anthropic")
 
 
 _KEYS = [

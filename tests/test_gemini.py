@@ -768,11 +768,8 @@ def test_chunks_of_the_wrong_shape_raise_chunk_decode_error(obj: Any) -> None:
 
 def test_iter_deltas_and_accumulate_agree() -> None:
     data = streamed_call_stream()
-    expected, expected_deltas, _ = feed_all([data])
-    stream = sseparse.iter_deltas(pieces(data, 11))
-    assert list(stream) == expected_deltas
-    assert stream.completion == expected
-    assert sseparse.accumulate(pieces(data, 3), "gemini") == expected
+    completion, deltas, _ = feed_all([data])
+    helpers.assert_drivers_agree(data, "gemini", completion, deltas)
 
 
 @pytest.mark.parametrize("size", [None, 1, 7])
@@ -859,6 +856,15 @@ def leaves(value: Any, path: str = "$") -> list[tuple[str, Any]]:
     return [(path, value)]
 
 
+def scalar_piece(path: str, value: bool | int | float | None) -> dict[str, Any]:
+    """The ``partialArgs`` piece that sets the leaf at ``path`` to ``value`` (not a string)."""
+    if isinstance(value, bool):
+        return {"jsonPath": path, "boolValue": value}
+    if value is None:
+        return {"jsonPath": path, "nullValue": None}
+    return {"jsonPath": path, "numberValue": value}
+
+
 KEY = st.text(st.characters(codec="utf-8", exclude_characters=".[]'\"\\"), min_size=1, max_size=4)
 ARGS = st.dictionaries(
     KEY,
@@ -888,12 +894,8 @@ def test_streamed_arguments_rebuild_any_object(args: dict[str, Any], data: st.Da
                 if number < len(parts) - 1:
                     piece["willContinue"] = True
                 pieces.append(piece)
-        elif isinstance(value, bool):
-            pieces.append({"jsonPath": path, "boolValue": value})
-        elif value is None:
-            pieces.append({"jsonPath": path, "nullValue": None})
         else:
-            pieces.append({"jsonPath": path, "numberValue": value})
+            pieces.append(scalar_piece(path, value))
     cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(pieces) - 1)), max_size=4)))
     groups = [pieces[a:b] for a, b in itertools.pairwise([0, *cuts, len(pieces)]) if pieces[a:b]]
     chunks = [chunk({"functionCall": {"name": "f", "willContinue": True}})]
@@ -1087,12 +1089,8 @@ def gemini_stream(draw: st.DrawFn) -> bytes:
                     pieces_.append({"jsonPath": path, "stringValue": value[:cut], "willContinue": True})
                     last = {"willContinue": False} if more else {}
                     pieces_.append({"jsonPath": path, "stringValue": value[cut:], **last})
-                elif isinstance(value, bool):
-                    pieces_.append({"jsonPath": path, "boolValue": value})
-                elif value is None:
-                    pieces_.append({"jsonPath": path, "nullValue": None})
                 else:
-                    pieces_.append({"jsonPath": path, "numberValue": value})
+                    pieces_.append(scalar_piece(path, value))
             events.append(chunk(fc(name="s", willContinue=True), index=index or None))
             for number, piece in enumerate(pieces_):
                 late_id = {"id": "late"} if number == 0 and draw(st.booleans()) else {}

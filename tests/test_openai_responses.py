@@ -748,11 +748,8 @@ def test_event_without_output_index_is_placed_by_item_id() -> None:
 
 def test_iter_deltas_and_accumulate_agree() -> None:
     data = function_stream().bytes()
-    expected, expected_deltas, _ = feed_all([data])
-    stream = sseparse.iter_deltas(pieces(data, 11))
-    assert list(stream) == expected_deltas
-    assert stream.completion == expected
-    assert sseparse.accumulate(pieces(data, 3), "openai-responses") == expected
+    completion, deltas, _ = feed_all([data])
+    helpers.assert_drivers_agree(data, "openai-responses", completion, deltas)
 
 
 @pytest.mark.parametrize("size", [None, 1, 7])
