@@ -110,6 +110,16 @@ PING = {"type": "ping"}
 MESSAGE_STOP = {"type": "message_stop"}
 
 
+def text_block(index: int, *pieces: str) -> list[dict[str, Any]]:
+    """A whole text block: its start, a delta per piece, its stop."""
+    return [text_start(index), *(text(index, piece) for piece in pieces), block_stop(index)]
+
+
+def end(stop_reason: str | None, output_tokens: int, **more: Any) -> list[dict[str, Any]]:
+    """The end of a message: its ``message_delta``, then ``message_stop``."""
+    return [message_delta(stop_reason, output_tokens, **more), MESSAGE_STOP]
+
+
 def sse(*events: dict[str, Any] | str, named: bool = True, newline: bytes = b"\n") -> bytes:
     """The raw stream: one event per object (``event:`` line then ``data:``); a str is sent as data."""
     out = []
@@ -152,8 +162,7 @@ TEXT_STREAM = sse(
     PING,
     *(text(0, part) for part in NON_ASCII_PARTS),
     block_stop(0),
-    message_delta("end_turn", 27),
-    MESSAGE_STOP,
+    *end("end_turn", 27),
 )
 
 WEATHER_ARGS = json.dumps({"city": "Zürich", "units": "celsius", "days": [1, 2, 3]}, ensure_ascii=False)
@@ -163,15 +172,12 @@ def tool_stream(args: str = WEATHER_ARGS, size: int = 4) -> bytes:
     """Text, then a tool_use block whose input arrives in ``size``-character pieces."""
     return sse(
         message_start(),
-        text_start(0),
-        text(0, "Let me check the weather."),
-        block_stop(0),
+        *text_block(0, "Let me check the weather."),
         block_start(1, {"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather", "input": {}}),
         json_piece(1, ""),
         *(json_piece(1, args[i : i + size]) for i in range(0, len(args), size)),
         block_stop(1),
-        message_delta("tool_use", 89),
-        MESSAGE_STOP,
+        *end("tool_use", 89),
     )
 
 
@@ -222,14 +228,9 @@ def test_empty_text_pieces_produce_no_deltas() -> None:
 def test_several_text_blocks_are_glued_in_order() -> None:
     data = sse(
         message_start(),
-        text_start(0),
-        text(0, "One. "),
-        block_stop(0),
-        text_start(1),
-        text(1, "Two."),
-        block_stop(1),
-        message_delta("end_turn", 5),
-        MESSAGE_STOP,
+        *text_block(0, "One. "),
+        *text_block(1, "Two."),
+        *end("end_turn", 5),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.content == "One. Two."
@@ -289,8 +290,7 @@ def test_crlf_stream() -> None:
         PING,
         *(text(0, part) for part in NON_ASCII_PARTS),
         block_stop(0),
-        message_delta("end_turn", 27),
-        MESSAGE_STOP,
+        *end("end_turn", 27),
         newline=b"\r\n",
     )
     assert accumulate_everywhere(crlf_stream)[0] == lf
@@ -331,8 +331,7 @@ def test_tool_input_whole_in_content_block_start() -> None:
         message_start(),
         block_start(0, {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {"id": 7, "tags": ["ä"]}}),
         block_stop(0),
-        message_delta("tool_use", 9),
-        MESSAGE_STOP,
+        *end("tool_use", 9),
     )
     completion, deltas = accumulate_everywhere(data)
     call = completion.tool_calls[0]
@@ -355,8 +354,7 @@ def test_tool_without_arguments_has_an_empty_object() -> None:
         block_start(0, {"type": "tool_use", "id": "toolu_2", "name": "refresh", "input": {}}),
         json_piece(0, ""),
         block_stop(0),
-        message_delta("tool_use", 9),
-        MESSAGE_STOP,
+        *end("tool_use", 9),
     )
     completion, deltas = accumulate_everywhere(data)
     assert completion.tool_calls == [ToolCall(0, "toolu_2", "refresh", "{}", "function", True)]
@@ -375,8 +373,7 @@ def test_parallel_tool_calls_are_numbered_in_arrival_order() -> None:
         json_piece(1, '{"y":'),
         json_piece(1, " 2}"),
         block_stop(1),
-        message_delta("tool_use", 30),
-        MESSAGE_STOP,
+        *end("tool_use", 30),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.tool_calls == [
@@ -410,11 +407,8 @@ def test_thinking_then_text() -> None:
         thinking(0, "2 + 2 = 4."),
         delta(0, "signature_delta", signature=SIGNATURE),
         block_stop(0),
-        text_start(1),
-        text(1, "It is 4."),
-        block_stop(1),
-        message_delta("end_turn", 40),
-        MESSAGE_STOP,
+        *text_block(1, "It is 4."),
+        *end("end_turn", 40),
     )
     completion, deltas = accumulate_everywhere(data)
     assert completion.reasoning == "Let me add: 2 + 2 = 4."
@@ -435,11 +429,8 @@ def test_redacted_thinking_is_kept_in_blocks_only() -> None:
         message_start(),
         block_start(0, redacted),
         block_stop(0),
-        text_start(1),
-        text(1, "Done."),
-        block_stop(1),
-        message_delta("end_turn", 7),
-        MESSAGE_STOP,
+        *text_block(1, "Done."),
+        *end("end_turn", 7),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.reasoning == ""
@@ -470,9 +461,7 @@ def web_search_stream() -> bytes:
     }
     return sse(
         message_start(usage={"input_tokens": 2101, "output_tokens": 1}),
-        text_start(0),
-        text(0, "I'll search."),
-        block_stop(0),
+        *text_block(0, "I'll search."),
         block_start(
             1, {"type": "server_tool_use", "id": "srvtoolu_014hJH82Qum7Td6UV8gDXThB", "name": "web_search", "input": {}}
         ),
@@ -485,8 +474,7 @@ def web_search_stream() -> bytes:
         delta(3, "citations_delta", citation=citation),
         text(3, "Zürich is the largest city."),
         block_stop(3),
-        message_delta("end_turn", 120, usage={"server_tool_use": {"web_search_requests": 1}}),
-        MESSAGE_STOP,
+        *end("end_turn", 120, usage={"server_tool_use": {"web_search_requests": 1}}),
     )
 
 
@@ -520,8 +508,7 @@ def test_unknown_block_and_delta_and_event_types_are_kept_or_skipped() -> None:
         text(1, "ok"),
         {"type": "message_annotation", "note": "new"},
         PING,
-        message_delta("end_turn", 3),
-        MESSAGE_STOP,
+        *end("end_turn", 3),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.content == "ok"
@@ -546,8 +533,7 @@ def test_stop_sequence_and_stop_details_go_to_extra() -> None:
         message_start(),
         text_start(0),
         text(0, "1, 2, 3"),
-        message_delta("stop_sequence", 6, stop_sequence="4", stop_details=details),
-        MESSAGE_STOP,
+        *end("stop_sequence", 6, stop_sequence="4", stop_details=details),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.finish_reason == "stop_sequence"
@@ -575,8 +561,7 @@ def test_output_tokens_are_cumulative_and_assigned_not_added() -> None:
         text_start(0),
         text(0, "a"),
         message_delta(None, 10),
-        message_delta("end_turn", 25),
-        MESSAGE_STOP,
+        *end("end_turn", 25),
     )
     completion, deltas = accumulate_everywhere(data)
     assert completion.usage is not None
