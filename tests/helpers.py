@@ -2,8 +2,9 @@
 
 Writing and cutting streams: ``data_stream`` (one ``data:`` event per chunk),
 ``pieces``, ``fragmentations``, ``split_at`` and ``any_split`` (for hypothesis).
-Reading them: ``feed_all`` (through an ``Accumulator``), ``assert_quiet_agrees``
-(the same without deltas), ``text_of``, ``assert_deltas_glue``,
+Reading them: ``feed_all`` (through an ``Accumulator``), ``accumulate_everywhere``
+(the same at every fragmentation), ``assert_quiet_agrees`` (without deltas),
+``read_leniently``, ``text_of``, ``assert_deltas_glue``,
 ``assert_only_sseparse_errors``, ``assert_drivers_agree`` and ``run_cli``
 (``python -m sseparse accumulate``).
 
@@ -50,8 +51,11 @@ def data_stream(*chunks: Any, done: bool, newline: bytes = b"\n") -> bytes:
     return b"".join(out)
 
 
-def pieces(data: bytes, size: int) -> list[bytes]:
-    """``data`` cut every ``size`` bytes (one empty fragment for an empty stream)."""
+def pieces(data: bytes, size: int | None) -> list[bytes]:
+    """``data`` cut every ``size`` bytes (``None``: whole; one empty fragment for an
+    empty stream)."""
+    if size is None:
+        return [data]
     return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
 
 
@@ -140,6 +144,36 @@ def assert_only_sseparse_errors(parts: Iterable[bytes], dialect: str = "auto") -
     result = acc.close()
     assert isinstance(result, sseparse.Completion)
     json.dumps(result.to_dict())
+
+
+def read_leniently(fragments: Iterable[bytes], dialect: str) -> sseparse.Accumulator:
+    """An ``Accumulator`` fed ``fragments`` then closed, where sseparse's own errors
+    may be raised (and nothing else)."""
+    acc = sseparse.Accumulator(dialect)  # type: ignore[arg-type]
+    with contextlib.suppress(sseparse.SseparseError):
+        for fragment in fragments:
+            acc.feed(fragment)
+    with contextlib.suppress(sseparse.SseparseError):
+        acc.close()
+    return acc
+
+
+def accumulate_everywhere(
+    data: bytes, dialect: str, *, every_split: bool = False
+) -> tuple[sseparse.Completion, list[Any]]:
+    """``feed_all`` of ``data`` whole, its deltas folding to its Completion, checked
+    equal at every fragmentation on every build, under ``auto`` and (once detected)
+    under ``dialect``, and without deltas."""
+    expected = feed_all([data])
+    fold_equals_completion(expected[1], expected[0])
+    for fragments in fragmentations(data, every_split=every_split):
+        for implementation in IMPLEMENTATIONS:
+            got = feed_all(fragments, implementation=implementation)
+            assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
+            if expected[0].dialect == dialect:  # an empty stream stays undetected under auto
+                assert feed_all(fragments, dialect, implementation) == expected
+    assert_quiet_agrees(data, expected[0])
+    return expected
 
 
 def assert_drivers_agree(

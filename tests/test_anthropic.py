@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import helpers
 import sseparse
-from helpers import IMPLEMENTATIONS, feed_all, fragmentations, pieces, run_cli
+from helpers import feed_all, fragmentations, pieces, run_cli
 from sseparse import (
     Accumulator,
     ChunkDecodeError,
@@ -137,19 +137,11 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
     """The Completion and deltas of ``data``, checked identical at every fragmentation,
     under ``auto`` and ``anthropic``, on both implementations, and without deltas;
     the deltas glue to the fields and fold to the Completion."""
-    expected = feed_all([data])
-    helpers.fold_equals_completion(expected[1], expected[0])
-    for fragments in fragmentations(data, every_split=every_split):
-        for implementation in IMPLEMENTATIONS:
-            got = feed_all(fragments, implementation=implementation)
-            assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
-            assert feed_all(fragments, "anthropic", implementation) == expected
-    helpers.assert_quiet_agrees(data, expected[0])
-    completion, deltas = expected
+    completion, deltas = helpers.accumulate_everywhere(data, "anthropic", every_split=every_split)
     assert completion.dialect == "anthropic"
     helpers.assert_deltas_glue(completion, deltas)
     json.dumps(completion.to_dict())
-    return expected
+    return completion, deltas
 
 
 # -- streams ----------------------------------------------------------------------------

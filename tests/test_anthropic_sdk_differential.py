@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import helpers
 import sseparse
 
 anthropic = pytest.importorskip("anthropic")
@@ -94,8 +95,7 @@ def our_view(completion: sseparse.Completion) -> dict[str, Any]:
 def assert_same_as_sdk(data: bytes) -> None:
     expected = sdk_view(data)
     for size in (None, 1, 5, 64):
-        fragments = [data] if size is None else [data[i : i + size] for i in range(0, len(data), size)]
-        completion = sseparse.accumulate(fragments)
+        completion = sseparse.accumulate(helpers.pieces(data, size))
         assert completion.complete
         assert completion.dialect == "anthropic"
         assert our_view(completion) == expected, f"differs from the anthropic SDK at fragment size {size}"

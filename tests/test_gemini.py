@@ -128,7 +128,7 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
         assert feed_all(fragments, "gemini") == expected
     for implementation in IMPLEMENTATIONS:
         for size in (None, 1, 7):
-            fragments = [data] if size is None else pieces(data, size)
+            fragments = pieces(data, size)
             assert run_accumulator(fragments, implementation) == expected, (implementation, size)
     helpers.fold_equals_completion(expected[1], expected[0])
     helpers.assert_quiet_agrees(data, expected[0], may_raise=True)
@@ -961,12 +961,7 @@ def shaped_chunk(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(shaped_chunk(), min_size=1, max_size=6))
 def test_chunks_of_any_shape_give_a_result_or_an_sseparse_error(chunks: list[dict[str, Any]]) -> None:
-    acc = Accumulator("gemini")
-    with contextlib.suppress(SseparseError):
-        for item in chunks:
-            acc.feed(sse(item))
-    with contextlib.suppress(SseparseError):
-        acc.close()
+    acc = helpers.read_leniently((sse(item) for item in chunks), "gemini")
     completion = acc.completion
     json.dumps(completion.to_dict())
     for choice in completion.choices:
@@ -1121,7 +1116,7 @@ def gemini_stream(draw: st.DrawFn) -> bytes:
 @settings(max_examples=120, deadline=None)
 @given(gemini_stream(), st.sampled_from([None, 1, 5, 64]))
 def test_deltas_fold_to_the_completion(implementation: str, data: bytes, size: int | None) -> None:
-    fragments = [data] if size is None else pieces(data, size)
+    fragments = pieces(data, size)
     completion, deltas, raised = run_accumulator(fragments, implementation)
     assert raised is None
     helpers.fold_equals_completion(deltas, completion)
@@ -1141,7 +1136,7 @@ def test_deltas_fold_to_the_completion_on_every_capture(implementation: str, siz
     assert captures
     for path in captures:
         data = path.read_bytes()
-        fragments = [data] if size is None else pieces(data, size)
+        fragments = pieces(data, size)
         completion, deltas, raised = run_accumulator(fragments, implementation)
         assert raised is None, path.name
         assert completion.complete, path.name

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import helpers
 import sseparse
-from helpers import IMPLEMENTATIONS, feed_all, fragmentations, pieces, text_of
+from helpers import feed_all, fragmentations, pieces, text_of
 from sseparse import (
     Accumulator,
     ChunkDecodeError,
@@ -94,16 +94,8 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
 
     The ``MetadataDelta`` (checked by the fold) is left out of the deltas returned,
     which the tests compare with the pieces they expect."""
-    expected = feed_all([data])
-    helpers.fold_equals_completion(expected[1], expected[0])
-    for fragments in fragmentations(data, every_split=every_split):
-        for implementation in IMPLEMENTATIONS:
-            got = feed_all(fragments, implementation=implementation)
-            assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
-            if expected[0].dialect == "openai-chat":  # an empty stream stays undetected under auto
-                assert feed_all(fragments, "openai-chat", implementation) == expected
-    helpers.assert_quiet_agrees(data, expected[0])
-    return expected[0], [delta for delta in expected[1] if type(delta) is not MetadataDelta]
+    completion, deltas = helpers.accumulate_everywhere(data, "openai-chat", every_split=every_split)
+    return completion, [delta for delta in deltas if type(delta) is not MetadataDelta]
 
 
 # -- streams --------------------------------------------------------------------------
