@@ -6,7 +6,7 @@ Reading them: ``feed_all`` (through an ``Accumulator``), ``accumulate_everywhere
 (the same at every fragmentation), ``assert_quiet_agrees`` (without deltas),
 ``read_leniently``, ``text_of``, ``assert_deltas_glue``,
 ``assert_only_sseparse_errors``, ``assert_drivers_agree`` and ``run_cli``
-(``python -m sseparse accumulate``).
+(``python -m sseparse accumulate``). A child's output: ``Pipe``.
 
 ``fold(deltas)`` rebuilds, from a stream's deltas alone, everything the SPEC says
 they carry; ``view(completion)`` takes the same out of a ``Completion``. The
@@ -19,11 +19,13 @@ import contextlib
 import importlib.util
 import itertools
 import json
+import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, AnyStr
+from typing import IO, Any, AnyStr
 
 from hypothesis import strategies as st
 
@@ -199,6 +201,53 @@ def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:
         check=False,
     )
     return proc.returncode, json.loads(proc.stdout)
+
+
+# -- a child's output --------------------------------------------------------------------
+
+#: How long a test waits for a child's output: only a broken program waits this long.
+PIPE_WAIT = 30.0
+
+
+class Pipe:
+    """Collects what a child writes to one pipe, on a thread: ``wait_for`` a piece of
+    it while the child runs, ``wait_eof``, and ``data`` (``text``: once it ended)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._fd = stream.fileno()
+        self.data = bytearray()
+        self._cond = threading.Condition()
+        self._eof = False
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        while block := os.read(self._fd, 65536):
+            with self._cond:
+                self.data += block
+                self._cond.notify_all()
+        with self._cond:
+            self._eof = True
+            self._cond.notify_all()
+
+    def wait_for(self, expected: str | bytes) -> None:
+        """Until ``expected`` (text: its UTF-8) has come out; fails after ``PIPE_WAIT``
+        seconds or at the end of the output."""
+        needle = expected.encode("utf-8") if isinstance(expected, str) else expected
+        with self._cond:
+            seen = self._cond.wait_for(lambda: needle in self.data or self._eof, timeout=PIPE_WAIT)
+            if not seen or needle not in self.data:
+                raise AssertionError(f"{expected!r} did not come out; got {bytes(self.data)!r}")
+
+    def wait_eof(self) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._eof, timeout=PIPE_WAIT)
+
+    @property
+    def text(self) -> str:
+        """All the output as text, once the child closed the pipe."""
+        self._thread.join(PIPE_WAIT)
+        return self.data.decode("utf-8")
 
 
 # -- deltas lose nothing ----------------------------------------------------------------
