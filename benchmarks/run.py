@@ -50,6 +50,7 @@ sys.path.insert(1, ROOT)
 import baselines
 import cases
 import streams
+import timing
 
 # -- what the issues ask for ----------------------------------------------------------------
 
@@ -218,7 +219,7 @@ def measure(funcs: list[tuple[str, Callable[[Any], Any]]], arg: Any, settings: S
     evenly over the whole cell, between those of the others, so that a burst of load
     from elsewhere is shared out instead of landing on one function.
     """
-    perf = time.thread_time if settings.timer == "cpu" else time.perf_counter
+    perf = timing.TIMERS[settings.timer]
     gc.collect()
     plan = []
     for name, fn in funcs:
@@ -606,13 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--min-rounds", type=int, help="samples per implementation and cell, at least (default 9; --quick 5)"
     )
-    ap.add_argument(
-        "--timer",
-        choices=["cpu", "wall"],
-        default="cpu",
-        help="cpu (default): the CPU time of this thread, which keeps other processes' load on a "
-        "shared machine out of the numbers; wall: time.perf_counter",
-    )
+    timing.add_timer_argument(ap)
     ap.add_argument("--json", metavar="FILE", help="also write every measurement to FILE as JSON")
     ap.add_argument("--check-targets", action="store_true", help="exit with status 1 if a target is missed")
     args = ap.parse_args(argv)

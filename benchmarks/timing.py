@@ -1,14 +1,31 @@
-"""The timer of the small benchmark scripts (``bench_responses.py``, ``bench_transcode.py``).
+"""What the benchmark scripts share to take time.
 
-``medians`` samples each function in turn, so that the load of a shared machine falls
-on all of them alike, with the CPU time of this thread (as ``run.py`` does by default).
+``TIMERS`` and ``add_timer_argument``: the ``--timer`` option of ``run.py`` and
+``bench_partial_json.py``. ``medians``, the timer of the small scripts
+(``bench_responses.py``, ``bench_transcode.py``): it samples each function in turn, so
+that the load of a shared machine falls on all of them alike.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from collections.abc import Callable
+
+#: ``cpu``: the CPU time of this thread, which keeps other processes' load on a shared
+#: machine out of the numbers; ``wall``: ``time.perf_counter``.
+TIMERS: dict[str, Callable[[], float]] = {"cpu": time.thread_time, "wall": time.perf_counter}
+
+
+def add_timer_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timer",
+        choices=list(TIMERS),
+        default="cpu",
+        help="cpu (default): the CPU time of this thread, which keeps other processes' load on a "
+        "shared machine out of the numbers; wall: time.perf_counter",
+    )
 
 
 def medians(fns: dict[str, Callable[[], object]], min_time: float = 1.0) -> dict[str, float]:
