@@ -5,7 +5,7 @@ Writing and cutting streams: ``data_stream`` (one ``data:`` event per chunk),
 Reading them: ``feed_all`` (through an ``Accumulator``), ``accumulate_everywhere``
 (the same at every fragmentation), ``assert_quiet_agrees`` (without deltas),
 ``read_leniently``, ``text_of``, ``assert_deltas_glue``,
-``assert_only_sseparse_errors``, ``assert_drivers_agree`` and ``run_cli``
+``assert_only_sseparse_errors``, ``assert_drivers_agree``, ``answer_view`` and ``run_cli``
 (``python -m sseparse accumulate``). A child's output: ``Pipe``.
 
 ``fold(deltas)`` rebuilds, from a stream's deltas alone, everything the SPEC says
@@ -187,6 +187,18 @@ def assert_drivers_agree(
     assert list(stream) == deltas
     assert stream.completion == completion
     assert sseparse.accumulate(pieces(data, 3), dialect) == completion  # type: ignore[arg-type]
+
+
+def answer_view(completion: sseparse.Completion) -> dict[str, Any]:
+    """What every dialect says of an answer, for comparing with another reading of it:
+    id, model, content, reasoning, and the tool calls as (id, name, parsed arguments)."""
+    return {
+        "id": completion.id,
+        "model": completion.model,
+        "content": completion.content,
+        "reasoning": completion.reasoning,
+        "tool_calls": [(call.id, call.name, call.parsed_arguments()) for call in completion.tool_calls],
+    }
 
 
 def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:

@@ -79,11 +79,7 @@ def sdk_view(data: bytes) -> dict[str, Any]:
 
 def our_view(completion: sseparse.Completion) -> dict[str, Any]:
     return {
-        "id": completion.id,
-        "model": completion.model,
-        "content": completion.content,
-        "reasoning": completion.reasoning,
-        "tool_calls": [(call.id, call.name, call.parsed_arguments()) for call in completion.tool_calls],
+        **helpers.answer_view(completion),
         "stop_reason": completion.finish_reason,
         "usage": _no_nulls(None if completion.usage is None else completion.usage.raw),
         "blocks": completion.blocks,
