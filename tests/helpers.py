@@ -1,7 +1,8 @@
 """Helpers shared by the test modules (``conftest`` puts this folder on ``sys.path``).
 
 Writing and cutting streams: ``data_stream`` (one ``data:`` event per chunk),
-``pieces``, ``fragmentations``, ``split_at`` and ``any_split`` (for hypothesis).
+``pieces``, ``fragmentations``, ``split_at`` and ``any_split`` (for hypothesis),
+Gemini's ``function_call`` and ``streamed_call_chunks``.
 Reading them: ``feed_all`` (through an ``Accumulator``), ``accumulate_everywhere``
 (the same at every fragmentation), ``assert_quiet_agrees`` (without deltas),
 ``read_leniently``, ``text_of``, ``assert_deltas_glue``,
@@ -81,6 +82,21 @@ def split_at(data: AnyStr, cuts: Iterable[int]) -> list[AnyStr]:
 def any_split(stream: bytes) -> st.SearchStrategy[list[bytes]]:
     """``stream`` cut at up to 40 points drawn by hypothesis (no piece empty)."""
     return st.sets(st.integers(1, len(stream) - 1), max_size=40).map(lambda cuts: split_at(stream, cuts))
+
+
+def function_call(**call: Any) -> dict[str, Any]:
+    """A Gemini ``functionCall`` part."""
+    return {"functionCall": call}
+
+
+def streamed_call_chunks(chunk: Any, pieces: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chunks of a Vertex streamed call ``f`` whose ``partialArgs`` are ``pieces``,
+    one chunk each, then its end; ``chunk(*parts, finish=None)`` writes a chunk."""
+    return [
+        chunk(function_call(name="f", willContinue=True)),
+        *(chunk(function_call(partialArgs=[piece], willContinue=True)) for piece in pieces),
+        chunk(function_call(), finish="STOP"),
+    ]
 
 
 # -- reading streams --------------------------------------------------------------------

@@ -421,16 +421,12 @@ def test_cut_inside_a_streamed_call_shows_the_text_so_far() -> None:
     ]
 
 
-def fc(**call: Any) -> dict[str, Any]:
-    return {"functionCall": call}
+fc = helpers.function_call
 
 
 def streamed(*partial_args: dict[str, Any]) -> bytes:
     """A streamed call ``f`` whose pieces are ``partial_args``, one chunk each, then its end."""
-    chunks = [chunk(fc(name="f", willContinue=True))]
-    chunks += [chunk(fc(partialArgs=[piece], willContinue=True)) for piece in partial_args]
-    chunks.append(chunk(fc(), finish="STOP"))
-    return sse(*chunks)
+    return sse(*helpers.streamed_call_chunks(chunk, partial_args))
 
 
 @pytest.mark.parametrize(
