@@ -6,7 +6,7 @@ Gemini's ``function_call`` and ``streamed_call_chunks``.
 Reading them: ``feed_all`` (through an ``Accumulator``), ``accumulate_everywhere``
 (the same at every fragmentation), ``assert_quiet_agrees`` (without deltas),
 ``read_leniently``, ``text_of``, ``assert_deltas_glue``,
-``assert_only_sseparse_errors``, ``assert_drivers_agree``, ``answer_view`` and ``run_cli``
+``assert_only_sseparse_errors``, ``assert_drivers_agree``, ``answer_view``, ``run_cli`` and ``cli_accumulated``
 (``python -m sseparse accumulate``). A child's output: ``Pipe``.
 
 ``fold(deltas)`` rebuilds, from a stream's deltas alone, everything the SPEC says
@@ -203,6 +203,16 @@ def assert_drivers_agree(
     assert list(stream) == deltas
     assert stream.completion == completion
     assert sseparse.accumulate(pieces(data, 3), dialect) == completion  # type: ignore[arg-type]
+
+
+def cli_accumulated(data: bytes, chunk_size: int | None) -> dict[str, Any]:
+    """What ``sseparse accumulate --dialect auto`` prints for ``data`` (read ``chunk_size``
+    bytes at a time, or at its default), checked to exit 0 with ``accumulate``'s result."""
+    size_args = [] if chunk_size is None else ["--chunk-size", str(chunk_size)]
+    code, result = run_cli(data, "--dialect", "auto", *size_args)
+    assert code == 0
+    assert result == sseparse.accumulate([data]).to_dict()
+    return result
 
 
 def answer_view(completion: sseparse.Completion) -> dict[str, Any]:

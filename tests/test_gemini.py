@@ -770,10 +770,7 @@ def test_iter_deltas_and_accumulate_agree() -> None:
 
 @pytest.mark.parametrize("size", [None, 1, 7])
 def test_cli_accumulates_a_gemini_stream(size: int | None) -> None:
-    data = streamed_call_stream()
-    code, result = run_cli(data, "--dialect", "auto", *([] if size is None else ["--chunk-size", str(size)]))
-    assert code == 0
-    assert result == sseparse.accumulate([data]).to_dict()
+    result = helpers.cli_accumulated(streamed_call_stream(), size)
     assert result["dialect"] == "gemini"
     assert json.loads(result["tool_calls"][0]["arguments"]) == BOOKING
 

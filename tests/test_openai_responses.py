@@ -754,11 +754,7 @@ def test_iter_deltas_and_accumulate_agree() -> None:
 
 @pytest.mark.parametrize("size", [None, 1, 7])
 def test_cli_accumulates_a_responses_stream(size: int | None) -> None:
-    data = function_stream().bytes()
-    args = [] if size is None else ["--chunk-size", str(size)]
-    code, result = run_cli(data, "--dialect", "auto", *args)
-    assert code == 0
-    assert result == sseparse.accumulate([data]).to_dict()
+    result = helpers.cli_accumulated(function_stream().bytes(), size)
     assert result["dialect"] == "openai-responses"
     assert result["tool_calls"][0]["name"] == "get_weather"
 
