@@ -135,7 +135,10 @@ def text_of(deltas: Iterable[Any], cls: type = sseparse.TextDelta, choice: int =
 
 def assert_deltas_glue(completion: sseparse.Completion, deltas: list[Any]) -> None:
     """Each choice's text, reasoning, refusal and tool-call arguments are its deltas
-    glued in order, and its tool calls start in the order they are listed."""
+    glued in order, and its tool calls start in the order they are listed; no delta
+    is of a choice the Completion does not have."""
+    choices = {choice.index for choice in completion.choices}
+    assert {d.choice for d in deltas if hasattr(d, "choice")} <= choices
     for choice in completion.choices:
         assert text_of(deltas, sseparse.TextDelta, choice.index) == choice.content
         assert text_of(deltas, sseparse.ReasoningDelta, choice.index) == choice.reasoning
