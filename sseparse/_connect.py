@@ -2,10 +2,12 @@
 
 ``sseparse.httpx`` and ``sseparse.aiohttp`` adapt it to their client: an adapter opens
 one request (with the headers a ``Reconnector`` says) and hands back the status,
-``Content-Type``, ``Retry-After`` and the body's byte chunks. Everything else is here,
-once for synchronous clients (``EventSource``) and once for asyncio
-(``AsyncEventSource``): the status and Content-Type check, reconnection for requests
-that can be repeated, and the drivers (events, deltas, the final result). This module
+``Content-Type``, ``Retry-After`` and the body's byte chunks. Everything else is here:
+the status and Content-Type check, reconnection for requests that can be repeated, and
+the drivers (events, deltas, the final result). The decisions are made once, in the
+base the two sources share; ``EventSource`` (synchronous clients) and
+``AsyncEventSource`` (asyncio) keep only the loops that do the I/O, written twice
+because Python cannot share a body between ``def`` and ``async def``. This module
 imports no client.
 
 Why only repeatable requests reconnect: re-sending an LLM request starts a new
