@@ -543,33 +543,45 @@ msgspec_accumulate_openai, msgspec_accumulate_anthropic = _make_msgspec() or (No
 _NO_NETWORK_URL = "http://127.0.0.1:9/v1"  # never contacted: no request is made
 
 
+def _fragment_streams(stream_type: Any, cast_to: Any, client: Any, path: str) -> Callable[[list[bytes]], Any]:
+    """``raw(fragments)``: the SDK's ``stream_type`` (``openai.Stream[...]``,
+    ``anthropic.Stream[...]``) reading ``fragments`` instead of ``response.iter_bytes()``,
+    as if ``client`` had received them in answer to a POST to ``path``."""
+    import httpx2
+
+    class _FragmentStream(stream_type):  # type: ignore[misc, valid-type]
+        _fragments: Sequence[bytes] = ()
+
+        def _iter_events(self) -> Iterator[Any]:
+            yield from self._decoder.iter_bytes(iter(self._fragments))
+
+    request = httpx2.Request("POST", _NO_NETWORK_URL + path)
+    headers = {"content-type": "text/event-stream; charset=utf-8"}
+
+    def raw(fragments: list[bytes]) -> Any:
+        response = httpx2.Response(200, headers=headers, content=b"", request=request)
+        stream = _FragmentStream(cast_to=cast_to, response=response, client=client)
+        stream._fragments = fragments
+        return stream
+
+    return raw
+
+
 def _make_openai_sdk() -> Callable[[list[bytes]], Any] | None:
     try:
-        import httpx2
+        import httpx2  # noqa: F401  # the SDK's transport, needed by _fragment_streams
         import openai
         from openai.lib.streaming.chat import ChatCompletionStream
         from openai.types.chat import ChatCompletionChunk
     except ImportError:
         return None
 
-    class _FragmentStream(openai.Stream[ChatCompletionChunk]):  # type: ignore[misc]
-        """``openai.Stream`` whose bytes come from a list instead of ``response.iter_bytes()``."""
-
-        _fragments: Sequence[bytes] = ()
-
-        def _iter_events(self) -> Iterator[Any]:
-            yield from self._decoder.iter_bytes(iter(self._fragments))
-
     client = openai.OpenAI(api_key="sk-benchmark-never-sent", base_url=_NO_NETWORK_URL, max_retries=0)
-    request = httpx2.Request("POST", _NO_NETWORK_URL + "/chat/completions")
-    headers = {"content-type": "text/event-stream; charset=utf-8"}
+    raw = _fragment_streams(openai.Stream[ChatCompletionChunk], ChatCompletionChunk, client, "/chat/completions")
 
     def openai_sdk_accumulate(fragments: list[bytes]) -> Any:
         """``client.chat.completions.stream(...)`` from the response on: a ``ParsedChatCompletion``."""
-        response = httpx2.Response(200, headers=headers, content=b"", request=request)
-        raw = _FragmentStream(cast_to=ChatCompletionChunk, response=response, client=client)
-        raw._fragments = fragments
-        stream = ChatCompletionStream(raw_stream=raw, response_format=openai.omit, input_tools=openai.omit)
+        stream = ChatCompletionStream(raw_stream=raw(fragments), response_format=openai.omit, input_tools=openai.omit)
         return stream.get_final_completion()
 
     return openai_sdk_accumulate
@@ -578,31 +590,18 @@ def _make_openai_sdk() -> Callable[[list[bytes]], Any] | None:
 def _make_anthropic_sdk() -> Callable[[list[bytes]], Any] | None:
     try:
         import anthropic
-        import httpx2
+        import httpx2  # noqa: F401  # the SDK's transport, needed by _fragment_streams
         from anthropic.lib.streaming import MessageStream
         from anthropic.types import RawMessageStreamEvent
     except ImportError:
         return None
 
-    class _FragmentStream(anthropic.Stream[RawMessageStreamEvent]):  # type: ignore[misc]
-        """``anthropic.Stream`` whose bytes come from a list instead of ``response.iter_bytes()``."""
-
-        _fragments: Sequence[bytes] = ()
-
-        def _iter_events(self) -> Iterator[Any]:
-            yield from self._decoder.iter_bytes(iter(self._fragments))
-
     client = anthropic.Anthropic(api_key="sk-ant-benchmark-never-sent", base_url=_NO_NETWORK_URL, max_retries=0)
-    request = httpx2.Request("POST", _NO_NETWORK_URL + "/messages")
-    headers = {"content-type": "text/event-stream; charset=utf-8"}
+    raw = _fragment_streams(anthropic.Stream[RawMessageStreamEvent], RawMessageStreamEvent, client, "/messages")
 
     def anthropic_sdk_accumulate(fragments: list[bytes]) -> Any:
         """``client.messages.stream(...)`` from the response on: a ``ParsedMessage``."""
-        response = httpx2.Response(200, headers=headers, content=b"", request=request)
-        raw = _FragmentStream(cast_to=RawMessageStreamEvent, response=response, client=client)  # type: ignore[arg-type]
-        raw._fragments = fragments
-        stream = MessageStream(raw, output_format=anthropic.NOT_GIVEN)
-        return stream.get_final_message()
+        return MessageStream(raw(fragments), output_format=anthropic.NOT_GIVEN).get_final_message()
 
     return anthropic_sdk_accumulate
 

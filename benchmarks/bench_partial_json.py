@@ -42,7 +42,6 @@ import os
 import random
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -50,6 +49,10 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Measure the checkout this script belongs to, whatever else is installed.
 sys.path.insert(0, os.path.dirname(HERE))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+import timing  # noqa: E402
 
 from sseparse._partial_json import PartialJSONParser  # noqa: E402
 
@@ -197,19 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="100,200", help="document sizes in KB (1000 bytes), comma-separated")
     ap.add_argument("--piece", type=int, default=10, help="piece size in bytes (default 10)")
     ap.add_argument("--rounds", type=int, default=7, help="timed rounds per cell (default 7)")
-    ap.add_argument(
-        "--timer",
-        choices=["cpu", "wall"],
-        default="cpu",
-        help="cpu (default): CPU time of this thread, which leaves out the time other processes "
-        "hold the CPU on a shared machine; wall: time.perf_counter",
-    )
+    timing.add_timer_argument(ap)
     ap.add_argument("--jiter-sizes", default="100", help="sizes (KB) at which to run the jiter baselines (default 100)")
     ap.add_argument("--no-jiter", action="store_true", help="measure sseparse only")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     jiter_sizes = {int(s) for s in args.jiter_sizes.split(",")} if jiter is not None and not args.no_jiter else set()
-    timer = time.thread_time if args.timer == "cpu" else time.perf_counter
+    timer = timing.TIMERS[args.timer]
 
     cells: list[Cell] = []
     for kb in sizes:

@@ -19,9 +19,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
 import sys
-import time
 from collections.abc import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,6 +27,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(1, os.path.dirname(HERE))  # the checkout this script belongs to
 
 import streams
+from timing import medians
 
 import sseparse
 from sseparse import _accumulator
@@ -65,18 +64,6 @@ def responses_stream(n_pieces: int = 400, seed: int = streams.SEED + 7) -> bytes
     out = (f"event: {name}\ndata: {json.dumps(obj, ensure_ascii=False, separators=(',', ':'))}\n\n"
            for name, obj in events)
     return "".join(out).encode()
-
-
-def medians(fns: dict[str, Callable[[], object]], min_time: float = 1.0) -> dict[str, float]:
-    perf = time.thread_time
-    samples: dict[str, list[float]] = {name: [] for name in fns}
-    end = perf() + min_time * len(fns)
-    while min(len(s) for s in samples.values()) < 15 or perf() < end:
-        for name, fn in fns.items():
-            t0 = perf()
-            fn()
-            samples[name].append(perf() - t0)
-    return {name: statistics.median(s) for name, s in samples.items()}
 
 
 def without_fused(fn: Callable[[], object]) -> Callable[[], object]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -31,6 +30,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(1, os.path.dirname(HERE))  # the checkout this script belongs to
 
 import streams
+from timing import medians
 from baselines import BufferedParser
 
 import sseparse
@@ -157,18 +157,6 @@ def transcode(fragments: Iterable[bytes], to: str, source: str) -> bytes:
     out = [transcoder.feed(fragment) for fragment in fragments]
     out.append(transcoder.close())
     return b"".join(out)
-
-
-def medians(fns: dict[str, Callable[[], object]], min_time: float = 1.0) -> dict[str, float]:
-    perf = time.thread_time
-    samples: dict[str, list[float]] = {name: [] for name in fns}
-    end = perf() + min_time * len(fns)
-    while min(len(s) for s in samples.values()) < 15 or perf() < end:
-        for name, fn in fns.items():
-            t0 = perf()
-            fn()
-            samples[name].append(perf() - t0)
-    return {name: statistics.median(s) for name, s in samples.items()}
 
 
 def same_answer(a: bytes, b: bytes, dialect: str) -> None:

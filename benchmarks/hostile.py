@@ -41,19 +41,22 @@ def responses_head() -> Iterator[bytes]:
               "response.created")
 
 
-def responses_message(i: int, item_id: str) -> bytes:
-    return sse({"type": "response.output_item.added", "output_index": i,
-                "item": {"type": "message", "id": item_id, "role": "assistant", "content": []}},
-               "response.output_item.added")
+def responses_message(i: int, *, output_index: bool = True) -> Iterator[bytes]:
+    """Message item ``msg_i`` added at output index ``i``, then one text delta in it
+    (which names its output index or not)."""
+    yield sse({"type": "response.output_item.added", "output_index": i,
+               "item": {"type": "message", "id": f"msg_{i}", "role": "assistant", "content": []}},
+              "response.output_item.added")
+    where = {"output_index": i} if output_index else {}
+    yield sse({"type": "response.output_text.delta", "item_id": f"msg_{i}", **where,
+               "content_index": 0, "delta": "x"}, "response.output_text.delta")
 
 
 def responses_terminal_ids_differ(n: int) -> Iterator[bytes]:
     """Responses: the terminal output's item ids differ from the streamed ones."""
     yield from responses_head()
     for i in range(n):
-        yield responses_message(i, f"msg_{i}")
-        yield sse({"type": "response.output_text.delta", "item_id": f"msg_{i}", "output_index": i,
-                   "content_index": 0, "delta": "x"}, "response.output_text.delta")
+        yield from responses_message(i)
     output = [{"type": "message", "id": f"other_{i}", "role": "assistant", "status": "completed",
                "content": [{"type": "output_text", "text": "x", "annotations": []}]} for i in range(n)]
     yield sse({"type": "response.completed", "response": {"id": "resp_1", "model": "m", "status": "completed",
@@ -64,18 +67,14 @@ def responses_deltas_without_output_index(n: int) -> Iterator[bytes]:
     """Responses: text deltas that carry no ``output_index``."""
     yield from responses_head()
     for i in range(n):
-        yield responses_message(i, f"msg_{i}")
-        yield sse({"type": "response.output_text.delta", "item_id": f"msg_{i}", "content_index": 0, "delta": "x"},
-                  "response.output_text.delta")
+        yield from responses_message(i, output_index=False)
 
 
 def responses_unfinished_items(n: int) -> Iterator[bytes]:
     """Responses: message items never done, the stream closed after them."""
     yield from responses_head()
     for i in range(n):
-        yield responses_message(i, f"msg_{i}")
-        yield sse({"type": "response.output_text.delta", "item_id": f"msg_{i}", "output_index": i,
-                   "content_index": 0, "delta": "x"}, "response.output_text.delta")
+        yield from responses_message(i)
 
 
 def gemini_same_path_pieces(n: int) -> Iterator[bytes]:

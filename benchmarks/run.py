@@ -50,6 +50,7 @@ sys.path.insert(1, ROOT)
 import baselines
 import cases
 import streams
+import timing
 
 # -- what the issues ask for ----------------------------------------------------------------
 
@@ -218,7 +219,7 @@ def measure(funcs: list[tuple[str, Callable[[Any], Any]]], arg: Any, settings: S
     evenly over the whole cell, between those of the others, so that a burst of load
     from elsewhere is shared out instead of landing on one function.
     """
-    perf = time.thread_time if settings.timer == "cpu" else time.perf_counter
+    perf = timing.TIMERS[settings.timer]
     gc.collect()
     plan = []
     for name, fn in funcs:
@@ -316,6 +317,64 @@ def _print(*args: Any) -> None:
     print(*args, flush=True)
 
 
+def _print_impls(impls: list[Any]) -> None:
+    for i in impls:
+        _print(f"- `{i.name}`: {i.description}" + (f" — **skipped: {i.skip}**" if i.skip else ""))
+    _print()
+
+
+def _header(baseline_names: list[str]) -> list[str]:
+    return ["frag", "impl", "median", "MB/s", "events/s"] + [f"vs {b}" for b in baseline_names] + ["check"]
+
+
+def _print_table(header: list[str], rows: list[list[str]], baseline_names: list[str]) -> None:
+    _print(table(header, rows, right={2, 3, 4} | {5 + j for j in range(len(baseline_names))}))
+    _print()
+
+
+def _cell(
+    group: str, stream: str, size: int | None, frags: list[bytes], data: bytes, n_events: int, **more: Any
+) -> dict[str, Any]:
+    """The record of one stream at one fragment size; ``results`` gets each implementation's."""
+    return {
+        "group": group,
+        "stream": stream,
+        **more,
+        "fragment_size": size,
+        "fragments": len(frags),
+        "bytes": len(data),
+        "events": n_events,
+        "results": {},
+    }
+
+
+def _rates(
+    impl: Any, stats: dict[str, dict[str, Any]], baseline_names: list[str], data: bytes, n_events: int, check: Any
+) -> dict[str, Any]:
+    """``impl``'s timing with its throughput, its check and its speed-up over each baseline timed."""
+    st = stats[impl.name]
+    st["mb_per_s"] = len(data) / st["median_s"] / 1e6
+    st["events_per_s"] = n_events / st["median_s"]
+    st["check"] = check
+    ratios = {b: stats[b]["median_s"] / st["median_s"] for b in baseline_names if b != impl.name and b in stats}
+    st["speedup_vs"] = ratios if impl.role == "sseparse" else {}
+    return st
+
+
+def _row(size: int | None, name: str, st: dict[str, Any], baseline_names: list[str], note: str) -> list[str]:
+    return (
+        [
+            streams.fragment_label(size),
+            name,
+            fmt_time(st["median_s"]),
+            fmt_num(st["mb_per_s"]),
+            fmt_rate(st["events_per_s"]),
+        ]
+        + [fmt_ratio(st["speedup_vs"].get(b)) for b in baseline_names]
+        + [note]
+    )
+
+
 def run_framing(
     stream_list: list[str], sizes: list[int | None], settings: Settings, failures: list[str]
 ) -> list[dict[str, Any]]:
@@ -323,15 +382,13 @@ def run_framing(
     runnable = [i for i in impls if i.fn is not None]
     baseline_names = [i.name for i in runnable if i.role == "baseline"]
     _print("## Framing: bytes fragments -> events\n")
-    for i in impls:
-        _print(f"- `{i.name}`: {i.description}" + (f" — **skipped: {i.skip}**" if i.skip else ""))
-    _print()
+    _print_impls(impls)
     cells = []
     for stream in stream_list:
         data = streams.get_stream(stream)
         n_events = len(cases.reference_events(stream))
         _print(f"### framing · {stream} · {len(data):,} bytes · {n_events} events\n")
-        header = ["frag", "impl", "median", "MB/s", "events/s"] + [f"vs {b}" for b in baseline_names] + ["check"]
+        header = _header(baseline_names)
         rows = []
         for size in sizes:
             frags = streams.fragments(data, size)
@@ -346,44 +403,19 @@ def run_framing(
                     )
                 del result
             stats = measure([(i.name, i.fn) for i in runnable if i.fn is not None], frags, settings)
-            cell: dict[str, Any] = {
-                "group": "framing",
-                "stream": stream,
-                "fragment_size": size,
-                "fragments": len(frags),
-                "bytes": len(data),
-                "events": n_events,
-                "results": {},
-            }
+            cell = _cell("framing", stream, size, frags, data, n_events)
             for impl in runnable:
-                st = stats[impl.name]
-                st["mb_per_s"] = len(data) / st["median_s"] / 1e6
-                st["events_per_s"] = n_events / st["median_s"]
-                st["check"] = checks[impl.name]
-                ratios = {b: stats[b]["median_s"] / st["median_s"] for b in baseline_names if b != impl.name}
-                st["speedup_vs"] = ratios if impl.role == "sseparse" else {}
-                cell["results"][impl.name] = st
                 check = checks[impl.name]
+                st = cell["results"][impl.name] = _rates(impl, stats, baseline_names, data, n_events, check)
                 if impl.name == "naive":
                     note = "all events right" if check["ok"] else f"{check['wrong']}/{check['events']} events wrong"
                     if check["spurious"]:
                         note += f", {check['spurious']} garbage payloads"
                 else:
                     note = "ok" if check["ok"] else f"WRONG: {check['wrong']} events"
-                rows.append(
-                    [
-                        streams.fragment_label(size),
-                        impl.name,
-                        fmt_time(st["median_s"]),
-                        fmt_num(st["mb_per_s"]),
-                        fmt_rate(st["events_per_s"]),
-                    ]
-                    + [fmt_ratio(st["speedup_vs"].get(b)) for b in baseline_names]
-                    + [note]
-                )
+                rows.append(_row(size, impl.name, st, baseline_names, note))
             cells.append(cell)
-        _print(table(header, rows, right={2, 3, 4} | {5 + j for j in range(len(baseline_names))}))
-        _print()
+        _print_table(header, rows, baseline_names)
     return cells
 
 
@@ -401,10 +433,8 @@ def run_accumulate(
         _print(
             f"### accumulate · {stream} (dialect {cases.ACCUMULATE_STREAMS[stream]}) · {len(data):,} bytes · {n_events} events\n"
         )
-        for i in impls:
-            _print(f"- `{i.name}`: {i.description}" + (f" — **skipped: {i.skip}**" if i.skip else ""))
-        _print()
-        header = ["frag", "impl", "median", "MB/s", "events/s"] + [f"vs {b}" for b in baseline_names] + ["check"]
+        _print_impls(impls)
+        header = _header(baseline_names)
         rows = []
         for size in sizes:
             frags = streams.fragments(data, size)
@@ -428,16 +458,7 @@ def run_accumulate(
                     )
             timed = [i for i in runnable if "error" not in checks[i.name]]
             stats = measure([(i.name, i.fn) for i in timed if i.fn is not None], frags, settings)
-            cell: dict[str, Any] = {
-                "group": "accumulate",
-                "stream": stream,
-                "dialect": cases.ACCUMULATE_STREAMS[stream],
-                "fragment_size": size,
-                "fragments": len(frags),
-                "bytes": len(data),
-                "events": n_events,
-                "results": {},
-            }
+            cell = _cell("accumulate", stream, size, frags, data, n_events, dialect=cases.ACCUMULATE_STREAMS[stream])
             for impl in runnable:
                 check = checks[impl.name]
                 if impl.name not in stats:
@@ -449,15 +470,7 @@ def run_accumulate(
                     )
                     cell["results"][impl.name] = {"check": check}
                     continue
-                st = stats[impl.name]
-                st["mb_per_s"] = len(data) / st["median_s"] / 1e6
-                st["events_per_s"] = n_events / st["median_s"]
-                st["check"] = check
-                ratios = {
-                    b: stats[b]["median_s"] / st["median_s"] for b in baseline_names if b != impl.name and b in stats
-                }
-                st["speedup_vs"] = ratios if impl.role == "sseparse" else {}
-                cell["results"][impl.name] = st
+                st = cell["results"][impl.name] = _rates(impl, stats, baseline_names, data, n_events, check)
                 if check["ok"]:
                     note = "ok"
                 elif not impl.correct:
@@ -471,20 +484,9 @@ def run_accumulate(
                     note = "wrong: " + ", ".join(parts or ["result differs"])
                 else:
                     note = "WRONG RESULT"
-                rows.append(
-                    [
-                        streams.fragment_label(size),
-                        impl.name,
-                        fmt_time(st["median_s"]),
-                        fmt_num(st["mb_per_s"]),
-                        fmt_rate(st["events_per_s"]),
-                    ]
-                    + [fmt_ratio(st["speedup_vs"].get(b)) for b in baseline_names]
-                    + [note]
-                )
+                rows.append(_row(size, impl.name, st, baseline_names, note))
             cells.append(cell)
-        _print(table(header, rows, right={2, 3, 4} | {5 + j for j in range(len(baseline_names))}))
-        _print()
+        _print_table(header, rows, baseline_names)
     return cells
 
 
@@ -605,13 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--min-rounds", type=int, help="samples per implementation and cell, at least (default 9; --quick 5)"
     )
-    ap.add_argument(
-        "--timer",
-        choices=["cpu", "wall"],
-        default="cpu",
-        help="cpu (default): the CPU time of this thread, which keeps other processes' load on a "
-        "shared machine out of the numbers; wall: time.perf_counter",
-    )
+    timing.add_timer_argument(ap)
     ap.add_argument("--json", metavar="FILE", help="also write every measurement to FILE as JSON")
     ap.add_argument("--check-targets", action="store_true", help="exit with status 1 if a target is missed")
     args = ap.parse_args(argv)

@@ -296,6 +296,9 @@ def anthropic(n_pieces: int = 400, seed: int = SEED + 2) -> str:
     def send(event: str, obj: dict[str, object]) -> None:
         out.append(_sse(_dumps(obj), event))
 
+    def block_delta(index: int, delta: dict[str, object]) -> None:
+        send("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
+
     send(
         "message_start",
         {
@@ -324,10 +327,7 @@ def anthropic(n_pieces: int = 400, seed: int = SEED + 2) -> str:
     )
     out.append(_sse('{"type": "ping"}', "ping"))
     for piece in _text_pieces(rng, n_pieces):
-        send(
-            "content_block_delta",
-            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
-        )
+        block_delta(0, {"type": "text_delta", "text": piece})
     send("content_block_stop", {"type": "content_block_stop", "index": 0})
     send(
         "content_block_start",
@@ -343,10 +343,7 @@ def anthropic(n_pieces: int = 400, seed: int = SEED + 2) -> str:
         },
     )
     for piece in _split_small(rng, _dumps(_TOOLS[1][1](rng)), 4, 14):
-        send(
-            "content_block_delta",
-            {"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": piece}},
-        )
+        block_delta(1, {"type": "input_json_delta", "partial_json": piece})
     send("content_block_stop", {"type": "content_block_stop", "index": 1})
     send(
         "message_delta",

@@ -2,10 +2,12 @@
 
 ``sseparse.httpx`` and ``sseparse.aiohttp`` adapt it to their client: an adapter opens
 one request (with the headers a ``Reconnector`` says) and hands back the status,
-``Content-Type``, ``Retry-After`` and the body's byte chunks. Everything else is here,
-once for synchronous clients (``EventSource``) and once for asyncio
-(``AsyncEventSource``): the status and Content-Type check, reconnection for requests
-that can be repeated, and the drivers (events, deltas, the final result). This module
+``Content-Type``, ``Retry-After`` and the body's byte chunks. Everything else is here:
+the status and Content-Type check, reconnection for requests that can be repeated, and
+the drivers (events, deltas, the final result). The decisions are made once, in the
+base the two sources share; ``EventSource`` (synchronous clients) and
+``AsyncEventSource`` (asyncio) keep only the loops that do the I/O, written twice
+because Python cannot share a body between ``def`` and ``async def``. This module
 imports no client.
 
 Why only repeatable requests reconnect: re-sending an LLM request starts a new
@@ -18,6 +20,7 @@ parser never dispatches twice nor loses, as long as the server gives its events 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
@@ -33,7 +36,7 @@ from ._errors import (
     ResponseError,
 )
 from ._events import Event, IncompleteEvent
-from ._framing import DEFAULT_MAX_EVENT_SIZE, EventParser
+from ._framing import EventParser
 from ._reconnect import ReconnectDecision, ReconnectPolicy, Reconnector
 from ._typing import DialectName
 
@@ -97,13 +100,58 @@ def _abandon(rc: Reconnector, events: list[Event], handed: int) -> None:
         rc.abandon()
 
 
-class _Base:
-    __slots__ = ("_url", "_rc", "_repeatable", "_max_event_size", "_response", "_done", "_active", "_read")
+def _feed(feed: Callable[[bytes], list[Event]], chunk: bytes) -> tuple[list[Event], EventTooLargeError | None]:
+    """The events of ``chunk``; past the size limit, the events complete before it and
+    the error (they are handed over before it is raised, as on a reconnecting GET)."""
+    try:
+        return feed(chunk), None
+    except EventTooLargeError as exc:
+        return exc.events, exc
 
-    def __init__(self, url: str, reconnector: Reconnector, *, repeatable: bool, max_event_size: int) -> None:
-        self._url = url
-        self._rc = reconnector
-        self._repeatable = repeatable
+
+def _end(parser: EventParser) -> None:
+    """The body of a request that is not repeated ended: raise if it cut an event."""
+    pending = parser.close()
+    if pending is not None:
+        raise IncompleteStreamError(pending)
+
+
+class _Base:
+    """What ``EventSource`` and ``AsyncEventSource`` share: their state, and every
+    decision the reading makes (the I/O, sync or async, is theirs)."""
+
+    __slots__ = (
+        "_open",
+        "_errors",
+        "_url",
+        "_rc",
+        "_repeatable",
+        "_max_event_size",
+        "_response",
+        "_done",
+        "_active",
+        "_read",
+    )
+
+    def __init__(
+        self,
+        open: Callable[[Reconnector], Any],
+        errors: tuple[type[BaseException], ...],
+        method: str,
+        url: str,
+        reconnect: bool | None,
+        policy: ReconnectPolicy | None,
+        last_event_id: str,
+        max_event_size: int,
+    ) -> None:
+        """``open(reconnector)`` sends the request (with the reconnector's headers) and
+        gives the response; ``errors`` are what the client raises for a lost, refused
+        or timed-out connection. The rest are the arguments of ``connect_sse``."""
+        self._open = open
+        self._errors = errors
+        self._url = f"{method.upper()} {url}"
+        self._rc = Reconnector(policy, last_event_id=last_event_id, max_event_size=max_event_size)
+        self._repeatable = default_reconnect(method, reconnect)
         self._max_event_size = max_event_size
         self._response: Any = None  # the open response, if one is
         self._done = False  # the stream ended: nothing more will come
@@ -129,6 +177,15 @@ class _Base:
         """Whether the request is repeated after a disconnect (``reconnect=``)."""
         return self._repeatable
 
+    def _accumulator(self, dialect: DialectName, *, deltas: bool = True) -> Accumulator:
+        return Accumulator(dialect, max_event_size=self._max_event_size, deltas=deltas)
+
+    def _closed(self) -> None:
+        """After ``close()`` closed the connection: nothing more is read."""
+        if self._repeatable:
+            self._rc.abandon()
+        self._done = True
+
     def _refuse_second_read(self) -> None:
         if self._read and not self._repeatable:
             raise ParserClosedError(
@@ -136,8 +193,59 @@ class _Base:
             )
         self._read = True
 
-    def _refused(self, response: Any, body: bytes) -> ResponseError:
-        return ResponseError(response.status, response.content_type, body, url=self._url)
+    def _reading(self, acc: Accumulator) -> tuple[Any, Callable[[Any], list[Delta]], tuple[type[BaseException], ...]]:
+        """What the deltas are read from: the events across reconnections, a lost
+        connection being the ``IncompleteStreamError`` they end with; or, for a request
+        that is not repeated, its body's chunks, a lost connection being the client's
+        error. As ``(iteration, what feeds acc, what a lost connection raises)``."""
+        if self._repeatable:
+            return self._follow(), acc.feed_event, (IncompleteStreamError,)
+        self._refuse_second_read()
+        return self._chunks(), acc.feed, self._errors
+
+    def _follow(self) -> Any:
+        raise NotImplementedError
+
+    def _chunks(self) -> Any:
+        raise NotImplementedError
+
+    def _delay_after_drop(self, error: BaseException | None, too_large: EventTooLargeError | None) -> float | None:
+        """A connection's body ended (``error``: what cut it, if anything): the delay
+        before the next request, or ``None`` when the stream is over; raises when it
+        cannot be resumed."""
+        if too_large is not None:
+            self._rc.disconnected(too_large)
+            self._done = True
+            raise too_large
+        decision = self._rc.disconnected(error)
+        if not decision.stop:
+            return decision.delay
+        self._done = True
+        if error is None and decision.cut is None:
+            return None
+        raise _gave_up(self._url, decision) from error
+
+    def _delay_after_failed_open(self, error: BaseException, *, first: bool) -> float:
+        """The request raised ``error``: the delay before sending it again; raises it
+        again for the first request and one that is not repeated."""
+        if first or not self._repeatable:
+            raise error
+        decision = self._rc.disconnected(error)
+        if decision.stop:
+            raise _gave_up(self._url, decision) from error
+        return decision.delay
+
+    def _delay_after_refusal(self, response: Any, body: bytes) -> float | None:
+        """``response`` (closed) was no event stream: the delay before asking again, or
+        ``None`` for a 204 (the server said stop: the stream is over); raises
+        ``ResponseError`` otherwise."""
+        decision = self._rc.disconnected()
+        if decision.reconnect and self._repeatable:
+            return decision.delay
+        if response.status == 204:
+            self._done = True
+            return None
+        raise ResponseError(response.status, response.content_type, body, url=self._url)
 
 
 class EventSource(_Base):
@@ -150,23 +258,8 @@ class EventSource(_Base):
     handed over.
     """
 
-    __slots__ = ("_open", "_errors", "_sleep")
-
-    def __init__(
-        self,
-        open: Callable[[Reconnector], SyncResponse],
-        errors: tuple[type[BaseException], ...],
-        url: str,
-        reconnector: Reconnector,
-        *,
-        repeatable: bool,
-        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
-        sleep: Callable[[float], object] = time.sleep,
-    ) -> None:
-        super().__init__(url, reconnector, repeatable=repeatable, max_event_size=max_event_size)
-        self._open = open
-        self._errors = errors
-        self._sleep = sleep
+    __slots__ = ()
+    _open: Callable[[Reconnector], SyncResponse]
 
     def __enter__(self) -> EventSource:
         return self
@@ -178,9 +271,7 @@ class EventSource(_Base):
         """Close the open connection, if any; iteration ends. Idempotent."""
         self._close_active()
         self._release()
-        if self._repeatable:
-            self._rc.abandon()
-        self._done = True
+        self._closed()
 
     def start(self) -> None:
         """Send the first request and check its answer (``connect_sse`` does it on entry).
@@ -188,9 +279,7 @@ class EventSource(_Base):
         Raises ``ResponseError`` for a response that is not an event stream; the
         client's own exception when the request itself fails.
         """
-        self._response = self._connect(first=True)
-        if self._response is None:
-            self._done = True
+        self._connect(first=True)
 
     def iter_events(self) -> Iterator[Event]:
         """The events of the stream, each once and in order, across reconnections."""
@@ -205,7 +294,7 @@ class EventSource(_Base):
         ``.completion`` of the result is the answer so far, final at the end."""
         _check_on_cut(on_incomplete)
         self._close_active()
-        acc = Accumulator(dialect, max_event_size=self._max_event_size)
+        acc = self._accumulator(dialect)
         gen = self._deltas(acc, on_incomplete)
         self._active = weakref.ref(gen)
         return DeltaStream(acc, gen)
@@ -214,13 +303,10 @@ class EventSource(_Base):
         """The final ``Completion``. A connection lost before the stream's end raises
         ``IncompleteStreamError`` with the partial ``.completion``; a body that ends
         early is returned with ``complete=False``, as ``sseparse.accumulate`` does."""
-        acc = Accumulator(dialect, max_event_size=self._max_event_size, deltas=False)
-        stream = DeltaStream(acc, self._deltas(acc, "ignore"))
-        try:
+        acc = self._accumulator(dialect, deltas=False)
+        with DeltaStream(acc, self._deltas(acc, "ignore")) as stream:
             for _ in stream:
                 pass
-        finally:
-            stream.close()
         return acc.close()
 
     # -- internals --------------------------------------------------------------------
@@ -232,36 +318,23 @@ class EventSource(_Base):
             gen.close()  # an iteration left by a break: its connection is closed
 
     def _deltas(self, acc: Accumulator, on_incomplete: str) -> Generator[Delta, None, None]:
+        items, feed, lost_on = self._reading(acc)
         lost: BaseException | None = None
-        if self._repeatable:
-            events = self._follow()
-            try:
-                for event in events:
-                    yield from acc.feed_event(event)
-            except IncompleteStreamError as exc:
-                lost = exc
-            finally:
-                events.close()
-        else:
-            self._refuse_second_read()
-            chunks = self._chunks()
-            feed = acc.feed
-            try:
-                for chunk in chunks:
-                    yield from feed(chunk)
-            except self._errors as exc:
-                lost = exc
-            finally:
-                chunks.close()
+        try:
+            for item in items:
+                yield from feed(item)
+        except lost_on as exc:
+            lost = exc
+        finally:
+            items.close()
         yield from _finish(acc, on_incomplete, lost)
 
     def _chunks(self) -> Generator[bytes, None, None]:
         """The body of the one response of a request that is not repeated."""
-        response = self._response
-        if response is None:
+        if self._response is None:
             return  # 204 No Content
         try:
-            yield from response.chunks()
+            yield from self._response.chunks()
         finally:
             self._release()
             self._done = True
@@ -271,39 +344,29 @@ class EventSource(_Base):
         chunks = self._chunks()
         try:
             for chunk in chunks:
-                try:
-                    events = parser.feed(chunk)
-                except EventTooLargeError as exc:
-                    yield from exc.events  # complete before the limit: handed over, as on a GET
-                    raise
+                events, too_large = _feed(parser.feed, chunk)
                 yield from events
+                if too_large is not None:
+                    raise too_large
         except self._errors as exc:
             raise _lost(self._url, exc, parser.close()) from exc
         finally:
             chunks.close()
-        pending = parser.close()
-        if pending is not None:
-            raise IncompleteStreamError(pending)
+        _end(parser)
 
     def _follow(self) -> Generator[Event, None, None]:
         rc = self._rc
         while not self._done:
+            if self._response is None and self._connect(first=False) is None:
+                return  # 204: the server said stop
             response = self._response
-            if response is None:
-                response = self._response = self._connect(first=False)
-                if response is None:
-                    self._done = True
-                    return
             error: BaseException | None = None
             too_large: EventTooLargeError | None = None
             events: list[Event] = []
             handed = -1
             try:
                 for chunk in response.chunks():
-                    try:
-                        events = rc.feed(chunk)
-                    except EventTooLargeError as exc:
-                        events, too_large = exc.events, exc
+                    events, too_large = _feed(rc.feed, chunk)
                     for handed, event in enumerate(events):
                         yield event
                     handed = -1
@@ -316,49 +379,33 @@ class EventSource(_Base):
                 self._release()
                 raise
             self._release()
-            if too_large is not None:
-                rc.disconnected(too_large)
-                self._done = True
-                raise too_large
-            decision = rc.disconnected(error)
-            if decision.stop:
-                self._done = True
-                if error is None and decision.cut is None:
-                    return
-                raise _gave_up(self._url, decision) from error
-            self._sleep(decision.delay)
+            delay = self._delay_after_drop(error, too_large)
+            if delay is None:
+                return
+            time.sleep(delay)
 
     def _connect(self, *, first: bool) -> SyncResponse | None:
-        """Request until a response is a stream (returned), or the server said stop
-        (204: ``None``), or it is no stream and no status to retry (raised)."""
-        rc = self._rc
+        """Request until a response is a stream (the ``response`` now, returned), or the
+        server said stop (204: ``None``, the stream is over), or it is no stream and no
+        status to retry (raised)."""
         while True:
             try:
-                response = self._open(rc)
+                response = self._open(self._rc)
             except self._errors as exc:
-                if first or not self._repeatable:
-                    raise
-                decision = rc.disconnected(exc)
-                if decision.stop:
-                    raise _gave_up(self._url, decision) from exc
-                self._sleep(decision.delay)
+                time.sleep(self._delay_after_failed_open(exc, first=first))
                 continue
-            if rc.response(response.status, response.content_type, retry_after=response.retry_after):
+            if self._rc.response(response.status, response.content_type, retry_after=response.retry_after):
+                self._response = response
                 return response
             body = b""
-            if response.status != 204:
-                try:
+            with contextlib.suppress(*self._errors):  # what came of the body is enough to report
+                if response.status != 204:
                     body = response.read_start(ResponseError.BODY_START)
-                except self._errors:
-                    pass  # what came of the body is enough to report
             response.close()
-            decision = rc.disconnected()
-            if decision.reconnect and self._repeatable:
-                self._sleep(decision.delay)
-                continue
-            if response.status == 204:
+            delay = self._delay_after_refusal(response, body)
+            if delay is None:
                 return None
-            raise self._refused(response, body)
+            time.sleep(delay)
 
     def _release(self) -> None:
         response, self._response = self._response, None
@@ -375,23 +422,8 @@ class AsyncEventSource(_Base):
     ``async with``), closes the connection.
     """
 
-    __slots__ = ("_open", "_errors", "_sleep")
-
-    def __init__(
-        self,
-        open: Callable[[Reconnector], Awaitable[AsyncResponse]],
-        errors: tuple[type[BaseException], ...],
-        url: str,
-        reconnector: Reconnector,
-        *,
-        repeatable: bool,
-        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-    ) -> None:
-        super().__init__(url, reconnector, repeatable=repeatable, max_event_size=max_event_size)
-        self._open = open
-        self._errors = errors
-        self._sleep = sleep
+    __slots__ = ()
+    _open: Callable[[Reconnector], Awaitable[AsyncResponse]]
 
     async def __aenter__(self) -> AsyncEventSource:
         return self
@@ -403,15 +435,11 @@ class AsyncEventSource(_Base):
         """Close the open connection, if any; iteration ends. Idempotent."""
         await self._close_active()
         await self._release()
-        if self._repeatable:
-            self._rc.abandon()
-        self._done = True
+        self._closed()
 
     async def start(self) -> None:
         """``EventSource.start`` for asyncio."""
-        self._response = await self._connect(first=True)
-        if self._response is None:
-            self._done = True
+        await self._connect(first=True)
 
     async def aiter_events(self) -> AsyncIterator[Event]:
         """The events of the stream, each once and in order, across reconnections."""
@@ -428,23 +456,20 @@ class AsyncEventSource(_Base):
     def aiter_deltas(self, dialect: DialectName = "auto", *, on_incomplete: OnCut = "raise") -> AsyncDeltaStream:
         """The deltas of the stream read in ``dialect``, for ``async for``."""
         _check_on_cut(on_incomplete)
-        acc = Accumulator(dialect, max_event_size=self._max_event_size)
+        acc = self._accumulator(dialect)
         gen = self._deltas(acc, on_incomplete)
         self._active = gen  # (a suspended earlier iteration is closed by aclose())
         return AsyncDeltaStream(acc, gen)
 
     async def aaccumulate(self, dialect: DialectName = "auto") -> Completion:
         """``EventSource.accumulate`` for asyncio."""
-        acc = Accumulator(dialect, max_event_size=self._max_event_size, deltas=False)
-        stream = AsyncDeltaStream(acc, self._deltas(acc, "ignore"))
-        try:
+        acc = self._accumulator(dialect, deltas=False)
+        async with AsyncDeltaStream(acc, self._deltas(acc, "ignore")) as stream:
             async for _ in stream:
                 pass
-        finally:
-            await stream.aclose()
         return acc.close()
 
-    # -- internals --------------------------------------------------------------------
+    # -- internals: EventSource's, with await -----------------------------------------
 
     async def _close_active(self) -> None:
         active, self._active = self._active, None
@@ -452,38 +477,24 @@ class AsyncEventSource(_Base):
             await active.aclose()  # an iteration left by a break: its connection is closed
 
     async def _deltas(self, acc: Accumulator, on_incomplete: str) -> AsyncGenerator[Delta, None]:
+        items, feed, lost_on = self._reading(acc)
         lost: BaseException | None = None
-        if self._repeatable:
-            events = self._follow()
-            try:
-                async for event in events:
-                    for delta in acc.feed_event(event):
-                        yield delta
-            except IncompleteStreamError as exc:
-                lost = exc
-            finally:
-                await events.aclose()
-        else:
-            self._refuse_second_read()
-            chunks = self._chunks()
-            feed = acc.feed
-            try:
-                async for chunk in chunks:
-                    for delta in feed(chunk):
-                        yield delta
-            except self._errors as exc:
-                lost = exc
-            finally:
-                await chunks.aclose()
+        try:
+            async for item in items:
+                for delta in feed(item):
+                    yield delta
+        except lost_on as exc:
+            lost = exc
+        finally:
+            await items.aclose()
         for delta in _finish(acc, on_incomplete, lost):
             yield delta
 
     async def _chunks(self) -> AsyncGenerator[bytes, None]:
-        response = self._response
-        if response is None:
+        if self._response is None:
             return
         try:
-            async for chunk in response.chunks():
+            async for chunk in self._response.chunks():
                 yield chunk
         finally:
             await self._release()
@@ -494,41 +505,30 @@ class AsyncEventSource(_Base):
         chunks = self._chunks()
         try:
             async for chunk in chunks:
-                try:
-                    events = parser.feed(chunk)
-                except EventTooLargeError as exc:
-                    for event in exc.events:
-                        yield event
-                    raise
+                events, too_large = _feed(parser.feed, chunk)
                 for event in events:
                     yield event
+                if too_large is not None:
+                    raise too_large
         except self._errors as exc:
             raise _lost(self._url, exc, parser.close()) from exc
         finally:
             await chunks.aclose()
-        pending = parser.close()
-        if pending is not None:
-            raise IncompleteStreamError(pending)
+        _end(parser)
 
     async def _follow(self) -> AsyncGenerator[Event, None]:
         rc = self._rc
         while not self._done:
+            if self._response is None and await self._connect(first=False) is None:
+                return  # 204: the server said stop
             response = self._response
-            if response is None:
-                response = self._response = await self._connect(first=False)
-                if response is None:
-                    self._done = True
-                    return
             error: BaseException | None = None
             too_large: EventTooLargeError | None = None
             events: list[Event] = []
             handed = -1
             try:
                 async for chunk in response.chunks():
-                    try:
-                        events = rc.feed(chunk)
-                    except EventTooLargeError as exc:
-                        events, too_large = exc.events, exc
+                    events, too_large = _feed(rc.feed, chunk)
                     for handed, event in enumerate(events):
                         yield event
                     handed = -1
@@ -541,47 +541,30 @@ class AsyncEventSource(_Base):
                 await self._release()
                 raise
             await self._release()
-            if too_large is not None:
-                rc.disconnected(too_large)
-                self._done = True
-                raise too_large
-            decision = rc.disconnected(error)
-            if decision.stop:
-                self._done = True
-                if error is None and decision.cut is None:
-                    return
-                raise _gave_up(self._url, decision) from error
-            await self._sleep(decision.delay)
+            delay = self._delay_after_drop(error, too_large)
+            if delay is None:
+                return
+            await asyncio.sleep(delay)
 
     async def _connect(self, *, first: bool) -> AsyncResponse | None:
-        rc = self._rc
         while True:
             try:
-                response = await self._open(rc)
+                response = await self._open(self._rc)
             except self._errors as exc:
-                if first or not self._repeatable:
-                    raise
-                decision = rc.disconnected(exc)
-                if decision.stop:
-                    raise _gave_up(self._url, decision) from exc
-                await self._sleep(decision.delay)
+                await asyncio.sleep(self._delay_after_failed_open(exc, first=first))
                 continue
-            if rc.response(response.status, response.content_type, retry_after=response.retry_after):
+            if self._rc.response(response.status, response.content_type, retry_after=response.retry_after):
+                self._response = response
                 return response
             body = b""
-            if response.status != 204:
-                try:
+            with contextlib.suppress(*self._errors):
+                if response.status != 204:
                     body = await response.read_start(ResponseError.BODY_START)
-                except self._errors:
-                    pass
             await response.close()
-            decision = rc.disconnected()
-            if decision.reconnect and self._repeatable:
-                await self._sleep(decision.delay)
-                continue
-            if response.status == 204:
+            delay = self._delay_after_refusal(response, body)
+            if delay is None:
                 return None
-            raise self._refused(response, body)
+            await asyncio.sleep(delay)
 
     async def _release(self) -> None:
         response, self._response = self._response, None

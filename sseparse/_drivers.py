@@ -69,9 +69,7 @@ def iter_events(
     feed = parser.feed
     for fragment in _fragments(fragments, "iter_events()"):
         yield from feed(fragment)
-    tail = _finish(parser.close(), on_incomplete)
-    if tail is not None:
-        yield tail
+    yield from _finish(parser.close(), on_incomplete)
 
 
 async def aiter_events(
@@ -87,9 +85,8 @@ async def aiter_events(
     async for fragment in _afragments(fragments, "aiter_events()"):
         for event in feed(fragment):
             yield event
-    tail = _finish(parser.close(), on_incomplete)
-    if tail is not None:
-        yield tail
+    for event in _finish(parser.close(), on_incomplete):
+        yield event
 
 
 def _check_on_incomplete(on_incomplete: str) -> None:
@@ -97,12 +94,14 @@ def _check_on_incomplete(on_incomplete: str) -> None:
         raise ValueError(f"on_incomplete must be 'raise', 'ignore' or 'dispatch', not {on_incomplete!r}")
 
 
-def _finish(pending: IncompleteEvent | None, on_incomplete: str) -> Event | None:
+def _finish(pending: IncompleteEvent | None, on_incomplete: str) -> list[Event]:
+    """The event the end of the stream dispatches, if any: the one it cut, as
+    ``on_incomplete`` says."""
     if pending is None or on_incomplete == "ignore":
-        return None
+        return []
     if on_incomplete == "raise":
         raise IncompleteStreamError(pending)
-    return pending.to_event() if pending.has_data else None
+    return [pending.to_event()] if pending.has_data else []
 
 
 # -- accumulating drivers ------------------------------------------------------------
@@ -146,14 +145,35 @@ async def aaccumulate(
 OnCut = Literal["raise", "ignore"]
 
 
-class DeltaStream:
+class _Streamed:
+    """What ``DeltaStream`` and ``AsyncDeltaStream`` share: the accumulator behind them."""
+
+    __slots__ = ("_acc",)
+
+    def __init__(self, acc: Accumulator) -> None:
+        self._acc = acc
+
+    @property
+    def completion(self) -> Completion:
+        return self._acc.completion
+
+    @property
+    def accumulator(self) -> Accumulator:
+        return self._acc
+
+    def partial_arguments(self, index: int, *, choice: int = 0) -> Any:
+        """``Accumulator.partial_arguments``: a tool call's arguments as far as they arrived."""
+        return self._acc.partial_arguments(index, choice=choice)
+
+
+class DeltaStream(_Streamed):
     """What ``iter_deltas`` returns: iterate it once for the deltas as they arrive;
     ``completion`` is the result so far, and the final one once iteration ended."""
 
-    __slots__ = ("_acc", "_deltas")
+    __slots__ = ("_deltas",)
 
     def __init__(self, acc: Accumulator, deltas: Iterator[Delta]) -> None:
-        self._acc = acc
+        super().__init__(acc)
         self._deltas = deltas
 
     def __iter__(self) -> Iterator[Delta]:
@@ -175,26 +195,14 @@ class DeltaStream:
         if close is not None:
             close()
 
-    @property
-    def completion(self) -> Completion:
-        return self._acc.completion
 
-    @property
-    def accumulator(self) -> Accumulator:
-        return self._acc
-
-    def partial_arguments(self, index: int, *, choice: int = 0) -> Any:
-        """``Accumulator.partial_arguments``: a tool call's arguments as far as they arrived."""
-        return self._acc.partial_arguments(index, choice=choice)
-
-
-class AsyncDeltaStream:
+class AsyncDeltaStream(_Streamed):
     """What ``aiter_deltas`` returns: ``DeltaStream`` for ``async for``."""
 
-    __slots__ = ("_acc", "_deltas")
+    __slots__ = ("_deltas",)
 
     def __init__(self, acc: Accumulator, deltas: AsyncIterator[Delta]) -> None:
-        self._acc = acc
+        super().__init__(acc)
         self._deltas = deltas
 
     def __aiter__(self) -> AsyncIterator[Delta]:
@@ -215,18 +223,6 @@ class AsyncDeltaStream:
         aclose = getattr(self._deltas, "aclose", None)
         if aclose is not None:
             await aclose()
-
-    @property
-    def completion(self) -> Completion:
-        return self._acc.completion
-
-    @property
-    def accumulator(self) -> Accumulator:
-        return self._acc
-
-    def partial_arguments(self, index: int, *, choice: int = 0) -> Any:
-        """``Accumulator.partial_arguments``: a tool call's arguments as far as they arrived."""
-        return self._acc.partial_arguments(index, choice=choice)
 
 
 def iter_deltas(

@@ -24,7 +24,7 @@ from typing import Any
 import aiohttp  # the client, not this module: imports are absolute
 from multidict import CIMultiDict
 
-from ._connect import AsyncEventSource, default_reconnect
+from ._connect import AsyncEventSource
 from ._framing import DEFAULT_MAX_EVENT_SIZE
 from ._reconnect import ReconnectPolicy, Reconnector
 
@@ -83,21 +83,12 @@ async def connect_sse(
     HEAD and OPTIONS), ``policy`` and ``last_event_id`` decide the resumption. The
     source gives ``aiter_events()``, ``aiter_deltas()`` and ``await aaccumulate()``.
     """
-    rc = Reconnector(policy, last_event_id=last_event_id, max_event_size=max_event_size)
     given = kwargs.pop("headers", None)
 
     async def open(rc: Reconnector) -> _Response:
-        raw = await session.request(method, url, headers=_headers(given, rc), **kwargs)
-        return _Response(raw)
+        return _Response(await session.request(method, url, headers=_headers(given, rc), **kwargs))
 
-    source = AsyncEventSource(
-        open,
-        TRANSPORT_ERRORS,
-        f"{method.upper()} {url}",
-        rc,
-        repeatable=default_reconnect(method, reconnect),
-        max_event_size=max_event_size,
-    )
-    async with source:
+    options = (reconnect, policy, last_event_id, max_event_size)
+    async with AsyncEventSource(open, TRANSPORT_ERRORS, method, url, *options) as source:
         await source.start()
         yield source

@@ -16,14 +16,13 @@ with ``Last-Event-ID`` when its connection drops::
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx  # the client, not this module: imports are absolute
 
-from ._connect import AsyncEventSource, EventSource, default_reconnect
+from ._connect import AsyncEventSource, EventSource
 from ._framing import DEFAULT_MAX_EVENT_SIZE
 from ._reconnect import ReconnectPolicy, Reconnector
 
@@ -44,35 +43,40 @@ def _headers(given: Any, rc: Reconnector) -> httpx.Headers:
     return httpx.Headers(items)
 
 
-class _Response:
-    __slots__ = ("raw", "status", "content_type", "retry_after", "_close")
+class _Head:
+    """A response of ``client.stream()`` as the engine reads it: its status and headers
+    (``_Response`` and ``_AsyncResponse`` add the body, read and closed each their way)."""
 
-    def __init__(self, raw: httpx.Response, close: Callable[[], object]) -> None:
+    __slots__ = ("raw", "status", "content_type", "retry_after", "_manager")
+
+    def __init__(self, manager: Any, raw: httpx.Response) -> None:
         self.raw = raw
         self.status = raw.status_code
         self.content_type = raw.headers.get("content-type")
         self.retry_after = raw.headers.get("retry-after")
-        self._close = close
+        self._manager = manager  # what client.stream() gave: leaving it closes the response
+
+
+class _Response(_Head):
+    __slots__ = ()
 
     def chunks(self) -> Iterator[bytes]:
         return self.raw.iter_bytes()
 
     def read_start(self, limit: int) -> bytes:
-        return _start(self.raw.iter_bytes(), limit)
+        start = b""
+        for chunk in self.raw.iter_bytes():
+            start += chunk
+            if len(start) >= limit:
+                break
+        return start[:limit]
 
     def close(self) -> None:
-        self._close()
+        self._manager.__exit__(None, None, None)
 
 
-class _AsyncResponse:
-    __slots__ = ("raw", "status", "content_type", "retry_after", "_close")
-
-    def __init__(self, raw: httpx.Response, close: Callable[[], Awaitable[object]]) -> None:
-        self.raw = raw
-        self.status = raw.status_code
-        self.content_type = raw.headers.get("content-type")
-        self.retry_after = raw.headers.get("retry-after")
-        self._close = close
+class _AsyncResponse(_Head):
+    __slots__ = ()
 
     def chunks(self) -> AsyncIterator[bytes]:
         return self.raw.aiter_bytes()
@@ -86,16 +90,7 @@ class _AsyncResponse:
         return start[:limit]
 
     async def close(self) -> None:
-        await self._close()
-
-
-def _start(chunks: Iterator[bytes], limit: int) -> bytes:
-    start = b""
-    for chunk in chunks:
-        start += chunk
-        if len(start) >= limit:
-            break
-    return start[:limit]
+        await self._manager.__aexit__(None, None, None)
 
 
 @contextmanager
@@ -124,25 +119,14 @@ def connect_sse(
     generation). ``policy`` says how long to wait and when to give up
     (``ReconnectPolicy``); ``last_event_id`` resumes a stream saved earlier.
     """
-    rc = Reconnector(policy, last_event_id=last_event_id, max_event_size=max_event_size)
     given = kwargs.pop("headers", None)
-    target = str(url)
 
     def open(rc: Reconnector) -> _Response:
         manager = client.stream(method, url, headers=_headers(given, rc), **kwargs)
-        raw = manager.__enter__()
-        return _Response(raw, lambda: manager.__exit__(None, None, None))
+        return _Response(manager, manager.__enter__())
 
-    source = EventSource(
-        open,
-        TRANSPORT_ERRORS,
-        f"{method.upper()} {target}",
-        rc,
-        repeatable=default_reconnect(method, reconnect),
-        max_event_size=max_event_size,
-        sleep=time.sleep,
-    )
-    with source:
+    options = (reconnect, policy, last_event_id, max_event_size)
+    with EventSource(open, TRANSPORT_ERRORS, method, str(url), *options) as source:
         source.start()
         yield source
 
@@ -161,23 +145,13 @@ async def aconnect_sse(
 ) -> AsyncIterator[AsyncEventSource]:
     """``connect_sse`` for ``httpx.AsyncClient``: ``aiter_events()``, ``aiter_deltas()``,
     ``await aaccumulate()``."""
-    rc = Reconnector(policy, last_event_id=last_event_id, max_event_size=max_event_size)
     given = kwargs.pop("headers", None)
-    target = str(url)
 
     async def open(rc: Reconnector) -> _AsyncResponse:
         manager = client.stream(method, url, headers=_headers(given, rc), **kwargs)
-        raw = await manager.__aenter__()
-        return _AsyncResponse(raw, lambda: manager.__aexit__(None, None, None))
+        return _AsyncResponse(manager, await manager.__aenter__())
 
-    source = AsyncEventSource(
-        open,
-        TRANSPORT_ERRORS,
-        f"{method.upper()} {target}",
-        rc,
-        repeatable=default_reconnect(method, reconnect),
-        max_event_size=max_event_size,
-    )
-    async with source:
+    options = (reconnect, policy, last_event_id, max_event_size)
+    async with AsyncEventSource(open, TRANSPORT_ERRORS, method, str(url), *options) as source:
         await source.start()
         yield source

@@ -10,11 +10,7 @@ the same ``Completion`` and the same deltas, in the same order.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
-import subprocess
-import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +20,7 @@ from hypothesis import strategies as st
 
 import helpers
 import sseparse
-from helpers import IMPLEMENTATIONS
+from helpers import feed_all, fragmentations, pieces, run_cli
 from sseparse import (
     Accumulator,
     ChunkDecodeError,
@@ -114,6 +110,16 @@ PING = {"type": "ping"}
 MESSAGE_STOP = {"type": "message_stop"}
 
 
+def text_block(index: int, *pieces: str) -> list[dict[str, Any]]:
+    """A whole text block: its start, a delta per piece, its stop."""
+    return [text_start(index), *(text(index, piece) for piece in pieces), block_stop(index)]
+
+
+def end(stop_reason: str | None, output_tokens: int, **more: Any) -> list[dict[str, Any]]:
+    """The end of a message: its ``message_delta``, then ``message_stop``."""
+    return [message_delta(stop_reason, output_tokens, **more), MESSAGE_STOP]
+
+
 def sse(*events: dict[str, Any] | str, named: bool = True, newline: bytes = b"\n") -> bytes:
     """The raw stream: one event per object (``event:`` line then ``data:``); a str is sent as data."""
     out = []
@@ -127,55 +133,15 @@ def sse(*events: dict[str, Any] | str, named: bool = True, newline: bytes = b"\n
     return b"".join(out)
 
 
-def pieces(data: bytes, size: int) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
-
-
-def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
-    yield [data]
-    for size in (1, 2, 3, 7, 64):
-        yield pieces(data, size)
-    if every_split:
-        for cut in range(1, len(data)):
-            yield [data[:cut], data[cut:]]
-
-
-def feed_all(
-    fragments: Iterable[bytes], dialect: str = "auto", implementation: str | None = None
-) -> tuple[Completion, list[Any]]:
-    acc = Accumulator(dialect, implementation=implementation)
-    deltas: list[Any] = []
-    for fragment in fragments:
-        deltas.extend(acc.feed(fragment))
-    deltas.extend(acc.finish())
-    return acc.close(), deltas
-
-
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
     """The Completion and deltas of ``data``, checked identical at every fragmentation,
     under ``auto`` and ``anthropic``, on both implementations, and without deltas;
-    the deltas fold to the Completion."""
-    expected = feed_all([data])
-    helpers.fold_equals_completion(expected[1], expected[0])
-    for fragments in fragmentations(data, every_split=every_split):
-        for implementation in IMPLEMENTATIONS:
-            got = feed_all(fragments, implementation=implementation)
-            assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
-            assert feed_all(fragments, "anthropic", implementation) == expected
-    quiet = Accumulator(deltas=False)
-    for fragment in pieces(data, 5):
-        assert quiet.feed(fragment) == []
-    assert quiet.close() == expected[0]
-    completion, deltas = expected
+    the deltas glue to the fields and fold to the Completion."""
+    completion, deltas = helpers.accumulate_everywhere(data, "anthropic", every_split=every_split)
     assert completion.dialect == "anthropic"
-    # What the deltas say glues into what the Completion holds.
-    assert "".join(d.text for d in deltas if type(d) is TextDelta) == completion.content
-    assert "".join(d.text for d in deltas if type(d) is ReasoningDelta) == completion.reasoning
-    for call in completion.tool_calls:
-        glued = "".join(d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta and d.index == call.index)
-        assert glued == call.arguments
+    helpers.assert_deltas_glue(completion, deltas)
     json.dumps(completion.to_dict())
-    return expected
+    return completion, deltas
 
 
 # -- streams ----------------------------------------------------------------------------
@@ -188,8 +154,7 @@ TEXT_STREAM = sse(
     PING,
     *(text(0, part) for part in NON_ASCII_PARTS),
     block_stop(0),
-    message_delta("end_turn", 27),
-    MESSAGE_STOP,
+    *end("end_turn", 27),
 )
 
 WEATHER_ARGS = json.dumps({"city": "Zürich", "units": "celsius", "days": [1, 2, 3]}, ensure_ascii=False)
@@ -199,15 +164,12 @@ def tool_stream(args: str = WEATHER_ARGS, size: int = 4) -> bytes:
     """Text, then a tool_use block whose input arrives in ``size``-character pieces."""
     return sse(
         message_start(),
-        text_start(0),
-        text(0, "Let me check the weather."),
-        block_stop(0),
+        *text_block(0, "Let me check the weather."),
         block_start(1, {"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather", "input": {}}),
         json_piece(1, ""),
         *(json_piece(1, args[i : i + size]) for i in range(0, len(args), size)),
         block_stop(1),
-        message_delta("tool_use", 89),
-        MESSAGE_STOP,
+        *end("tool_use", 89),
     )
 
 
@@ -258,14 +220,9 @@ def test_empty_text_pieces_produce_no_deltas() -> None:
 def test_several_text_blocks_are_glued_in_order() -> None:
     data = sse(
         message_start(),
-        text_start(0),
-        text(0, "One. "),
-        block_stop(0),
-        text_start(1),
-        text(1, "Two."),
-        block_stop(1),
-        message_delta("end_turn", 5),
-        MESSAGE_STOP,
+        *text_block(0, "One. "),
+        *text_block(1, "Two."),
+        *end("end_turn", 5),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.content == "One. Two."
@@ -325,8 +282,7 @@ def test_crlf_stream() -> None:
         PING,
         *(text(0, part) for part in NON_ASCII_PARTS),
         block_stop(0),
-        message_delta("end_turn", 27),
-        MESSAGE_STOP,
+        *end("end_turn", 27),
         newline=b"\r\n",
     )
     assert accumulate_everywhere(crlf_stream)[0] == lf
@@ -367,8 +323,7 @@ def test_tool_input_whole_in_content_block_start() -> None:
         message_start(),
         block_start(0, {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {"id": 7, "tags": ["ä"]}}),
         block_stop(0),
-        message_delta("tool_use", 9),
-        MESSAGE_STOP,
+        *end("tool_use", 9),
     )
     completion, deltas = accumulate_everywhere(data)
     call = completion.tool_calls[0]
@@ -391,8 +346,7 @@ def test_tool_without_arguments_has_an_empty_object() -> None:
         block_start(0, {"type": "tool_use", "id": "toolu_2", "name": "refresh", "input": {}}),
         json_piece(0, ""),
         block_stop(0),
-        message_delta("tool_use", 9),
-        MESSAGE_STOP,
+        *end("tool_use", 9),
     )
     completion, deltas = accumulate_everywhere(data)
     assert completion.tool_calls == [ToolCall(0, "toolu_2", "refresh", "{}", "function", True)]
@@ -411,8 +365,7 @@ def test_parallel_tool_calls_are_numbered_in_arrival_order() -> None:
         json_piece(1, '{"y":'),
         json_piece(1, " 2}"),
         block_stop(1),
-        message_delta("tool_use", 30),
-        MESSAGE_STOP,
+        *end("tool_use", 30),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.tool_calls == [
@@ -446,11 +399,8 @@ def test_thinking_then_text() -> None:
         thinking(0, "2 + 2 = 4."),
         delta(0, "signature_delta", signature=SIGNATURE),
         block_stop(0),
-        text_start(1),
-        text(1, "It is 4."),
-        block_stop(1),
-        message_delta("end_turn", 40),
-        MESSAGE_STOP,
+        *text_block(1, "It is 4."),
+        *end("end_turn", 40),
     )
     completion, deltas = accumulate_everywhere(data)
     assert completion.reasoning == "Let me add: 2 + 2 = 4."
@@ -471,11 +421,8 @@ def test_redacted_thinking_is_kept_in_blocks_only() -> None:
         message_start(),
         block_start(0, redacted),
         block_stop(0),
-        text_start(1),
-        text(1, "Done."),
-        block_stop(1),
-        message_delta("end_turn", 7),
-        MESSAGE_STOP,
+        *text_block(1, "Done."),
+        *end("end_turn", 7),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.reasoning == ""
@@ -506,9 +453,7 @@ def web_search_stream() -> bytes:
     }
     return sse(
         message_start(usage={"input_tokens": 2101, "output_tokens": 1}),
-        text_start(0),
-        text(0, "I'll search."),
-        block_stop(0),
+        *text_block(0, "I'll search."),
         block_start(
             1, {"type": "server_tool_use", "id": "srvtoolu_014hJH82Qum7Td6UV8gDXThB", "name": "web_search", "input": {}}
         ),
@@ -521,8 +466,7 @@ def web_search_stream() -> bytes:
         delta(3, "citations_delta", citation=citation),
         text(3, "Zürich is the largest city."),
         block_stop(3),
-        message_delta("end_turn", 120, usage={"server_tool_use": {"web_search_requests": 1}}),
-        MESSAGE_STOP,
+        *end("end_turn", 120, usage={"server_tool_use": {"web_search_requests": 1}}),
     )
 
 
@@ -556,8 +500,7 @@ def test_unknown_block_and_delta_and_event_types_are_kept_or_skipped() -> None:
         text(1, "ok"),
         {"type": "message_annotation", "note": "new"},
         PING,
-        message_delta("end_turn", 3),
-        MESSAGE_STOP,
+        *end("end_turn", 3),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.content == "ok"
@@ -582,8 +525,7 @@ def test_stop_sequence_and_stop_details_go_to_extra() -> None:
         message_start(),
         text_start(0),
         text(0, "1, 2, 3"),
-        message_delta("stop_sequence", 6, stop_sequence="4", stop_details=details),
-        MESSAGE_STOP,
+        *end("stop_sequence", 6, stop_sequence="4", stop_details=details),
     )
     completion, _ = accumulate_everywhere(data)
     assert completion.finish_reason == "stop_sequence"
@@ -611,8 +553,7 @@ def test_output_tokens_are_cumulative_and_assigned_not_added() -> None:
         text_start(0),
         text(0, "a"),
         message_delta(None, 10),
-        message_delta("end_turn", 25),
-        MESSAGE_STOP,
+        *end("end_turn", 25),
     )
     completion, deltas = accumulate_everywhere(data)
     assert completion.usage is not None
@@ -841,29 +782,16 @@ def test_cli_accumulates_an_anthropic_stream(tmp_path: Path) -> None:
     path.write_bytes(tool_stream())
     expected = feed_all([tool_stream()])[0].to_dict()
     for args in ([], ["--chunk-size", "3"], ["--dialect", "anthropic", "--chunk-size", "64"]):
-        proc = subprocess.run(
-            [sys.executable, "-m", "sseparse", "accumulate", str(path), *args],
-            capture_output=True,
-            timeout=60,
-            check=False,
-            cwd=Path(sseparse.__file__).resolve().parents[1],
-        )
-        assert proc.returncode == 0, proc.stderr
-        assert json.loads(proc.stdout) == json.loads(json.dumps(expected))
+        code, result = run_cli(b"", str(path), *args)
+        assert code == 0
+        assert result == json.loads(json.dumps(expected))
 
 
 def test_cli_on_an_error_stream_writes_the_partial_result_and_exits_1(tmp_path: Path) -> None:
     path = tmp_path / "error.sse"
     path.write_bytes(sse(message_start(), text_start(0), text(0, "Partial"), OVERLOADED))
-    proc = subprocess.run(
-        [sys.executable, "-m", "sseparse", "accumulate", str(path), "--chunk-size", "5"],
-        capture_output=True,
-        timeout=60,
-        check=False,
-        cwd=Path(sseparse.__file__).resolve().parents[1],
-    )
-    assert proc.returncode == 1
-    result = json.loads(proc.stdout)
+    code, result = run_cli(b"", str(path), "--chunk-size", "5")
+    assert code == 1
     assert result["content"] == "Partial"
     assert result["complete"] is False
     assert result["error"]["error_type"] == "overloaded_error"
@@ -886,10 +814,7 @@ def test_two_streams_glued_read_as_one() -> None:
 @given(st.data())
 def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     stream = web_search_stream().replace(sse(MESSAGE_STOP), b"") + tool_stream()[len(sse(message_start())) :]
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
-    bounds = [0, *cuts, len(stream)]
-    fragments = [stream[a:b] for a, b in itertools.pairwise(bounds)]
-    assert feed_all(fragments) == feed_all([stream])
+    assert feed_all(data.draw(helpers.any_split(stream))) == feed_all([stream])
 
 
 @settings(max_examples=150, deadline=None)
@@ -905,15 +830,7 @@ def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     )
 )
 def test_garbage_raises_only_sseparse_errors(parts: list[bytes]) -> None:
-    acc = Accumulator("anthropic")
-    try:
-        for part in parts:
-            acc.feed(part)
-    except SseparseError:
-        pass
-    result = acc.close()
-    assert isinstance(result, Completion)
-    json.dumps(result.to_dict())
+    helpers.assert_only_sseparse_errors(parts, "anthropic")
 
 
 _KEYS = [

@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import helpers
 import sseparse
 
 anthropic = pytest.importorskip("anthropic")
@@ -78,11 +79,7 @@ def sdk_view(data: bytes) -> dict[str, Any]:
 
 def our_view(completion: sseparse.Completion) -> dict[str, Any]:
     return {
-        "id": completion.id,
-        "model": completion.model,
-        "content": completion.content,
-        "reasoning": completion.reasoning,
-        "tool_calls": [(call.id, call.name, call.parsed_arguments()) for call in completion.tool_calls],
+        **helpers.answer_view(completion),
         "stop_reason": completion.finish_reason,
         "usage": _no_nulls(None if completion.usage is None else completion.usage.raw),
         "blocks": completion.blocks,
@@ -94,8 +91,7 @@ def our_view(completion: sseparse.Completion) -> dict[str, Any]:
 def assert_same_as_sdk(data: bytes) -> None:
     expected = sdk_view(data)
     for size in (None, 1, 5, 64):
-        fragments = [data] if size is None else [data[i : i + size] for i in range(0, len(data), size)]
-        completion = sseparse.accumulate(fragments)
+        completion = sseparse.accumulate(helpers.pieces(data, size))
         assert completion.complete
         assert completion.dialect == "anthropic"
         assert our_view(completion) == expected, f"differs from the anthropic SDK at fragment size {size}"

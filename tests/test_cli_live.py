@@ -17,12 +17,12 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 
+import helpers
 import sseparse
 from sseparse._cli import LiveView, completion_text
 
@@ -48,40 +48,6 @@ USAGE = (
 CALL = {"index": 0, "id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": ""}}
 
 
-class Pipe:
-    """Collects what a child writes to one pipe, on a thread, for ``wait_for``."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._fd = stream.fileno()
-        self._data = bytearray()
-        self._cond = threading.Condition()
-        self._eof = False
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        while block := os.read(self._fd, 65536):
-            with self._cond:
-                self._data += block
-                self._cond.notify_all()
-        with self._cond:
-            self._eof = True
-            self._cond.notify_all()
-
-    def wait_for(self, expected: str) -> None:
-        """Until ``expected`` has come out (fails after ``WAIT`` seconds or at EOF)."""
-        needle = expected.encode("utf-8")
-        with self._cond:
-            seen = self._cond.wait_for(lambda: needle in self._data or self._eof, timeout=WAIT)
-            if not seen or needle not in self._data:
-                raise AssertionError(f"{expected!r} did not come out; got {bytes(self._data)!r}")
-
-    @property
-    def text(self) -> str:
-        self._thread.join(WAIT)
-        return self._data.decode("utf-8")
-
-
 class LiveCLI:
     """``sseparse accumulate --live ...`` in a subprocess, fed through a pipe."""
 
@@ -96,8 +62,8 @@ class LiveCLI:
         )
         assert self.proc.stdin and self.proc.stdout and self.proc.stderr
         self.stdin = self.proc.stdin
-        self.out = Pipe(self.proc.stdout)
-        self.err = Pipe(self.proc.stderr)
+        self.out = helpers.Pipe(self.proc.stdout)
+        self.err = helpers.Pipe(self.proc.stderr)
 
     def send(self, data: bytes) -> None:
         self.stdin.write(data)

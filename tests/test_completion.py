@@ -80,28 +80,31 @@ def completion() -> Completion:
 def test_to_dict_is_plain_json_ready_data() -> None:
     data = completion().to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+    call = {
+        "index": 0,
+        "id": "call_9",
+        "name": "greet",
+        "arguments": '{"to": "Jürgen"}',
+        "kind": "function",
+        "complete": True,
+    }
+    # The top level mirrors the first choice.
+    first_choice = {
+        "content": "Hallo 👋",
+        "reasoning": "",
+        "refusal": "",
+        "tool_calls": [call],
+        "function_call": None,
+        "finish_reason": "tool_calls",
+        "logprobs": None,
+    }
     assert data == {
         "dialect": "openai-chat",
         "id": "chatcmpl-C1",
         "model": "gpt-4o-mini",
         "created": 1731000000,
         "system_fingerprint": None,
-        "content": "Hallo 👋",
-        "reasoning": "",
-        "refusal": "",
-        "tool_calls": [
-                    {
-                        "index": 0,
-                        "id": "call_9",
-                        "name": "greet",
-                        "arguments": '{"to": "Jürgen"}',
-                        "kind": "function",
-                        "complete": True,
-                    }
-                ],
-        "function_call": None,
-        "finish_reason": "tool_calls",
-        "logprobs": None,
+        **first_choice,
         "usage": {
             "input_tokens": 12,
             "output_tokens": 7,
@@ -114,26 +117,7 @@ def test_to_dict_is_plain_json_ready_data() -> None:
         "complete": True,
         "error": None,
         "choices": [
-            {
-                "index": 0,
-                "content": "Hallo 👋",
-                "reasoning": "",
-                "refusal": "",
-                "tool_calls": [
-                    {
-                        "index": 0,
-                        "id": "call_9",
-                        "name": "greet",
-                        "arguments": '{"to": "Jürgen"}',
-                        "kind": "function",
-                        "complete": True,
-                    }
-                ],
-                "function_call": None,
-                "finish_reason": "tool_calls",
-                "logprobs": None,
-                "blocks": [],
-            },
+            {"index": 0, **first_choice, "blocks": []},
             {
                 "index": 1,
                 "content": "Zweite",

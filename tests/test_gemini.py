@@ -14,18 +14,17 @@ import contextlib
 import copy
 import itertools
 import json
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import helpers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import helpers
 import sseparse
+from helpers import IMPLEMENTATIONS, data_stream, fragmentations, pieces, run_cli
 from sseparse import (
     Accumulator,
     BlockDelta,
@@ -83,24 +82,7 @@ def text(value: str, **extra: Any) -> dict[str, Any]:
 
 
 def sse(*chunks: Any, newline: bytes = b"\r\n") -> bytes:
-    out = []
-    for item in chunks:
-        data = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-        out.append(b"data: " + data.encode() + newline + newline)
-    return b"".join(out)
-
-
-def pieces(data: bytes, size: int) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
-
-
-def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
-    yield [data]
-    for size in (1, 2, 3, 7, 64):
-        yield pieces(data, size)
-    if every_split:
-        for cut in range(1, len(data)):
-            yield [data[:cut], data[cut:]]
+    return data_stream(*chunks, done=False, newline=newline)
 
 
 def feed_all(fragments: Iterable[bytes], dialect: str = "auto") -> tuple[Completion, list[Any], str | None]:
@@ -136,15 +118,6 @@ def run_accumulator(fragments: Iterable[bytes], implementation: str) -> tuple[Co
     return acc.close(), deltas, raised
 
 
-def implementations() -> list[str]:
-    """The builds to compare: the pure one, and the compiled one when it is built."""
-    try:
-        import sseparse._framing_c  # noqa: F401
-    except ImportError:
-        return ["python"]
-    return ["cython", "python"]
-
-
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
     """The Completion and deltas of ``data``, checked identical at every fragmentation,
     under both ``auto`` and the explicit dialect and in both builds; the deltas glue
@@ -153,30 +126,14 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
     for fragments in fragmentations(data, every_split=every_split):
         assert feed_all(fragments) == expected, f"differs when fed in {len(fragments)} fragments"
         assert feed_all(fragments, "gemini") == expected
-    for implementation in implementations():
+    for implementation in IMPLEMENTATIONS:
         for size in (None, 1, 7):
-            fragments = [data] if size is None else pieces(data, size)
+            fragments = pieces(data, size)
             assert run_accumulator(fragments, implementation) == expected, (implementation, size)
     helpers.fold_equals_completion(expected[1], expected[0])
-    quiet = Accumulator(deltas=False)
-    with contextlib.suppress(SseparseError):
-        for fragment in pieces(data, 5):
-            assert quiet.feed(fragment) == []
-    with contextlib.suppress(SseparseError):
-        quiet.close()
-    assert quiet.completion == expected[0]
+    helpers.assert_quiet_agrees(data, expected[0], may_raise=True)
     completion, deltas, _ = expected
-    for choice in completion.choices:
-        assert "".join(d.text for d in deltas if type(d) is TextDelta and d.choice == choice.index) == choice.content
-        reasoning = "".join(d.text for d in deltas if type(d) is ReasoningDelta and d.choice == choice.index)
-        assert reasoning == choice.reasoning
-        for call in choice.tool_calls:
-            glued = "".join(
-                d.arguments
-                for d in deltas
-                if type(d) is ToolCallArgumentsDelta and d.choice == choice.index and d.index == call.index
-            )
-            assert glued == call.arguments
+    helpers.assert_deltas_glue(completion, deltas)
     return completion, deltas
 
 
@@ -464,16 +421,12 @@ def test_cut_inside_a_streamed_call_shows_the_text_so_far() -> None:
     ]
 
 
-def fc(**call: Any) -> dict[str, Any]:
-    return {"functionCall": call}
+fc = helpers.function_call
 
 
 def streamed(*partial_args: dict[str, Any]) -> bytes:
     """A streamed call ``f`` whose pieces are ``partial_args``, one chunk each, then its end."""
-    chunks = [chunk(fc(name="f", willContinue=True))]
-    chunks += [chunk(fc(partialArgs=[piece], willContinue=True)) for piece in partial_args]
-    chunks.append(chunk(fc(), finish="STOP"))
-    return sse(*chunks)
+    return sse(*helpers.streamed_call_chunks(chunk, partial_args))
 
 
 @pytest.mark.parametrize(
@@ -519,7 +472,7 @@ def test_pieces_json_text_cannot_say_in_order_are_refused(pieces_: list[dict[str
     came before the refused piece stays, the call is not complete, and the accumulator
     refuses more input."""
     data = streamed(*pieces_)
-    for implementation in implementations():
+    for implementation in IMPLEMENTATIONS:
         completion, deltas, raised = run_accumulator([data], implementation)
         assert raised == "ChunkDecodeError"
         assert completion.complete is False
@@ -811,27 +764,13 @@ def test_chunks_of_the_wrong_shape_raise_chunk_decode_error(obj: Any) -> None:
 
 def test_iter_deltas_and_accumulate_agree() -> None:
     data = streamed_call_stream()
-    expected, expected_deltas, _ = feed_all([data])
-    stream = sseparse.iter_deltas(pieces(data, 11))
-    assert list(stream) == expected_deltas
-    assert stream.completion == expected
-    assert sseparse.accumulate(pieces(data, 3), "gemini") == expected
-
-
-def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:
-    cwd = Path(sseparse.__file__).resolve().parent.parent
-    proc = subprocess.run(
-        [sys.executable, "-m", "sseparse", "accumulate", *args], input=data, capture_output=True, cwd=cwd, check=False
-    )
-    return proc.returncode, json.loads(proc.stdout)
+    completion, deltas, _ = feed_all([data])
+    helpers.assert_drivers_agree(data, "gemini", completion, deltas)
 
 
 @pytest.mark.parametrize("size", [None, 1, 7])
 def test_cli_accumulates_a_gemini_stream(size: int | None) -> None:
-    data = streamed_call_stream()
-    code, result = run_cli(data, "--dialect", "auto", *([] if size is None else ["--chunk-size", str(size)]))
-    assert code == 0
-    assert result == sseparse.accumulate([data]).to_dict()
+    result = helpers.cli_accumulated(streamed_call_stream(), size)
     assert result["dialect"] == "gemini"
     assert json.loads(result["tool_calls"][0]["arguments"]) == BOOKING
 
@@ -850,9 +789,7 @@ def test_cli_exits_1_on_a_cut_stream_with_the_partial_result() -> None:
 @given(st.data())
 def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     stream = streamed_call_stream()
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
-    bounds = [0, *cuts, len(stream)]
-    assert feed_all(stream[a:b] for a, b in itertools.pairwise(bounds)) == feed_all([stream])
+    assert feed_all(data.draw(helpers.any_split(stream))) == feed_all([stream])
 
 
 KEYS = [
@@ -912,6 +849,15 @@ def leaves(value: Any, path: str = "$") -> list[tuple[str, Any]]:
     return [(path, value)]
 
 
+def scalar_piece(path: str, value: bool | int | float | None) -> dict[str, Any]:
+    """The ``partialArgs`` piece that sets the leaf at ``path`` to ``value`` (not a string)."""
+    if isinstance(value, bool):
+        return {"jsonPath": path, "boolValue": value}
+    if value is None:
+        return {"jsonPath": path, "nullValue": None}
+    return {"jsonPath": path, "numberValue": value}
+
+
 KEY = st.text(st.characters(codec="utf-8", exclude_characters=".[]'\"\\"), min_size=1, max_size=4)
 ARGS = st.dictionaries(
     KEY,
@@ -935,20 +881,14 @@ def test_streamed_arguments_rebuild_any_object(args: dict[str, Any], data: st.Da
     pieces: list[dict[str, Any]] = []
     for path, value in leaves(args):
         if isinstance(value, str):
-            cuts = sorted(data.draw(st.sets(st.integers(0, len(value)), max_size=3)))
-            bounds = [0, *cuts, len(value)]
-            parts = [value[a:b] for a, b in itertools.pairwise(bounds)]
+            parts = helpers.split_at(value, data.draw(st.sets(st.integers(0, len(value)), max_size=3)))
             for number, part in enumerate(parts):
                 piece: dict[str, Any] = {"jsonPath": path, "stringValue": part}
                 if number < len(parts) - 1:
                     piece["willContinue"] = True
                 pieces.append(piece)
-        elif isinstance(value, bool):
-            pieces.append({"jsonPath": path, "boolValue": value})
-        elif value is None:
-            pieces.append({"jsonPath": path, "nullValue": None})
         else:
-            pieces.append({"jsonPath": path, "numberValue": value})
+            pieces.append(scalar_piece(path, value))
     cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(pieces) - 1)), max_size=4)))
     groups = [pieces[a:b] for a, b in itertools.pairwise([0, *cuts, len(pieces)]) if pieces[a:b]]
     chunks = [chunk({"functionCall": {"name": "f", "willContinue": True}})]
@@ -1014,12 +954,7 @@ def shaped_chunk(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(shaped_chunk(), min_size=1, max_size=6))
 def test_chunks_of_any_shape_give_a_result_or_an_sseparse_error(chunks: list[dict[str, Any]]) -> None:
-    acc = Accumulator("gemini")
-    with contextlib.suppress(SseparseError):
-        for item in chunks:
-            acc.feed(sse(item))
-    with contextlib.suppress(SseparseError):
-        acc.close()
+    acc = helpers.read_leniently((sse(item) for item in chunks), "gemini")
     completion = acc.completion
     json.dumps(completion.to_dict())
     for choice in completion.choices:
@@ -1142,12 +1077,8 @@ def gemini_stream(draw: st.DrawFn) -> bytes:
                     pieces_.append({"jsonPath": path, "stringValue": value[:cut], "willContinue": True})
                     last = {"willContinue": False} if more else {}
                     pieces_.append({"jsonPath": path, "stringValue": value[cut:], **last})
-                elif isinstance(value, bool):
-                    pieces_.append({"jsonPath": path, "boolValue": value})
-                elif value is None:
-                    pieces_.append({"jsonPath": path, "nullValue": None})
                 else:
-                    pieces_.append({"jsonPath": path, "numberValue": value})
+                    pieces_.append(scalar_piece(path, value))
             events.append(chunk(fc(name="s", willContinue=True), index=index or None))
             for number, piece in enumerate(pieces_):
                 late_id = {"id": "late"} if number == 0 and draw(st.booleans()) else {}
@@ -1178,7 +1109,7 @@ def gemini_stream(draw: st.DrawFn) -> bytes:
 @settings(max_examples=120, deadline=None)
 @given(gemini_stream(), st.sampled_from([None, 1, 5, 64]))
 def test_deltas_fold_to_the_completion(implementation: str, data: bytes, size: int | None) -> None:
-    fragments = [data] if size is None else pieces(data, size)
+    fragments = pieces(data, size)
     completion, deltas, raised = run_accumulator(fragments, implementation)
     assert raised is None
     helpers.fold_equals_completion(deltas, completion)
@@ -1198,7 +1129,7 @@ def test_deltas_fold_to_the_completion_on_every_capture(implementation: str, siz
     assert captures
     for path in captures:
         data = path.read_bytes()
-        fragments = [data] if size is None else pieces(data, size)
+        fragments = pieces(data, size)
         completion, deltas, raised = run_accumulator(fragments, implementation)
         assert raised is None, path.name
         assert completion.complete, path.name

@@ -43,16 +43,12 @@ def part(*parts: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
     return {"candidates": [candidate], "modelVersion": "gemini-3.1-pro-preview", "responseId": "r-1"}
 
 
-def fc(**call: Any) -> dict[str, Any]:
-    return {"functionCall": call}
+fc = helpers.function_call
 
 
 def streamed_call(*pieces: dict[str, Any]) -> bytes:
     """A Vertex streamed call whose ``partialArgs`` are ``pieces``, one chunk each."""
-    chunks = [part(fc(name="f", willContinue=True))]
-    chunks += [part(fc(partialArgs=[piece], willContinue=True)) for piece in pieces]
-    chunks.append(part(fc(), finish="STOP"))
-    return sse(*chunks)
+    return sse(*helpers.streamed_call_chunks(part, pieces))
 
 
 def refused(implementation: str, data: bytes, match: str) -> sseparse.Completion:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
@@ -22,7 +21,7 @@ from hypothesis import strategies as st
 
 import helpers
 import sseparse
-from helpers import IMPLEMENTATIONS
+from helpers import feed_all, fragmentations, pieces, text_of
 from sseparse import (
     Accumulator,
     ChunkDecodeError,
@@ -86,37 +85,7 @@ def usage_chunk(prompt: int = 31, completion: int = 12, **details: Any) -> dict[
 
 def sse(*chunks: Any, done: bool = True, newline: bytes = b"\n") -> bytes:
     """The raw stream: one ``data:`` event per chunk (a str is sent as is), then ``[DONE]``."""
-    out = []
-    for item in chunks:
-        data = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-        out.append(b"data: " + data.encode() + newline + newline)
-    if done:
-        out.append(b"data: [DONE]" + newline + newline)
-    return b"".join(out)
-
-
-def pieces(data: bytes, size: int) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
-
-
-def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
-    yield [data]
-    for size in (1, 2, 3, 7, 64):
-        yield pieces(data, size)
-    if every_split:
-        for cut in range(1, len(data)):
-            yield [data[:cut], data[cut:]]
-
-
-def feed_all(
-    fragments: Iterable[bytes], dialect: str = "auto", implementation: str | None = None
-) -> tuple[Completion, list[Any]]:
-    acc = Accumulator(dialect, implementation=implementation)
-    deltas: list[Any] = []
-    for fragment in fragments:
-        deltas.extend(acc.feed(fragment))
-    deltas.extend(acc.finish())
-    return acc.close(), deltas
+    return helpers.data_stream(*chunks, done=done, newline=newline)
 
 
 def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Completion, list[Any]]:
@@ -125,25 +94,8 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
 
     The ``MetadataDelta`` (checked by the fold) is left out of the deltas returned,
     which the tests compare with the pieces they expect."""
-    expected = feed_all([data])
-    helpers.fold_equals_completion(expected[1], expected[0])
-    for fragments in fragmentations(data, every_split=every_split):
-        for implementation in IMPLEMENTATIONS:
-            got = feed_all(fragments, implementation=implementation)
-            assert got == expected, f"differs when fed in {len(fragments)} fragments ({implementation})"
-            if expected[0].dialect == "openai-chat":  # an empty stream stays undetected under auto
-                assert feed_all(fragments, "openai-chat", implementation) == expected
-    quiet = Accumulator(deltas=False)
-    for fragment in pieces(data, 5):
-        assert quiet.feed(fragment) == []
-    assert quiet.close() == expected[0]
-    return expected[0], [delta for delta in expected[1] if type(delta) is not MetadataDelta]
-
-
-def text_of(
-    deltas: list[Any], cls: type[TextDelta] | type[ReasoningDelta] | type[RefusalDelta] = TextDelta, choice: int = 0
-) -> str:
-    return "".join(d.text for d in deltas if type(d) is cls and d.choice == choice)
+    completion, deltas = helpers.accumulate_everywhere(data, "openai-chat", every_split=every_split)
+    return completion, [delta for delta in deltas if type(delta) is not MetadataDelta]
 
 
 # -- streams --------------------------------------------------------------------------
@@ -819,10 +771,7 @@ def test_event_too_large_keeps_what_came_before() -> None:
 @given(st.data())
 def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     stream = parallel_tool_stream()
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
-    bounds = [0, *cuts, len(stream)]
-    fragments = [stream[a:b] for a, b in itertools.pairwise(bounds)]
-    assert feed_all(fragments) == feed_all([stream])
+    assert feed_all(data.draw(helpers.any_split(stream))) == feed_all([stream])
 
 
 @settings(max_examples=150, deadline=None)
@@ -833,15 +782,7 @@ def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     )
 )
 def test_garbage_raises_only_sseparse_errors(parts: list[bytes]) -> None:
-    acc = Accumulator()
-    try:
-        for part in parts:
-            acc.feed(part)
-    except SseparseError:
-        pass
-    result = acc.close()
-    assert isinstance(result, Completion)
-    json.dumps(result.to_dict())
+    helpers.assert_only_sseparse_errors(parts)
 
 
 @settings(max_examples=150, deadline=None)

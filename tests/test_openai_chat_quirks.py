@@ -7,13 +7,11 @@ split at every point, and must give the same result every time.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import helpers
-from helpers import IMPLEMENTATIONS
+from helpers import IMPLEMENTATIONS, data_stream, feed_all, pieces
 from sseparse import (
-    Accumulator,
     Completion,
     FinishDelta,
     MetadataDelta,
@@ -26,35 +24,21 @@ from sseparse import (
 
 
 def sse(*chunks: Any, done: bool = True) -> bytes:
-    out = []
-    for item in chunks:
-        data = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-        out.append(b"data: " + data.encode() + b"\n\n")
-    if done:
-        out.append(b"data: [DONE]\n\n")
-    return b"".join(out)
-
-
-def run(fragments: list[bytes], implementation: str | None = None) -> tuple[Completion, list[Any]]:
-    acc = Accumulator(implementation=implementation)
-    deltas: list[Any] = []
-    for fragment in fragments:
-        deltas.extend(acc.feed(fragment))
-    deltas.extend(acc.finish())
-    return acc.close(), deltas
+    return data_stream(*chunks, done=done)
 
 
 def accumulate(data: bytes) -> tuple[Completion, list[Any]]:
     """The result of ``data``, the same whatever its fragmentation and on both
     implementations, its deltas folding to it; the ``MetadataDelta`` (checked by
     the fold) is left out of the deltas returned."""
-    expected = run([data])
+    expected = feed_all([data])
     helpers.fold_equals_completion(expected[1], expected[0])
     for implementation in IMPLEMENTATIONS:
         for size in (1, 3, 7):
-            assert run([data[i : i + size] for i in range(0, len(data), size)], implementation) == expected
+            assert feed_all(pieces(data, size), implementation=implementation) == expected
         for cut in range(1, len(data), max(1, len(data) // 300)):
-            assert run([data[:cut], data[cut:]], implementation) == expected, f"differs when cut at byte {cut}"
+            cut_in_two = [data[:cut], data[cut:]]
+            assert feed_all(cut_in_two, implementation=implementation) == expected, f"differs when cut at byte {cut}"
     return expected[0], [delta for delta in expected[1] if type(delta) is not MetadataDelta]
 
 

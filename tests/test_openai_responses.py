@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import itertools
 import json
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,8 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sseparse
 import helpers
+import sseparse
+from helpers import assert_deltas_glue, fragmentations, pieces, run_cli
 from sseparse import (
     Accumulator,
     BlockDelta,
@@ -140,7 +138,7 @@ class Stream:
     def reasoning(self, index: int, summaries: list[list[str]], item_id: str = "rs_67ccd2bf1bac8190") -> Stream:
         item = {"id": item_id, "type": "reasoning", "summary": [], "encrypted_content": "gAAAAABn-enc0"}
         self.add("response.output_item.added", output_index=index, item=item)
-        for number, pieces in enumerate(summaries):
+        for number, summary in enumerate(summaries):
             empty = {"type": "summary_text", "text": ""}
             self.add(
                 "response.reasoning_summary_part.added",
@@ -149,7 +147,7 @@ class Stream:
                 summary_index=number,
                 part=empty,
             )
-            for piece in pieces:
+            for piece in summary:
                 self.add(
                     "response.reasoning_summary_text.delta",
                     item_id=item_id,
@@ -158,7 +156,7 @@ class Stream:
                     delta=piece,
                     obfuscation="x2",
                 )
-            text = "".join(pieces)
+            text = "".join(summary)
             self.add(
                 "response.reasoning_summary_text.done",
                 item_id=item_id,
@@ -209,31 +207,27 @@ def one_event(event: dict[str, Any]) -> bytes:
     return b"event: " + kind.encode() + b"\ndata: " + json.dumps(event, ensure_ascii=False).encode() + b"\n\n"
 
 
-def pieces(data: bytes, size: int) -> list[bytes]:
-    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
-
-
-def fragmentations(data: bytes, *, every_split: bool = False) -> Iterable[list[bytes]]:
-    yield [data]
-    for size in (1, 2, 3, 7, 64):
-        yield pieces(data, size)
-    if every_split:
-        for cut in range(1, len(data)):
-            yield [data[:cut], data[cut:]]
-
-
 def feed_all(fragments: Iterable[bytes], dialect: str = "auto") -> tuple[Completion, list[Any], str | None]:
     """The Completion, the deltas and the name of the error raised, if any."""
-    acc = Accumulator(dialect)
+    completion, deltas, raised = feed_impl(fragments, None, dialect)
+    return completion, deltas, None if raised is None else type(raised).__name__
+
+
+def feed_impl(
+    fragments: Iterable[bytes], implementation: str | None, dialect: str = "openai-responses"
+) -> tuple[Completion, list[Any], SseparseError | None]:
+    """The Completion, the deltas and the error raised, if any, on one build (``None``:
+    the default one)."""
+    acc = Accumulator(dialect, implementation=implementation)
     deltas: list[Any] = []
-    raised: str | None = None
+    raised: SseparseError | None = None
     try:
         for fragment in fragments:
             deltas.extend(acc.feed(fragment))
         completion = acc.close()
     except SseparseError as exc:
         deltas.extend(exc.deltas)
-        raised = type(exc).__name__
+        raised = exc
         completion = acc.completion
     return completion, deltas, raised
 
@@ -245,27 +239,10 @@ def accumulate_everywhere(data: bytes, *, every_split: bool = False) -> tuple[Co
     for fragments in fragmentations(data, every_split=every_split):
         assert feed_all(fragments) == expected, f"differs when fed in {len(fragments)} fragments"
         assert feed_all(fragments, "openai-responses") == expected
-    quiet = Accumulator(deltas=False)
-    with contextlib.suppress(SseparseError):
-        for fragment in pieces(data, 5):
-            assert quiet.feed(fragment) == []
-    with contextlib.suppress(SseparseError):
-        quiet.close()
-    assert quiet.completion == expected[0]
+    helpers.assert_quiet_agrees(data, expected[0], may_raise=True)
     completion, deltas, _ = expected
     assert_deltas_glue(completion, deltas)
     return completion, deltas
-
-
-def assert_deltas_glue(completion: Completion, deltas: list[Any]) -> None:
-    assert "".join(d.text for d in deltas if type(d) is TextDelta) == completion.content
-    assert "".join(d.text for d in deltas if type(d) is ReasoningDelta) == completion.reasoning
-    assert "".join(d.text for d in deltas if type(d) is RefusalDelta) == completion.refusal
-    starts = [d for d in deltas if type(d) is ToolCallStart]
-    assert [d.index for d in starts] == [call.index for call in completion.tool_calls]
-    for call in completion.tool_calls:
-        glued = "".join(d.arguments for d in deltas if type(d) is ToolCallArgumentsDelta and d.index == call.index)
-        assert glued == call.arguments
 
 
 # -- text -------------------------------------------------------------------------------
@@ -771,28 +748,13 @@ def test_event_without_output_index_is_placed_by_item_id() -> None:
 
 def test_iter_deltas_and_accumulate_agree() -> None:
     data = function_stream().bytes()
-    expected, expected_deltas, _ = feed_all([data])
-    stream = sseparse.iter_deltas(pieces(data, 11))
-    assert list(stream) == expected_deltas
-    assert stream.completion == expected
-    assert sseparse.accumulate(pieces(data, 3), "openai-responses") == expected
-
-
-def run_cli(data: bytes, *args: str) -> tuple[int, dict[str, Any]]:
-    cwd = Path(sseparse.__file__).resolve().parent.parent
-    proc = subprocess.run(
-        [sys.executable, "-m", "sseparse", "accumulate", *args], input=data, capture_output=True, cwd=cwd, check=False
-    )
-    return proc.returncode, json.loads(proc.stdout)
+    completion, deltas, _ = feed_all([data])
+    helpers.assert_drivers_agree(data, "openai-responses", completion, deltas)
 
 
 @pytest.mark.parametrize("size", [None, 1, 7])
 def test_cli_accumulates_a_responses_stream(size: int | None) -> None:
-    data = function_stream().bytes()
-    args = [] if size is None else ["--chunk-size", str(size)]
-    code, result = run_cli(data, "--dialect", "auto", *args)
-    assert code == 0
-    assert result == sseparse.accumulate([data]).to_dict()
+    result = helpers.cli_accumulated(function_stream().bytes(), size)
     assert result["dialect"] == "openai-responses"
     assert result["tool_calls"][0]["name"] == "get_weather"
 
@@ -814,9 +776,7 @@ def test_cli_exits_1_on_a_failed_response_with_the_partial_result() -> None:
 @given(st.data())
 def test_any_split_points_give_the_same_result(data: st.DataObject) -> None:
     stream = function_stream().bytes()
-    cuts = sorted(data.draw(st.sets(st.integers(1, len(stream) - 1), max_size=40)))
-    bounds = [0, *cuts, len(stream)]
-    assert feed_all(stream[a:b] for a, b in itertools.pairwise(bounds)) == feed_all([stream])
+    assert feed_all(data.draw(helpers.any_split(stream))) == feed_all([stream])
 
 
 KEYS = [
@@ -932,12 +892,8 @@ def shaped_event(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(shaped_event(), min_size=1, max_size=8))
 def test_events_of_any_shape_give_a_result_or_an_sseparse_error(events: list[dict[str, Any]]) -> None:
-    acc = Accumulator("openai-responses")
-    with contextlib.suppress(SseparseError):
-        for event in events:
-            acc.feed(b"data: " + json.dumps(event).encode() + b"\n\n")
-    with contextlib.suppress(SseparseError):
-        acc.close()
+    data = (b"data: " + json.dumps(event).encode() + b"\n\n" for event in events)
+    acc = helpers.read_leniently(data, "openai-responses")
     json.dumps(acc.completion.to_dict())
     for index in range(len(acc.completion.tool_calls)):
         acc.partial_arguments(index)
@@ -956,24 +912,6 @@ def test_snapshots_are_not_changed_by_later_events() -> None:
 
 
 # -- the answer is whole, or says it is not (both builds) -----------------------------------------
-
-
-def feed_impl(
-    fragments: Iterable[bytes], implementation: str, dialect: str = "openai-responses"
-) -> tuple[Completion, list[Any], SseparseError | None]:
-    """The Completion, the deltas and the error raised, if any, on one build."""
-    acc = Accumulator(dialect, implementation=implementation)
-    deltas: list[Any] = []
-    raised: SseparseError | None = None
-    try:
-        for fragment in fragments:
-            deltas.extend(acc.feed(fragment))
-        completion = acc.close()
-    except SseparseError as exc:
-        deltas.extend(exc.deltas)
-        raised = exc
-        completion = acc.completion
-    return completion, deltas, raised
 
 
 def everywhere(data: bytes, implementation: str) -> tuple[Completion, list[Any]]:
@@ -1379,6 +1317,6 @@ def captures() -> list[Path]:
 def test_deltas_fold_to_the_completion_on_captures(size: int | None, implementation: str) -> None:
     for path in captures():
         data = path.read_bytes()
-        completion, deltas, raised = feed_impl([data] if size is None else pieces(data, size), implementation)
+        completion, deltas, raised = feed_impl(pieces(data, size), implementation)
         assert raised is None or isinstance(raised, ProviderError), f"{path.name}: {raised}"
         helpers.fold_equals_completion(deltas, completion)

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import helpers
 import sseparse
 
 openai = pytest.importorskip("openai")
@@ -92,8 +93,7 @@ def ours(completion: sseparse.Completion) -> dict[str, Any]:
 def assert_same_as_sdk(data: bytes) -> None:
     expected = sdk_accumulate(data)
     for size in (None, 1, 5, 64):
-        fragments = [data] if size is None else [data[i : i + size] for i in range(0, len(data), size)]
-        completion = sseparse.accumulate(fragments)
+        completion = sseparse.accumulate(helpers.pieces(data, size))
         assert completion.complete
         assert ours(completion) == expected, f"differs from the openai SDK at fragment size {size}"
         if len(completion.choices) == 1:

@@ -18,6 +18,7 @@ import pytest
 pytest.importorskip("openai")
 pytest.importorskip("anthropic")
 
+import helpers  # noqa: E402
 import sseparse  # noqa: E402
 from sdk_readers import READERS, SdkError  # noqa: E402
 from transcode_cases import TARGETS, target_finish, transcode  # noqa: E402
@@ -77,19 +78,26 @@ def comparable(view: dict[str, Any], source: sseparse.Completion) -> dict[str, A
     }
 
 
+def read_and_transcode(path: Path, target: str) -> tuple[sseparse.Completion, bytes, Any]:
+    """The capture at ``path`` read (the partial result when it raises) and transcoded
+    into ``target`` in 1500-byte fragments: the source, the bytes out, the transcoder."""
+    data = path.read_bytes()
+    try:
+        source = sseparse.accumulate([data])
+    except sseparse.SseparseError as exc:
+        assert exc.completion is not None
+        source = exc.completion
+    out, transcoder = transcode(helpers.pieces(data, 1500), target)
+    return source, out, transcoder
+
+
 @pytest.mark.skipif(not CAPTURES, reason="the captured streams are not next to the repository")
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("path", CAPTURES, ids=lambda path: path.stem)
 def test_every_capture_reads_the_same_in_every_target(path: Path, target: str, request: Any) -> None:
     if (path.stem, target) in KNOWN_GAPS:
         request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[path.stem, target]))
-    data = path.read_bytes()
-    try:
-        source = sseparse.accumulate([data])
-    except sseparse.SseparseError as exc:
-        source = exc.completion
-        assert source is not None
-    out, transcoder = transcode([data[i : i + 1500] for i in range(0, len(data), 1500)], target)
+    source, out, transcoder = read_and_transcode(path, target)
     if not source.complete:
         assert transcoder.error is not None
         with pytest.raises(SdkError):
@@ -120,13 +128,7 @@ def test_every_capture_reads_the_same_as_gemini(path: Path, request: Any) -> Non
     """Gemini as the target, read back by sseparse alone (no Gemini SDK here)."""
     if (path.stem, "gemini") in KNOWN_GAPS:
         request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[path.stem, "gemini"]))
-    data = path.read_bytes()
-    try:
-        source = sseparse.accumulate([data])
-    except sseparse.SseparseError as exc:
-        source = exc.completion
-        assert source is not None
-    out, transcoder = transcode([data[i : i + 1500] for i in range(0, len(data), 1500)], "gemini")
+    source, out, transcoder = read_and_transcode(path, "gemini")
     if not source.complete:
         assert transcoder.error is not None and b"finishReason" not in out
         with pytest.raises(sseparse.SseparseError):

@@ -8,15 +8,13 @@ writes the next: a CLI that waited for the end of its input would fail the wait.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from typing import IO
 
 import pytest
 
+import helpers
 import sseparse
 from transcode_cases import Answer, Call, write
 
@@ -99,35 +97,6 @@ def test_bad_usage_exits_2_with_one_line(args: tuple[str, ...]) -> None:
     assert result.stderr.count(b"\n") == 1
 
 
-class _Reader:
-    """Collects a child's standard output on a thread, for ``wait_for``."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._fd = stream.fileno()
-        self.data = bytearray()
-        self._cond = threading.Condition()
-        self._eof = False
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        while block := os.read(self._fd, 65536):
-            with self._cond:
-                self.data += block
-                self._cond.notify_all()
-        with self._cond:
-            self._eof = True
-            self._cond.notify_all()
-
-    def wait_for(self, needle: bytes) -> None:
-        with self._cond:
-            self._cond.wait_for(lambda: needle in self.data or self._eof, timeout=WAIT)
-            assert needle in self.data, f"{needle!r} did not come out; got {bytes(self.data)!r}"
-
-    def wait_eof(self) -> None:
-        with self._cond:
-            self._cond.wait_for(lambda: self._eof, timeout=WAIT)
-
-
 @pytest.mark.parametrize("target", ["openai-chat", "anthropic", "openai-responses"])
 def test_output_comes_out_before_the_input_ends(target: str) -> None:
     events = [block + b"\n\n" for block in write(ANSWER, "anthropic").split(b"\n\n") if block]
@@ -139,7 +108,7 @@ def test_output_comes_out_before_the_input_ends(target: str) -> None:
         cwd=PACKAGE_PARENT,
     )
     assert proc.stdin is not None and proc.stdout is not None
-    out = _Reader(proc.stdout)
+    out = helpers.Pipe(proc.stdout)
     waited = 0
     try:
         for event in events:

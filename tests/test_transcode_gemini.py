@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+import helpers
 import sseparse
 from transcode_cases import TARGETS, Answer, Call, answers, fragmentations, transcode, write
 
@@ -38,11 +39,7 @@ def read(out: bytes) -> dict[str, Any]:
     assert completion.complete
     usage = completion.usage
     return {
-        "id": completion.id,
-        "model": completion.model,
-        "content": completion.content,
-        "reasoning": completion.reasoning,
-        "tool_calls": [(call.id, call.name, call.parsed_arguments()) for call in completion.tool_calls],
+        **helpers.answer_view(completion),
         "finish_reason": completion.finish_reason,
         "tokens": None if usage is None else (usage.input_tokens, usage.output_tokens, usage.total_tokens),
     }

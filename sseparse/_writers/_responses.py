@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .._completion import Completion, ToolCall
+from .._completion import Choice, Completion, ToolCall
 from .._errors import SseparseError
 from ._base import new_id
 from ._mapping import (
@@ -28,6 +28,11 @@ from ._mapping import (
 __all__ = ["openai_chat_response", "anthropic_message", "responses_response", "gemini_response"]
 
 
+def _calls(choice: Completion | Choice) -> list[ToolCall]:
+    """The tool calls of ``choice``, then its legacy ``function_call`` if it has one."""
+    return [*choice.tool_calls, *([choice.function_call] if choice.function_call else [])]
+
+
 def openai_chat_response(
     completion: Completion, *, id: str | None = None, model: str | None = None, created: int | None = None  # noqa: A002
 ) -> dict[str, Any]:
@@ -38,7 +43,7 @@ def openai_chat_response(
                                    "refusal": choice.refusal or None}
         if choice.reasoning:
             message["reasoning_content"] = choice.reasoning
-        calls = [*choice.tool_calls, *([choice.function_call] if choice.function_call else [])]
+        calls = _calls(choice)
         if calls:
             message["tool_calls"] = [
                 {"id": call.id or new_id("call_"), "type": "function",
@@ -71,24 +76,32 @@ def _input(call: ToolCall) -> Any:
         return {}  # not JSON: Anthropic's input must be an object
 
 
+def _own_blocks(completion: Completion, dialect: str) -> list[dict[str, Any]] | None:
+    """The blocks of a ``completion`` read in the target's own ``dialect``, as they
+    were accumulated (``None`` otherwise: the common fields are written)."""
+    if completion.dialect == dialect and completion.blocks:
+        return [dict(block) for block in completion.blocks]
+    return None
+
+
+def _anthropic_content(completion: Completion) -> list[dict[str, Any]]:
+    content: list[dict[str, Any]] = []
+    if completion.reasoning:
+        content.append({"type": "thinking", "thinking": completion.reasoning, "signature": ""})
+    text = completion.content + completion.refusal
+    if text:
+        content.append({"type": "text", "text": text})
+    content += [
+        {"type": "tool_use", "id": call.id or new_id("toolu_"), "name": call.name, "input": _input(call)}
+        for call in _calls(completion)
+    ]
+    return content
+
+
 def anthropic_message(
     completion: Completion, *, id: str | None = None, model: str | None = None  # noqa: A002
 ) -> dict[str, Any]:
     """``completion`` (its first choice) as a Messages API ``message`` object."""
-    if completion.dialect == "anthropic" and completion.blocks:
-        content = [dict(block) for block in completion.blocks]
-    else:
-        content = []
-        if completion.reasoning:
-            content.append({"type": "thinking", "thinking": completion.reasoning, "signature": ""})
-        text = completion.content + completion.refusal
-        if text:
-            content.append({"type": "text", "text": text})
-        calls = [*completion.tool_calls, *([completion.function_call] if completion.function_call else [])]
-        content += [
-            {"type": "tool_use", "id": call.id or new_id("toolu_"), "name": call.name, "input": _input(call)}
-            for call in calls
-        ]
     reason = completion.finish_reason
     has_calls = bool(completion.tool_calls or completion.function_call)
     return {
@@ -96,41 +109,42 @@ def anthropic_message(
         "type": "message",
         "role": "assistant",
         "model": model or completion.model or "",
-        "content": content,
+        "content": _own_blocks(completion, "anthropic") or _anthropic_content(completion),
         "stop_reason": None if reason is None else anthropic_finish(reason, has_calls),
         "stop_sequence": completion.extra.get("stop_sequence") if completion.dialect == "anthropic" else None,
         "usage": anthropic_usage(completion.usage, required=True),
     }
 
 
+def _responses_output(completion: Completion) -> list[dict[str, Any]]:
+    output: list[dict[str, Any]] = []
+    if completion.reasoning:
+        output.append({"id": new_id("rs_"), "type": "reasoning",
+                       "summary": [{"type": "summary_text", "text": completion.reasoning}]})
+    parts: list[dict[str, Any]] = []
+    if completion.content:
+        parts.append({"type": "output_text", "text": completion.content, "annotations": []})
+    if completion.refusal:
+        parts.append({"type": "refusal", "refusal": completion.refusal})
+    if parts:
+        output.append({"id": new_id("msg_"), "type": "message", "status": "completed", "role": "assistant",
+                       "content": parts})
+    for call in _calls(completion):
+        call_id = call.id or new_id("call_")
+        if call.kind == "custom":
+            output.append({"id": new_id("ctc_"), "type": "custom_tool_call", "status": "completed",
+                           "call_id": call_id, "name": call.name, "input": call.arguments})
+        else:
+            output.append({"id": new_id("fc_"), "type": "function_call", "status": "completed",
+                           "call_id": call_id, "name": call.name, "arguments": call.arguments})
+    return output
+
+
 def responses_response(
     completion: Completion, *, id: str | None = None, model: str | None = None, created: int | None = None  # noqa: A002
 ) -> dict[str, Any]:
     """``completion`` (its first choice) as a Responses API ``response`` object."""
-    if completion.dialect == "openai-responses" and completion.blocks:
-        output = [dict(item) for item in completion.blocks]
-    else:
-        output = []
-        if completion.reasoning:
-            output.append({"id": new_id("rs_"), "type": "reasoning",
-                           "summary": [{"type": "summary_text", "text": completion.reasoning}]})
-        parts: list[dict[str, Any]] = []
-        if completion.content:
-            parts.append({"type": "output_text", "text": completion.content, "annotations": []})
-        if completion.refusal:
-            parts.append({"type": "refusal", "refusal": completion.refusal})
-        if parts:
-            output.append({"id": new_id("msg_"), "type": "message", "status": "completed", "role": "assistant",
-                           "content": parts})
-        calls = [*completion.tool_calls, *([completion.function_call] if completion.function_call else [])]
-        for call in calls:
-            call_id = call.id or new_id("call_")
-            if call.kind == "custom":
-                output.append({"id": new_id("ctc_"), "type": "custom_tool_call", "status": "completed",
-                               "call_id": call_id, "name": call.name, "input": call.arguments})
-            else:
-                output.append({"id": new_id("fc_"), "type": "function_call", "status": "completed",
-                               "call_id": call_id, "name": call.name, "arguments": call.arguments})
+    output = _own_blocks(completion, "openai-responses") or _responses_output(completion)
     has_calls = bool(completion.tool_calls or completion.function_call)
     status, reason = responses_finish(completion.finish_reason, has_calls)
     return {
@@ -165,7 +179,7 @@ def gemini_response(
             text = choice.content + choice.refusal
             if text:
                 parts.append({"text": text})
-            calls = [*choice.tool_calls, *([choice.function_call] if choice.function_call else [])]
+            calls = _calls(choice)
             parts += [{"functionCall": {"id": call.id, "name": call.name, "args": _object(call)}} for call in calls]
         reason = choice.finish_reason
         candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}, "index": choice.index}

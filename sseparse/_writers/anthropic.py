@@ -119,22 +119,23 @@ class AnthropicWriter(StreamWriter):
             + ',"delta":{"type":"' + kind + '",'
         )
 
+    def _piece(self, block: str, start: str, text: str) -> None:
+        """``text`` in the open ``block`` (``text`` or ``thinking``, also the name of
+        its delta's member), opened with ``start`` unless it is the one open."""
+        if self._open != block:
+            index = self._open_block(block, start)
+            self._open = block
+            self._delta_head = self._delta(index, block + "_delta") + '"' + block + '":'
+        self._out += [self._delta_head, quote(text), "}}\n\n"]
+
     def _text(self, delta: TextDelta) -> None:
-        if self._open != "text":
-            index = self._open_block("text", _TEXT_START)
-            self._open = "text"
-            self._delta_head = self._delta(index, "text_delta") + '"text":'
-        self._out += [self._delta_head, quote(delta.text), "}}\n\n"]
+        self._piece("text", _TEXT_START, delta.text)
 
     def _refusal(self, delta: RefusalDelta) -> None:
-        self._text(TextDelta(delta.choice, delta.text))
+        self._piece("text", _TEXT_START, delta.text)
 
     def _reasoning(self, delta: ReasoningDelta) -> None:
-        if self._open != "thinking":
-            index = self._open_block("thinking", _THINKING_START)
-            self._open = "thinking"
-            self._delta_head = self._delta(index, "thinking_delta") + '"thinking":'
-        self._out += [self._delta_head, quote(delta.text), "}}\n\n"]
+        self._piece("thinking", _THINKING_START, delta.text)
 
     def _signature(self, delta: SignatureDelta) -> None:
         if self._open == "thinking":
