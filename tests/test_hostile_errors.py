@@ -235,13 +235,19 @@ FIRST = {
     + sse({"type": "response.output_text.delta", "item_id": "msg", "output_index": 0, "content_index": 0,
            "delta": "Hi"}, event="response.output_text.delta"),
 }
-ODD = {  # data starting with a space: no compiled shortcut takes it
-    "openai-chat": sse(" " + json.dumps({"id": "c", "object": "chat.completion.chunk",
-                                         "choices": [{"index": 0, "delta": {"role": "assistant"}}], "x_odd": 0})),
-    "anthropic": sse(" " + json.dumps({"type": "ping", "x_odd": 0}), event="ping"),
-    "gemini": sse(" " + json.dumps({"candidates": [], "x_odd": 0})),
-    "openai-responses": sse(" " + json.dumps({"type": "response.in_progress", "response": {"id": "r"}, "x_odd": 0}),
-                            event="response.in_progress"),
+
+
+def _odd(obj: dict[str, object]) -> str:
+    """``obj`` with a member whose key has an escape: no compiled shortcut takes it."""
+    return json.dumps(obj)[:-1] + ', "x_\\u006fdd": 0}'
+
+
+ODD = {  # events that reach the reducer's own decoding (_apply) on both builds
+    "openai-chat": sse(_odd({"id": "c", "object": "chat.completion.chunk",
+                             "choices": [{"index": 0, "delta": {"role": "assistant"}}]})),
+    "anthropic": sse(_odd({"type": "ping"}), event="ping"),
+    "gemini": sse(_odd({"candidates": []})),
+    "openai-responses": sse(_odd({"type": "response.in_progress", "response": {"id": "r"}}), event="response.in_progress"),
 }
 DIALECTS = sorted(FIRST)
 
