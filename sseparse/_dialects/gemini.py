@@ -71,6 +71,7 @@ import datetime
 import json
 import re
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
@@ -92,8 +93,19 @@ from .._completion import (
     UsageDelta,
     make_choice,
 )
-from .._errors import ProviderError, quote_prefix
+from .._errors import ProviderError, SseparseError, describe_exception, quote_prefix
+from .._framing import IMPLEMENTATION
 from ._base import Reducer
+
+#: The compiled path (``_fast_gemini``), or ``None`` when it is not built or the
+#: extensions are not in use: then ``feed_events`` feeds each event to
+#: ``feed_event``, which gives the very same results.
+_fast: Any = None
+if IMPLEMENTATION == "cython":
+    try:
+        from .. import _fast_gemini as _fast
+    except ImportError:  # not built: the framing layer already warns about the build
+        pass
 
 if TYPE_CHECKING:
     from .._completion import Delta
@@ -605,25 +617,26 @@ class GeminiReducer(Reducer):
         "_id",
         "_model",
         "_created",
-        "_need_meta",
+        "need_meta",
         "_usage_raw",
         "_usage",
         "_extra",
-        "_changed",
+        "changed",
         "_snapshot",
     )
 
     def __init__(self, *, compiled: bool = True) -> None:
         super().__init__(compiled=compiled)
+        self.compiled = compiled and _fast is not None
         self._candidates: dict[int, _Candidate] = {}
         self._id: str | None = None
         self._model: str | None = None
         self._created: int | None = None
-        self._need_meta = True
+        self.need_meta = True  # no responseId or modelVersion yet: read them
         self._usage_raw: dict[str, Any] | None = None
         self._usage: Usage | None = None  # made from _usage_raw when first asked for
         self._extra: dict[str, Any] = {}
-        self._changed = True  # an event came since the last snapshot
+        self.changed = True  # an event came since the last snapshot
         self._snapshot: tuple[bool, Any, Completion] | None = None  # (complete, error, the snapshot)
 
     # -- the interface -----------------------------------------------------------------
@@ -647,7 +660,7 @@ class GeminiReducer(Reducer):
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         cached = self._snapshot
-        if cached is not None and not self._changed and cached[0] == complete and cached[1] is error:
+        if cached is not None and not self.changed and cached[0] == complete and cached[1] is error:
             return cached[2]  # nothing came since: the same immutable snapshot
         usage = self._usage
         if usage is None and self._usage_raw is not None:
@@ -669,15 +682,32 @@ class GeminiReducer(Reducer):
             extra=extra,
         )
         self._snapshot = (complete, error, completion)
-        self._changed = False
+        self.changed = False
         return completion
 
     # -- decoding ----------------------------------------------------------------------
+    #
+    # The compiled path's contract (``_fast_gemini.pyx``): it walks a chunk without
+    # building it as dicts and, for the shapes it knows, makes its updates through
+    # these methods and attributes, which ``_apply`` uses too, so that each update
+    # is written once: the attributes ``changed`` and ``need_meta``, the methods
+    # ``meta``, ``candidate``, ``text``, ``thought_text``, ``part``, ``finish``,
+    # ``usage`` and ``chunk_error``, and ``events`` and ``done`` of every reducer.
+    # It touches nothing else of the reducer, and gives any chunk it does not know
+    # as it came to ``feed_event``, the single place of semantics.
+
+    def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
+        if self.compiled:
+            _fast.feed_gemini(self, events, out)
+            return
+        feed = self.feed_event
+        for event in events:
+            feed(event, out)
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        self._changed = True
-        if self._need_meta:
-            self._take_meta(obj, out)
+        self.changed = True
+        if self.need_meta:
+            self.meta(obj.get("responseId"), obj.get("modelVersion"), obj.get("createTime"), out)
         try:
             candidates = obj.get("candidates")
             if candidates:
@@ -701,16 +731,7 @@ class GeminiReducer(Reducer):
                                 text = part.get("text")
                                 if type(text) is str and len(part) == 1:  # the short path: plain text
                                     if text:
-                                        state.content.append(text)
-                                        run = state.run
-                                        if run is None or run.thought:  # (an open call is the tail: no run)
-                                            if state.open_call is not None:  # anything else ends a streamed call
-                                                self._end_call(state, out)
-                                            run = _TextRun(False)
-                                            state.push(run)
-                                        run.pieces.append(text)
-                                        if out is not None:
-                                            out.append(TextDelta(index, text))
+                                        self.text(state, text, out)
                                 else:
                                     self._part(event, state, part, out)
                     reason = candidate.get("finishReason")
@@ -721,43 +742,100 @@ class GeminiReducer(Reducer):
                             raise self.bad_chunk(
                                 event, f"finishReason must be a string, not {quote_prefix(repr(reason))}"
                             )
-                        self._finish(state, reason, out)
+                        self.finish(state, reason, out)
                     if len(candidate) > known:  # members besides content, finishReason and index
                         self._candidate_extra(state, candidate)
             if not obj.keys() <= _META_KEYS:  # something besides the usual members
                 self._take_other(event, obj, out)
             usage = obj.get("usageMetadata")
             if usage:
-                self._take_usage(usage, out)
-        except _Refused as exc:
-            raise self.bad_chunk(event, str(exc)) from None
-        except (AttributeError, TypeError) as exc:  # a list where an object belongs, ...
-            if obj.get("error"):  # the provider's own error says more than the shape
-                raise ProviderError(obj["error"], dialect=self.name) from None
-            raise self.bad_chunk(event, f"unexpected chunk shape ({quote_prefix(str(exc))})") from None
-        except (ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
-            # Not expected on any input (each case is checked above); if one slips
-            # through, it still leaves as an sseparse error carrying the result.
-            raise self.bad_chunk(event, f"unreadable chunk ({type(exc).__name__}: {quote_prefix(str(exc))})") from None
+                self.usage(usage, out)
+        except SseparseError:
+            raise
+        except Exception as exc:
+            raise self.chunk_error(event, obj, exc) from None
         error = obj.get("error")
         if error or event.event == "error":
             raise ProviderError(error or obj, dialect=self.name)
 
-    def _take_meta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
+    def chunk_error(self, event: Event, obj: dict[str, Any] | None, exc: Exception) -> SseparseError:
+        """The error that ``exc``, raised while folding in ``event`` (decoded as
+        ``obj``; ``None`` when the compiled path read it), becomes."""
+        if isinstance(exc, _Refused):
+            return self.bad_chunk(event, str(exc))
+        if isinstance(exc, (AttributeError, TypeError)):  # a list where an object belongs, ...
+            if obj is not None and obj.get("error"):  # the provider's own error says more than the shape
+                return ProviderError(obj["error"], dialect=self.name)
+            return self.bad_chunk(event, f"unexpected chunk shape ({quote_prefix(str(exc))})")
+        if isinstance(exc, (ValueError, KeyError, IndexError, OverflowError, RecursionError)):
+            # Not expected on any input (each case is checked above); if one slips
+            # through, it still leaves as an sseparse error carrying the result.
+            return self.bad_chunk(event, f"unreadable chunk ({type(exc).__name__}: {quote_prefix(str(exc))})")
+        return self.bad_chunk(event, f"cannot read this chunk ({describe_exception(exc)})")
+
+    def meta(self, response_id: Any, model: Any, create_time: Any, out: list[Delta] | None) -> None:
+        """A chunk's ``responseId``, ``modelVersion`` and ``createTime`` (``None``
+        when absent), read while ``need_meta``."""
         new_id = new_model = None
-        if self._id is None:
-            value = obj.get("responseId")
-            if value and type(value) is str:
-                new_id = self._id = value
-        if self._model is None:
-            value = obj.get("modelVersion")
-            if value and type(value) is str:
-                new_model = self._model = value
+        if self._id is None and response_id and type(response_id) is str:
+            new_id = self._id = response_id
+        if self._model is None and model and type(model) is str:
+            new_model = self._model = model
         if self._created is None:
-            self._created = _unix_time(obj.get("createTime"))
-        self._need_meta = self._id is None or self._model is None
+            self._created = _unix_time(create_time)
+        self.need_meta = self._id is None or self._model is None
         if out is not None and (new_id is not None or new_model is not None):
             out.append(MetadataDelta(new_id, new_model))
+
+    def candidate(self, event: Event, index: int) -> _Candidate:
+        """The state of candidate ``index`` (a non-negative int), touched by ``event``."""
+        state = self._candidates.get(index)
+        if state is None:
+            state = self._new_candidate(event, index)
+        state.choice = None
+        return state
+
+    def text(self, state: _Candidate, text: str, out: list[Delta] | None) -> None:
+        """A part that is only a non-empty ``text``: nearly every part of an answer."""
+        state.content.append(text)
+        run = state.run
+        if run is None or run.thought:  # (an open call is the tail: no run)
+            if state.open_call is not None:  # anything else ends a streamed call
+                self._end_call(state, out)
+            run = _TextRun(False)
+            state.push(run)
+        run.pieces.append(text)
+        if out is not None:
+            out.append(TextDelta(state.index, text))
+
+    def thought_text(self, state: _Candidate, text: str, thought: bool, out: list[Delta] | None) -> None:
+        """A part of exactly ``text`` (a string, maybe empty) and ``thought``
+        (``thought``: whether that member is ``true``), glued like plain text."""
+        if state.open_call is not None:  # anything else ends a streamed call
+            self._end_call(state, out)
+        if text:
+            if thought:
+                state.reasoning.append(text)
+                if out is not None:
+                    out.append(ReasoningDelta(state.index, text))
+            else:
+                state.content.append(text)
+                if out is not None:
+                    out.append(TextDelta(state.index, text))
+            run = state.run
+            if run is None or run.thought != thought:
+                run = _TextRun(thought)
+                state.push(run)
+            run.pieces.append(text)
+
+    def part(self, event: Event, state: _Candidate, part: Any, out: list[Delta] | None) -> None:
+        """A content part as decoded (the compiled path gives those of other shapes)."""
+        text = part.get("text") if type(part) is dict else None
+        if type(text) is str and len(part) == 1:
+            if text:
+                self.text(state, text, out)
+        else:
+            self._part(event, state, part, out)
 
     def _new_candidate(self, event: Event, index: Any) -> _Candidate:
         if type(index) is not int or index < 0:
@@ -794,9 +872,10 @@ class GeminiReducer(Reducer):
                 if state is None:
                     state = self._candidates[0] = _Candidate(0)
                 if state.finish_reason is None:
-                    self._finish(state, reason, out)
+                    self.finish(state, reason, out)
 
-    def _take_usage(self, raw: Any, out: list[Delta] | None) -> None:
+    def usage(self, raw: Any, out: list[Delta] | None) -> None:
+        """A chunk's ``usageMetadata`` (not empty)."""
         if type(raw) is not dict:
             raise _Refused(f"usageMetadata must be an object, not {type(raw).__name__}")
         previous = self._usage_raw
@@ -811,7 +890,8 @@ class GeminiReducer(Reducer):
             usage = self._usage = _usage(raw)
             out.append(UsageDelta(usage))
 
-    def _finish(self, state: _Candidate, reason: str, out: list[Delta] | None) -> None:
+    def finish(self, state: _Candidate, reason: str, out: list[Delta] | None) -> None:
+        """A finish reason (a non-empty string) other than the one ``state`` has."""
         if state.open_call is not None:
             self._end_call(state, out)  # cut by the finish (MAX_TOKENS...): not complete
         state.finish_reason = reason
@@ -843,6 +923,9 @@ class GeminiReducer(Reducer):
             if type(text) is not str:
                 raise self.bad_chunk(event, f"a part's text must be a string, not {type(text).__name__}")
             thought = part.get("thought") is True
+            if len(part) == 2 and "thought" in part:  # plain thought text: glued like plain text
+                self.thought_text(state, text, thought, out)
+                return
             if text:
                 index = state.index
                 if thought:
@@ -853,14 +936,6 @@ class GeminiReducer(Reducer):
                     state.content.append(text)
                     if out is not None:
                         out.append(TextDelta(index, text))
-            if len(part) == 2 and "thought" in part:  # plain thought text: glued like plain text
-                if text:
-                    run = state.run
-                    if run is None or run.thought != thought:
-                        run = _TextRun(thought)
-                        state.push(run)
-                    run.pieces.append(text)
-                return
             state.push(part)  # signed text, text with other members: a block of its own, as sent
             return
         # An image, code and its result, a part newer than this version...: a block of
