@@ -92,6 +92,9 @@ from .._completion import (
     Usage,
     UsageDelta,
     make_choice,
+    new_reasoning_delta,
+    new_text_delta,
+    new_usage,
 )
 from .._errors import ProviderError, SseparseError, describe_exception, quote_prefix
 from .._framing import IMPLEMENTATION
@@ -165,23 +168,26 @@ def _nests_deeper(value: Any, limit: int) -> bool:
     return False
 
 
-def _int(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
 def _usage(raw: dict[str, Any]) -> Usage:
-    prompt = _int(raw.get("promptTokenCount"))
-    tool_prompt = _int(raw.get("toolUsePromptTokenCount"))
-    candidates = _int(raw.get("candidatesTokenCount"))
-    thoughts = _int(raw.get("thoughtsTokenCount"))
-    input_tokens = prompt if tool_prompt is None else (prompt or 0) + tool_prompt
+    get = raw.get
+    prompt = get("promptTokenCount")
+    if type(prompt) is not int:
+        prompt = None
+    tool_prompt = get("toolUsePromptTokenCount")
+    candidates = get("candidatesTokenCount")
+    if type(candidates) is not int:
+        candidates = None
+    thoughts = get("thoughtsTokenCount")
+    if type(thoughts) is not int:
+        thoughts = None
+    input_tokens = prompt if type(tool_prompt) is not int else (prompt or 0) + tool_prompt
     output_tokens = candidates if thoughts is None else (candidates or 0) + thoughts
-    total_tokens = _int(raw.get("totalTokenCount"))
-    if total_tokens is None and input_tokens is not None and output_tokens is not None:
-        total_tokens = input_tokens + output_tokens
-    cached = _int(raw.get("cachedContentTokenCount"))
-    # (positional: cached_input_tokens, cache_write_tokens — Gemini reports none —, reasoning_tokens)
-    return Usage(input_tokens, output_tokens, total_tokens, raw, cached, None, thoughts)
+    total_tokens = get("totalTokenCount")
+    if type(total_tokens) is not int:
+        total_tokens = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
+    cached = get("cachedContentTokenCount")
+    # (cached_input_tokens, cache_write_tokens — Gemini reports none —, reasoning_tokens)
+    return new_usage(input_tokens, output_tokens, total_tokens, raw, cached if type(cached) is int else None, None, thoughts)
 
 
 def _has_counts(raw: dict[str, Any]) -> bool:
@@ -806,7 +812,7 @@ class GeminiReducer(Reducer):
             state.push(run)
         run.pieces.append(text)
         if out is not None:
-            out.append(TextDelta(state.index, text))
+            out.append(new_text_delta(state.index, text))
 
     def thought_text(self, state: _Candidate, text: str, thought: bool, out: list[Delta] | None) -> None:
         """A part of exactly ``text`` (a string, maybe empty) and ``thought``
@@ -817,11 +823,11 @@ class GeminiReducer(Reducer):
             if thought:
                 state.reasoning.append(text)
                 if out is not None:
-                    out.append(ReasoningDelta(state.index, text))
+                    out.append(new_reasoning_delta(state.index, text))
             else:
                 state.content.append(text)
                 if out is not None:
-                    out.append(TextDelta(state.index, text))
+                    out.append(new_text_delta(state.index, text))
             run = state.run
             if run is None or run.thought != thought:
                 run = _TextRun(thought)
@@ -931,11 +937,11 @@ class GeminiReducer(Reducer):
                 if thought:
                     state.reasoning.append(text)
                     if out is not None:
-                        out.append(ReasoningDelta(index, text))
+                        out.append(new_reasoning_delta(index, text))
                 else:
                     state.content.append(text)
                     if out is not None:
-                        out.append(TextDelta(index, text))
+                        out.append(new_text_delta(index, text))
             state.push(part)  # signed text, text with other members: a block of its own, as sent
             return
         # An image, code and its result, a part newer than this version...: a block of
