@@ -339,7 +339,6 @@ def _positional_init(cls: type[Any]) -> Callable[..., Any]:
 _new_completion: Callable[..., Completion] = _positional_init(Completion)
 #: ``Choice`` from all its fields in order, for the reducers' snapshots.
 make_choice: Callable[..., Choice] = _positional_init(Choice)
-new_usage: Callable[..., Usage] = _positional_init(Usage)
 
 
 @attrs.frozen(slots=True)

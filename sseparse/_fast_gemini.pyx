@@ -554,6 +554,118 @@ cdef inline object _meta(str data, Item* span):
     return _str(data, span) if span.kind else None
 
 
+cdef object _NONE = None
+cdef object _TRUE = True
+cdef object _FALSE = False
+
+
+cdef object _build(str data, const ucs_t* s, Py_ssize_t* at, int depth):
+    """The value at ``s[at[0]]`` (walked already: valid JSON), built as the stdlib's
+    scanner builds it, when it holds only objects, arrays, strings without escapes,
+    integers of at most 18 digits, ``true``, ``false`` and ``null``; ``at[0]`` is
+    moved past it. Returns ``_FB_VALUE`` for anything else (the caller decodes the
+    whole value with the scanner instead)."""
+    cdef Py_ssize_t i = at[0], j, n = PyUnicode_GET_LENGTH(data)
+    cdef Item span
+    cdef uint32_t c = s[i]
+    cdef long long v
+    cdef bint negative
+    cdef object value, key
+    cdef dict obj
+    cdef list arr
+    if c == 34:
+        i = _string(s, i, n, &span)
+        if span.escaped:
+            return _FB_VALUE
+        at[0] = i
+        return PyUnicode_Substring(data, span.start, span.end)
+    if c == 123 or c == 91:
+        if depth >= _MAX_DEPTH:
+            return _FB_VALUE
+        i = _ws(s, i + 1, n)
+        if c == 123:
+            obj = {}
+            if s[i] == 125:
+                at[0] = i + 1
+                return obj
+            while True:
+                i = _string(s, i, n, &span)
+                if span.escaped:
+                    return _FB_VALUE
+                key = PyUnicode_Substring(data, span.start, span.end)
+                i = _ws(s, i, n)
+                at[0] = _ws(s, i + 1, n)  # past the colon
+                value = _build(data, s, at, depth + 1)
+                if value is _FB_VALUE:
+                    return _FB_VALUE
+                obj[key] = value
+                i = _ws(s, at[0], n)
+                if s[i] == 125:
+                    at[0] = i + 1
+                    return obj
+                i = _ws(s, i + 1, n)  # past the comma
+        arr = []
+        if s[i] == 93:
+            at[0] = i + 1
+            return arr
+        at[0] = i
+        while True:
+            value = _build(data, s, at, depth + 1)
+            if value is _FB_VALUE:
+                return _FB_VALUE
+            arr.append(value)
+            i = _ws(s, at[0], n)
+            if s[i] == 93:
+                at[0] = i + 1
+                return arr
+            at[0] = _ws(s, i + 1, n)
+    if c == 116:
+        at[0] = i + 4
+        return _TRUE
+    if c == 102:
+        at[0] = i + 5
+        return _FALSE
+    if c == 110:
+        at[0] = i + 4
+        return _NONE
+    negative = c == 45
+    j = i + 1 if negative else i
+    v = 0
+    while j < n and 48 <= s[j] <= 57:
+        if j - i >= 18:
+            return _FB_VALUE
+        v = v * 10 + <long long>(s[j] - 48)
+        j += 1
+    if j < n and (s[j] == 46 or s[j] == 101 or s[j] == 69):
+        return _FB_VALUE  # a float: the scanner's own conversion
+    at[0] = j
+    return -v if negative else v
+
+
+cdef class _Fallback:
+    pass
+
+
+cdef object _FB_VALUE = _Fallback()
+
+
+cdef object _value_at(str data, Py_ssize_t start):
+    """The JSON value that starts at ``data[start]`` (walked already), as the full
+    decode builds it."""
+    cdef Py_ssize_t at = start
+    cdef unsigned int kind = PyUnicode_KIND(data)
+    cdef object value
+    if kind == PyUnicode_1BYTE_KIND:
+        value = _build(data, <const uint8_t*>PyUnicode_DATA(data), &at, 0)
+    elif kind == PyUnicode_2BYTE_KIND:
+        value = _build(data, <const uint16_t*>PyUnicode_DATA(data), &at, 0)
+    else:
+        value = _build(data, <const uint32_t*>PyUnicode_DATA(data), &at, 0)
+    if value is _FB_VALUE:
+        return _scan(data, start)[0]
+    return value
+
+
 cdef Py_ssize_t _walk(str data, Chunk* c):
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(data)
     cdef unsigned int kind = PyUnicode_KIND(data)
@@ -583,13 +695,13 @@ cdef int _fold(object reducer, object event, str data, Chunk* c, list out) excep
             elif item.kind == _THOUGHT:
                 reducer.thought_text(state, _str(data, item), item.index == 1, out)
             elif item.kind == _PART:
-                reducer.part(event, state, _scan(data, item.start)[0], out)
+                reducer.part(event, state, _value_at(data, item.start), out)
             else:  # _FINISH
                 reason = _str(data, item)
                 if reason != state.finish_reason:
                     reducer.finish(state, reason, out)
         if c.usage >= 0:
-            reducer.usage(_scan(data, c.usage)[0], out)
+            reducer.usage(_value_at(data, c.usage), out)
     except SseparseError:
         raise
     except Exception as exc:
@@ -614,3 +726,15 @@ def feed_gemini(reducer, events, list out):
         _fold(reducer, event, <str>data, &chunk, out)
     return fast
 
+
+
+def fold_walked(reducer, event, list out):
+    """Folds ``event`` in when it is one of the walker's shapes; returns whether it
+    did (else nothing was done: the caller folds it in its own way)."""
+    cdef Chunk chunk
+    data = event.data
+    if reducer.done or type(data) is not str or event.event == _ERROR or _walk(<str>data, &chunk) < 0:
+        return False
+    reducer.events += 1
+    _fold(reducer, event, <str>data, &chunk, out)
+    return True

@@ -91,14 +91,15 @@ from .._completion import (
     ToolCallUpdate,
     Usage,
     UsageDelta,
+    _positional_init,
     make_choice,
+    new_arguments_delta,
     new_reasoning_delta,
     new_text_delta,
-    new_usage,
 )
 from .._errors import ProviderError, SseparseError, describe_exception, quote_prefix
 from .._framing import IMPLEMENTATION
-from ._base import Reducer
+from ._base import NOT_JSON, Reducer, decode_json
 
 #: The compiled path (``_fast_gemini``), or ``None`` when it is not built or the
 #: extensions are not in use: then ``feed_events`` feeds each event to
@@ -115,6 +116,17 @@ if TYPE_CHECKING:
     from .._events import Event
 
 __all__ = ["GeminiReducer", "MAX_DEPTH"]
+
+# Built from every field's value in order, without the attrs __init__ (about half
+# its cost; see ``_positional_init``): the objects a short stream makes most.
+new_usage = _positional_init(Usage)
+_new_tool_call = _positional_init(ToolCall)
+_new_start = _positional_init(ToolCallStart)
+_new_end = _positional_init(ToolCallEnd)
+_new_usage_delta = _positional_init(UsageDelta)
+_new_finish = _positional_init(FinishDelta)
+_new_meta = _positional_init(MetadataDelta)
+_new_signature = _positional_init(SignatureDelta)
 
 #: The deepest a tool call's arguments may nest (objects and arrays, the arguments
 #: object itself counted), and so the most steps a ``partialArgs`` ``jsonPath`` may
@@ -496,7 +508,7 @@ class _Call:
             return built
         streamed = self.streamed
         text = self.text if streamed is None else "".join(streamed.written)
-        call = ToolCall(self.position, self.id, self.name, text, "function", self.complete)
+        call = _new_tool_call(self.position, self.id, self.name, text, "function", self.complete)
         if self.closed:
             self.built = call
         return call
@@ -519,7 +531,7 @@ class _Call:
             call["name"] = self.name
         if self.id is not None:
             call["id"] = self.id
-        call["args"] = json.loads(streamed.closed_text())  # nests at most MAX_DEPTH deep
+        call["args"] = decode_json(streamed.closed_text())  # nests at most MAX_DEPTH deep
         block = dict(self.part)
         block["functionCall"] = call
         if streamed.final is not None:
@@ -652,9 +664,12 @@ class GeminiReducer(Reducer):
         # A call whose arguments were announced to continue (willContinue) is not
         # over, even after a finish reason came: a stream that ends there was cut.
         candidates = self._candidates
-        return bool(candidates) and all(
-            state.finish_reason and state.open_call is None for state in candidates.values()
-        )
+        if not candidates:
+            return False
+        for state in candidates.values():
+            if not state.finish_reason or state.open_call is not None:
+                return False
+        return True
 
     def partial_arguments(self, choice: int, index: int) -> Any:
         """The arguments of tool call ``index`` of ``choice`` as far as they have arrived
@@ -672,7 +687,8 @@ class GeminiReducer(Reducer):
         if usage is None and self._usage_raw is not None:
             usage = self._usage = _usage(self._usage_raw)
         extra = dict(self._extra)
-        candidates = [self._candidates[index] for index in sorted(self._candidates)]
+        states = self._candidates
+        candidates = list(states.values()) if len(states) < 2 else [states[index] for index in sorted(states)]
         kept = [{"index": state.index, **state.extra} for state in candidates if state.extra]
         if kept:
             extra["candidates"] = kept
@@ -709,6 +725,13 @@ class GeminiReducer(Reducer):
         feed = self.feed_event
         for event in events:
             feed(event, out)
+
+    def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
+        # The first event, decoded by auto detection: walking it again costs less than
+        # folding its dicts in.
+        if self.compiled and obj is not NOT_JSON and _fast.fold_walked(self, event, out):
+            return
+        super().feed_decoded(event, obj, out)
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         self.changed = True
@@ -791,7 +814,7 @@ class GeminiReducer(Reducer):
             self._created = _unix_time(create_time)
         self.need_meta = self._id is None or self._model is None
         if out is not None and (new_id is not None or new_model is not None):
-            out.append(MetadataDelta(new_id, new_model))
+            out.append(_new_meta(new_id, new_model))
 
     def candidate(self, event: Event, index: int) -> _Candidate:
         """The state of candidate ``index`` (a non-negative int), touched by ``event``."""
@@ -894,7 +917,7 @@ class GeminiReducer(Reducer):
         self._usage = None
         if out is not None:
             usage = self._usage = _usage(raw)
-            out.append(UsageDelta(usage))
+            out.append(_new_usage_delta(usage))
 
     def finish(self, state: _Candidate, reason: str, out: list[Delta] | None) -> None:
         """A finish reason (a non-empty string) other than the one ``state`` has."""
@@ -903,7 +926,7 @@ class GeminiReducer(Reducer):
         state.finish_reason = reason
         state.choice = None
         if out is not None:
-            out.append(FinishDelta(state.index, reason))
+            out.append(_new_finish(state.index, reason))
 
     # -- parts besides plain text --------------------------------------------------------
 
@@ -921,7 +944,7 @@ class GeminiReducer(Reducer):
             self._other_part(event, state, part, out)
         signature = part.get("thoughtSignature")
         if out is not None and type(signature) is str and signature:
-            out.append(SignatureDelta(state.index, signature))
+            out.append(_new_signature(state.index, signature))
 
     def _other_part(self, event: Event, state: _Candidate, part: dict[str, Any], out: list[Delta] | None) -> None:
         text = part.get("text")
@@ -993,7 +1016,7 @@ class GeminiReducer(Reducer):
                 raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
         state.calls.append(new)
         if out is not None:
-            out.append(ToolCallStart(state.index, position, new.id, name))
+            out.append(_new_start(state.index, position, new.id, name, "function"))
         if streamed:
             new.streamed = _StreamedArguments()
             state.open_call = new
@@ -1004,14 +1027,14 @@ class GeminiReducer(Reducer):
                 except ValueError:
                     raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
                 if out is not None:
-                    out.append(ToolCallArgumentsDelta(state.index, position, text))
+                    out.append(new_arguments_delta(state.index, position, text))
             self._stream_pieces(state, new, call, out)
             return
         new.complete = True  # a whole call is complete as it arrives
         state.push(part)
         if out is not None:
-            out.append(ToolCallArgumentsDelta(state.index, position, new.text))
-            out.append(ToolCallEnd(state.index, position))
+            out.append(new_arguments_delta(state.index, position, new.text))
+            out.append(_new_end(state.index, position))
 
     def _stream_pieces(self, state: _Candidate, call: _Call, piece: dict[str, Any], out: list[Delta] | None) -> None:
         streamed = call.streamed
@@ -1023,7 +1046,7 @@ class GeminiReducer(Reducer):
             call.built = None
             if out is not None and len(streamed.written) > written:
                 text = "".join(streamed.written[written:])
-                out.append(ToolCallArgumentsDelta(state.index, call.position, text))
+                out.append(new_arguments_delta(state.index, call.position, text))
         if piece.get("willContinue") is not True:
             self._end_call(state, out, announced=True)
 
@@ -1039,6 +1062,6 @@ class GeminiReducer(Reducer):
         call.built = None
         if out is not None:
             if rest:
-                out.append(ToolCallArgumentsDelta(state.index, call.position, rest))
+                out.append(new_arguments_delta(state.index, call.position, rest))
             if call.complete:
-                out.append(ToolCallEnd(state.index, call.position))
+                out.append(_new_end(state.index, call.position))
