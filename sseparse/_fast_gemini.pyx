@@ -9,7 +9,8 @@ event's data once, validating all of it as JSON, and notes where the few values 
 reducer reads lie: the candidates, their parts, their finish reasons, the usage
 object and the metadata strings. Then it makes the reducer's own updates, through
 the methods the reducer documents as the compiled path's contract (``text``,
-``thought_text``, ``part``, ``finish``, ``usage``, ``meta``, ``candidate``), which
+``thought_text``, ``part``, ``finish``, ``usage``, ``meta``, ``candidate``; a usage
+object whose text is the last one folded in, ``usage_text``, is skipped), which
 the pure path calls too:
 
 - a part that is only ``text`` (a string), or exactly ``text`` and ``thought``
@@ -79,6 +80,7 @@ cdef struct Chunk:
     int count
     Item items[_MAX_ITEMS]
     Py_ssize_t usage    # where a non-empty usageMetadata object starts, or -1
+    Py_ssize_t usage_end
     Item id             # responseId, modelVersion, createTime: kind 1 when present
     Item model
     Item created
@@ -475,7 +477,7 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
     cdef Item key
     cdef Item* meta
     cdef bint done, empty, seen_candidates = False, seen_usage = False
-    cdef Py_ssize_t i
+    cdef Py_ssize_t i, j
     c.count = 0
     c.usage = -1
     c.id.kind = c.model.kind = c.created.kind = 0
@@ -511,9 +513,11 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
             seen_usage = True
             if i < n and s[i] == 123:
                 _opens(s, i, n, 125, &empty)
-                if not empty:
-                    c.usage = i
+                j = i
                 i = _container(s, i, n, 1)
+                if not empty:
+                    c.usage = j
+                    c.usage_end = i
             else:
                 i = _literal(s, i, n, b"null", 4)
         else:
@@ -680,7 +684,7 @@ cdef int _fold(object reducer, object event, str data, Chunk* c, list out) excep
     """The reducer's updates for a walked chunk, in the order ``_apply`` makes them."""
     cdef int k
     cdef Item* item
-    cdef object state = None, reason
+    cdef object state = None, reason, text
     reducer.changed = True
     if reducer.need_meta:
         reducer.meta(_meta(data, &c.id), _meta(data, &c.model), _meta(data, &c.created), out)
@@ -701,7 +705,10 @@ cdef int _fold(object reducer, object event, str data, Chunk* c, list out) excep
                 if reason != state.finish_reason:
                     reducer.finish(state, reason, out)
         if c.usage >= 0:
-            reducer.usage(_value_at(data, c.usage), out)
+            text = PyUnicode_Substring(data, c.usage, c.usage_end)
+            if text != reducer.usage_text:  # (the same report again changes nothing)
+                reducer.usage(_value_at(data, c.usage), out)
+                reducer.usage_text = text
     except SseparseError:
         raise
     except Exception as exc:

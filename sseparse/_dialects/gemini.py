@@ -81,11 +81,8 @@ from .._completion import (
     FinishDelta,
     MetadataDelta,
     PartialArguments,
-    ReasoningDelta,
     SignatureDelta,
-    TextDelta,
     ToolCall,
-    ToolCallArgumentsDelta,
     ToolCallEnd,
     ToolCallStart,
     ToolCallUpdate,
@@ -155,7 +152,22 @@ class _Refused(Exception):
 #: ``Infinity`` raise ``ValueError`` (they are not JSON). One encoder made once:
 #: ``json.dumps`` with options makes a new one per call, which costs more than
 #: encoding a short value.
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+if _c_make_encoder is not None:  # CPython: its C encoder, made once (``encode`` makes one per call)
+    _encode = _c_make_encoder(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+
+    def _compact(value: Any) -> str:
+        return "".join(_encode(value, 0))
+
+else:
+    _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode  # type: ignore[assignment]
+
 #: A string as JSON text, without the encoder's dispatch: the hot case of the pieces.
 _string: Any = json.encoder.encode_basestring
 
@@ -638,6 +650,7 @@ class GeminiReducer(Reducer):
         "need_meta",
         "_usage_raw",
         "_usage",
+        "usage_text",
         "_extra",
         "changed",
         "_snapshot",
@@ -653,6 +666,9 @@ class GeminiReducer(Reducer):
         self.need_meta = True  # no responseId or modelVersion yet: read them
         self._usage_raw: dict[str, Any] | None = None
         self._usage: Usage | None = None  # made from _usage_raw when first asked for
+        # The text of the last usageMetadata the compiled path folded in (None once any
+        # other was): the same text again changes nothing.
+        self.usage_text: str | None = None
         self._extra: dict[str, Any] = {}
         self.changed = True  # an event came since the last snapshot
         self._snapshot: tuple[bool, Any, Completion] | None = None  # (complete, error, the snapshot)
@@ -712,7 +728,7 @@ class GeminiReducer(Reducer):
     # The compiled path's contract (``_fast_gemini.pyx``): it walks a chunk without
     # building it as dicts and, for the shapes it knows, makes its updates through
     # these methods and attributes, which ``_apply`` uses too, so that each update
-    # is written once: the attributes ``changed`` and ``need_meta``, the methods
+    # is written once: the attributes ``changed``, ``need_meta`` and ``usage_text``, the methods
     # ``meta``, ``candidate``, ``text``, ``thought_text``, ``part``, ``finish``,
     # ``usage`` and ``chunk_error``, and ``events`` and ``done`` of every reducer.
     # It touches nothing else of the reducer, and gives any chunk it does not know
@@ -905,6 +921,7 @@ class GeminiReducer(Reducer):
 
     def usage(self, raw: Any, out: list[Delta] | None) -> None:
         """A chunk's ``usageMetadata`` (not empty)."""
+        self.usage_text = None
         if type(raw) is not dict:
             raise _Refused(f"usageMetadata must be an object, not {type(raw).__name__}")
         previous = self._usage_raw
