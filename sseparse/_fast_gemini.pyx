@@ -81,7 +81,7 @@ cdef struct Chunk:
     Item items[_MAX_ITEMS]
     Py_ssize_t usage    # where a non-empty usageMetadata object starts, or -1
     Py_ssize_t usage_end
-    Item id             # responseId, modelVersion, createTime: kind 1 when present
+    Item id             # responseId, modelVersion, createTime: kind 1 for a string, 2 for null
     Item model
     Item created
 
@@ -529,10 +529,14 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
                 meta = &c.created
             else:
                 return _FB  # promptFeedback, error, another dialect's member...
-            if meta.kind or i >= n or s[i] != 34:
-                return _FB
-            meta.kind = 1
-            i = _string(s, i, n, meta)
+            if meta.kind or i >= n:
+                return _FB  # (given twice: the last one counts, the full decode reads it)
+            meta.kind = 2
+            if s[i] == 34:
+                meta.kind = 1
+                i = _string(s, i, n, meta)
+            else:
+                i = _literal(s, i, n, b"null", 4)  # null: as if absent
         if i < 0:
             return _FB
         i = _next(s, i, n, 125, &done)
@@ -555,7 +559,7 @@ cdef inline object _str(str data, Item* span):
 
 
 cdef inline object _meta(str data, Item* span):
-    return _str(data, span) if span.kind else None
+    return _str(data, span) if span.kind == 1 else None
 
 
 cdef object _NONE = None
