@@ -286,6 +286,9 @@ def _parse_path(path: Any) -> list[str | int]:
 
 def _piece_value(piece: dict[str, Any]) -> tuple[Any, bool]:
     """The value a ``partialArgs`` entry carries, and whether it is a string."""
+    value = piece.get("stringValue")
+    if type(value) is str and "numberValue" not in piece and "boolValue" not in piece and "nullValue" not in piece:
+        return value, True  # nearly every piece
     found = [key for key in _VALUE_KEYS if key in piece]
     if len(found) != 1:
         raise _Refused(f"a partialArgs entry must carry exactly one of {', '.join(_VALUE_KEYS)}, not {found or 'none'}")
@@ -1058,12 +1061,15 @@ class GeminiReducer(Reducer):
         assert streamed is not None
         written = len(streamed.written)
         try:
-            streamed.feed(piece.get("partialArgs"))
-        finally:  # also the text written before a refused piece: the deltas hold what arguments hold
+            text = streamed.feed(piece.get("partialArgs"))
+        except BaseException:  # the text written before a refused piece: the deltas hold what arguments hold
             call.built = None
             if out is not None and len(streamed.written) > written:
-                text = "".join(streamed.written[written:])
-                out.append(new_arguments_delta(state.index, call.position, text))
+                out.append(new_arguments_delta(state.index, call.position, "".join(streamed.written[written:])))
+            raise
+        call.built = None
+        if out is not None and text:
+            out.append(new_arguments_delta(state.index, call.position, text))
         if piece.get("willContinue") is not True:
             self._end_call(state, out, announced=True)
 
