@@ -60,8 +60,12 @@ be the next one), tool-call arguments nest at most ``MAX_DEPTH`` deep (deeper is
 reuses what did not change since the previous one (closed blocks, finished calls,
 a candidate no event touched).
 
-Speed: one JSON decoding per event, and a part that is only ``text`` (nearly every
-part of a long answer) takes a short path of a few lookups and two appends.
+Speed: with the extensions built, ``sseparse._fast_gemini`` walks each event's data
+without building its dicts (the envelope, the usage details...) and makes the
+updates through the methods listed as the compiled path's contract below; anything
+unusual goes to ``feed_event``. Without them, one JSON decoding per event, and a
+part that is only ``text`` (nearly every part of a long answer) takes a short path
+of a few lookups and two appends.
 """
 
 from __future__ import annotations
