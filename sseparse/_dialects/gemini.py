@@ -75,7 +75,7 @@ import datetime
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
@@ -120,8 +120,8 @@ __all__ = ["GeminiReducer", "MAX_DEPTH"]
 
 # Built from every field's value in order, without the attrs __init__ (about half
 # its cost; see ``_positional_init``): the objects a short stream makes most.
-new_usage = _positional_init(Usage)
-_new_tool_call = _positional_init(ToolCall)
+new_usage: Callable[..., Usage] = _positional_init(Usage)
+_new_tool_call: Callable[..., ToolCall] = _positional_init(ToolCall)
 _new_start = _positional_init(ToolCallStart)
 _new_end = _positional_init(ToolCallEnd)
 _new_usage_delta = _positional_init(UsageDelta)
