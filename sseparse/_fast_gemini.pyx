@@ -17,11 +17,14 @@ the pure path calls too:
   (``true`` or ``false``), gives the string: sliced from the data when it has no
   escape, else decoded by the stdlib's JSON scanner from its opening quote;
 - any other part (a function call, a signed part, an image...), and the usage
-  object, are decoded alone by the same scanner, from where they start in the data,
-  and handed to the reducer as the full decode would have built them.
+  object, are built alone from where they start in the data (by a small builder
+  when they hold only plain strings, small integers and literals, else by the same
+  scanner), as the full decode would have built them; so is a
+  candidate with members besides ``content``, ``finishReason`` and ``index``
+  (``safetyRatings``, ``citationMetadata``...), for ``candidate_extra``.
 
-Anything else (a member the walker does not know at the top level or in a candidate,
-a key it reads given twice or with an escape, a value of a type the reducer would
+Anything else (a member the walker does not know at the top level, a key it reads
+given twice or with an escape, a value of a type the reducer would
 refuse, a candidate index that is not a small integer, nesting past 64 levels, a
 number of more than 100 characters, an ``event: error``, whitespace around the
 chunk) sends the event, unchanged, to ``reducer.feed_event``: the full decode, the
@@ -66,6 +69,7 @@ cdef enum:
     _THOUGHT = 3        # a part of "text" and "thought": the span; index 1 when thought is true
     _PART = 4           # any other part: start is its "{"
     _FINISH = 5         # the candidate's finishReason (a non-empty string): the span
+    _EXTRA = 6          # the candidate has other members (safetyRatings...): start is its "{"
 
 
 cdef struct Item:
@@ -405,7 +409,8 @@ cdef Py_ssize_t _candidate(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c)
     cdef Item* head
     cdef Item* item
     cdef bint done, empty = False, seen_index = False, seen_content = False, seen_reason = False
-    cdef bint has_reason = False
+    cdef bint has_reason = False, has_extra = False
+    cdef Py_ssize_t start = i
     cdef long index = 0
     cdef int digits
     if i >= n or s[i] != 123:
@@ -454,7 +459,8 @@ cdef Py_ssize_t _candidate(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c)
             else:
                 i = _literal(s, i, n, b"null", 4)
         else:
-            return _FB  # safetyRatings, citationMetadata...: kept in extra by the full decode
+            has_extra = True  # safetyRatings, citationMetadata...: kept in extra
+            i = _value(s, i, n, 3)
         if i < 0:
             return _FB
         i = _next(s, i, n, 125, &done)
@@ -469,6 +475,12 @@ cdef Py_ssize_t _candidate(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c)
         item.start = reason.start
         item.end = reason.end
         item.escaped = reason.escaped
+    if has_extra:
+        item = _add(c)
+        if item == NULL:
+            return _FB
+        item.kind = _EXTRA
+        item.start = start
     return i
 
 
@@ -704,10 +716,12 @@ cdef int _fold(object reducer, object event, str data, Chunk* c, list out) excep
                 reducer.thought_text(state, _str(data, item), item.index == 1, out)
             elif item.kind == _PART:
                 reducer.part(event, state, _value_at(data, item.start), out)
-            else:  # _FINISH
+            elif item.kind == _FINISH:
                 reason = _str(data, item)
                 if reason != state.finish_reason:
                     reducer.finish(state, reason, out)
+            else:  # _EXTRA
+                reducer.candidate_extra(state, _value_at(data, item.start))
         if c.usage >= 0:
             text = PyUnicode_Substring(data, c.usage, c.usage_end)
             if text != reducer.usage_text:  # (the same report again changes nothing)

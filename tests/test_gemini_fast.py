@@ -287,13 +287,14 @@ USUAL = [
     '{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"partialArgs":[{"jsonPath":"$.city",'
     '"stringValue":"Bos","willContinue":true}],"willContinue":true}}]}}],"usageMetadata":{"trafficType":"ON_DEMAND"},'
     '"modelVersion":"gemini-x","createTime":"2026-04-02T17:03:50.399550Z","responseId":"r1"}',
+    '{"candidates":[{"content":{"parts":[{"text":"!"}]},"safetyRatings":[{"category":"HARM_CATEGORY_X",'
+    '"probability":"NEGLIGIBLE"}],"citationMetadata":{"citations":[{"startIndex":0,"uri":"https://example.com"}]}}]}',
     '{"candidates":[{"content":{"parts":[{"text":""}],"role":"model"},"finishReason":"STOP","index":0}],'
     '"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":5,"totalTokenCount":14},"modelVersion":"gemini-x"}',
 ]
 
 UNUSUAL = [
     ' {"candidates":[]}',  # whitespace around the chunk
-    '{"candidates":[{"content":{"parts":[{"text":"a"}]},"safetyRatings":[]}]}',  # a member kept in extra
     '{"candidates":[{"index":1.0}]}',
     '{"candidates":[],"candidates":[]}',
     '{"promptFeedback":{"blockReason":"SAFETY"}}',
@@ -333,7 +334,8 @@ def test_the_usual_stream_is_the_same_on_both_builds(implementation: str) -> Non
         results.append((deltas, acc.close().to_dict()))
     assert results[0] == results[1]
     final = results[0][1]
-    assert final["content"] == 'Hi "there"\n' and final["reasoning"] == "hmm"
+    assert final["content"] == 'Hi "there"\n!' and final["reasoning"] == "hmm"
+    assert final["extra"]["candidates"][0]["safetyRatings"][0]["probability"] == "NEGLIGIBLE"
     # (the streamed call was cut by the finish reason: closed, not complete)
     calls = [(call["arguments"], call["complete"]) for call in final["tool_calls"]]
     assert calls == [('{"city":"Zürich","n":2.5}', True), ('{"city":"Bos"}', False)]

@@ -737,7 +737,7 @@ class GeminiReducer(Reducer):
     # these methods and attributes, which ``_apply`` uses too, so that each update
     # is written once: the attributes ``changed``, ``need_meta`` and ``usage_text``, the methods
     # ``meta``, ``candidate``, ``text``, ``thought_text``, ``part``, ``finish``,
-    # ``usage`` and ``chunk_error``, and ``events`` and ``done`` of every reducer.
+    # ``candidate_extra``, ``usage`` and ``chunk_error``, and ``events`` and ``done`` of every reducer.
     # It touches nothing else of the reducer, and gives any chunk it does not know
     # as it came to ``feed_event``, the single place of semantics.
 
@@ -796,7 +796,7 @@ class GeminiReducer(Reducer):
                             )
                         self.finish(state, reason, out)
                     if len(candidate) > known:  # members besides content, finishReason and index
-                        self._candidate_extra(state, candidate)
+                        self.candidate_extra(state, candidate)
             if not obj.keys() <= _META_KEYS:  # something besides the usual members
                 self._take_other(event, obj, out)
             usage = obj.get("usageMetadata")
@@ -897,7 +897,7 @@ class GeminiReducer(Reducer):
         state = self._candidates[index] = _Candidate(index)
         return state
 
-    def _candidate_extra(self, state: _Candidate, candidate: dict[str, Any]) -> None:
+    def candidate_extra(self, state: _Candidate, candidate: dict[str, Any]) -> None:
         """Candidate members with no common field (``safetyRatings``,
         ``citationMetadata``, ``groundingMetadata``...): kept as last sent."""
         for key, value in candidate.items():
