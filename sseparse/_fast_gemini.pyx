@@ -88,6 +88,7 @@ cdef struct Chunk:
     Item id             # responseId, modelVersion, createTime: kind 1 for a string, 2 for null
     Item model
     Item created
+    bint member         # a member only Gemini sends: candidates, usageMetadata, modelVersion
 
 
 # -- the JSON walker (the approach of _fastpath.pyx, kept small) ---------------------------
@@ -493,6 +494,7 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
     c.count = 0
     c.usage = -1
     c.id.kind = c.model.kind = c.created.kind = 0
+    c.member = False
     if n == 0 or s[0] != 123:
         return _FB
     i = _opens(s, 0, n, 125, &empty)
@@ -506,7 +508,7 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
         if _key_is(s, &key, b"candidates", 10):
             if seen_candidates:
                 return _FB
-            seen_candidates = True
+            seen_candidates = c.member = True
             if i < n and s[i] == 91:  # [
                 i = _opens(s, i, n, 93, &empty)
                 done = empty
@@ -522,7 +524,7 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
         elif _key_is(s, &key, b"usageMetadata", 13):
             if seen_usage:
                 return _FB
-            seen_usage = True
+            seen_usage = c.member = True
             if i < n and s[i] == 123:
                 _opens(s, i, n, 125, &empty)
                 j = i
@@ -537,6 +539,7 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
                 meta = &c.id
             elif _key_is(s, &key, b"modelVersion", 12):
                 meta = &c.model
+                c.member = True
             elif _key_is(s, &key, b"createTime", 10):
                 meta = &c.created
             else:
@@ -763,3 +766,12 @@ def fold_walked(reducer, event, list out):
     reducer.events += 1
     _fold(reducer, event, <str>data, &chunk, out)
     return True
+
+
+def is_gemini_chunk(str data):
+    """Whether ``data`` is a chunk the walker takes that has a member only Gemini
+    sends (``candidates``, ``usageMetadata`` or ``modelVersion``): what auto
+    detection may take for Gemini without decoding it (its rules say so for any
+    object whose members are all Gemini's)."""
+    cdef Chunk chunk
+    return _walk(data, &chunk) >= 0 and chunk.member

@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sseparse import Accumulator, SseparseError, encode_event
+from sseparse import Accumulator, DialectError, SseparseError, encode_event
+from sseparse._dialects import NOT_JSON, _guess, detect
 from sseparse._dialects.gemini import GeminiReducer
 from sseparse._events import Event
 
@@ -340,3 +341,24 @@ def test_the_usual_stream_is_the_same_on_both_builds(implementation: str) -> Non
     calls = [(call["arguments"], call["complete"]) for call in final["tool_calls"]]
     assert calls == [('{"city":"Zürich","n":2.5}', True), ('{"city":"Bos"}', False)]
     assert final["usage"]["output_tokens"] == 5 and final["finish_reason"] == "STOP"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(streams(), st.sampled_from(["message", "error", "response.created", "message_start", "ping"]))
+def test_detection_by_walking_is_detection_by_decoding(stream: list[tuple[str, str]], kind: str) -> None:
+    """Auto detection takes a chunk the walker recognises for Gemini without decoding
+    it: the very dialect its rules give the decoded chunk."""
+    for _, data in stream:
+        event = Event(event=kind, data=data)
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            obj = NOT_JSON
+        try:
+            name = detect(event)[0]
+        except DialectError:
+            name = None
+        if data.strip():
+            assert name == _guess(kind, data, obj)
+        if fast.is_gemini_chunk(data):
+            assert type(obj) is dict and obj.keys() & {"candidates", "usageMetadata", "modelVersion"}

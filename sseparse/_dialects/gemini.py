@@ -100,7 +100,7 @@ from .._completion import (
 )
 from .._errors import ProviderError, SseparseError, describe_exception, quote_prefix
 from .._framing import IMPLEMENTATION
-from ._base import NOT_JSON, Reducer, decode_json
+from ._base import Reducer, decode_json
 
 #: The compiled path (``_fast_gemini``), or ``None`` when it is not built or the
 #: extensions are not in use: then ``feed_events`` feeds each event to
@@ -116,7 +116,12 @@ if TYPE_CHECKING:
     from .._completion import Delta
     from .._events import Event
 
-__all__ = ["GeminiReducer", "MAX_DEPTH"]
+__all__ = ["GeminiReducer", "MAX_DEPTH", "is_gemini_chunk"]
+
+#: ``is_gemini_chunk(data)``: whether the compiled walker takes ``data`` as a chunk
+#: with a member only Gemini sends, without decoding it (``None`` without the
+#: compiled path). Auto detection uses it.
+is_gemini_chunk: Callable[[str], bool] | None = None if _fast is None else _fast.is_gemini_chunk
 
 # Built from every field's value in order, without the attrs __init__ (about half
 # its cost; see ``_positional_init``): the objects a short stream makes most.
@@ -750,9 +755,9 @@ class GeminiReducer(Reducer):
             feed(event, out)
 
     def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        # The first event, decoded by auto detection: walking it again costs less than
-        # folding its dicts in.
-        if self.compiled and obj is not NOT_JSON and _fast.fold_walked(self, event, out):
+        # The first event, after auto detection (which may leave a chunk it walked
+        # undecoded: NOT_JSON): walking it costs less than folding its dicts in.
+        if self.compiled and _fast.fold_walked(self, event, out):
             return
         super().feed_decoded(event, obj, out)
 
