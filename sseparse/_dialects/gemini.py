@@ -92,6 +92,7 @@ from .._completion import (
     ToolCallUpdate,
     Usage,
     UsageDelta,
+    _new_completion,
     _positional_init,
     make_choice,
     new_arguments_delta,
@@ -714,23 +715,31 @@ class GeminiReducer(Reducer):
         usage = self._usage
         if usage is None and self._usage_raw is not None:
             usage = self._usage = _usage(self._usage_raw)
-        extra = dict(self._extra)
+        extra = dict(self._extra) if self._extra else {}
         states = self._candidates
-        candidates = list(states.values()) if len(states) < 2 else [states[index] for index in sorted(states)]
-        kept = [{"index": state.index, **state.extra} for state in candidates if state.extra]
-        if kept:
-            extra["candidates"] = kept
-        completion = Completion.from_choices(
-            self.name,
-            [state.build() for state in candidates],
-            id=self._id,
-            model=self._model,
-            created=self._created,
-            usage=usage,
-            complete=complete,
-            error=error,
-            extra=extra,
-        )
+        if len(states) == 1:  # (nearly every stream)
+            state = next(iter(states.values()))
+            candidates = [state]
+            if state.extra:
+                extra["candidates"] = [{"index": state.index, **state.extra}]
+        else:
+            candidates = [states[index] for index in sorted(states)]
+            kept = [{"index": state.index, **state.extra} for state in candidates if state.extra]
+            if kept:
+                extra["candidates"] = kept
+        if not candidates:
+            completion = Completion.from_choices(
+                self.name, [], id=self._id, model=self._model, created=self._created, usage=usage,
+                complete=complete, error=error, extra=extra,
+            )
+        else:  # Completion.from_choices, positionally: the top-level fields are the first choice's
+            choices = [state.build() for state in candidates]
+            first = choices[0]
+            completion = _new_completion(
+                self.name, self._id, self._model, self._created, None, first.content, first.reasoning,
+                first.refusal, first.tool_calls, first.function_call, first.finish_reason, first.logprobs, usage,
+                complete, error, choices, first.blocks, extra,
+            )
         self._snapshot = (complete, error, completion)
         self.changed = False
         return completion
