@@ -185,6 +185,12 @@ _string: Any = json.encoder.encode_basestring
 def _nests_deeper(value: Any, limit: int) -> bool:
     """Whether ``value`` nests objects and arrays more than ``limit`` deep (without
     recursion, stopping at the first one too deep)."""
+    if type(value) is dict and limit >= 1:  # an object of plain values (most arguments) nests 1 deep
+        for child in value.values():
+            if type(child) is dict or type(child) is list:
+                break
+        else:
+            return False
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
