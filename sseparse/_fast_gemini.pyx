@@ -756,18 +756,6 @@ def feed_gemini(reducer, events, list out):
 
 
 
-def fold_walked(reducer, event, list out):
-    """Folds ``event`` in when it is one of the walker's shapes; returns whether it
-    did (else nothing was done: the caller folds it in its own way)."""
-    cdef Chunk chunk
-    data = event.data
-    if reducer.done or type(data) is not str or event.event == _ERROR or _walk(<str>data, &chunk) < 0:
-        return False
-    reducer.events += 1
-    _fold(reducer, event, <str>data, &chunk, out)
-    return True
-
-
 def is_gemini_chunk(str data):
     """Whether ``data`` is a chunk the walker takes that has a member only Gemini
     sends (``candidates``, ``usageMetadata`` or ``modelVersion``): what auto

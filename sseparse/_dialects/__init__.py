@@ -91,7 +91,7 @@ def detect(event: Event) -> tuple[str | None, Any]:
         and is_gemini_chunk(data)
     ):
         # An object of Gemini's members only (no ``type``): rule 5, read without
-        # decoding it; the Gemini reducer walks it again, for less than a decode.
+        # decoding it; the reducer gets it through feed_events and walks it again.
         return "gemini", NOT_JSON
     try:
         obj: Any = decode_json(data)  # json.loads, faster on a chunk with nothing around it

@@ -769,13 +769,6 @@ class GeminiReducer(Reducer):
         for event in events:
             feed(event, out)
 
-    def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        # The first event, after auto detection (which may leave a chunk it walked
-        # undecoded: NOT_JSON): walking it costs less than folding its dicts in.
-        if self.compiled and _fast.fold_walked(self, event, out):
-            return
-        super().feed_decoded(event, obj, out)
-
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         self.changed = True
         if self.need_meta:
