@@ -23,10 +23,13 @@ from hypothesis import strategies as st
 
 from sseparse import Accumulator, DialectError, SseparseError, encode_event
 from sseparse._dialects import NOT_JSON, _guess, detect
+from sseparse._dialects import gemini
 from sseparse._dialects.gemini import GeminiReducer
 from sseparse._events import Event
 
 fast = pytest.importorskip("sseparse._fast_gemini", reason="the compiled gemini path is not built")
+if gemini._fast is None:
+    pytest.skip("the compiled gemini path is not in use (SSEPARSE_NO_EXTENSIONS)", allow_module_level=True)
 
 
 class Pairs(list):  # type: ignore[type-arg]
