@@ -14,7 +14,7 @@ from .._errors import DialectError, quote_prefix
 from ._base import NOT_JSON, Reducer, decode_json, fastpath
 from .anthropic import EVENT_TYPES as ANTHROPIC_EVENT_TYPES
 from .anthropic import AnthropicReducer
-from .gemini import GeminiReducer
+from .gemini import GeminiReducer, is_gemini_chunk
 from .openai_chat import OpenAIChatReducer
 from .openai_responses import OpenAIResponsesReducer
 
@@ -55,6 +55,9 @@ def detect(event: Event) -> tuple[str | None, Any]:
     """The dialect of a stream whose first event with data is ``event``, and that
     event's decoded JSON (``NOT_JSON`` if it is not JSON), so that it is decoded once.
 
+    The decoded JSON is ``NOT_JSON`` too for a Gemini chunk the compiled walker
+    recognised without decoding it (the reducer then reads it itself).
+
     Returns ``(None, NOT_JSON)`` for an event with blank data (a keep-alive: wait for
     the next one). Raises ``DialectError`` when the event fits no known format, or a
     format this version does not read yet.
@@ -80,6 +83,16 @@ def detect(event: Event) -> tuple[str | None, Any]:
     data = event.data
     if not data or data.isspace():
         return None, NOT_JSON
+    event_type = event.event
+    if (
+        is_gemini_chunk is not None
+        and not event_type.startswith("response.")
+        and event_type not in _ANTHROPIC_TYPES
+        and is_gemini_chunk(data)
+    ):
+        # An object of Gemini's members only (no ``type``): rule 5, read without
+        # decoding it; the reducer gets it through feed_events and walks it again.
+        return "gemini", NOT_JSON
     try:
         obj: Any = decode_json(data)  # json.loads, faster on a chunk with nothing around it
     except (ValueError, RecursionError):

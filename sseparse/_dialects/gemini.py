@@ -60,8 +60,12 @@ be the next one), tool-call arguments nest at most ``MAX_DEPTH`` deep (deeper is
 reuses what did not change since the previous one (closed blocks, finished calls,
 a candidate no event touched).
 
-Speed: one JSON decoding per event, and a part that is only ``text`` (nearly every
-part of a long answer) takes a short path of a few lookups and two appends.
+Speed: with the extensions built, ``sseparse._fast_gemini`` walks each event's data
+without building its dicts (the envelope, the usage details...) and makes the
+updates through the methods listed as the compiled path's contract below; anything
+unusual goes to ``feed_event``. Without them, one JSON decoding per event, and a
+part that is only ``text`` (nearly every part of a long answer) takes a short path
+of a few lookups and two appends.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ import datetime
 import json
 import re
 import time
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
@@ -80,26 +85,55 @@ from .._completion import (
     FinishDelta,
     MetadataDelta,
     PartialArguments,
-    ReasoningDelta,
     SignatureDelta,
-    TextDelta,
     ToolCall,
-    ToolCallArgumentsDelta,
     ToolCallEnd,
     ToolCallStart,
     ToolCallUpdate,
     Usage,
     UsageDelta,
+    _new_completion,
+    _positional_init,
     make_choice,
+    new_arguments_delta,
+    new_reasoning_delta,
+    new_text_delta,
 )
-from .._errors import ProviderError, quote_prefix
-from ._base import Reducer
+from .._errors import ProviderError, SseparseError, describe_exception, quote_prefix
+from .._framing import IMPLEMENTATION
+from ._base import Reducer, decode_json
+
+#: The compiled path (``_fast_gemini``), or ``None`` when it is not built or the
+#: extensions are not in use: then ``feed_events`` feeds each event to
+#: ``feed_event``, which gives the very same results.
+_fast: Any = None
+if IMPLEMENTATION == "cython":
+    try:
+        from .. import _fast_gemini as _fast
+    except ImportError:  # not built: the framing layer already warns about the build
+        pass
 
 if TYPE_CHECKING:
     from .._completion import Delta
     from .._events import Event
 
-__all__ = ["GeminiReducer", "MAX_DEPTH"]
+__all__ = ["GeminiReducer", "MAX_DEPTH", "is_gemini_chunk"]
+
+#: ``is_gemini_chunk(data)``: whether the compiled walker takes ``data`` as a chunk
+#: with a member only Gemini sends, without decoding it (``None`` without the
+#: compiled path). Auto detection uses it.
+is_gemini_chunk: Callable[[str], bool] | None = None if _fast is None else _fast.is_gemini_chunk
+
+# Built from every field's value in order, without the attrs __init__ (about half
+# its cost; see ``_positional_init``): the objects a short stream makes most.
+new_usage: Callable[..., Usage] = _positional_init(Usage)
+_new_tool_call: Callable[..., ToolCall] = _positional_init(ToolCall)
+_new_start = _positional_init(ToolCallStart)
+_new_end = _positional_init(ToolCallEnd)
+_new_usage_delta = _positional_init(UsageDelta)
+_new_finish = _positional_init(FinishDelta)
+_new_meta = _positional_init(MetadataDelta)
+_new_signature = _positional_init(SignatureDelta)
 
 #: The deepest a tool call's arguments may nest (objects and arrays, the arguments
 #: object itself counted), and so the most steps a ``partialArgs`` ``jsonPath`` may
@@ -128,7 +162,22 @@ class _Refused(Exception):
 #: ``Infinity`` raise ``ValueError`` (they are not JSON). One encoder made once:
 #: ``json.dumps`` with options makes a new one per call, which costs more than
 #: encoding a short value.
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+if _c_make_encoder is not None:  # CPython: its C encoder, made once (``encode`` makes one per call)
+    _encode = _c_make_encoder(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+
+    def _compact(value: Any) -> str:
+        return "".join(_encode(value, 0))
+
+else:
+    _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode  # type: ignore[assignment]
+
 #: A string as JSON text, without the encoder's dispatch: the hot case of the pieces.
 _string: Any = json.encoder.encode_basestring
 
@@ -136,6 +185,12 @@ _string: Any = json.encoder.encode_basestring
 def _nests_deeper(value: Any, limit: int) -> bool:
     """Whether ``value`` nests objects and arrays more than ``limit`` deep (without
     recursion, stopping at the first one too deep)."""
+    if type(value) is dict and limit >= 1:  # an object of plain values (most arguments) nests 1 deep
+        for child in value.values():
+            if type(child) is dict or type(child) is list:
+                break
+        else:
+            return False
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
@@ -153,23 +208,26 @@ def _nests_deeper(value: Any, limit: int) -> bool:
     return False
 
 
-def _int(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
 def _usage(raw: dict[str, Any]) -> Usage:
-    prompt = _int(raw.get("promptTokenCount"))
-    tool_prompt = _int(raw.get("toolUsePromptTokenCount"))
-    candidates = _int(raw.get("candidatesTokenCount"))
-    thoughts = _int(raw.get("thoughtsTokenCount"))
-    input_tokens = prompt if tool_prompt is None else (prompt or 0) + tool_prompt
+    get = raw.get
+    prompt = get("promptTokenCount")
+    if type(prompt) is not int:
+        prompt = None
+    tool_prompt = get("toolUsePromptTokenCount")
+    candidates = get("candidatesTokenCount")
+    if type(candidates) is not int:
+        candidates = None
+    thoughts = get("thoughtsTokenCount")
+    if type(thoughts) is not int:
+        thoughts = None
+    input_tokens = prompt if type(tool_prompt) is not int else (prompt or 0) + tool_prompt
     output_tokens = candidates if thoughts is None else (candidates or 0) + thoughts
-    total_tokens = _int(raw.get("totalTokenCount"))
-    if total_tokens is None and input_tokens is not None and output_tokens is not None:
-        total_tokens = input_tokens + output_tokens
-    cached = _int(raw.get("cachedContentTokenCount"))
-    # (positional: cached_input_tokens, cache_write_tokens — Gemini reports none —, reasoning_tokens)
-    return Usage(input_tokens, output_tokens, total_tokens, raw, cached, None, thoughts)
+    total_tokens = get("totalTokenCount")
+    if type(total_tokens) is not int:
+        total_tokens = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
+    cached = get("cachedContentTokenCount")
+    # (cached_input_tokens, cache_write_tokens — Gemini reports none —, reasoning_tokens)
+    return new_usage(input_tokens, output_tokens, total_tokens, raw, cached if type(cached) is int else None, None, thoughts)
 
 
 def _has_counts(raw: dict[str, Any]) -> bool:
@@ -244,6 +302,9 @@ def _parse_path(path: Any) -> list[str | int]:
 
 def _piece_value(piece: dict[str, Any]) -> tuple[Any, bool]:
     """The value a ``partialArgs`` entry carries, and whether it is a string."""
+    value = piece.get("stringValue")
+    if type(value) is str and "numberValue" not in piece and "boolValue" not in piece and "nullValue" not in piece:
+        return value, True  # nearly every piece
     found = [key for key in _VALUE_KEYS if key in piece]
     if len(found) != 1:
         raise _Refused(f"a partialArgs entry must carry exactly one of {', '.join(_VALUE_KEYS)}, not {found or 'none'}")
@@ -478,7 +539,7 @@ class _Call:
             return built
         streamed = self.streamed
         text = self.text if streamed is None else "".join(streamed.written)
-        call = ToolCall(self.position, self.id, self.name, text, "function", self.complete)
+        call = _new_tool_call(self.position, self.id, self.name, text, "function", self.complete)
         if self.closed:
             self.built = call
         return call
@@ -501,7 +562,7 @@ class _Call:
             call["name"] = self.name
         if self.id is not None:
             call["id"] = self.id
-        call["args"] = json.loads(streamed.closed_text())  # nests at most MAX_DEPTH deep
+        call["args"] = decode_json(streamed.closed_text())  # nests at most MAX_DEPTH deep
         block = dict(self.part)
         block["functionCall"] = call
         if streamed.final is not None:
@@ -605,25 +666,30 @@ class GeminiReducer(Reducer):
         "_id",
         "_model",
         "_created",
-        "_need_meta",
+        "need_meta",
         "_usage_raw",
         "_usage",
+        "usage_text",
         "_extra",
-        "_changed",
+        "changed",
         "_snapshot",
     )
 
     def __init__(self, *, compiled: bool = True) -> None:
         super().__init__(compiled=compiled)
+        self.compiled = compiled and _fast is not None
         self._candidates: dict[int, _Candidate] = {}
         self._id: str | None = None
         self._model: str | None = None
         self._created: int | None = None
-        self._need_meta = True
+        self.need_meta = True  # no responseId or modelVersion yet: read them
         self._usage_raw: dict[str, Any] | None = None
         self._usage: Usage | None = None  # made from _usage_raw when first asked for
+        # The text of the last usageMetadata the compiled path folded in (None once any
+        # other was): the same text again changes nothing.
+        self.usage_text: str | None = None
         self._extra: dict[str, Any] = {}
-        self._changed = True  # an event came since the last snapshot
+        self.changed = True  # an event came since the last snapshot
         self._snapshot: tuple[bool, Any, Completion] | None = None  # (complete, error, the snapshot)
 
     # -- the interface -----------------------------------------------------------------
@@ -633,9 +699,12 @@ class GeminiReducer(Reducer):
         # A call whose arguments were announced to continue (willContinue) is not
         # over, even after a finish reason came: a stream that ends there was cut.
         candidates = self._candidates
-        return bool(candidates) and all(
-            state.finish_reason and state.open_call is None for state in candidates.values()
-        )
+        if not candidates:
+            return False
+        for state in candidates.values():
+            if not state.finish_reason or state.open_call is not None:
+                return False
+        return True
 
     def partial_arguments(self, choice: int, index: int) -> Any:
         """The arguments of tool call ``index`` of ``choice`` as far as they have arrived
@@ -647,37 +716,63 @@ class GeminiReducer(Reducer):
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         cached = self._snapshot
-        if cached is not None and not self._changed and cached[0] == complete and cached[1] is error:
+        if cached is not None and not self.changed and cached[0] == complete and cached[1] is error:
             return cached[2]  # nothing came since: the same immutable snapshot
         usage = self._usage
         if usage is None and self._usage_raw is not None:
             usage = self._usage = _usage(self._usage_raw)
-        extra = dict(self._extra)
-        candidates = [self._candidates[index] for index in sorted(self._candidates)]
-        kept = [{"index": state.index, **state.extra} for state in candidates if state.extra]
-        if kept:
-            extra["candidates"] = kept
-        completion = Completion.from_choices(
-            self.name,
-            [state.build() for state in candidates],
-            id=self._id,
-            model=self._model,
-            created=self._created,
-            usage=usage,
-            complete=complete,
-            error=error,
-            extra=extra,
-        )
+        extra = dict(self._extra) if self._extra else {}
+        states = self._candidates
+        if len(states) == 1:  # (nearly every stream)
+            state = next(iter(states.values()))
+            candidates = [state]
+            if state.extra:
+                extra["candidates"] = [{"index": state.index, **state.extra}]
+        else:
+            candidates = [states[index] for index in sorted(states)]
+            kept = [{"index": state.index, **state.extra} for state in candidates if state.extra]
+            if kept:
+                extra["candidates"] = kept
+        if not candidates:
+            completion = Completion.from_choices(
+                self.name, [], id=self._id, model=self._model, created=self._created, usage=usage,
+                complete=complete, error=error, extra=extra,
+            )
+        else:  # Completion.from_choices, positionally: the top-level fields are the first choice's
+            choices = [state.build() for state in candidates]
+            first = choices[0]
+            completion = _new_completion(
+                self.name, self._id, self._model, self._created, None, first.content, first.reasoning,
+                first.refusal, first.tool_calls, first.function_call, first.finish_reason, first.logprobs, usage,
+                complete, error, choices, first.blocks, extra,
+            )
         self._snapshot = (complete, error, completion)
-        self._changed = False
+        self.changed = False
         return completion
 
     # -- decoding ----------------------------------------------------------------------
+    #
+    # The compiled path's contract (``_fast_gemini.pyx``): it walks a chunk without
+    # building it as dicts and, for the shapes it knows, makes its updates through
+    # these methods and attributes, which ``_apply`` uses too, so that each update
+    # is written once: the attributes ``changed``, ``need_meta`` and ``usage_text``, the methods
+    # ``meta``, ``candidate``, ``text``, ``thought_text``, ``part``, ``finish``,
+    # ``candidate_extra``, ``usage`` and ``chunk_error``, and ``events`` and ``done`` of every reducer.
+    # It touches nothing else of the reducer, and gives any chunk it does not know
+    # as it came to ``feed_event``, the single place of semantics.
+
+    def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
+        if self.compiled:
+            _fast.feed_gemini(self, events, out)
+            return
+        feed = self.feed_event
+        for event in events:
+            feed(event, out)
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
-        self._changed = True
-        if self._need_meta:
-            self._take_meta(obj, out)
+        self.changed = True
+        if self.need_meta:
+            self.meta(obj.get("responseId"), obj.get("modelVersion"), obj.get("createTime"), out)
         try:
             candidates = obj.get("candidates")
             if candidates:
@@ -701,16 +796,7 @@ class GeminiReducer(Reducer):
                                 text = part.get("text")
                                 if type(text) is str and len(part) == 1:  # the short path: plain text
                                     if text:
-                                        state.content.append(text)
-                                        run = state.run
-                                        if run is None or run.thought:  # (an open call is the tail: no run)
-                                            if state.open_call is not None:  # anything else ends a streamed call
-                                                self._end_call(state, out)
-                                            run = _TextRun(False)
-                                            state.push(run)
-                                        run.pieces.append(text)
-                                        if out is not None:
-                                            out.append(TextDelta(index, text))
+                                        self.text(state, text, out)
                                 else:
                                     self._part(event, state, part, out)
                     reason = candidate.get("finishReason")
@@ -721,43 +807,100 @@ class GeminiReducer(Reducer):
                             raise self.bad_chunk(
                                 event, f"finishReason must be a string, not {quote_prefix(repr(reason))}"
                             )
-                        self._finish(state, reason, out)
+                        self.finish(state, reason, out)
                     if len(candidate) > known:  # members besides content, finishReason and index
-                        self._candidate_extra(state, candidate)
+                        self.candidate_extra(state, candidate)
             if not obj.keys() <= _META_KEYS:  # something besides the usual members
                 self._take_other(event, obj, out)
             usage = obj.get("usageMetadata")
             if usage:
-                self._take_usage(usage, out)
-        except _Refused as exc:
-            raise self.bad_chunk(event, str(exc)) from None
-        except (AttributeError, TypeError) as exc:  # a list where an object belongs, ...
-            if obj.get("error"):  # the provider's own error says more than the shape
-                raise ProviderError(obj["error"], dialect=self.name) from None
-            raise self.bad_chunk(event, f"unexpected chunk shape ({quote_prefix(str(exc))})") from None
-        except (ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
-            # Not expected on any input (each case is checked above); if one slips
-            # through, it still leaves as an sseparse error carrying the result.
-            raise self.bad_chunk(event, f"unreadable chunk ({type(exc).__name__}: {quote_prefix(str(exc))})") from None
+                self.usage(usage, out)
+        except SseparseError:
+            raise
+        except Exception as exc:
+            raise self.chunk_error(event, obj, exc) from None
         error = obj.get("error")
         if error or event.event == "error":
             raise ProviderError(error or obj, dialect=self.name)
 
-    def _take_meta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
+    def chunk_error(self, event: Event, obj: dict[str, Any] | None, exc: Exception) -> SseparseError:
+        """The error that ``exc``, raised while folding in ``event`` (decoded as
+        ``obj``; ``None`` when the compiled path read it), becomes."""
+        if isinstance(exc, _Refused):
+            return self.bad_chunk(event, str(exc))
+        if isinstance(exc, (AttributeError, TypeError)):  # a list where an object belongs, ...
+            if obj is not None and obj.get("error"):  # the provider's own error says more than the shape
+                return ProviderError(obj["error"], dialect=self.name)
+            return self.bad_chunk(event, f"unexpected chunk shape ({quote_prefix(str(exc))})")
+        if isinstance(exc, (ValueError, KeyError, IndexError, OverflowError, RecursionError)):
+            # Not expected on any input (each case is checked above); if one slips
+            # through, it still leaves as an sseparse error carrying the result.
+            return self.bad_chunk(event, f"unreadable chunk ({type(exc).__name__}: {quote_prefix(str(exc))})")
+        return self.bad_chunk(event, f"cannot read this chunk ({describe_exception(exc)})")
+
+    def meta(self, response_id: Any, model: Any, create_time: Any, out: list[Delta] | None) -> None:
+        """A chunk's ``responseId``, ``modelVersion`` and ``createTime`` (``None``
+        when absent), read while ``need_meta``."""
         new_id = new_model = None
-        if self._id is None:
-            value = obj.get("responseId")
-            if value and type(value) is str:
-                new_id = self._id = value
-        if self._model is None:
-            value = obj.get("modelVersion")
-            if value and type(value) is str:
-                new_model = self._model = value
+        if self._id is None and response_id and type(response_id) is str:
+            new_id = self._id = response_id
+        if self._model is None and model and type(model) is str:
+            new_model = self._model = model
         if self._created is None:
-            self._created = _unix_time(obj.get("createTime"))
-        self._need_meta = self._id is None or self._model is None
+            self._created = _unix_time(create_time)
+        self.need_meta = self._id is None or self._model is None
         if out is not None and (new_id is not None or new_model is not None):
-            out.append(MetadataDelta(new_id, new_model))
+            out.append(_new_meta(new_id, new_model))
+
+    def candidate(self, event: Event, index: int) -> _Candidate:
+        """The state of candidate ``index`` (a non-negative int), touched by ``event``."""
+        state = self._candidates.get(index)
+        if state is None:
+            state = self._new_candidate(event, index)
+        state.choice = None
+        return state
+
+    def text(self, state: _Candidate, text: str, out: list[Delta] | None) -> None:
+        """A part that is only a non-empty ``text``: nearly every part of an answer."""
+        state.content.append(text)
+        run = state.run
+        if run is None or run.thought:  # (an open call is the tail: no run)
+            if state.open_call is not None:  # anything else ends a streamed call
+                self._end_call(state, out)
+            run = _TextRun(False)
+            state.push(run)
+        run.pieces.append(text)
+        if out is not None:
+            out.append(new_text_delta(state.index, text))
+
+    def thought_text(self, state: _Candidate, text: str, thought: bool, out: list[Delta] | None) -> None:
+        """A part of exactly ``text`` (a string, maybe empty) and ``thought``
+        (``thought``: whether that member is ``true``), glued like plain text."""
+        if state.open_call is not None:  # anything else ends a streamed call
+            self._end_call(state, out)
+        if text:
+            if thought:
+                state.reasoning.append(text)
+                if out is not None:
+                    out.append(new_reasoning_delta(state.index, text))
+            else:
+                state.content.append(text)
+                if out is not None:
+                    out.append(new_text_delta(state.index, text))
+            run = state.run
+            if run is None or run.thought != thought:
+                run = _TextRun(thought)
+                state.push(run)
+            run.pieces.append(text)
+
+    def part(self, event: Event, state: _Candidate, part: Any, out: list[Delta] | None) -> None:
+        """A content part as decoded (the compiled path gives those of other shapes)."""
+        text = part.get("text") if type(part) is dict else None
+        if type(text) is str and len(part) == 1:
+            if text:
+                self.text(state, text, out)
+        else:
+            self._part(event, state, part, out)
 
     def _new_candidate(self, event: Event, index: Any) -> _Candidate:
         if type(index) is not int or index < 0:
@@ -767,7 +910,7 @@ class GeminiReducer(Reducer):
         state = self._candidates[index] = _Candidate(index)
         return state
 
-    def _candidate_extra(self, state: _Candidate, candidate: dict[str, Any]) -> None:
+    def candidate_extra(self, state: _Candidate, candidate: dict[str, Any]) -> None:
         """Candidate members with no common field (``safetyRatings``,
         ``citationMetadata``, ``groundingMetadata``...): kept as last sent."""
         for key, value in candidate.items():
@@ -794,9 +937,11 @@ class GeminiReducer(Reducer):
                 if state is None:
                     state = self._candidates[0] = _Candidate(0)
                 if state.finish_reason is None:
-                    self._finish(state, reason, out)
+                    self.finish(state, reason, out)
 
-    def _take_usage(self, raw: Any, out: list[Delta] | None) -> None:
+    def usage(self, raw: Any, out: list[Delta] | None) -> None:
+        """A chunk's ``usageMetadata`` (not empty)."""
+        self.usage_text = None
         if type(raw) is not dict:
             raise _Refused(f"usageMetadata must be an object, not {type(raw).__name__}")
         previous = self._usage_raw
@@ -809,15 +954,16 @@ class GeminiReducer(Reducer):
         self._usage = None
         if out is not None:
             usage = self._usage = _usage(raw)
-            out.append(UsageDelta(usage))
+            out.append(_new_usage_delta(usage))
 
-    def _finish(self, state: _Candidate, reason: str, out: list[Delta] | None) -> None:
+    def finish(self, state: _Candidate, reason: str, out: list[Delta] | None) -> None:
+        """A finish reason (a non-empty string) other than the one ``state`` has."""
         if state.open_call is not None:
             self._end_call(state, out)  # cut by the finish (MAX_TOKENS...): not complete
         state.finish_reason = reason
         state.choice = None
         if out is not None:
-            out.append(FinishDelta(state.index, reason))
+            out.append(_new_finish(state.index, reason))
 
     # -- parts besides plain text --------------------------------------------------------
 
@@ -835,7 +981,7 @@ class GeminiReducer(Reducer):
             self._other_part(event, state, part, out)
         signature = part.get("thoughtSignature")
         if out is not None and type(signature) is str and signature:
-            out.append(SignatureDelta(state.index, signature))
+            out.append(_new_signature(state.index, signature))
 
     def _other_part(self, event: Event, state: _Candidate, part: dict[str, Any], out: list[Delta] | None) -> None:
         text = part.get("text")
@@ -843,24 +989,19 @@ class GeminiReducer(Reducer):
             if type(text) is not str:
                 raise self.bad_chunk(event, f"a part's text must be a string, not {type(text).__name__}")
             thought = part.get("thought") is True
+            if len(part) == 2 and "thought" in part:  # plain thought text: glued like plain text
+                self.thought_text(state, text, thought, out)
+                return
             if text:
                 index = state.index
                 if thought:
                     state.reasoning.append(text)
                     if out is not None:
-                        out.append(ReasoningDelta(index, text))
+                        out.append(new_reasoning_delta(index, text))
                 else:
                     state.content.append(text)
                     if out is not None:
-                        out.append(TextDelta(index, text))
-            if len(part) == 2 and "thought" in part:  # plain thought text: glued like plain text
-                if text:
-                    run = state.run
-                    if run is None or run.thought != thought:
-                        run = _TextRun(thought)
-                        state.push(run)
-                    run.pieces.append(text)
-                return
+                        out.append(new_text_delta(index, text))
             state.push(part)  # signed text, text with other members: a block of its own, as sent
             return
         # An image, code and its result, a part newer than this version...: a block of
@@ -912,7 +1053,7 @@ class GeminiReducer(Reducer):
                 raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
         state.calls.append(new)
         if out is not None:
-            out.append(ToolCallStart(state.index, position, new.id, name))
+            out.append(_new_start(state.index, position, new.id, name, "function"))
         if streamed:
             new.streamed = _StreamedArguments()
             state.open_call = new
@@ -923,26 +1064,29 @@ class GeminiReducer(Reducer):
                 except ValueError:
                     raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
                 if out is not None:
-                    out.append(ToolCallArgumentsDelta(state.index, position, text))
+                    out.append(new_arguments_delta(state.index, position, text))
             self._stream_pieces(state, new, call, out)
             return
         new.complete = True  # a whole call is complete as it arrives
         state.push(part)
         if out is not None:
-            out.append(ToolCallArgumentsDelta(state.index, position, new.text))
-            out.append(ToolCallEnd(state.index, position))
+            out.append(new_arguments_delta(state.index, position, new.text))
+            out.append(_new_end(state.index, position))
 
     def _stream_pieces(self, state: _Candidate, call: _Call, piece: dict[str, Any], out: list[Delta] | None) -> None:
         streamed = call.streamed
         assert streamed is not None
         written = len(streamed.written)
         try:
-            streamed.feed(piece.get("partialArgs"))
-        finally:  # also the text written before a refused piece: the deltas hold what arguments hold
+            text = streamed.feed(piece.get("partialArgs"))
+        except BaseException:  # the text written before a refused piece: the deltas hold what arguments hold
             call.built = None
             if out is not None and len(streamed.written) > written:
-                text = "".join(streamed.written[written:])
-                out.append(ToolCallArgumentsDelta(state.index, call.position, text))
+                out.append(new_arguments_delta(state.index, call.position, "".join(streamed.written[written:])))
+            raise
+        call.built = None
+        if out is not None and text:
+            out.append(new_arguments_delta(state.index, call.position, text))
         if piece.get("willContinue") is not True:
             self._end_call(state, out, announced=True)
 
@@ -958,6 +1102,6 @@ class GeminiReducer(Reducer):
         call.built = None
         if out is not None:
             if rest:
-                out.append(ToolCallArgumentsDelta(state.index, call.position, rest))
+                out.append(new_arguments_delta(state.index, call.position, rest))
             if call.complete:
-                out.append(ToolCallEnd(state.index, call.position))
+                out.append(_new_end(state.index, call.position))
