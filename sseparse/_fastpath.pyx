@@ -43,13 +43,14 @@ a scan of the strings, instead of a walk of the whole event (``_template_match``
 says why that is exact).
 """
 
-from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
-from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memcmp
-from cpython.unicode cimport PyUnicode_DecodeUTF8, PyUnicode_FromKindAndData
+from cpython.unicode cimport PyUnicode_DecodeUTF8
 from cpython.pycapsule cimport PyCapsule_New
+
+from ._json_walker cimport *
 
 from ._completion import RefusalDelta, new_arguments_delta, new_reasoning_delta, new_text_delta
 from ._dialects import _contract
@@ -57,41 +58,7 @@ from json import loads as _loads
 
 
 cdef extern from "Python.h":
-    unsigned int PyUnicode_KIND(object o)
-    void* PyUnicode_DATA(object o)
-    Py_ssize_t PyUnicode_GET_LENGTH(object o)
-    int PyUnicode_1BYTE_KIND
-    int PyUnicode_2BYTE_KIND
-    int PyUnicode_4BYTE_KIND
     const char* PyUnicode_AsUTF8AndSize(object o, Py_ssize_t* size) except NULL
-
-
-cdef extern from *:
-    """
-    #if defined(_MSC_VER)
-    #include <intrin.h>
-    static int sse_ctz64(unsigned long long x) { unsigned long i; _BitScanForward64(&i, x); return (int)i; }
-    #define SSE_LITTLE_ENDIAN 1
-    #else
-    #define sse_ctz64(x) __builtin_ctzll(x)
-    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    #define SSE_LITTLE_ENDIAN 0
-    #else
-    #define SSE_LITTLE_ENDIAN 1
-    #endif
-    #endif
-    """
-    int sse_ctz64(uint64_t x) nogil
-    bint SSE_LITTLE_ENDIAN
-
-
-ctypedef uint8_t uchar
-
-# A decoded string's storage (1, 2 or 4 bytes per character), for ``_unescape``.
-ctypedef fused ucs_t:
-    uint8_t
-    uint16_t
-    uint32_t
 
 
 # The contract's constants, read from it (never copied): which extractor, and the
@@ -125,15 +92,7 @@ cdef enum:
     _ITEM_META = 115
 
 cdef enum:
-    _MAX_DEPTH = 64     # deeper values go to the full decode
     _MAX_ITEMS = 16     # items pulled from one event
-    _FB = -1            # "not for the fast path": hand the event to feed_event
-
-
-cdef struct Span:
-    Py_ssize_t start    # first character inside the quotes
-    Py_ssize_t end      # the closing quote
-    bint escaped
 
 
 cdef struct Item:
@@ -162,261 +121,6 @@ cdef struct Meta:
 
 cdef inline bint _is_piece(int kind) nogil:
     return kind == _TEXT or kind == _ARGUMENTS or kind == _REASONING or kind == _REFUSAL
-
-
-# -- the JSON walker ----------------------------------------------------------------------
-
-cdef inline bint _is_ws(uint32_t c) nogil:
-    return c == 32 or c == 10 or c == 13 or c == 9
-
-
-cdef inline Py_ssize_t _ws(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
-    while i < n and _is_ws(s[i]):
-        i += 1
-    return i
-
-
-cdef inline int _hex(uint32_t c) nogil:
-    if 48 <= c <= 57:
-        return <int>c - 48
-    if 97 <= c <= 102:
-        return <int>c - 87
-    if 65 <= c <= 70:
-        return <int>c - 55
-    return -1
-
-
-# Characters that end a plain run inside a string: the quote, the backslash and the
-# control characters (which json.loads rejects raw).
-cdef unsigned char _SPECIAL[256]
-_SPECIAL[:] = [1 if c < 32 or c == 34 or c == 92 else 0 for c in range(256)]
-
-
-cdef inline Py_ssize_t _string(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
-    """``s[i]`` is an opening quote: the index after the closing one, or _FB."""
-    cdef Py_ssize_t j = i + 1
-    cdef uint32_t c
-    cdef int k
-    span.escaped = False
-    span.start = j
-    cdef uint64_t w, w2, t
-    while True:
-        # Eight bytes at a time while none is special (SWAR: a byte equal to a quote
-        # or a backslash, or below 32, sets its high bit in t).
-        while j + 8 <= n:
-            memcpy(&w, s + j, 8)
-            t = w ^ 0x2222222222222222ULL
-            t = (t - 0x0101010101010101ULL) & ~t
-            w2 = w ^ 0x5C5C5C5C5C5C5C5CULL
-            t |= (w2 - 0x0101010101010101ULL) & ~w2
-            t |= (w - 0x2020202020202020ULL) & ~w
-            t &= 0x8080808080808080ULL
-            if t:
-                # The lowest flagged byte is a true hit (a borrow only flags bytes
-                # above one): jump to it; the loop below then stops at once.
-                if SSE_LITTLE_ENDIAN:
-                    j += sse_ctz64(t) >> 3
-                break
-            j += 8
-        while j < n and not _SPECIAL[s[j]]:
-            j += 1
-        if j >= n:
-            return _FB
-        c = s[j]
-        if c == 34:  # "
-            span.end = j
-            return j + 1
-        if c < 32:  # json.loads is strict: raw control characters are errors
-            return _FB
-        # a backslash
-        span.escaped = True
-        if j + 1 >= n:
-            return _FB
-        c = s[j + 1]
-        if c == 117:  # u
-            if j + 5 >= n:
-                return _FB
-            for k in range(2, 6):
-                if _hex(s[j + k]) < 0:
-                    return _FB
-            j += 6
-        elif c == 34 or c == 92 or c == 47 or c == 98 or c == 102 or c == 110 or c == 114 or c == 116:
-            j += 2
-        else:
-            return _FB
-
-
-cdef Py_ssize_t _number(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
-    """RFC 8259 number at ``s[i]``: the index after it, or _FB. Numbers of more than
-    100 characters go to the full decode (Python limits the digits of an int)."""
-    cdef Py_ssize_t start = i
-    i = _number_end(s, i, n)
-    if i - start > 100:
-        return _FB
-    return i
-
-
-cdef Py_ssize_t _number_end(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
-    if i < n and s[i] == 45:  # -
-        i += 1
-    if i >= n:
-        return _FB
-    if s[i] == 48:  # 0
-        i += 1
-    elif 49 <= s[i] <= 57:
-        while i < n and 48 <= s[i] <= 57:
-            i += 1
-    else:
-        return _FB  # -Infinity and the like: the full decode decides
-    if i < n and s[i] == 46:  # .
-        i += 1
-        if i >= n or not (48 <= s[i] <= 57):
-            return _FB
-        while i < n and 48 <= s[i] <= 57:
-            i += 1
-    if i < n and (s[i] == 101 or s[i] == 69):  # e E
-        i += 1
-        if i < n and (s[i] == 43 or s[i] == 45):
-            i += 1
-        if i >= n or not (48 <= s[i] <= 57):
-            return _FB
-        while i < n and 48 <= s[i] <= 57:
-            i += 1
-    return i
-
-
-cdef inline Py_ssize_t _literal(const uchar* s, Py_ssize_t i, Py_ssize_t n, const char* word, Py_ssize_t k) nogil:
-    cdef Py_ssize_t j
-    if i + k > n:
-        return _FB
-    for j in range(k):
-        if s[i + j] != <uint32_t>word[j]:
-            return _FB
-    return i + k
-
-
-cdef Py_ssize_t _value(const uchar* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
-    """Skips (and validates) the value at ``s[i]`` (no whitespace before it)."""
-    cdef Span span
-    cdef uint32_t c
-    if i >= n:
-        return _FB
-    c = s[i]
-    if c == 34:
-        return _string(s, i, n, &span)
-    if c == 123 or c == 91:  # { [
-        if depth >= _MAX_DEPTH:
-            return _FB
-        return _container(s, i, n, depth + 1)
-    if c == 116:
-        return _literal(s, i, n, b"true", 4)
-    if c == 102:
-        return _literal(s, i, n, b"false", 5)
-    if c == 110:
-        return _literal(s, i, n, b"null", 4)
-    return _number(s, i, n)
-
-
-cdef Py_ssize_t _container(const uchar* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
-    cdef Span span
-    cdef bint obj = s[i] == 123
-    cdef uint32_t close = 125 if obj else 93
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == close:
-        return i + 1
-    while True:
-        if obj:
-            if i >= n or s[i] != 34:
-                return _FB
-            i = _string(s, i, n, &span)
-            if i < 0:
-                return _FB
-            i = _ws(s, i, n)
-            if i >= n or s[i] != 58:  # :
-                return _FB
-            i = _ws(s, i + 1, n)
-        i = _value(s, i, n, depth)
-        if i < 0:
-            return _FB
-        i = _ws(s, i, n)
-        if i >= n:
-            return _FB
-        if s[i] == close:
-            return i + 1
-        if s[i] != 44:  # ,
-            return _FB
-        i = _ws(s, i + 1, n)
-
-
-cdef inline bint _key_is(const uchar* s, Span* key, const char* word, Py_ssize_t k) nogil:
-    cdef Py_ssize_t j
-    if key.end - key.start != k:
-        return False
-    for j in range(k):
-        if s[key.start + j] != <uint32_t>word[j]:
-            return False
-    return True
-
-
-cdef Py_ssize_t _index(const uchar* s, Py_ssize_t i, Py_ssize_t n, long* out) nogil:
-    """A small non-negative integer (no sign, fraction or exponent), or _FB."""
-    cdef long v = 0
-    cdef Py_ssize_t start = i
-    if i >= n or not (48 <= s[i] <= 57):
-        return _FB
-    if s[i] == 48 and i + 1 < n and 48 <= s[i + 1] <= 57:
-        return _FB
-    while i < n and 48 <= s[i] <= 57:
-        if i - start >= 9:
-            return _FB
-        v = v * 10 + <long>(s[i] - 48)
-        i += 1
-    if i < n and (s[i] == 46 or s[i] == 101 or s[i] == 69):
-        return _FB
-    out[0] = v
-    return i
-
-
-cdef inline Py_ssize_t _null(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
-    return _literal(s, i, n, b"null", 4)
-
-
-cdef inline Py_ssize_t _plain(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span) nogil:
-    """A string without escapes (a key, a type tag) at ``s[i]``: the index after it,
-    or _FB (no string there, or one with an escape: the full decode reads it)."""
-    if i >= n or s[i] != 34:
-        return _FB
-    i = _string(s, i, n, span)
-    if i < 0 or span.escaped:
-        return _FB
-    return i
-
-
-cdef Py_ssize_t _member(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* key) nogil:
-    """At a member's key (after ``{`` or ``,`` and whitespace): reads the key, which
-    must have no escape, and returns the index of its value, or _FB."""
-    i = _plain(s, i, n, key)
-    if i < 0:
-        return _FB
-    i = _ws(s, i, n)
-    if i >= n or s[i] != 58:
-        return _FB
-    return _ws(s, i + 1, n)
-
-
-cdef inline Py_ssize_t _next(const uchar* s, Py_ssize_t i, Py_ssize_t n, uint32_t close, bint* done) nogil:
-    """After a value inside a container: past the ``,`` (done False) or the closing
-    character (done True); _FB otherwise."""
-    i = _ws(s, i, n)
-    if i >= n:
-        return _FB
-    if s[i] == close:
-        done[0] = True
-        return i + 1
-    if s[i] != 44:
-        return _FB
-    done[0] = False
-    return _ws(s, i + 1, n)
 
 
 # -- openai-chat chunks -------------------------------------------------------------------
@@ -1202,74 +906,6 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     item.kind = dkind
     item.key = 0
     return i
-
-
-# -- strings ------------------------------------------------------------------------------
-
-cdef str _unescape(const ucs_t* s, Py_ssize_t start, Py_ssize_t end):
-    """The string between ``start`` and ``end``, whose escapes ``_string`` validated,
-    decoded as the stdlib's scanner does (surrogate pairs joined, lone ones kept)."""
-    cdef uint32_t* buf = <uint32_t*>PyMem_Malloc((end - start) * sizeof(uint32_t) + 4)
-    cdef Py_ssize_t i = start, k = 0
-    cdef uint32_t c, c2
-    if buf == NULL:
-        raise MemoryError()
-    try:
-        while i < end:
-            c = s[i]
-            if c != 92:
-                buf[k] = c
-                k += 1
-                i += 1
-                continue
-            c = s[i + 1]
-            if c == 117:
-                c = (_hex(s[i + 2]) << 12) | (_hex(s[i + 3]) << 8) | (_hex(s[i + 4]) << 4) | _hex(s[i + 5])
-                i += 6
-                if 0xD800 <= c <= 0xDBFF and i + 5 < end and s[i] == 92 and s[i + 1] == 117:
-                    c2 = (_hex(s[i + 2]) << 12) | (_hex(s[i + 3]) << 8) | (_hex(s[i + 4]) << 4) | _hex(s[i + 5])
-                    if 0xDC00 <= c2 <= 0xDFFF:
-                        c = 0x10000 + (((c - 0xD800) << 10) | (c2 - 0xDC00))
-                        i += 6
-                buf[k] = c
-            else:
-                if c == 98:
-                    buf[k] = 8
-                elif c == 102:
-                    buf[k] = 12
-                elif c == 110:
-                    buf[k] = 10
-                elif c == 114:
-                    buf[k] = 13
-                elif c == 116:
-                    buf[k] = 9
-                else:  # " \ /
-                    buf[k] = c
-                i += 2
-            k += 1
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, k)
-    finally:
-        PyMem_Free(buf)
-
-
-
-cdef str _utf8_text(const char* p, Span* span):
-    """The string of ``span`` in UTF-8 ``p``, decoded as the parser decodes the whole
-    data (invalid bytes become U+FFFD). The same characters as slicing the decoded
-    data: a span is bounded by ASCII quotes, and the decoder never lets an invalid
-    sequence swallow an ASCII byte, so decoding stops and restarts there alike."""
-    cdef str raw = PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
-    cdef Py_ssize_t n
-    cdef unsigned int kind
-    if not span.escaped:
-        return raw
-    n = PyUnicode_GET_LENGTH(raw)  # the escapes are ASCII: unchanged by the decode
-    kind = PyUnicode_KIND(raw)
-    if kind == PyUnicode_1BYTE_KIND:
-        return _unescape(<const uint8_t*>PyUnicode_DATA(raw), 0, n)
-    if kind == PyUnicode_2BYTE_KIND:
-        return _unescape(<const uint16_t*>PyUnicode_DATA(raw), 0, n)
-    return _unescape(<const uint32_t*>PyUnicode_DATA(raw), 0, n)
 
 
 # -- the feed -----------------------------------------------------------------------------
