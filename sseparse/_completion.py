@@ -7,15 +7,15 @@ when asked for, never updated under the caller's feet.
 
 from __future__ import annotations
 
-import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeAlias
 
 import attrs
 
 from ._errors import ToolArgumentsError
-from ._partial_json import PartialJSONError, PartialJSONParser
+# Re-exported: the dialects import it from here, with the values their state builds.
+from ._partial_arguments import PartialArguments
 
 __all__ = [
     "Usage",
@@ -126,61 +126,6 @@ class ToolCall:
         }
 
 
-class PartialArguments:
-    """A live tool call's arguments, parsed as far as they have arrived, on demand.
-
-    Reducers keep each call's argument pieces in a list, and that append is all the
-    hot path does: this reader is created only when someone asks for the partial
-    value, and each read feeds a ``PartialJSONParser`` just the pieces that arrived
-    since the previous read. Reading after every piece thus costs time linear in the
-    arguments' length (the parser's own guarantee), and never reading costs nothing.
-    """
-
-    __slots__ = ("_parser", "_fed", "_final")
-
-    def __init__(self) -> None:
-        self._parser = PartialJSONParser()
-        self._fed = 0  # how many of the pieces the parser has read
-        self._final = False  # closed or failed: nothing more is read
-
-    def read(self, pieces: Sequence[str], ended: bool) -> Any:
-        """The value of the document ``pieces`` glue into, as far as it has formed.
-
-        ``pieces`` only ever grows between calls. ``ended`` says the call is over: the
-        document is then closed, so that a top-level number shows, and empty (or
-        blank) arguments read as ``{}``, as ``ToolCall.parsed_arguments()`` has them.
-        Invalid JSON stops the reading: the value stays what was read before it (the
-        final ``parsed_arguments()`` is what reports the error). The value is the
-        parser's live structure: later reads update it in place.
-        """
-        parser = self._parser
-        if self._final:
-            return parser.value
-        fed = self._fed
-        count = len(pieces)
-        try:
-            while fed < count:
-                parser.feed(pieces[fed])
-                fed += 1
-            if ended:
-                self._final = True
-                if parser.value is None and not parser.done and (not pieces or "".join(pieces).isspace()):
-                    parser.feed("{}")
-                parser.close()
-        except PartialJSONError:
-            self._final = True
-        self._fed = fed
-        return parser.value
-
-    def copy_value(self, pieces: Sequence[str], ended: bool) -> Any:
-        """``read()``, as a copy that later pieces leave alone (for snapshots);
-        ``None`` for a value nested too deeply to copy."""
-        try:
-            return copy.deepcopy(self.read(pieces, ended))
-        except RecursionError:
-            return None
-
-
 @attrs.frozen(slots=True)
 class Choice:
     """Everything one choice of the stream accumulated (``n > 1`` gives several).
@@ -208,20 +153,21 @@ class Choice:
     blocks: list[dict[str, Any]] = attrs.Factory(list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "content": self.content,
-            "reasoning": self.reasoning,
-            "refusal": self.refusal,
-            "tool_calls": [call.to_dict() for call in self.tool_calls],
-            "function_call": None if self.function_call is None else self.function_call.to_dict(),
-            "finish_reason": self.finish_reason,
-            "logprobs": self.logprobs,
-            "blocks": self.blocks,
-        }
+        return {"index": self.index, **_answer_dict(self), "blocks": self.blocks}
 
 
-_NO_CHOICE = Choice(index=0)
+def _answer_dict(answer: Choice | Completion) -> dict[str, Any]:
+    """The per-choice fields a ``Choice`` and a ``Completion`` share, as plain data, in
+    their order (``to_dict`` of both)."""
+    return {
+        "content": answer.content,
+        "reasoning": answer.reasoning,
+        "refusal": answer.refusal,
+        "tool_calls": [call.to_dict() for call in answer.tool_calls],
+        "function_call": None if answer.function_call is None else answer.function_call.to_dict(),
+        "finish_reason": answer.finish_reason,
+        "logprobs": answer.logprobs,
+    }
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -277,11 +223,9 @@ class Completion:
         extra: dict[str, Any] | None = None,
     ) -> Completion:
         """A ``Completion`` whose top-level fields mirror the first of ``choices``."""
-        first = choices[0] if choices else _NO_CHOICE
-        return _new_completion(
-            dialect, id, model, created, system_fingerprint, first.content, first.reasoning, first.refusal,
-            first.tool_calls, first.function_call, first.finish_reason, first.logprobs, usage, complete, error,
-            choices, first.blocks, {} if extra is None else extra,
+        return completion_of(
+            dialect, choices, id, model, created, system_fingerprint, usage, complete, error,
+            {} if extra is None else extra,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -292,13 +236,7 @@ class Completion:
             "model": self.model,
             "created": self.created,
             "system_fingerprint": self.system_fingerprint,
-            "content": self.content,
-            "reasoning": self.reasoning,
-            "refusal": self.refusal,
-            "tool_calls": [call.to_dict() for call in self.tool_calls],
-            "function_call": None if self.function_call is None else self.function_call.to_dict(),
-            "finish_reason": self.finish_reason,
-            "logprobs": self.logprobs,
+            **_answer_dict(self),
             "usage": None if self.usage is None else self.usage.to_dict(),
             "complete": self.complete,
             "error": self.error,
@@ -339,6 +277,36 @@ def _positional_init(cls: type[Any]) -> Callable[..., Any]:
 _new_completion: Callable[..., Completion] = _positional_init(Completion)
 #: ``Choice`` from all its fields in order, for the reducers' snapshots.
 make_choice: Callable[..., Choice] = _positional_init(Choice)
+#: ``ToolCall`` from all its fields in order, for the reducers' snapshots.
+new_tool_call: Callable[[int, str | None, str, str, str, bool], ToolCall] = _positional_init(ToolCall)
+
+
+def completion_of(
+    dialect: str,
+    choices: list[Choice],
+    id: str | None,
+    model: str | None,
+    created: int | None,
+    system_fingerprint: str | None,
+    usage: Usage | None,
+    complete: bool,
+    error: dict[str, Any] | None,
+    extra: dict[str, Any],
+) -> Completion:
+    """``Completion.from_choices`` with every argument given, in order (the snapshot's
+    hot path: no keyword parsing); ``extra`` is the ``Completion``'s own dict."""
+    if choices:
+        first = choices[0]
+        return _new_completion(
+            dialect, id, model, created, system_fingerprint, first.content, first.reasoning, first.refusal,
+            first.tool_calls, first.function_call, first.finish_reason, first.logprobs, usage, complete, error,
+            choices, first.blocks, extra,
+        )
+    # No choice: the defaults, with lists of this Completion's own.
+    return _new_completion(
+        dialect, id, model, created, system_fingerprint, "", "", "", [], None, None, None, usage, complete, error,
+        choices, [], extra,
+    )
 
 
 @attrs.frozen(slots=True)

@@ -21,7 +21,7 @@ from .openai_responses import OpenAIResponsesReducer
 if TYPE_CHECKING:
     from .._events import Event
 
-__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "create_reducer", "detect"]
+__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "reducer_class", "create_reducer", "detect"]
 
 AUTO = "auto"
 
@@ -40,15 +40,19 @@ def dialect_names() -> tuple[str, ...]:
     return tuple(_REDUCERS)
 
 
-def create_reducer(name: str, *, compiled: bool = True) -> Reducer:
-    """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones.
-    ``compiled=False`` keeps it off the compiled fast path."""
+def reducer_class(name: str) -> type[Reducer]:
+    """The reducer class of dialect ``name``; ``DialectError`` names the known ones."""
     try:
-        cls = _REDUCERS[name]
+        return _REDUCERS[name]
     except (KeyError, TypeError):
         known = ", ".join([AUTO, *_REDUCERS])
         raise DialectError(f"unknown dialect {name!r}; known dialects: {known}") from None
-    return cls(compiled=compiled)
+
+
+def create_reducer(name: str, *, compiled: bool = True) -> Reducer:
+    """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones.
+    ``compiled=False`` keeps it off the compiled fast path."""
+    return reducer_class(name)(compiled=compiled)
 
 
 def detect(event: Event) -> tuple[str | None, Any]:
