@@ -58,13 +58,14 @@ from .._completion import (
     ReasoningDelta,
     SignatureDelta,
     TextDelta,
-    ToolCall,
     ToolCallArgumentsDelta,
     ToolCallEnd,
     ToolCallStart,
     Usage,
     UsageDelta,
+    completion_of,
     make_choice,
+    new_tool_call,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, fastpath, member_names
@@ -212,7 +213,7 @@ class AnthropicReducer(Reducer):
     )
 
     def __init__(self, *, compiled: bool = True) -> None:
-        super().__init__(compiled=compiled)
+        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
         self._blocks: list[_Block] = []  # in arrival order
         self._by_index: dict[Any, _Block] = {}  # the provider's block index -> block
         self._last: _Block | None = None  # the block the last delta went to
@@ -251,7 +252,7 @@ class AnthropicReducer(Reducer):
             elif block.kind == "thinking":
                 reasoning.append(built["thinking"])
         calls = [
-            ToolCall(
+            new_tool_call(
                 block.call,
                 block.start["id"],
                 block.start["name"],
@@ -260,17 +261,22 @@ class AnthropicReducer(Reducer):
                 block.ended or self.done,
             )
             for block in self._calls
-        ]
-        choice = make_choice(0, "".join(content), "".join(reasoning), "", calls, None, self._stop_reason, None, blocks)
-        return Completion.from_choices(
-            self.name,
-            [choice],
-            id=self._id,
-            model=self._model,
-            usage=self._usage,
-            complete=complete,
-            error=error,
-            extra=dict(self._extra),
+        ] if self._calls else []
+        choice = make_choice(
+            0,
+            "".join(content) if content else "",
+            "".join(reasoning) if reasoning else "",
+            "",
+            calls,
+            None,
+            self._stop_reason,
+            None,
+            blocks,
+        )
+        extra = self._extra
+        return completion_of(
+            self.name, [choice], self._id, self._model, None, None, self._usage, complete, error,
+            dict(extra) if extra else {},
         )
 
     def partial_arguments(self, choice: int, index: int) -> Any:

@@ -96,7 +96,9 @@ from .._completion import (
     ToolCallUpdate,
     Usage,
     UsageDelta,
+    completion_of,
     make_choice,
+    new_tool_call,
 )
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
@@ -199,7 +201,9 @@ class _Call:
         return self._glued
 
     def build(self) -> ToolCall:
-        return ToolCall(self.position, self.id, self.name, self.glued(), self.kind, self.complete)
+        return new_tool_call(
+            self.position, self.id, self.name, self.glued(), "custom" if self.custom else "function", self.complete
+        )
 
     def replace(self, text: str) -> None:
         """A ``.done`` text that does not continue the pieces: it replaces them."""
@@ -316,7 +320,7 @@ class OpenAIResponsesReducer(Reducer):
     )
 
     def __init__(self, *, compiled: bool = True) -> None:
-        super().__init__(compiled=compiled)
+        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
         # Text pieces per part, glued at snapshot time. A part is only created by the
         # full decode (which also makes up its item if none was added): the compiled
         # path only appends to a part that exists.
@@ -373,27 +377,22 @@ class OpenAIResponsesReducer(Reducer):
             found.append((kind, text))
         logprobs = self._logprobs
         items = self._items
+        calls = self._calls
+        extra = self._extra
         choice = make_choice(
             0,
-            "".join(content),
-            REASONING_SEPARATOR.join(reasoning),
-            "".join(refusal),
-            [call.build() for call in self._calls],
+            "".join(content) if content else "",
+            REASONING_SEPARATOR.join(reasoning) if reasoning else "",
+            "".join(refusal) if refusal else "",
+            [call.build() for call in calls] if calls else [],
             None,
             self._finish_reason,
             None if logprobs is None else {"content": list(logprobs), "refusal": []},
-            [_block(items[index], parts_of.get(index, ())) for index in sorted(items)],
+            [_block(items[index], parts_of.get(index, ())) for index in sorted(items)] if items else [],
         )
-        return Completion.from_choices(
-            self.name,
-            [choice],
-            id=self._id,
-            model=self._model,
-            created=self._created,
-            usage=self._usage,
-            complete=complete,
-            error=error,
-            extra=dict(self._extra),
+        return completion_of(
+            self.name, [choice], self._id, self._model, self._created, None, self._usage, complete, error,
+            dict(extra) if extra else {},
         )
 
     # -- decoding ----------------------------------------------------------------------
