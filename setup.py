@@ -82,6 +82,7 @@ def _extensions():
             Extension("sseparse._framing_c", ["sseparse/_framing_c.pyx"], depends=["sseparse/_utf8.h"]),
             Extension("sseparse._fastpath", ["sseparse/_fastpath.pyx"]),
             Extension("sseparse._encode_c", ["sseparse/_encode_c.pyx"]),
+            Extension("sseparse._values_c", ["sseparse/_values_c.pyx"]),
         ],
         compiler_directives={
             "language_level": "3",

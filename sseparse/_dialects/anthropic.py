@@ -66,6 +66,7 @@ from .._completion import (
     completion_of,
     make_choice,
     new_tool_call,
+    new_usage,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, fastpath, member_names
@@ -198,7 +199,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
         input_tokens = (sent or 0) + (cached or 0) + (written or 0)
     output_tokens = _int(raw.get("output_tokens"))
     total = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
-    return Usage(input_tokens, output_tokens, total, raw, cached, written, None)
+    return new_usage(input_tokens, output_tokens, total, raw, cached, written, None)
 
 
 class AnthropicReducer(Reducer):

@@ -49,6 +49,7 @@ from .._completion import (
     completion_of,
     make_choice,
     new_tool_call,
+    new_usage,
 )
 from .._errors import ProviderError, short_repr
 from ._base import Reducer, fastpath, member_names
@@ -191,7 +192,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
     if type(output) is not dict:
         output = raw.get("output_tokens_details")
     reasoning = _int(output.get("reasoning_tokens")) if type(output) is dict else None
-    return Usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
+    return new_usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
 
 
 class OpenAIChatReducer(Reducer):
