@@ -9,7 +9,7 @@ producing a result with a hole in it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._completion import Completion, Delta, Usage, completion_of
@@ -88,12 +88,16 @@ class Accumulator:
         # ``implementation``: ``"cython"`` or ``"python"`` to pick one whatever
         # ``sseparse.IMPLEMENTATION`` says (the tests run every dialect on both);
         # ``None``, the default, uses the one in force.
-        try:
-            parser_cls, compiled, reducer_cls = _SETUPS[dialect, implementation]
-        except (KeyError, TypeError):  # the first of its kind, or a wrong value (the error says why)
-            parser_cls, compiled, reducer_cls = _setup(dialect, implementation)
+        if implementation is None:
+            try:
+                setup = _SETUPS[dialect]
+            except (KeyError, TypeError):  # the first of its kind, or a wrong value (the error says why)
+                setup = _setup(dialect, None)
+        else:
+            setup = _setup(dialect, implementation)
+        parser_cls, compiled, reducer_cls, fuse = setup
         self._compiled = compiled
-        fuse = self._fuse = _fused_for if compiled else None
+        self._fuse = fuse
         self._parser: EventParser = parser_cls(max_event_size=max_event_size)
         if reducer_cls is None:
             self._reducer: Reducer | None = None
@@ -386,17 +390,20 @@ class Accumulator:
             where += f", in the middle of an event (event={quote_prefix(pending.event)}, data={quote_prefix(pending.data)})"
         return where
 
-    def _feed_events(self, events: Any, out: list[Delta] | None) -> None:
+    def _feed_events(self, events: Sequence[Event], out: list[Delta] | None) -> None:
         reducer = self._reducer
         try:
             if reducer is None:
-                events = iter(events)
-                for event in events:
-                    reducer = self._detect(event, out)
-                    if reducer is not None:
-                        break
-                else:
-                    return
+                count = len(events)
+                index = 0
+                while reducer is None:
+                    if index == count:
+                        return
+                    reducer = self._detect(events[index], out)
+                    index += 1
+                if index == count:
+                    return  # (the first event of a stream fed alone: no call for no rest)
+                events = events[index:]
             reducer.feed_events(events, out)  # the rest: one call, the fast path's loop
         except SseparseError as exc:
             self._fail(exc, out)
@@ -483,18 +490,24 @@ def _check_bytes_like(data: Any) -> None:
         raise fragment_type_error(data, "Accumulator.feed()") from None
 
 
-#: (dialect, implementation) -> (parser class, compiled, reducer class or None for
-#: ``auto``): what ``Accumulator()`` works out from its arguments, once per kind.
-_SETUPS: dict[tuple[str, str | None], tuple[Any, bool, type[Reducer] | None]] = {}
+_Setup = tuple[Any, bool, "type[Reducer] | None", "Callable[[Reducer], Any] | None"]
+
+#: dialect -> (parser class, compiled, reducer class or None for ``auto``, the fused
+#: path's factory or None): what ``Accumulator(dialect)`` works out from its
+#: arguments, once per dialect (with the implementation in force).
+_SETUPS: dict[str, _Setup] = {}
 
 
-def _setup(dialect: str, implementation: str | None) -> tuple[Any, bool, type[Reducer] | None]:
+def _setup(dialect: str, implementation: str | None) -> _Setup:
     """The setup of ``Accumulator(dialect, implementation=implementation)``, kept in
-    ``_SETUPS`` for the next one; a wrong value raises as the accumulator always did
-    (``ValueError`` for the implementation first, then ``DialectError``)."""
+    ``_SETUPS`` for the next one with the implementation in force; a wrong value
+    raises as the accumulator always did (``ValueError`` for the implementation
+    first, then ``DialectError``)."""
     parser_cls, compiled = _implementation(implementation)
     reducer_cls = None if dialect == AUTO else reducer_class(dialect)
-    setup = _SETUPS[dialect, implementation] = (parser_cls, compiled, reducer_cls)
+    setup = (parser_cls, compiled, reducer_cls, _fused_for if compiled else None)
+    if implementation is None:
+        _SETUPS[dialect] = setup
     return setup
 
 

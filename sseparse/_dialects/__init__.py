@@ -31,6 +31,7 @@ _REDUCERS: dict[str, type[Reducer]] = {
 
 # Event types (SSE ``event:`` or the data's ``type``) that only one format uses.
 _ANTHROPIC_TYPES = ANTHROPIC_EVENT_TYPES
+assert "message" not in _ANTHROPIC_TYPES  # the default event name: see _guess
 _GEMINI_KEYS = ("candidates", "usageMetadata", "promptFeedback", "modelVersion")
 _OPENAI_CHAT_KEYS = ("choices", "error")
 
@@ -111,14 +112,17 @@ def _guess(event_type: str, data: str, obj: Any) -> str | None:
         return "openai-chat" if event_type == "error" else None
     kind = obj.get("type")
     kind = kind if type(kind) is str else ""
-    if event_type.startswith("response.") or kind.startswith("response."):
-        return "openai-responses"
-    if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
-        return "anthropic"
-    if kind == "error":  # both send it as `event: error`; only Responses events are numbered
-        if "sequence_number" in obj or not isinstance(obj.get("error"), dict):
+    # Rules 2 to 4 need a `type` or an event name; `message`, the default, is none of
+    # theirs (the chunks of openai-chat and gemini skip them).
+    if kind or event_type != "message":
+        if event_type.startswith("response.") or kind.startswith("response."):
             return "openai-responses"
-        return "anthropic"
+        if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
+            return "anthropic"
+        if kind == "error":  # both send it as `event: error`; only Responses events are numbered
+            if "sequence_number" in obj or not isinstance(obj.get("error"), dict):
+                return "openai-responses"
+            return "anthropic"
     if not obj.keys().isdisjoint(_GEMINI_KEYS):
         return "gemini"
     error = obj.get("error")
