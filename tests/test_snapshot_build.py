@@ -71,29 +71,14 @@ import sys  # noqa: E402
 
 import sseparse  # noqa: E402
 import sseparse._completion as values  # noqa: E402
-from sseparse import (  # noqa: E402
-    BlockDelta,
-    CitationDelta,
-    FinishDelta,
-    FunctionCallDelta,
-    IncompleteStreamError,
-    MetadataDelta,
-    ReasoningDelta,
-    RefusalDelta,
-    SignatureDelta,
-    TextDelta,
-    ToolCallArgumentsDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolCallUpdate,
-    UsageDelta,
-)
+from sseparse import IncompleteStreamError, TextDelta  # noqa: E402
 from sseparse._accumulator import error_entry  # noqa: E402
 
-VALUE_CLASSES = [
-    Usage, ToolCall, Choice, Completion, TextDelta, ReasoningDelta, RefusalDelta, ToolCallStart, ToolCallUpdate,
-    ToolCallEnd, ToolCallArgumentsDelta, FunctionCallDelta, UsageDelta, FinishDelta, MetadataDelta, SignatureDelta,
-    CitationDelta, BlockDelta,
+#: Every frozen value class a positional builder may build.
+VALUE_CLASSES = [Usage, ToolCall, Choice, Completion] + [
+    getattr(sseparse, name)
+    for name in sseparse.__all__
+    if (name.endswith("Delta") and name != "Delta") or name in ("ToolCallStart", "ToolCallUpdate", "ToolCallEnd")
 ]
 
 
