@@ -368,6 +368,12 @@ class Accumulator:
         elif self._failure is not None and self._failed is not None:
             # Failed earlier: nothing was folded in since, the result is the one built then.
             final = self._final = self._failed
+        elif complete and reducer is not None and reducer.done and (cached := self._cached) is not None and (
+            cached[0] == reducer.events
+        ):
+            # Read after its end marker, with nothing after it: the same result (the
+            # snapshot of an ended stream is exact, read live or not).
+            final = self._final = cached[1]
         else:
             final = self._final = self._snapshot(complete)
         if reducer is not None:

@@ -222,3 +222,18 @@ def test_accumulator_arguments_are_checked_every_time() -> None:
         with pytest.raises(ValueError, match="implementation"):
             sseparse.Accumulator("openai-chat", implementation="fast")  # type: ignore[arg-type]
         assert sseparse.Accumulator("anthropic", implementation="python").dialect == "anthropic"
+
+
+def test_an_ended_stream_read_before_close_is_not_built_again(implementation: str) -> None:
+    acc = sseparse.Accumulator("openai-chat", implementation=implementation)
+    acc.feed(_first_events()["openai-chat"] + b'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n')
+    acc.feed(b"data: [DONE]\n\n")
+    read = acc.completion
+    assert read.complete and read.content == "hi"
+    assert acc.close() is read and acc.completion is read
+    # Not ended: close() says the stream was cut, a new result.
+    acc = sseparse.Accumulator("openai-chat", implementation=implementation)
+    acc.feed(_first_events()["openai-chat"])
+    read = acc.completion
+    final = acc.close()
+    assert final is not read and read.error is None and final.error is not None and not final.complete

@@ -127,7 +127,9 @@ class _CallState:
 
 
 class _ChoiceState:
-    __slots__ = ("index", "content", "reasoning", "refusal", "calls", "by_index", "function_call", "finish_reason", "logprobs")
+    __slots__ = (
+        "index", "content", "reasoning", "refusal", "calls", "by_index", "function_call", "finish_reason", "logprobs"
+    )
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -269,11 +271,13 @@ class OpenAIChatReducer(Reducer):
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         states = self._choices
         if len(states) == 1:
-            choices = [state.build() for state in states.values()]
+            (state,) = states.values()
+            choices = [state.build()]
         else:
             choices = [states[index].build() for index in sorted(states)]
         return completion_of(
-            self.name, choices, self._id, self._model, self._created, self._fingerprint, self._usage, complete, error, {}
+            self.name, choices, self._id, self._model, self._created, self._fingerprint, self._usage, complete, error,
+            {},
         )
 
     # -- decoding ----------------------------------------------------------------------
