@@ -1,11 +1,21 @@
-"""The snapshot's positional builders equal the attrs ``__init__`` they replace."""
+"""The snapshot's positional builders (pure-Python and compiled) equal the attrs
+``__init__`` they replace, and the cheap close of a stream gives the result built the
+slow way."""
 
 from __future__ import annotations
+
+import gc
+import json
+import sys
+import weakref
 
 import attrs
 import pytest
 
-from sseparse import Choice, Completion, ToolCall, Usage
+import sseparse
+import sseparse._completion as completion_module
+from sseparse import Choice, Completion, IncompleteStreamError, TextDelta, ToolCall, Usage
+from sseparse._accumulator import error_entry
 from sseparse._completion import _new_completion, _positional_init, make_choice
 
 
@@ -65,14 +75,6 @@ def test_the_fast_path_delta_builders_equal_the_attrs_init() -> None:
 
 # -- the compiled builder, the cheap close of a cut stream -----------------------------
 
-import gc  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
-
-import sseparse  # noqa: E402
-import sseparse._completion as values  # noqa: E402
-from sseparse import IncompleteStreamError, TextDelta  # noqa: E402
-from sseparse._accumulator import error_entry  # noqa: E402
 
 #: Every frozen value class a positional builder may build.
 VALUE_CLASSES = [Usage, ToolCall, Choice, Completion] + [
@@ -85,9 +87,9 @@ VALUE_CLASSES = [Usage, ToolCall, Choice, Completion] + [
 def _builders(cls: type) -> list:
     """The pure-Python builder, and the compiled one when the extensions are in use."""
     found = [_positional_init(cls, compiled=False)]
-    if values._SlotBuilder is not None:
+    if completion_module._SlotBuilder is not None:
         found.append(_positional_init(cls))
-        assert type(found[-1]) is values._SlotBuilder
+        assert type(found[-1]) is completion_module._SlotBuilder
     return found
 
 
@@ -119,8 +121,6 @@ def test_the_compiled_builder_holds_one_reference_per_field() -> None:
         gc.collect()
         assert sys.getrefcount(marker) == before
     # And the objects go when they are no longer used, weak references included.
-    import weakref
-
     for build in _builders(TextDelta):
         built = build(0, "x")
         ref = weakref.ref(built)
@@ -128,7 +128,7 @@ def test_the_compiled_builder_holds_one_reference_per_field() -> None:
         assert ref() is None
 
 
-@pytest.mark.skipif(values._SlotBuilder is None, reason="the compiled builder is not built or not in use")
+@pytest.mark.skipif(completion_module._SlotBuilder is None, reason="the compiled builder is not built or not in use")
 def test_the_compiled_builder_refuses_what_it_cannot_build() -> None:
     class Plain:
         def __init__(self) -> None:
@@ -148,8 +148,8 @@ def test_the_compiled_builder_refuses_what_it_cannot_build() -> None:
 
     for cls, names in ((Plain, ["a"]), (WithNew, ["a"]), (Derived, ["a", "b"]), (Base, ["a", "__class__"])):
         with pytest.raises(TypeError):
-            values._SlotBuilder(cls, names)
-    assert values._SlotBuilder(Derived, ["b"])(2).b == 2
+            completion_module._SlotBuilder(cls, names)
+    assert completion_module._SlotBuilder(Derived, ["b"])(2).b == 2
 
 
 def _first_events() -> dict[str, bytes]:
