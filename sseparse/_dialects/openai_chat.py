@@ -273,8 +273,10 @@ class OpenAIChatReducer(Reducer):
         if len(states) == 1:
             (state,) = states.values()
             choices = [state.build()]
-        else:
+        elif states:
             choices = [states[index].build() for index in sorted(states)]
+        else:
+            choices = []
         return completion_of(
             self.name, choices, self._id, self._model, self._created, self._fingerprint, self._usage, complete, error,
             {},
