@@ -95,9 +95,9 @@ class Accumulator:
                 setup = _setup(dialect, None)
         else:
             setup = _setup(dialect, implementation)
-        parser_cls, compiled, reducer_cls, fuse = setup
+        parser_cls, compiled, reducer_cls = setup
         self._compiled = compiled
-        self._fuse = fuse
+        fuse = self._fuse = _fused_for if compiled else None  # (read here: a test may switch it off)
         self._parser: EventParser = parser_cls(max_event_size=max_event_size)
         if reducer_cls is None:
             self._reducer: Reducer | None = None
@@ -496,11 +496,11 @@ def _check_bytes_like(data: Any) -> None:
         raise fragment_type_error(data, "Accumulator.feed()") from None
 
 
-_Setup = tuple[Any, bool, "type[Reducer] | None", "Callable[[Reducer], Any] | None"]
+_Setup = tuple[Any, bool, "type[Reducer] | None"]
 
-#: dialect -> (parser class, compiled, reducer class or None for ``auto``, the fused
-#: path's factory or None): what ``Accumulator(dialect)`` works out from its
-#: arguments, once per dialect (with the implementation in force).
+#: dialect -> (parser class, compiled, reducer class or None for ``auto``): what
+#: ``Accumulator(dialect)`` works out from its arguments, once per dialect (with the
+#: implementation in force).
 _SETUPS: dict[str, _Setup] = {}
 
 
@@ -511,7 +511,7 @@ def _setup(dialect: str, implementation: str | None) -> _Setup:
     first, then ``DialectError``)."""
     parser_cls, compiled = _implementation(implementation)
     reducer_cls = None if dialect == AUTO else reducer_class(dialect)
-    setup = (parser_cls, compiled, reducer_cls, _fused_for if compiled else None)
+    setup = (parser_cls, compiled, reducer_cls)
     if implementation is None:
         _SETUPS[dialect] = setup
     return setup
