@@ -10,7 +10,7 @@ producing a result with a hole in it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from ._completion import Completion, Delta, Usage, completion_of
 from ._dialects import AUTO, Reducer, create_reducer, detect, reducer_class
@@ -231,7 +231,16 @@ class Accumulator:
         if self._failure is not None or self._final is not None:  # (one call less per fragment)
             self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
-        if self._reducer is None and self._fuse is not None and type(data) is bytes and len(data) > _DETECT_SPAN:
+        fused = self._fused
+        if fused is not None and type(data) is bytes:
+            # The usual fragment, a dialect with a fused path: _feed_part, inline.
+            try:
+                events: list[Event] = fused.feed(self._parser, data, out)
+            except Exception as exc:
+                self._feed_failed(exc, out)
+            if events:
+                self._feed_events(events, out)
+        elif self._reducer is None and self._fuse is not None and type(data) is bytes and len(data) > _DETECT_SPAN:
             self._feed_detecting(data, out)
         else:
             self._feed_part(data, out)
@@ -283,22 +292,27 @@ class Accumulator:
                 events: list[Event] = fused.feed(self._parser, data, out)
             else:
                 events = self._parser.feed(data)
-        except EventTooLargeError as exc:
-            self._feed_events(exc.events, out)  # completed before the limit: not lost
-            self._fail(exc, out)
-            raise
-        except ParserClosedError:
-            raise
-        except SseparseError as exc:  # from the reducer, through the fused path
-            self._fail(exc, out)
-            raise
-        except Exception as exc:  # anything else the fused path let out: see _unexpected
-            error = self._unexpected(exc)
-            self._fail(error, out)
-            raise error from exc
+        except Exception as exc:
+            self._feed_failed(exc, out)
         if events:
             self._feed_events(events, out)
         return events
+
+    def _feed_failed(self, exc: Exception, out: list[Delta] | None) -> NoReturn:
+        """Raise what feeding a fragment to the parser (and, on the fused path, its
+        events to the reducer) raised, the accumulator failed with it."""
+        if isinstance(exc, EventTooLargeError):
+            self._feed_events(exc.events, out)  # completed before the limit: not lost
+            self._fail(exc, out)
+            raise exc
+        if isinstance(exc, ParserClosedError):
+            raise exc
+        if isinstance(exc, SseparseError):  # from the reducer, through the fused path
+            self._fail(exc, out)
+            raise exc
+        error = self._unexpected(exc)  # anything else the fused path let out: see _unexpected
+        self._fail(error, out)
+        raise error from exc
 
     def _feed_detecting(self, data: bytes, out: list[Delta] | None) -> None:
         """``"auto"`` and a large fragment (a whole stream read at once): feed it in
