@@ -283,7 +283,7 @@ def _positional_init(cls: type[Any], *, compiled: bool = True) -> Callable[..., 
             pass
     scope: dict[str, Any] = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
     scope.update(_new=object.__new__, _cls=cls)
-    lines = [f"def build({', '.join(names)}):", "    self = _new(_cls)"]
+    lines = [f"def build({', '.join(names)}, /):", "    self = _new(_cls)"]  # positional only, as the compiled one
     lines += [f"    _set_{name}(self, {name})" for name in names]
     lines.append("    return self")
     exec("\n".join(lines), scope)  # noqa: S102 - generated from the field names, as attrs does

@@ -109,6 +109,8 @@ def test_every_builder_equals_the_attrs_init(cls: type) -> None:
             build(*given[:-1])
         with pytest.raises(TypeError):
             build(*given, None)
+        with pytest.raises(TypeError):  # positional only, in both builders
+            build(*given[:-1], **{fields[-1].name: given[-1]})
 
 
 def test_the_compiled_builder_holds_one_reference_per_field() -> None:
