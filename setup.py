@@ -83,6 +83,7 @@ def _extensions():
             Extension("sseparse._fastpath", ["sseparse/_fastpath.pyx"]),
             Extension("sseparse._encode_c", ["sseparse/_encode_c.pyx"]),
             Extension("sseparse._fast_gemini", ["sseparse/_fast_gemini.pyx"]),
+            Extension("sseparse._values_c", ["sseparse/_values_c.pyx"]),
         ],
         compiler_directives={
             "language_level": "3",

@@ -9,11 +9,11 @@ producing a result with a hole in it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
-from ._completion import Completion, Delta, PartialArguments, Usage
-from ._dialects import AUTO, Reducer, create_reducer, detect, fast_detect
+from ._completion import Completion, Delta, Usage, completion_of
+from ._dialects import AUTO, Reducer, create_reducer, detect, fast_detect, reducer_class
 from ._dialects._base import fast_feed, fastpath
 from ._errors import (
     ChunkDecodeError,
@@ -30,6 +30,7 @@ from ._errors import (
 )
 from ._events import Event, IncompleteEvent
 from ._framing import DEFAULT_MAX_EVENT_SIZE, IMPLEMENTATION, EventParser
+from ._partial_arguments import PartialArguments
 from ._typing import DialectName, ImplementationName
 
 __all__ = ["Accumulator", "error_entry"]
@@ -71,7 +72,7 @@ class Accumulator:
 
     __slots__ = (
         "_parser", "_reducer", "_fused", "_fuse", "_compiled", "_deltas", "_error", "_failure", "_final", "_cut",
-        "_dialect", "_cached",
+        "_dialect", "_cached", "_failed",
     )
 
     def __init__(
@@ -85,21 +86,34 @@ class Accumulator:
         # ``implementation``: ``"cython"`` or ``"python"`` to pick one whatever
         # ``sseparse.IMPLEMENTATION`` says (the tests run every dialect on both);
         # ``None``, the default, uses the one in force.
-        parser_cls, compiled = _implementation(implementation)
+        if implementation is None:
+            try:
+                setup = _SETUPS[dialect]
+            except (KeyError, TypeError):  # the first of its kind, or a wrong value (the error says why)
+                setup = _setup(dialect, None)
+        else:
+            setup = _setup(dialect, implementation)
+        parser_cls, compiled, reducer_cls = setup
         self._compiled = compiled
-        self._fuse = _fused_for if compiled else None
-        self._reducer: Reducer | None = None if dialect == AUTO else create_reducer(dialect, compiled=compiled)
+        fuse = self._fuse = _fused_for if compiled else None  # (read here: a test may switch it off)
         self._parser: EventParser = parser_cls(max_event_size=max_event_size)
-        self._fused: Any = None  # the reducer's FusedFeed, if it has one
-        if self._reducer is not None and self._fuse is not None:
-            self._fused = self._fuse(self._reducer)
+        if reducer_cls is None:
+            self._reducer: Reducer | None = None
+            self._fused: Any = None  # the reducer's FusedFeed, if it has one
+        else:
+            reducer = self._reducer = reducer_cls(compiled=compiled)
+            self._fused = None if fuse is None else fuse(reducer)
         self._deltas = deltas
         self._error: dict[str, Any] | None = None  # the Completion's `error` entry
         self._failure: SseparseError | None = None  # raised earlier: refuse more input
         self._final: Completion | None = None
-        self._cut: IncompleteStreamError | None = None
+        # Why a closed stream is not complete, when it was cut: its IncompleteStreamError,
+        # built when first read (a stream that is only read for its result never needs
+        # it), and until then what builds it, (pending event, message).
+        self._cut: IncompleteStreamError | tuple[IncompleteEvent | None, str] | None = None
         self._dialect = dialect  # the reducer's name once known (kept when close() frees it)
         self._cached: tuple[int, Completion] | None = None  # (events folded, snapshot)
+        self._failed: Completion | None = None  # the result as the last error raised left it
 
     @property
     def dialect(self) -> str:
@@ -132,7 +146,11 @@ class Accumulator:
     def cut(self) -> IncompleteStreamError | None:
         """After ``close()``: why the stream is not complete when it was cut (the
         error ``iter_deltas`` raises, carrying the ``completion``), else ``None``."""
-        return self._cut
+        cut = self._cut
+        if type(cut) is tuple:
+            cut = self._cut = IncompleteStreamError(cut[0], message=cut[1])
+            cut.completion = self._final
+        return cut  # type: ignore[return-value]  # (not a tuple any more)
 
     @property
     def parser(self) -> EventParser:
@@ -211,7 +229,16 @@ class Accumulator:
         if self._failure is not None or self._final is not None:  # (one call less per fragment)
             self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
-        if self._reducer is None and self._fuse is not None and type(data) is bytes and len(data) > _DETECT_SPAN:
+        fused = self._fused
+        if fused is not None and type(data) is bytes:
+            # The usual fragment, a dialect with a fused path: _feed_part, inline.
+            try:
+                events: list[Event] = fused.feed(self._parser, data, out)
+            except Exception as exc:
+                self._feed_failed(exc, out)
+            if events:
+                self._feed_events(events, out)
+        elif self._reducer is None and self._fuse is not None and type(data) is bytes and len(data) > _DETECT_SPAN:
             self._feed_detecting(data, out)
         else:
             self._feed_part(data, out)
@@ -263,22 +290,27 @@ class Accumulator:
                 events: list[Event] = fused.feed(self._parser, data, out)
             else:
                 events = self._parser.feed(data)
-        except EventTooLargeError as exc:
-            self._feed_events(exc.events, out)  # completed before the limit: not lost
-            self._fail(exc, out)
-            raise
-        except ParserClosedError:
-            raise
-        except SseparseError as exc:  # from the reducer, through the fused path
-            self._fail(exc, out)
-            raise
-        except Exception as exc:  # anything else the fused path let out: see _unexpected
-            error = self._unexpected(exc)
-            self._fail(error, out)
-            raise error from exc
+        except Exception as exc:
+            self._feed_failed(exc, out)
         if events:
             self._feed_events(events, out)
         return events
+
+    def _feed_failed(self, exc: Exception, out: list[Delta] | None) -> NoReturn:
+        """Raise what feeding a fragment to the parser (and, on the fused path, its
+        events to the reducer) raised, the accumulator failed with it."""
+        if isinstance(exc, EventTooLargeError):
+            self._feed_events(exc.events, out)  # completed before the limit: not lost
+            self._fail(exc, out)
+            raise exc
+        if isinstance(exc, ParserClosedError):
+            raise exc
+        if isinstance(exc, SseparseError):  # from the reducer, through the fused path
+            self._fail(exc, out)
+            raise exc
+        error = self._unexpected(exc)  # anything else the fused path let out: see _unexpected
+        self._fail(error, out)
+        raise error from exc
 
     def _feed_detecting(self, data: bytes, out: list[Delta] | None) -> None:
         """``"auto"`` and a large fragment (a whole stream read at once): feed it in
@@ -335,43 +367,61 @@ class Accumulator:
             and (reducer.done or (reducer.finished and (pending is None or not pending.has_data)))
         )
         if not complete and self._error is None:
-            self._cut = self._cut_error(pending)
-            self._error = error_entry(self._cut)
-        final = self._final = self._snapshot(complete)
-        if self._cut is not None:
-            self._cut.completion = final
+            # What error_entry(IncompleteStreamError(pending, message=...)) says, without
+            # the exception: ``cut`` builds it when read.
+            message = self._cut_message(pending)
+            self._cut = (pending, message)
+            self._error = {
+                "type": "incomplete_stream",
+                "message": message,
+                "pending_data_prefix": None if pending is None else quote_prefix(pending.data),
+            }
+            final = self._final = self._snapshot(False)
+        elif self._failure is not None and self._failed is not None:
+            # Failed earlier: nothing was folded in since, the result is the one built then.
+            final = self._final = self._failed
+        elif complete and reducer is not None and reducer.done and (cached := self._cached) is not None and (
+            cached[0] == reducer.events
+        ):
+            # Read after its end marker, with nothing after it: the same result (the
+            # snapshot of an ended stream is exact, read live or not).
+            final = self._final = cached[1]
+        else:
+            final = self._final = self._snapshot(complete)
         if reducer is not None:
             # The result holds everything now: the pieces it was joined from go.
             self._dialect = reducer.name  # type: ignore[assignment]  # a registered dialect's name
             self._reducer = self._fused = self._cached = None
         return final
 
-    def _cut_error(self, pending: IncompleteEvent | None) -> IncompleteStreamError:
+    def _cut_message(self, pending: IncompleteEvent | None) -> str:
+        """The message of the ``IncompleteStreamError`` of a stream cut here."""
         reducer = self._reducer
         if pending is not None and not pending.has_data and (reducer is None or reducer.events == 0):
             # Lines without a colon parse as unknown fields: an HTML page or a JSON error
             # body leaves a block with no data, which is no event cut in the middle.
-            return IncompleteStreamError(
-                pending, message="the body was not an SSE stream (no event with data: an HTML page or a JSON error?)"
-            )
+            return "the body was not an SSE stream (no event with data: an HTML page or a JSON error?)"
         if reducer is None:
-            return IncompleteStreamError(pending, message="the stream ended before any event with data")
+            return "the stream ended before any event with data"
         where = f"stream ended before {reducer.end_marker}" if reducer.end_marker else "stream ended early"
         if pending is not None:
             where += f", in the middle of an event (event={quote_prefix(pending.event)}, data={quote_prefix(pending.data)})"
-        return IncompleteStreamError(pending, message=where)
+        return where
 
-    def _feed_events(self, events: Any, out: list[Delta] | None) -> None:
+    def _feed_events(self, events: Sequence[Event], out: list[Delta] | None) -> None:
         reducer = self._reducer
         try:
             if reducer is None:
-                events = iter(events)
-                for event in events:
-                    reducer = self._detect(event, out)
-                    if reducer is not None:
-                        break
-                else:
-                    return
+                count = len(events)
+                index = 0
+                while reducer is None:
+                    if index == count:
+                        return
+                    reducer = self._detect(events[index], out)
+                    index += 1
+                if index == count:
+                    return  # (the first event of a stream fed alone: no call for no rest)
+                events = events[index:]
             reducer.feed_events(events, out)  # the rest: one call, the fast path's loop
         except SseparseError as exc:
             self._fail(exc, out)
@@ -416,7 +466,7 @@ class Accumulator:
             self._failure = exc
             self._error = error_entry(exc)
         exc.deltas = out if out is not None else []
-        exc.completion = self._snapshot(False)
+        exc.completion = self._failed = self._snapshot(False)
 
     def _check_open(self) -> None:
         if self._failure is not None:
@@ -429,7 +479,7 @@ class Accumulator:
     def _snapshot(self, complete: bool) -> Completion:
         reducer = self._reducer
         if reducer is None:
-            return Completion(dialect=AUTO, complete=False, error=self._error)
+            return completion_of(AUTO, [], None, None, None, None, None, False, self._error, {})
         try:
             return reducer.snapshot(complete=complete, error=self._error)
         except Exception as exc:  # noqa: BLE001 - the result must stay readable, and say why it is empty
@@ -440,7 +490,7 @@ class Accumulator:
                 "type": "error",
                 "message": f"the result could not be built ({describe_exception(exc)})",
             }
-            return Completion(dialect=reducer.name, complete=False, error=error)
+            return completion_of(reducer.name, [], None, None, None, None, None, False, error, {})
 
 
 def _final_arguments(final: Completion, index: int, choice: int) -> Any:
@@ -466,6 +516,27 @@ def _check_bytes_like(data: Any) -> None:
         memoryview(data).release()
     except TypeError:
         raise fragment_type_error(data, "Accumulator.feed()") from None
+
+
+_Setup = tuple[Any, bool, "type[Reducer] | None"]
+
+#: dialect -> (parser class, compiled, reducer class or None for ``auto``): what
+#: ``Accumulator(dialect)`` works out from its arguments, once per dialect (with the
+#: implementation in force).
+_SETUPS: dict[str, _Setup] = {}
+
+
+def _setup(dialect: str, implementation: str | None) -> _Setup:
+    """The setup of ``Accumulator(dialect, implementation=implementation)``, kept in
+    ``_SETUPS`` for the next one with the implementation in force; a wrong value
+    raises as the accumulator always did (``ValueError`` for the implementation
+    first, then ``DialectError``)."""
+    parser_cls, compiled = _implementation(implementation)
+    reducer_cls = None if dialect == AUTO else reducer_class(dialect)
+    setup = (parser_cls, compiled, reducer_cls)
+    if implementation is None:
+        _SETUPS[dialect] = setup
+    return setup
 
 
 def _implementation(name: str | None) -> tuple[Any, bool]:

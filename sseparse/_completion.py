@@ -7,15 +7,16 @@ when asked for, never updated under the caller's feet.
 
 from __future__ import annotations
 
-import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeAlias
 
 import attrs
 
 from ._errors import ToolArgumentsError
-from ._partial_json import PartialJSONError, PartialJSONParser
+from ._framing import IMPLEMENTATION
+# Re-exported: the dialects import it from here, with the values their state builds.
+from ._partial_arguments import PartialArguments
 
 __all__ = [
     "Usage",
@@ -126,61 +127,6 @@ class ToolCall:
         }
 
 
-class PartialArguments:
-    """A live tool call's arguments, parsed as far as they have arrived, on demand.
-
-    Reducers keep each call's argument pieces in a list, and that append is all the
-    hot path does: this reader is created only when someone asks for the partial
-    value, and each read feeds a ``PartialJSONParser`` just the pieces that arrived
-    since the previous read. Reading after every piece thus costs time linear in the
-    arguments' length (the parser's own guarantee), and never reading costs nothing.
-    """
-
-    __slots__ = ("_parser", "_fed", "_final")
-
-    def __init__(self) -> None:
-        self._parser = PartialJSONParser()
-        self._fed = 0  # how many of the pieces the parser has read
-        self._final = False  # closed or failed: nothing more is read
-
-    def read(self, pieces: Sequence[str], ended: bool) -> Any:
-        """The value of the document ``pieces`` glue into, as far as it has formed.
-
-        ``pieces`` only ever grows between calls. ``ended`` says the call is over: the
-        document is then closed, so that a top-level number shows, and empty (or
-        blank) arguments read as ``{}``, as ``ToolCall.parsed_arguments()`` has them.
-        Invalid JSON stops the reading: the value stays what was read before it (the
-        final ``parsed_arguments()`` is what reports the error). The value is the
-        parser's live structure: later reads update it in place.
-        """
-        parser = self._parser
-        if self._final:
-            return parser.value
-        fed = self._fed
-        count = len(pieces)
-        try:
-            while fed < count:
-                parser.feed(pieces[fed])
-                fed += 1
-            if ended:
-                self._final = True
-                if parser.value is None and not parser.done and (not pieces or "".join(pieces).isspace()):
-                    parser.feed("{}")
-                parser.close()
-        except PartialJSONError:
-            self._final = True
-        self._fed = fed
-        return parser.value
-
-    def copy_value(self, pieces: Sequence[str], ended: bool) -> Any:
-        """``read()``, as a copy that later pieces leave alone (for snapshots);
-        ``None`` for a value nested too deeply to copy."""
-        try:
-            return copy.deepcopy(self.read(pieces, ended))
-        except RecursionError:
-            return None
-
-
 @attrs.frozen(slots=True)
 class Choice:
     """Everything one choice of the stream accumulated (``n > 1`` gives several).
@@ -208,20 +154,21 @@ class Choice:
     blocks: list[dict[str, Any]] = attrs.Factory(list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "content": self.content,
-            "reasoning": self.reasoning,
-            "refusal": self.refusal,
-            "tool_calls": [call.to_dict() for call in self.tool_calls],
-            "function_call": None if self.function_call is None else self.function_call.to_dict(),
-            "finish_reason": self.finish_reason,
-            "logprobs": self.logprobs,
-            "blocks": self.blocks,
-        }
+        return {"index": self.index, **_answer_dict(self), "blocks": self.blocks}
 
 
-_NO_CHOICE = Choice(index=0)
+def _answer_dict(answer: Choice | Completion) -> dict[str, Any]:
+    """The per-choice fields a ``Choice`` and a ``Completion`` share, as plain data, in
+    their order (``to_dict`` of both)."""
+    return {
+        "content": answer.content,
+        "reasoning": answer.reasoning,
+        "refusal": answer.refusal,
+        "tool_calls": [call.to_dict() for call in answer.tool_calls],
+        "function_call": None if answer.function_call is None else answer.function_call.to_dict(),
+        "finish_reason": answer.finish_reason,
+        "logprobs": answer.logprobs,
+    }
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -277,11 +224,9 @@ class Completion:
         extra: dict[str, Any] | None = None,
     ) -> Completion:
         """A ``Completion`` whose top-level fields mirror the first of ``choices``."""
-        first = choices[0] if choices else _NO_CHOICE
-        return _new_completion(
-            dialect, id, model, created, system_fingerprint, first.content, first.reasoning, first.refusal,
-            first.tool_calls, first.function_call, first.finish_reason, first.logprobs, usage, complete, error,
-            choices, first.blocks, {} if extra is None else extra,
+        return completion_of(
+            dialect, choices, id, model, created, system_fingerprint, usage, complete, error,
+            {} if extra is None else extra,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -292,13 +237,7 @@ class Completion:
             "model": self.model,
             "created": self.created,
             "system_fingerprint": self.system_fingerprint,
-            "content": self.content,
-            "reasoning": self.reasoning,
-            "refusal": self.refusal,
-            "tool_calls": [call.to_dict() for call in self.tool_calls],
-            "function_call": None if self.function_call is None else self.function_call.to_dict(),
-            "finish_reason": self.finish_reason,
-            "logprobs": self.logprobs,
+            **_answer_dict(self),
             "usage": None if self.usage is None else self.usage.to_dict(),
             "complete": self.complete,
             "error": self.error,
@@ -310,23 +249,41 @@ class Completion:
 
 # -- deltas: what feeding one chunk produced, for rendering while accumulating --------
 
+#: The compiled builder of ``_positional_init`` (``_values_c.SlotBuilder``), with the
+#: extensions in use and built.
+_SlotBuilder: Any = None
+if IMPLEMENTATION == "cython":
+    try:
+        from ._values_c import SlotBuilder as _SlotBuilder
+    except ImportError:  # built before it existed: the pure-Python builder
+        pass
 
-def _positional_init(cls: type[Any]) -> Callable[..., Any]:
+
+def _positional_init(cls: type[Any], *, compiled: bool = True) -> Callable[..., Any]:
     """A function building ``cls`` from the value of every field, in order.
 
     The attrs ``__init__`` of a frozen class sets each field with ``object.__setattr__``
     looked up by name; this one calls each slot's own setter, about half the cost: it
-    is most of a snapshot's, paid once more by every stream. Only for classes whose
-    fields have no validator or converter (checked here), and the caller gives every
-    field, default factories included.
+    is most of a snapshot's, paid once more by every stream. With the extensions in
+    use (and ``compiled``), the compiled builder writes each slot directly, several
+    times cheaper again; the objects are the same. Only for classes whose fields have
+    no validator or converter and that have no post-init (checked here), and the
+    caller gives every field, default factories included.
     """
     fields = attrs.fields(cls)
     if any(f.validator is not None or f.converter is not None for f in fields):
         raise TypeError(f"{cls.__name__} has validators or converters: use its __init__")
+    if getattr(cls, "__attrs_post_init__", None) is not None:
+        raise TypeError(f"{cls.__name__} has a post-init: use its __init__")
     names = [f.name for f in fields]
+    if compiled and _SlotBuilder is not None:
+        try:
+            return _SlotBuilder(cls, names)  # type: ignore[no-any-return]
+        except TypeError:  # a class it cannot build: the pure-Python builder below
+            pass
     scope: dict[str, Any] = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
     scope.update(_new=object.__new__, _cls=cls)
-    lines = [f"def build({', '.join(names)}):", "    self = _new(_cls)"]
+    lines = [f"def build({', '.join(names)}, /):", "    self = _new(_cls)"]  # positional only, as the compiled one
     lines += [f"    _set_{name}(self, {name})" for name in names]
     lines.append("    return self")
     exec("\n".join(lines), scope)  # noqa: S102 - generated from the field names, as attrs does
@@ -339,6 +296,38 @@ def _positional_init(cls: type[Any]) -> Callable[..., Any]:
 _new_completion: Callable[..., Completion] = _positional_init(Completion)
 #: ``Choice`` from all its fields in order, for the reducers' snapshots.
 make_choice: Callable[..., Choice] = _positional_init(Choice)
+#: ``ToolCall`` from all its fields in order, for the reducers' snapshots.
+new_tool_call: Callable[[int, str | None, str, str, str, bool], ToolCall] = _positional_init(ToolCall)
+#: ``Usage`` from all its fields in order, for the reducers' usage reports.
+new_usage: Callable[..., Usage] = _positional_init(Usage)
+
+
+def completion_of(
+    dialect: str,
+    choices: list[Choice],
+    id: str | None,
+    model: str | None,
+    created: int | None,
+    system_fingerprint: str | None,
+    usage: Usage | None,
+    complete: bool,
+    error: dict[str, Any] | None,
+    extra: dict[str, Any],
+) -> Completion:
+    """``Completion.from_choices`` with every argument given, in order (the snapshot's
+    hot path: no keyword parsing); ``extra`` is the ``Completion``'s own dict."""
+    if choices:
+        first = choices[0]
+        return _new_completion(
+            dialect, id, model, created, system_fingerprint, first.content, first.reasoning, first.refusal,
+            first.tool_calls, first.function_call, first.finish_reason, first.logprobs, usage, complete, error,
+            choices, first.blocks, extra,
+        )
+    # No choice: the defaults, with lists of this Completion's own.
+    return _new_completion(
+        dialect, id, model, created, system_fingerprint, "", "", "", [], None, None, None, usage, complete, error,
+        choices, [], extra,
+    )
 
 
 @attrs.frozen(slots=True)

@@ -14,12 +14,12 @@ object whose text is the last one folded in, ``usage_text``, is skipped), which
 the pure path calls too:
 
 - a part that is only ``text`` (a string), or exactly ``text`` and ``thought``
-  (``true`` or ``false``), gives the string: sliced from the data when it has no
-  escape, else decoded by the stdlib's JSON scanner from its opening quote;
+  (``true`` or ``false``), gives the string, decoded from its UTF-8 bytes (and
+  unescaped as the stdlib's scanner does);
 - any other part (a function call, a signed part, an image...), and the usage
   object, are built alone from where they start in the data (by a small builder
-  when they hold only plain strings, small integers and literals, else by the same
-  scanner), as the full decode would have built them; so is a
+  when they hold only plain strings, small integers and literals, else by
+  ``json.loads`` of their text), as the full decode would have built them; so is a
   candidate with members besides ``content``, ``finishReason`` and ``index``
   (``safetyRatings``, ``citationMetadata``...), for ``candidate_extra``.
 
@@ -30,37 +30,26 @@ number of more than 100 characters, an ``event: error``, whitespace around the
 chunk) sends the event, unchanged, to ``reducer.feed_event``: the full decode, the
 single place of semantics. The walker accepts a strict subset of what ``json.loads``
 accepts, so an event it takes is one the full decode takes, with the same values.
-``tests/test_gemini_fast.py`` checks on random streams that both paths give the same
-deltas, results and errors.
+The walker is the one the other fast paths use (``_json_walker.pxd``), reading the
+data's UTF-8 form. ``tests/test_gemini_fast.py`` checks on random streams that both
+paths give the same deltas, results and errors.
 """
 
 import json
 
-from cpython.unicode cimport PyUnicode_Substring
-from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
-from libc.string cimport memcpy
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.unicode cimport PyUnicode_DecodeUTF8
 
 from ._errors import SseparseError
+from ._json_walker cimport *
 
 
 cdef extern from "Python.h":
-    unsigned int PyUnicode_KIND(object o)
-    void* PyUnicode_DATA(object o)
-    Py_ssize_t PyUnicode_GET_LENGTH(object o)
-    int PyUnicode_1BYTE_KIND
-    int PyUnicode_2BYTE_KIND
-
-
-ctypedef fused ucs_t:
-    uint8_t
-    uint16_t
-    uint32_t
+    const char* PyUnicode_AsUTF8AndSize(object o, Py_ssize_t* size) except NULL
 
 
 cdef enum:
-    _MAX_DEPTH = 64     # deeper values go to the full decode
     _MAX_ITEMS = 32     # items taken from one chunk; more go to the full decode
-    _FB = -1            # "not for this path": hand the event to feed_event
 
 # The items of a chunk, in the order the reducer folds them in.
 cdef enum:
@@ -75,9 +64,7 @@ cdef enum:
 cdef struct Item:
     int kind
     long index
-    Py_ssize_t start    # a string: its first character inside the quotes
-    Py_ssize_t end      # a string: its closing quote
-    bint escaped
+    Span span           # a string's span; _PART and _EXTRA: span.start is the "{"
 
 
 cdef struct Chunk:
@@ -91,215 +78,7 @@ cdef struct Chunk:
     bint member         # a member only Gemini sends: candidates, usageMetadata, modelVersion
 
 
-# -- the JSON walker (the approach of _fastpath.pyx, kept small) ---------------------------
-
-cdef inline bint _is_ws(uint32_t c) nogil:
-    return c == 32 or c == 10 or c == 13 or c == 9
-
-
-cdef inline Py_ssize_t _ws(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
-    while i < n and _is_ws(s[i]):
-        i += 1
-    return i
-
-
-cdef inline bint _is_hex(uint32_t c) nogil:
-    return 48 <= c <= 57 or 97 <= c <= 102 or 65 <= c <= 70
-
-
-# Characters that end a plain run inside a string: the quote, the backslash and the
-# control characters (which json.loads rejects raw).
-cdef unsigned char _SPECIAL[256]
-_SPECIAL[:] = [1 if c < 32 or c == 34 or c == 92 else 0 for c in range(256)]
-
-
-cdef Py_ssize_t _string(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* span) nogil:
-    """``s[i]`` is an opening quote: the index after the closing one, or _FB."""
-    cdef Py_ssize_t j = i + 1
-    cdef uint32_t c
-    cdef int k
-    cdef uint64_t w, w2, t
-    span.escaped = False
-    span.start = j
-    while True:
-        if ucs_t is uint8_t:
-            # Eight characters at a time while none is special (a byte equal to a
-            # quote or a backslash, or below 32, sets its high bit in t).
-            while j + 8 <= n:
-                memcpy(&w, s + j, 8)
-                t = w ^ 0x2222222222222222ULL
-                t = (t - 0x0101010101010101ULL) & ~t
-                w2 = w ^ 0x5C5C5C5C5C5C5C5CULL
-                t |= (w2 - 0x0101010101010101ULL) & ~w2
-                t |= (w - 0x2020202020202020ULL) & ~w
-                if t & 0x8080808080808080ULL:
-                    break  # the plain loop below finds which character it is
-                j += 8
-        while j < n and (s[j] > 255 or not _SPECIAL[s[j]]):
-            j += 1
-        if j >= n:
-            return _FB
-        c = s[j]
-        if c == 34:  # "
-            span.end = j
-            return j + 1
-        if c < 32:
-            return _FB
-        span.escaped = True  # a backslash
-        if j + 1 >= n:
-            return _FB
-        c = s[j + 1]
-        if c == 117:  # u
-            if j + 5 >= n:
-                return _FB
-            for k in range(2, 6):
-                if not _is_hex(s[j + k]):
-                    return _FB
-            j += 6
-        elif c == 34 or c == 92 or c == 47 or c == 98 or c == 102 or c == 110 or c == 114 or c == 116:
-            j += 2
-        else:
-            return _FB
-
-
-cdef Py_ssize_t _number(const ucs_t* s, Py_ssize_t i, Py_ssize_t n) nogil:
-    """An RFC 8259 number at ``s[i]``: the index after it, or _FB (also for more than
-    100 characters: Python limits the digits of an int)."""
-    cdef Py_ssize_t start = i
-    if i < n and s[i] == 45:  # -
-        i += 1
-    if i >= n:
-        return _FB
-    if s[i] == 48:  # 0
-        i += 1
-    elif 49 <= s[i] <= 57:
-        while i < n and 48 <= s[i] <= 57:
-            i += 1
-    else:
-        return _FB
-    if i < n and s[i] == 46:  # .
-        i += 1
-        if i >= n or not (48 <= s[i] <= 57):
-            return _FB
-        while i < n and 48 <= s[i] <= 57:
-            i += 1
-    if i < n and (s[i] == 101 or s[i] == 69):  # e E
-        i += 1
-        if i < n and (s[i] == 43 or s[i] == 45):
-            i += 1
-        if i >= n or not (48 <= s[i] <= 57):
-            return _FB
-        while i < n and 48 <= s[i] <= 57:
-            i += 1
-    if i - start > 100:
-        return _FB
-    return i
-
-
-cdef inline Py_ssize_t _literal(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, const char* word, Py_ssize_t k) nogil:
-    cdef Py_ssize_t j
-    if i + k > n:
-        return _FB
-    for j in range(k):
-        if s[i + j] != <uint32_t>word[j]:
-            return _FB
-    return i + k
-
-
-cdef Py_ssize_t _value(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
-    """Skips (and validates) the value at ``s[i]``; ``depth`` counts the containers
-    around it."""
-    cdef Item span
-    cdef uint32_t c
-    if i >= n:
-        return _FB
-    c = s[i]
-    if c == 34:
-        return _string(s, i, n, &span)
-    if c == 123 or c == 91:  # { [
-        if depth >= _MAX_DEPTH:
-            return _FB
-        return _container(s, i, n, depth + 1)
-    if c == 116:
-        return _literal(s, i, n, b"true", 4)
-    if c == 102:
-        return _literal(s, i, n, b"false", 5)
-    if c == 110:
-        return _literal(s, i, n, b"null", 4)
-    return _number(s, i, n)
-
-
-cdef Py_ssize_t _container(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, int depth) nogil:
-    cdef Item span
-    cdef bint obj = s[i] == 123
-    cdef uint32_t close = 125 if obj else 93
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == close:
-        return i + 1
-    while True:
-        if obj:
-            if i >= n or s[i] != 34:
-                return _FB
-            i = _string(s, i, n, &span)
-            if i < 0:
-                return _FB
-            i = _ws(s, i, n)
-            if i >= n or s[i] != 58:  # :
-                return _FB
-            i = _ws(s, i + 1, n)
-        i = _value(s, i, n, depth)
-        if i < 0:
-            return _FB
-        i = _ws(s, i, n)
-        if i >= n:
-            return _FB
-        if s[i] == close:
-            return i + 1
-        if s[i] != 44:  # ,
-            return _FB
-        i = _ws(s, i + 1, n)
-
-
-cdef inline bint _key_is(const ucs_t* s, Item* key, const char* word, Py_ssize_t k) nogil:
-    cdef Py_ssize_t j
-    if key.end - key.start != k:
-        return False
-    for j in range(k):
-        if s[key.start + j] != <uint32_t>word[j]:
-            return False
-    return True
-
-
-cdef Py_ssize_t _member(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Item* key) nogil:
-    """At a member's key: reads the key, which must have no escape, and returns the
-    index of its value (whitespace skipped), or _FB."""
-    if i >= n or s[i] != 34:
-        return _FB
-    i = _string(s, i, n, key)
-    if i < 0 or key.escaped:
-        return _FB
-    i = _ws(s, i, n)
-    if i >= n or s[i] != 58:
-        return _FB
-    return _ws(s, i + 1, n)
-
-
-cdef inline Py_ssize_t _next(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, uint32_t close, bint* done) nogil:
-    """After a value inside a container: past the ``,`` (done False) or the closing
-    character (done True); _FB otherwise."""
-    i = _ws(s, i, n)
-    if i >= n:
-        return _FB
-    if s[i] == close:
-        done[0] = True
-        return i + 1
-    if s[i] != 44:
-        return _FB
-    done[0] = False
-    return _ws(s, i + 1, n)
-
-
-cdef inline Py_ssize_t _opens(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, uint32_t close, bint* empty) nogil:
+cdef inline Py_ssize_t _opens(const uchar* s, Py_ssize_t i, Py_ssize_t n, uint32_t close, bint* empty) nogil:
     """``s[i]`` opens a container: the index of its first member or element, with
     ``empty`` set when it closes at once (then the index after it)."""
     i = _ws(s, i + 1, n)
@@ -316,14 +95,14 @@ cdef inline Item* _add(Chunk* c) nogil:
 
 # -- a GenerateContentResponse -------------------------------------------------------------
 
-cdef Py_ssize_t _part(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c, Item* item) nogil:
+cdef Py_ssize_t _part(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c, Item* item) nogil:
     """A content part at ``s[i]``: ``_TEXT``, ``_THOUGHT`` or ``_PART``."""
-    cdef Item key, text
+    cdef Span key, text
     cdef bint done, empty
     cdef int members = 0, texts = 0, thoughts = 0
     cdef long thought = 0
     item.kind = _PART
-    item.start = i
+    item.span.start = i
     if i >= n or s[i] != 123:
         return _FB  # not an object: the full decode says why
     i = _opens(s, i, n, 125, &empty)
@@ -356,15 +135,13 @@ cdef Py_ssize_t _part(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c, Item
         item.index = thought
     else:
         return i  # any other part: decoded alone
-    item.start = text.start
-    item.end = text.end
-    item.escaped = text.escaped
+    item.span = text
     return i
 
 
-cdef Py_ssize_t _content(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c) nogil:
+cdef Py_ssize_t _content(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c) nogil:
     """A candidate's ``content`` object at ``s[i]``: its parts become items."""
-    cdef Item key
+    cdef Span key
     cdef Item* item
     cdef bint done, empty, parts = False, pdone
     i = _opens(s, i, n, 125, &empty)
@@ -404,9 +181,9 @@ cdef Py_ssize_t _content(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c) n
     return i
 
 
-cdef Py_ssize_t _candidate(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c) nogil:
+cdef Py_ssize_t _candidate(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c) nogil:
     """A candidate object at ``s[i]``: a _CANDIDATE item, its parts, its finish reason."""
-    cdef Item key, reason
+    cdef Span key, reason
     cdef Item* head
     cdef Item* item
     cdef bint done, empty = False, seen_index = False, seen_content = False, seen_reason = False
@@ -473,21 +250,19 @@ cdef Py_ssize_t _candidate(const ucs_t* s, Py_ssize_t i, Py_ssize_t n, Chunk* c)
         if item == NULL:
             return _FB
         item.kind = _FINISH
-        item.start = reason.start
-        item.end = reason.end
-        item.escaped = reason.escaped
+        item.span = reason
     if has_extra:
         item = _add(c)
         if item == NULL:
             return _FB
         item.kind = _EXTRA
-        item.start = start
+        item.span.start = start
     return i
 
 
-cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
+cdef Py_ssize_t _chunk(const uchar* s, Py_ssize_t n, Chunk* c) nogil:
     """The whole chunk: ``n`` when it is one of the shapes this path takes, else _FB."""
-    cdef Item key
+    cdef Span key
     cdef Item* meta
     cdef bint done, empty, seen_candidates = False, seen_usage = False
     cdef Py_ssize_t i, j
@@ -549,7 +324,7 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
             meta.kind = 2
             if s[i] == 34:
                 meta.kind = 1
-                i = _string(s, i, n, meta)
+                i = _string(s, i, n, &meta.span)
             else:
                 i = _literal(s, i, n, b"null", 4)  # null: as if absent
         if i < 0:
@@ -562,19 +337,8 @@ cdef Py_ssize_t _chunk(const ucs_t* s, Py_ssize_t n, Chunk* c) nogil:
 
 # -- the driver ---------------------------------------------------------------------------
 
-_scan = json.JSONDecoder().scan_once  # the stdlib's C scanner, as the full decode uses it
-cdef str _ERROR = "error"
-
-
-cdef inline object _str(str data, Item* span):
-    """A string the walker found: sliced, or decoded from its opening quote."""
-    if span.escaped:
-        return _scan(data, span.start - 1)[0]
-    return PyUnicode_Substring(data, span.start, span.end)
-
-
-cdef inline object _meta(str data, Item* span):
-    return _str(data, span) if span.kind == 1 else None
+cdef inline object _meta(const char* p, Item* item):
+    return _utf8_text(p, &item.span) if item.kind == 1 else None
 
 
 cdef object _NONE = None
@@ -582,15 +346,23 @@ cdef object _TRUE = True
 cdef object _FALSE = False
 
 
-cdef object _build(str data, const ucs_t* s, Py_ssize_t* at, int depth):
-    """The value at ``s[at[0]]`` (walked already: valid JSON), built as the stdlib's
+cdef class _Fallback:
+    pass
+
+
+cdef object _FB_VALUE = _Fallback()
+
+
+cdef object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth):
+    """The value at ``p[at[0]]`` (walked already: valid JSON), built as the stdlib's
     scanner builds it, when it holds only objects, arrays, strings without escapes,
     integers of at most 18 digits, ``true``, ``false`` and ``null``; ``at[0]`` is
     moved past it. Returns ``_FB_VALUE`` for anything else (the caller decodes the
-    whole value with the scanner instead)."""
-    cdef Py_ssize_t i = at[0], j, n = PyUnicode_GET_LENGTH(data)
-    cdef Item span
-    cdef uint32_t c = s[i]
+    whole value instead)."""
+    cdef const uchar* s = <const uchar*>p
+    cdef Py_ssize_t i = at[0], j
+    cdef Span span
+    cdef uchar c = s[i]
     cdef long long v
     cdef bint negative
     cdef object value, key
@@ -601,7 +373,7 @@ cdef object _build(str data, const ucs_t* s, Py_ssize_t* at, int depth):
         if span.escaped:
             return _FB_VALUE
         at[0] = i
-        return PyUnicode_Substring(data, span.start, span.end)
+        return PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
     if c == 123 or c == 91:
         if depth >= _MAX_DEPTH:
             return _FB_VALUE
@@ -615,10 +387,10 @@ cdef object _build(str data, const ucs_t* s, Py_ssize_t* at, int depth):
                 i = _string(s, i, n, &span)
                 if span.escaped:
                     return _FB_VALUE
-                key = PyUnicode_Substring(data, span.start, span.end)
+                key = PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
                 i = _ws(s, i, n)
                 at[0] = _ws(s, i + 1, n)  # past the colon
-                value = _build(data, s, at, depth + 1)
+                value = _build(p, n, at, depth + 1)
                 if value is _FB_VALUE:
                     return _FB_VALUE
                 obj[key] = value
@@ -633,7 +405,7 @@ cdef object _build(str data, const ucs_t* s, Py_ssize_t* at, int depth):
             return arr
         at[0] = i
         while True:
-            value = _build(data, s, at, depth + 1)
+            value = _build(p, n, at, depth + 1)
             if value is _FB_VALUE:
                 return _FB_VALUE
             arr.append(value)
@@ -660,75 +432,56 @@ cdef object _build(str data, const ucs_t* s, Py_ssize_t* at, int depth):
         v = v * 10 + <long long>(s[j] - 48)
         j += 1
     if j < n and (s[j] == 46 or s[j] == 101 or s[j] == 69):
-        return _FB_VALUE  # a float: the scanner's own conversion
+        return _FB_VALUE  # a float: the stdlib's own conversion
     at[0] = j
     return -v if negative else v
 
 
-cdef class _Fallback:
-    pass
-
-
-cdef object _FB_VALUE = _Fallback()
-
-
-cdef object _value_at(str data, Py_ssize_t start):
-    """The JSON value that starts at ``data[start]`` (walked already), as the full
-    decode builds it."""
+cdef object _value_at(const char* p, Py_ssize_t n, Py_ssize_t start):
+    """The JSON value that starts at ``p[start]`` (walked already), as the full
+    decode builds it: by ``_build``, else by ``json.loads`` of its text."""
     cdef Py_ssize_t at = start
-    cdef unsigned int kind = PyUnicode_KIND(data)
-    cdef object value
-    if kind == PyUnicode_1BYTE_KIND:
-        value = _build(data, <const uint8_t*>PyUnicode_DATA(data), &at, 0)
-    elif kind == PyUnicode_2BYTE_KIND:
-        value = _build(data, <const uint16_t*>PyUnicode_DATA(data), &at, 0)
-    else:
-        value = _build(data, <const uint32_t*>PyUnicode_DATA(data), &at, 0)
+    cdef object value = _build(p, n, &at, 0)
     if value is _FB_VALUE:
-        return _scan(data, start)[0]
+        at = _value(<const uchar*>p, start, n, 0)
+        return _loads(PyUnicode_DecodeUTF8(p + start, at - start, "replace"))
     return value
 
 
-cdef Py_ssize_t _walk(str data, Chunk* c):
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(data)
-    cdef unsigned int kind = PyUnicode_KIND(data)
-    if kind == PyUnicode_1BYTE_KIND:
-        return _chunk(<const uint8_t*>PyUnicode_DATA(data), n, c)
-    if kind == PyUnicode_2BYTE_KIND:
-        return _chunk(<const uint16_t*>PyUnicode_DATA(data), n, c)
-    return _chunk(<const uint32_t*>PyUnicode_DATA(data), n, c)
+_loads = json.loads
+cdef str _ERROR = "error"
 
 
-cdef int _fold(object reducer, object event, str data, Chunk* c, list out) except -1:
+cdef int _fold(object reducer, object event, const char* p, Py_ssize_t n, Chunk* c, list out) except -1:
     """The reducer's updates for a walked chunk, in the order ``_apply`` makes them."""
     cdef int k
     cdef Item* item
     cdef object state = None, reason, text
     reducer.changed = True
     if reducer.need_meta:
-        reducer.meta(_meta(data, &c.id), _meta(data, &c.model), _meta(data, &c.created), out)
+        reducer.meta(_meta(p, &c.id), _meta(p, &c.model), _meta(p, &c.created), out)
     try:
         for k in range(c.count):
             item = &c.items[k]
             if item.kind == _CANDIDATE:
                 state = reducer.candidate(event, item.index)
             elif item.kind == _TEXT:
-                if item.end > item.start:
-                    reducer.text(state, _str(data, item), out)
+                if item.span.end > item.span.start:
+                    reducer.text(state, _utf8_text(p, &item.span), out)
             elif item.kind == _THOUGHT:
-                reducer.thought_text(state, _str(data, item), item.index == 1, out)
+                reducer.thought_text(state, _utf8_text(p, &item.span), item.index == 1, out)
             elif item.kind == _PART:
-                reducer.part(event, state, _value_at(data, item.start), out)
+                reducer.part(event, state, _value_at(p, n, item.span.start), out)
             elif item.kind == _FINISH:
-                reason = _str(data, item)
+                reason = _utf8_text(p, &item.span)
                 if reason != state.finish_reason:
                     reducer.finish(state, reason, out)
             else:  # _EXTRA
-                reducer.candidate_extra(state, _value_at(data, item.start))
+                reducer.candidate_extra(state, _value_at(p, n, item.span.start))
         if c.usage >= 0:
-            text = PyUnicode_Substring(data, c.usage, c.usage_end)
+            text = PyBytes_FromStringAndSize(p + c.usage, c.usage_end - c.usage)
             if text != reducer.usage_text:  # (the same report again changes nothing)
-                reducer.usage(_value_at(data, c.usage), out)
+                reducer.usage(_value_at(p, n, c.usage), out)
                 reducer.usage_text = text
     except SseparseError:
         raise
@@ -738,28 +491,26 @@ cdef int _fold(object reducer, object event, str data, Chunk* c, list out) excep
 
 
 def feed_gemini(reducer, events, list out):
-    """``GeminiReducer.feed_events``: each event through the walker when it is one
-    of its shapes, else through ``reducer.feed_event``. Returns how many events took
-    the walker."""
+    """``GeminiReducer.feed_events``: each event through the walker (on its data's
+    UTF-8 form) when it is one of its shapes, else through ``reducer.feed_event``.
+    Returns how many events took the walker."""
     cdef Chunk chunk
     cdef long fast = 0
+    cdef const char* p
+    cdef Py_ssize_t n
     feed_event = reducer.feed_event
     for event in events:
         data = event.data
-        if reducer.done or type(data) is not str or event.event == _ERROR or _walk(<str>data, &chunk) < 0:
+        p = NULL
+        if not reducer.done and type(data) is str and event.event != _ERROR:
+            try:
+                p = PyUnicode_AsUTF8AndSize(data, &n)
+            except UnicodeEncodeError:  # lone surrogates: the full decode
+                p = NULL
+        if p == NULL or _chunk(<const uchar*>p, n, &chunk) < 0:
             feed_event(event, out)
             continue
         reducer.events += 1
         fast += 1
-        _fold(reducer, event, <str>data, &chunk, out)
+        _fold(reducer, event, p, n, &chunk, out)
     return fast
-
-
-
-def is_gemini_chunk(str data):
-    """Whether ``data`` is a chunk the walker takes that has a member only Gemini
-    sends (``candidates``, ``usageMetadata`` or ``modelVersion``): what auto
-    detection may take for Gemini without decoding it (its rules say so for any
-    object whose members are all Gemini's)."""
-    cdef Chunk chunk
-    return _walk(data, &chunk) >= 0 and chunk.member

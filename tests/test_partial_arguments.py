@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sseparse
-import sseparse._completion
+import sseparse._partial_arguments
 from sseparse import (
     Accumulator,
     PartialJSONError,
@@ -200,7 +200,7 @@ class CountingParser(PartialJSONParser):
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> type[CountingParser]:
     CountingParser.created = CountingParser.fed = 0
-    monkeypatch.setattr(sseparse._completion, "PartialJSONParser", CountingParser)
+    monkeypatch.setattr(sseparse._partial_arguments, "PartialJSONParser", CountingParser)
     return CountingParser
 
 

@@ -14,14 +14,14 @@ from .._errors import DialectError, quote_prefix
 from ._base import NOT_JSON, Reducer, decode_json, fastpath
 from .anthropic import EVENT_TYPES as ANTHROPIC_EVENT_TYPES
 from .anthropic import AnthropicReducer
-from .gemini import GeminiReducer, is_gemini_chunk
+from .gemini import GeminiReducer
 from .openai_chat import OpenAIChatReducer
 from .openai_responses import OpenAIResponsesReducer
 
 if TYPE_CHECKING:
     from .._events import Event
 
-__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "create_reducer", "detect", "fast_detect"]
+__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "reducer_class", "create_reducer", "detect", "fast_detect"]
 
 AUTO = "auto"
 
@@ -31,6 +31,7 @@ _REDUCERS: dict[str, type[Reducer]] = {
 
 # Event types (SSE ``event:`` or the data's ``type``) that only one format uses.
 _ANTHROPIC_TYPES = ANTHROPIC_EVENT_TYPES
+assert "message" not in _ANTHROPIC_TYPES  # the default event name: see _guess
 _GEMINI_KEYS = ("candidates", "usageMetadata", "promptFeedback", "modelVersion")
 _OPENAI_CHAT_KEYS = ("choices", "error")
 
@@ -40,23 +41,24 @@ def dialect_names() -> tuple[str, ...]:
     return tuple(_REDUCERS)
 
 
-def create_reducer(name: str, *, compiled: bool = True) -> Reducer:
-    """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones.
-    ``compiled=False`` keeps it off the compiled fast path."""
+def reducer_class(name: str) -> type[Reducer]:
+    """The reducer class of dialect ``name``; ``DialectError`` names the known ones."""
     try:
-        cls = _REDUCERS[name]
+        return _REDUCERS[name]
     except (KeyError, TypeError):
         known = ", ".join([AUTO, *_REDUCERS])
         raise DialectError(f"unknown dialect {name!r}; known dialects: {known}") from None
-    return cls(compiled=compiled)
+
+
+def create_reducer(name: str, *, compiled: bool = True) -> Reducer:
+    """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones.
+    ``compiled=False`` keeps it off the compiled fast path."""
+    return reducer_class(name)(compiled=compiled)
 
 
 def detect(event: Event) -> tuple[str | None, Any]:
     """The dialect of a stream whose first event with data is ``event``, and that
     event's decoded JSON (``NOT_JSON`` if it is not JSON), so that it is decoded once.
-
-    The decoded JSON is ``NOT_JSON`` too for a Gemini chunk the compiled walker
-    recognised without decoding it (the reducer then reads it itself).
 
     Returns ``(None, NOT_JSON)`` for an event with blank data (a keep-alive: wait for
     the next one). Raises ``DialectError`` when the event fits no known format, or a
@@ -83,16 +85,6 @@ def detect(event: Event) -> tuple[str | None, Any]:
     data = event.data
     if not data or data.isspace():
         return None, NOT_JSON
-    event_type = event.event
-    if (
-        is_gemini_chunk is not None
-        and not event_type.startswith("response.")
-        and event_type not in _ANTHROPIC_TYPES
-        and is_gemini_chunk(data)
-    ):
-        # An object of Gemini's members only (no ``type``): rule 5, read without
-        # decoding it; the reducer gets it through feed_events and walks it again.
-        return "gemini", NOT_JSON
     try:
         obj: Any = decode_json(data)  # json.loads, faster on a chunk with nothing around it
     except (ValueError, RecursionError):
@@ -120,14 +112,17 @@ def _guess(event_type: str, data: str, obj: Any) -> str | None:
         return "openai-chat" if event_type == "error" else None
     kind = obj.get("type")
     kind = kind if type(kind) is str else ""
-    if event_type.startswith("response.") or kind.startswith("response."):
-        return "openai-responses"
-    if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
-        return "anthropic"
-    if kind == "error":  # both send it as `event: error`; only Responses events are numbered
-        if "sequence_number" in obj or not isinstance(obj.get("error"), dict):
+    # Rules 2 to 4 need a `type` or an event name; `message`, the default, is none of
+    # theirs (the chunks of openai-chat and gemini skip them).
+    if kind or event_type != "message":
+        if event_type.startswith("response.") or kind.startswith("response."):
             return "openai-responses"
-        return "anthropic"
+        if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
+            return "anthropic"
+        if kind == "error":  # both send it as `event: error`; only Responses events are numbered
+            if "sequence_number" in obj or not isinstance(obj.get("error"), dict):
+                return "openai-responses"
+            return "anthropic"
     if not obj.keys().isdisjoint(_GEMINI_KEYS):
         return "gemini"
     error = obj.get("error")

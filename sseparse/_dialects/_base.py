@@ -173,13 +173,10 @@ class Reducer:
 
     def feed_decoded(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         """``feed_event`` for an event whose data was already decoded into ``obj``
-        (``NOT_JSON`` if it is not JSON, or was left undecoded): dialect detection
-        decodes the first event, and JSON is decoded once per event."""
+        (``NOT_JSON`` if it is not JSON): dialect detection decodes the first event,
+        and JSON is decoded once per event."""
         if obj is NOT_JSON:
-            # Fed the usual way: for non-JSON data, decoded again to say why; a chunk
-            # detection recognised without decoding it (Gemini's, walked by the
-            # compiled path) takes the dialect's fast path.
-            self.feed_events((event,), out)
+            self.feed_event(event, out)  # decodes again to say why: only for non-JSON data
             return
         if self.done:
             return

@@ -61,17 +61,19 @@ from .._completion import (
     MetadataDelta,
     PartialArguments,
     SignatureDelta,
-    ToolCall,
     ToolCallArgumentsDelta,
     ToolCallEnd,
     ToolCallStart,
     Usage,
     UsageDelta,
-    _positional_init,
+    completion_of,
     make_choice,
     new_arguments_delta,
     new_reasoning_delta,
     new_text_delta,
+    new_tool_call,
+    new_usage,
+    _positional_init,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, member_names
@@ -118,7 +120,6 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 # The result and delta objects of the events other than content_block_delta, built
 # from every field in order (half the cost of the attrs ``__init__``: a short stream
 # builds about as many of them as it has events).
-_new_usage: Any = _positional_init(Usage)
 _new_usage_delta: Any = _positional_init(UsageDelta)
 _new_metadata_delta: Any = _positional_init(MetadataDelta)
 _new_finish_delta: Any = _positional_init(FinishDelta)
@@ -230,7 +231,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
     if sent is not None or cached is not None or written is not None:
         input_tokens = (sent or 0) + (cached or 0) + (written or 0)
     total = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
-    return _new_usage(input_tokens, output_tokens, total, raw, cached, written, None)  # type: ignore[no-any-return]
+    return new_usage(input_tokens, output_tokens, total, raw, cached, written, None)
 
 
 class AnthropicReducer(Reducer):
@@ -246,7 +247,7 @@ class AnthropicReducer(Reducer):
     )
 
     def __init__(self, *, compiled: bool = True) -> None:
-        super().__init__(compiled=compiled)
+        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
         self._blocks: list[_Block] = []  # in arrival order
         self._by_index: dict[Any, _Block] = {}  # the provider's block index -> block
         self._last: _Block | None = None  # the block the last delta went to
@@ -296,7 +297,7 @@ class AnthropicReducer(Reducer):
             elif block.kind == "thinking":
                 reasoning.append(built["thinking"])
         calls = [
-            ToolCall(
+            new_tool_call(
                 block.call,
                 block.start["id"],
                 block.start["name"],
@@ -305,17 +306,22 @@ class AnthropicReducer(Reducer):
                 block.ended or self.done,
             )
             for block in self._calls
-        ]
-        choice = make_choice(0, "".join(content), "".join(reasoning), "", calls, None, self._stop_reason, None, blocks)
-        return Completion.from_choices(
-            self.name,
-            [choice],
-            id=self._id,
-            model=self._model,
-            usage=self._usage,
-            complete=complete,
-            error=error,
-            extra=dict(self._extra),
+        ] if self._calls else []
+        choice = make_choice(
+            0,
+            "".join(content) if content else "",
+            "".join(reasoning) if reasoning else "",
+            "",
+            calls,
+            None,
+            self._stop_reason,
+            None,
+            blocks,
+        )
+        extra = self._extra
+        return completion_of(
+            self.name, [choice], self._id, self._model, None, None, self._usage, complete, error,
+            dict(extra) if extra else {},
         )
 
     def partial_arguments(self, choice: int, index: int) -> Any:

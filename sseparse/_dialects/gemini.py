@@ -117,12 +117,7 @@ if TYPE_CHECKING:
     from .._completion import Delta
     from .._events import Event
 
-__all__ = ["GeminiReducer", "MAX_DEPTH", "is_gemini_chunk"]
-
-#: ``is_gemini_chunk(data)``: whether the compiled walker takes ``data`` as a chunk
-#: with a member only Gemini sends, without decoding it (``None`` without the
-#: compiled path). Auto detection uses it.
-is_gemini_chunk: Callable[[str], bool] | None = None if _fast is None else _fast.is_gemini_chunk
+__all__ = ["GeminiReducer", "MAX_DEPTH"]
 
 # Built from every field's value in order, without the attrs __init__ (about half
 # its cost; see ``_positional_init``): the objects a short stream makes most.
@@ -687,7 +682,7 @@ class GeminiReducer(Reducer):
         self._usage: Usage | None = None  # made from _usage_raw when first asked for
         # The text of the last usageMetadata the compiled path folded in (None once any
         # other was): the same text again changes nothing.
-        self.usage_text: str | None = None
+        self.usage_text: bytes | None = None
         self._extra: dict[str, Any] = {}
         self.changed = True  # an event came since the last snapshot
         self._snapshot: tuple[bool, Any, Completion] | None = None  # (complete, error, the snapshot)

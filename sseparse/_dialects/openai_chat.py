@@ -31,8 +31,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
-
 from .._completion import (
     Choice,
     Completion,
@@ -50,7 +48,10 @@ from .._completion import (
     ToolCallUpdate,
     Usage,
     UsageDelta,
+    completion_of,
     make_choice,
+    new_tool_call,
+    new_usage,
 )
 from .._errors import ProviderError, short_repr
 from ._base import Reducer, member_names
@@ -86,15 +87,19 @@ def _detail_texts(details: Any) -> tuple[str, ...]:
     return tuple(texts)
 
 
-@attrs.define(slots=True)
 class _CallState:
-    position: int
-    id: str | None
-    names: list[str]  # the name, in the pieces it arrived in (joined when built)
-    pieces: list[str]
-    reader: PartialArguments | None = None  # created when someone asks for the partial value
-    ended: bool = False  # its choice finished or the stream ended: ToolCall.complete
-    name_length: int = 0
+    __slots__ = ("position", "id", "names", "pieces", "reader", "ended", "name_length")
+
+    def __init__(
+        self, position: int, id: str | None, names: list[str], pieces: list[str], name_length: int = 0
+    ) -> None:
+        self.position = position
+        self.id = id
+        self.names = names  # the name, in the pieces it arrived in (joined when built)
+        self.pieces = pieces
+        self.reader: PartialArguments | None = None  # created when someone asks for the partial value
+        self.ended = False  # its choice finished or the stream ended: ToolCall.complete
+        self.name_length = name_length
 
     @property
     def name(self) -> str:
@@ -114,7 +119,7 @@ class _CallState:
         return True
 
     def build(self) -> ToolCall:
-        return ToolCall(self.position, self.id, self.name, "".join(self.pieces), "function", self.ended)
+        return new_tool_call(self.position, self.id, self.name, "".join(self.pieces), "function", self.ended)
 
     def partial(self, ended: bool) -> Any:
         reader = self.reader
@@ -123,27 +128,34 @@ class _CallState:
         return reader.read(self.pieces, ended)
 
 
-@attrs.define(slots=True)
 class _ChoiceState:
-    index: int
-    content: list[str] = attrs.Factory(list)
-    reasoning: list[str] = attrs.Factory(list)
-    refusal: list[str] = attrs.Factory(list)
-    calls: list[_CallState] = attrs.Factory(list)
-    by_index: dict[Any, int] = attrs.Factory(dict)  # the provider's tool-call index -> position
-    function_call: _CallState | None = None
-    finish_reason: str | None = None
-    logprobs: dict[str, list[Any]] | None = None
+    __slots__ = (
+        "index", "content", "reasoning", "refusal", "calls", "by_index", "function_call", "finish_reason", "logprobs"
+    )
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.content: list[str] = []
+        self.reasoning: list[str] = []
+        self.refusal: list[str] = []
+        self.calls: list[_CallState] = []
+        self.by_index: dict[Any, int] = {}  # the provider's tool-call index -> position
+        self.function_call: _CallState | None = None
+        self.finish_reason: str | None = None
+        self.logprobs: dict[str, list[Any]] | None = None
 
     def build(self) -> Choice:
-        logprobs = self.logprobs
+        # What the choice has nothing of is not joined nor copied: most have no
+        # reasoning, refusal, tool call nor logprobs.
+        reasoning, refusal, calls, logprobs = self.reasoning, self.refusal, self.calls, self.logprobs
+        function_call = self.function_call
         return make_choice(
             self.index,
             "".join(self.content),
-            "".join(self.reasoning),
-            "".join(self.refusal),
-            [call.build() for call in self.calls],
-            None if self.function_call is None else self.function_call.build(),
+            "".join(reasoning) if reasoning else "",
+            "".join(refusal) if refusal else "",
+            [call.build() for call in calls] if calls else [],
+            None if function_call is None else function_call.build(),
             self.finish_reason,
             None if logprobs is None else {key: list(value) for key, value in logprobs.items()},
             [],
@@ -184,7 +196,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
     if type(output) is not dict:
         output = raw.get("output_tokens_details")
     reasoning = _int(output.get("reasoning_tokens")) if type(output) is dict else None
-    return Usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
+    return new_usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
 
 
 class OpenAIChatReducer(Reducer):
@@ -199,7 +211,7 @@ class OpenAIChatReducer(Reducer):
     __slots__ = ("_choices", "_id", "_model", "_created", "_fingerprint", "_need_meta", "_usage")
 
     def __init__(self, *, compiled: bool = True) -> None:
-        super().__init__(compiled=compiled)
+        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
         self._choices: dict[int, _ChoiceState] = {}
         self._id: str | None = None
         self._model: str | None = None
@@ -213,7 +225,10 @@ class OpenAIChatReducer(Reducer):
     @property
     def finished(self) -> bool:
         choices = self._choices
-        return bool(choices) and all(state.finish_reason for state in choices.values())
+        for state in choices.values():
+            if not state.finish_reason:
+                return False
+        return bool(choices)
 
     def partial_arguments(self, choice: int, index: int) -> Any:
         """The arguments of tool call ``index`` of ``choice`` as far as they have arrived
@@ -306,17 +321,17 @@ class OpenAIChatReducer(Reducer):
             state.function_call.ended = True
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
-        choices = [self._choices[index].build() for index in sorted(self._choices)]
-        return Completion.from_choices(
-            self.name,
-            choices,
-            id=self._id,
-            model=self._model,
-            created=self._created,
-            system_fingerprint=self._fingerprint,
-            usage=self._usage,
-            complete=complete,
-            error=error,
+        states = self._choices
+        if len(states) == 1:
+            (state,) = states.values()
+            choices = [state.build()]
+        elif states:
+            choices = [states[index].build() for index in sorted(states)]
+        else:
+            choices = []
+        return completion_of(
+            self.name, choices, self._id, self._model, self._created, self._fingerprint, self._usage, complete, error,
+            {},
         )
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:

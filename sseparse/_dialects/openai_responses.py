@@ -100,11 +100,14 @@ from .._completion import (
     ToolCallUpdate,
     Usage,
     UsageDelta,
-    _positional_init,
+    completion_of,
     make_choice,
     new_arguments_delta,
     new_reasoning_delta,
     new_text_delta,
+    new_tool_call,
+    new_usage,
+    _positional_init,
 )
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
@@ -208,7 +211,9 @@ class _Call:
         return self._glued
 
     def build(self) -> ToolCall:
-        return ToolCall(self.position, self.id, self.name, self.glued(), self.kind, self.complete)
+        return new_tool_call(
+            self.position, self.id, self.name, self.glued(), "custom" if self.custom else "function", self.complete
+        )
 
     def replace(self, text: str) -> None:
         """A ``.done`` text that does not continue the pieces: it replaces them."""
@@ -257,7 +262,6 @@ class _Item:
 
 # The result and delta objects of the events other than the text deltas, built from
 # every field in order (half the cost of the attrs ``__init__``).
-_new_usage: Any = _positional_init(Usage)
 _new_usage_delta: Any = _positional_init(UsageDelta)
 _new_metadata_delta: Any = _positional_init(MetadataDelta)
 _new_finish_delta: Any = _positional_init(FinishDelta)
@@ -293,7 +297,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
         reasoning = found.get("reasoning_tokens")
         if type(reasoning) is not int:
             reasoning = None
-    return _new_usage(  # type: ignore[no-any-return]
+    return new_usage(
         input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning
     )
 
@@ -332,7 +336,7 @@ class OpenAIResponsesReducer(Reducer):
     )
 
     def __init__(self, *, compiled: bool = True) -> None:
-        super().__init__(compiled=compiled)
+        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
         # Text pieces per part, glued at snapshot time. A part is only created by the
         # full decode (which also makes up its item if none was added): the compiled
         # path only appends to a part that exists.
@@ -414,27 +418,22 @@ class OpenAIResponsesReducer(Reducer):
             found.append((kind, text))
         logprobs = self._logprobs
         items = self._items
+        calls = self._calls
+        extra = self._extra
         choice = make_choice(
             0,
-            "".join(content),
-            REASONING_SEPARATOR.join(reasoning),
-            "".join(refusal),
-            [call.build() for call in self._calls],
+            "".join(content) if content else "",
+            REASONING_SEPARATOR.join(reasoning) if reasoning else "",
+            "".join(refusal) if refusal else "",
+            [call.build() for call in calls] if calls else [],
             None,
             self._finish_reason,
             None if logprobs is None else {"content": list(logprobs), "refusal": []},
-            [_block(items[index], parts_of.get(index, ())) for index in sorted(items)],
+            [_block(items[index], parts_of.get(index, ())) for index in sorted(items)] if items else [],
         )
-        return Completion.from_choices(
-            self.name,
-            [choice],
-            id=self._id,
-            model=self._model,
-            created=self._created,
-            usage=self._usage,
-            complete=complete,
-            error=error,
-            extra=dict(self._extra),
+        return completion_of(
+            self.name, [choice], self._id, self._model, self._created, None, self._usage, complete, error,
+            dict(extra) if extra else {},
         )
 
     # -- the compiled path's contract ----------------------------------------------------
