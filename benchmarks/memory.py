@@ -6,9 +6,9 @@ A gateway holds one ``EventParser`` (inside an ``Accumulator``) per open stream,
 the bytes per instance decide how many streams fit. ``tracemalloc`` counts the
 memory allocated while ``COUNT`` instances are created and kept alive, divided by
 ``COUNT``: everything an instance owns (the object, its buffers, the reducer and its
-state, the compiled fast path's ``FusedFeed``), nothing shared (classes, interned
+state, the compiled fast path's ``FastFeed``), nothing shared (classes, interned
 strings). "Mid-stream" instances have been fed the first half of a benchmark stream:
-they hold the partial answer, the unterminated tail and, on the fused path, the last
+they hold the partial answer, the unterminated tail and, on the fast path, the last
 chunk kept as a template (at most 1 KiB).
 """
 

@@ -14,8 +14,8 @@ can be compared with the whole:
 - ``reduce (decoded)``: the dialect reducer fed the already decoded chunks;
 - ``reduce (fast path)``: the reducer fed the events through ``feed_events``, which
   uses the compiled extractor of ``sseparse._fastpath`` when it is built;
-- ``fused (frame+reduce)``: what the ``Accumulator`` runs when both compiled modules
-  are built: ``_fastpath.FusedFeed`` over the fragments, the parser handing each
+- ``fast path (frame+reduce)``: what the ``Accumulator`` runs when both compiled modules
+  are built: ``_fastpath.FastFeed`` over the fragments, the parser handing each
   event's data bytes to the extractor before any ``str`` or ``Event`` exists (the
   events it declines built and reduced as usual), then the snapshot;
 - ``accumulate``: the whole pipeline, ``sseparse.accumulate(fragments, dialect)``.
@@ -41,7 +41,7 @@ import streams  # noqa: E402
 import sseparse  # noqa: E402
 from sseparse._dialects import create_reducer  # noqa: E402
 from sseparse._dialects._base import decode_json  # noqa: E402
-from sseparse._dialects._base import fastpath  # noqa: E402
+from sseparse._dialects._base import fast_feed  # noqa: E402
 from sseparse._framing_c import EventParser  # noqa: E402
 
 
@@ -112,10 +112,10 @@ def profile(stream: str, size: int = 1500) -> list[tuple[str, float]]:
         r.feed_events(events, None)
         r.snapshot(complete=True, error=None)
 
-    def fused() -> None:
+    def fast() -> None:
         r = create_reducer(dialect)
         p = EventParser()
-        feed = fastpath.fused_for(r).feed
+        feed = fast_feed(r).feed
         for f in frags:
             feed(p, f, None)
         p.close()
@@ -132,8 +132,8 @@ def profile(stream: str, size: int = 1500) -> list[tuple[str, float]]:
     ]
     if hasattr(create_reducer(dialect), "feed_events"):
         parts.append(("reduce (fast path)", reduce_fast))
-    if fastpath is not None and hasattr(fastpath, "fused_for") and fastpath.fused_for(create_reducer(dialect)):
-        parts.append(("fused (frame+reduce)", fused))
+    if fast_feed(create_reducer(dialect)) is not None:
+        parts.append(("fast path (frame+reduce)", fast))
     parts.append(("accumulate", accumulate))
     gc.collect()
     times = _median_times([fn for _, fn in parts])

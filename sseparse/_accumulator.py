@@ -35,10 +35,6 @@ from ._typing import DialectName, ImplementationName
 
 __all__ = ["Accumulator", "error_entry"]
 
-#: The fast path (``_fastpath.FastFeed``): the compiled parser hands each event's
-#: data bytes to the fast extractors before any ``str`` or ``Event`` is built. Only
-#: with both compiled modules; the results are the same either way.
-_fused_for: Callable[[Reducer], Any] | None = fast_feed if fastpath is not None and IMPLEMENTATION == "cython" else None
 
 
 #: The first slice of a large fragment fed while the dialect is unknown (doubled for
@@ -71,7 +67,7 @@ class Accumulator:
     """
 
     __slots__ = (
-        "_parser", "_reducer", "_fused", "_fuse", "_compiled", "_deltas", "_error", "_failure", "_final", "_cut",
+        "_parser", "_reducer", "_fast", "_compiled", "_deltas", "_error", "_failure", "_final", "_cut",
         "_dialect", "_cached", "_failed",
     )
 
@@ -95,14 +91,16 @@ class Accumulator:
             setup = _setup(dialect, implementation)
         parser_cls, compiled, reducer_cls = setup
         self._compiled = compiled
-        fuse = self._fuse = _fused_for if compiled else None  # (read here: a test may switch it off)
         self._parser: EventParser = parser_cls(max_event_size=max_event_size)
         if reducer_cls is None:
             self._reducer: Reducer | None = None
-            self._fused: Any = None  # the reducer's FusedFeed, if it has one
+            # The reducer's fast path (``_fastpath.FastFeed``), if it has one: the compiled
+            # parser hands each event's data bytes to it before any ``str`` or ``Event``
+            # is built (only with the compiled modules; the results are the same).
+            self._fast: Any = None
         else:
             reducer = self._reducer = reducer_cls(compiled=compiled)
-            self._fused = None if fuse is None else fuse(reducer)
+            self._fast = fast_feed(reducer)
         self._deltas = deltas
         self._error: dict[str, Any] | None = None  # the Completion's `error` entry
         self._failure: SseparseError | None = None  # raised earlier: refuse more input
@@ -229,16 +227,16 @@ class Accumulator:
         if self._failure is not None or self._final is not None:  # (one call less per fragment)
             self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
-        fused = self._fused
-        if fused is not None and type(data) is bytes:
-            # The usual fragment, a dialect with a fused path: _feed_part, inline.
+        fast = self._fast
+        if fast is not None and type(data) is bytes:
+            # The usual fragment, a dialect with a fast path: _feed_part, inline.
             try:
-                events: list[Event] = fused.feed(self._parser, data, out)
+                events: list[Event] = fast.feed(self._parser, data, out)
             except Exception as exc:
                 self._feed_failed(exc, out)
             if events:
                 self._feed_events(events, out)
-        elif self._reducer is None and self._fuse is not None and type(data) is bytes and len(data) > _DETECT_SPAN:
+        elif self._reducer is None and self._compiled and type(data) is bytes and len(data) > _DETECT_SPAN:
             self._feed_detecting(data, out)
         else:
             self._feed_part(data, out)
@@ -279,15 +277,15 @@ class Accumulator:
     # -- internals ---------------------------------------------------------------------
 
     def _feed_part(self, data: bytes | bytearray | memoryview, out: list[Delta] | None) -> list[Event]:
-        """Feed ``data``; return the events that went the usual way (not the fused one)."""
-        fused = self._fused
+        """Feed ``data``; return the events that went the usual way (not the fast path)."""
+        fast = self._fast
         if type(data) is not bytes:
             _check_bytes_like(data)  # the caller's mistake stays a TypeError (mapped below otherwise)
         try:
-            if fused is not None:
+            if fast is not None:
                 # Events go to the reducer as they complete; those it returns were not
                 # offered (a fragment that may break the size limit) and go the usual way.
-                events: list[Event] = fused.feed(self._parser, data, out)
+                events: list[Event] = fast.feed(self._parser, data, out)
             else:
                 events = self._parser.feed(data)
         except Exception as exc:
@@ -297,7 +295,7 @@ class Accumulator:
         return events
 
     def _feed_failed(self, exc: Exception, out: list[Delta] | None) -> NoReturn:
-        """Raise what feeding a fragment to the parser (and, on the fused path, its
+        """Raise what feeding a fragment to the parser (and, on the fast path, its
         events to the reducer) raised, the accumulator failed with it."""
         if isinstance(exc, EventTooLargeError):
             self._feed_events(exc.events, out)  # completed before the limit: not lost
@@ -305,17 +303,17 @@ class Accumulator:
             raise exc
         if isinstance(exc, ParserClosedError):
             raise exc
-        if isinstance(exc, SseparseError):  # from the reducer, through the fused path
+        if isinstance(exc, SseparseError):  # from the reducer, through the fast path
             self._fail(exc, out)
             raise exc
-        error = self._unexpected(exc)  # anything else the fused path let out: see _unexpected
+        error = self._unexpected(exc)  # anything else the fast path let out: see _unexpected
         self._fail(error, out)
         raise error from exc
 
     def _feed_detecting(self, data: bytes, out: list[Delta] | None) -> None:
         """``"auto"`` and a large fragment (a whole stream read at once): feed it in
         growing slices until the dialect is known, then the rest in one piece, which
-        can take the fused path (about 3x faster on a whole stream than the events of
+        can take the fast path (about 3x faster on a whole stream than the events of
         one feed through the reducer). The same results, errors, ``.events`` and
         parser state as one feed: each slice ends just after a line end, so the slices
         of a fragment parse as the fragment does (an ``EventTooLargeError`` counts the
@@ -391,7 +389,7 @@ class Accumulator:
         if reducer is not None:
             # The result holds everything now: the pieces it was joined from go.
             self._dialect = reducer.name  # type: ignore[assignment]  # a registered dialect's name
-            self._reducer = self._fused = self._cached = None
+            self._reducer = self._fast = self._cached = None
         return final
 
     def _cut_message(self, pending: IncompleteEvent | None) -> str:
@@ -449,11 +447,10 @@ class Accumulator:
             if name is None:
                 return None
         reducer = self._reducer = create_reducer(name, compiled=self._compiled)
-        if self._fuse is not None:
-            self._fused = self._fuse(reducer)
+        fast = self._fast = fast_feed(reducer)
         if obj is None:
-            if self._fused is not None:
-                self._fused.feed_events((event,), out)
+            if fast is not None:
+                fast.feed_events((event,), out)
             else:
                 reducer.feed_events((event,), out)
         else:
@@ -551,7 +548,7 @@ def _implementation(name: str | None) -> tuple[Any, bool]:
     if name == "cython":
         from ._framing_c import EventParser as CompiledParser  # ImportError when not built
 
-        return CompiledParser, _fused_for is not None
+        return CompiledParser, fastpath is not None
     raise ValueError(f"implementation must be 'cython', 'python' or None, not {name!r}")
 
 

@@ -493,7 +493,7 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                             bint* template, Meta* meta) nogil:
     """The items of a chunk, or _FB. ``pad`` gets the span of a top-level
     ``"obfuscation"`` string (start -1 if none): the one member that changes from
-    chunk to chunk besides the text (see ``FusedFeed._template_match``)."""
+    chunk to chunk besides the text (see ``FastFeed._template_match``)."""
     cdef Span key, usage
     cdef bint done = False, has_choices = False, cdone, seen_usage = False
     cdef bint seen_id = False, seen_model = False, seen_fingerprint = False, seen_created = False

@@ -152,7 +152,7 @@ cdef inline bint _has_eol(const char* p, Py_ssize_t n):
     return False
 
 
-# -- sink mode: the fused accumulation path ----------------------------------------------
+# -- sink mode: the fast path ----------------------------------------------
 #
 # Called at each dispatch in sink mode. With ``event`` None: ``data[:n]`` is the
 # event's data (lines joined by LF, exactly the bytes ``Event.data`` would decode)
@@ -304,7 +304,7 @@ Parse one fragment; return the events it completed, in order.
         return events
 
     def _feed_sink(self, data, sink, ctx):
-        """``feed()`` in sink mode (private: ``_fastpath.FusedFeed`` calls it).
+        """``feed()`` in sink mode (private: ``_fastpath.FastFeed`` calls it).
 
         Each completed event is offered to the callback in the capsule ``sink`` (see
         ``event_sink`` above), with ``ctx``, instead of being returned. Returns the

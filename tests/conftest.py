@@ -72,7 +72,7 @@ def parser_cls(request: pytest.FixtureRequest) -> type:
 @pytest.fixture(scope="session", params=["c", "py"])
 def implementation(request: pytest.FixtureRequest) -> str:
     """The ``Accumulator(implementation=...)`` of one build: ids ``c`` (the compiled
-    parser, fast path and fused feed) and ``py`` (pure parser and reducers)."""
+    parser and the reducers' fast path) and ``py`` (pure parser and reducers)."""
     if request.param == "c":
         load_compiled_parser()  # skips, or fails when the extension is required
         return "cython"

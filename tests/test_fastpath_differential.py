@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sseparse import Accumulator, TextDelta, _accumulator, _framing_py
-from sseparse._accumulator import _fused_for
+from sseparse import IMPLEMENTATION, Accumulator, TextDelta
+from sseparse._dialects._base import fast_feed
 from sseparse._dialects import create_reducer
 from sseparse._errors import EventTooLargeError
 from sseparse._events import Event
@@ -410,10 +410,10 @@ def test_edge_chunks(data: str) -> None:
     _check("openai-chat", [("message", opening), ("message", data), ("message", data)])
 
 
-# -- the fused path: bytes straight from the parser's buffer ----------------------------------
+# -- the fast path: bytes straight from the parser's buffer ----------------------------------
 #
 # ``Accumulator`` with both compiled modules hands each completed event's data, as UTF-8
-# bytes, to the extractors (``_fastpath.FusedFeed``). Compared here with an accumulator
+# bytes, to the extractors (``_fastpath.FastFeed``). Compared here with an accumulator
 # on the pure-Python parser without it, on random streams (event types, ids, retry,
 # comments, CRLF, a BOM, multi-line data, invalid UTF-8, multi-byte characters) cut at
 # random points, with small size limits too: the same deltas per fragment, the same
@@ -462,28 +462,17 @@ def _cuts(data: bytes, rnd: random.Random, mode: int) -> list[bytes]:
     return out
 
 
-def _accumulate(dialect: str, fragments: list[bytes], limit: int, deltas: bool, fused: bool) -> Any:
+def _accumulate(dialect: str, fragments: list[bytes], limit: int, deltas: bool, compiled: bool) -> Any:
     # With the dialect unknown, the compiled side feeds a large fragment in slices
     # ending at line ends (Accumulator._feed_detecting): compared exactly all the same,
     # EventTooLargeError's size and message included.
-    return _accumulate_exact(dialect, fragments, limit, deltas, fused)
+    return _accumulate_exact(dialect, fragments, limit, deltas, compiled)
 
 
-def _accumulate_exact(dialect: str, fragments: list[bytes], limit: int, deltas: bool, fused: bool) -> list[Any]:
-    if fused:
-        return _accumulate_with(dialect, fragments, limit, deltas, True)
-    saved = _accumulator._fused_for
-    _accumulator._fused_for = None  # no FusedFeed, also for a dialect detected later
-    try:
-        return _accumulate_with(dialect, fragments, limit, deltas, False)
-    finally:
-        _accumulator._fused_for = saved
-
-
-def _accumulate_with(dialect: str, fragments: list[bytes], limit: int, deltas: bool, fused: bool) -> list[Any]:
-    acc = Accumulator(dialect, max_event_size=limit, deltas=deltas)
-    if not fused:
-        acc._parser = _framing_py.EventParser(max_event_size=limit)  # type: ignore[misc]
+def _accumulate_exact(dialect: str, fragments: list[bytes], limit: int, deltas: bool, compiled: bool) -> list[Any]:
+    """What an accumulator gives and carries, fragment by fragment: the compiled one
+    (its fast path, fed by the compiled parser) when ``compiled``, else the pure one."""
+    acc = Accumulator(dialect, max_event_size=limit, deltas=deltas, implementation="cython" if compiled else "python")
     trace: list[Any] = []
     for fragment in fragments:
         try:
@@ -502,9 +491,9 @@ def _accumulate_with(dialect: str, fragments: list[bytes], limit: int, deltas: b
             trace.append(got)
         trace.append((acc.parser.last_event_id, acc.parser.retry, acc.dialect))
         reducer = acc._reducer
-        if fused and reducer is not None and _fused_for is not None:
+        if compiled and reducer is not None:
             # the path under test is really taken (or the dialect has none)
-            assert (acc._fused is not None) == (_fused_for(reducer) is not None)
+            assert (acc._fast is not None) == (fast_feed(reducer) is not None)
     try:
         trace.append(acc.close().to_dict())
     except Exception as exc:  # noqa: BLE001
@@ -514,10 +503,10 @@ def _accumulate_with(dialect: str, fragments: list[bytes], limit: int, deltas: b
     return trace
 
 
-needs_fused = pytest.mark.skipif(_fused_for is None, reason="the compiled parser is not in use")
+needs_compiled = pytest.mark.skipif(IMPLEMENTATION != "cython", reason="the compiled modules are not in use")
 
 
-@needs_fused
+@needs_compiled
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
     st.sampled_from(["openai-chat", "anthropic"]).flatmap(lambda d: st.tuples(st.just(d), sse_bytes(d))),
@@ -536,7 +525,7 @@ def test_fused_path_equals_pure_parser(
     assert _accumulate(name, fragments, limit, deltas, True) == _accumulate(name, fragments, limit, deltas, False)
 
 
-@needs_fused
+@needs_compiled
 def test_fused_path_split_multibyte_and_invalid_utf8() -> None:
     """A character cut across fragments, and invalid bytes inside and outside strings."""
     opening = b'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}\n\n'
@@ -550,8 +539,8 @@ def test_fused_path_split_multibyte_and_invalid_utf8() -> None:
     stream = opening + b"".join(chunks)
     for size in (1, 2, 3, 5, 7, len(stream)):
         fragments = [stream[i : i + size] for i in range(0, len(stream), size)]
-        fused = _accumulate("openai-chat", fragments, 1 << 20, True, True)
-        assert fused == _accumulate("openai-chat", fragments, 1 << 20, True, False)
+        fast = _accumulate("openai-chat", fragments, 1 << 20, True, True)
+        assert fast == _accumulate("openai-chat", fragments, 1 << 20, True, False)
     acc = Accumulator("openai-chat")
     acc.feed(opening + chunks[0] + chunks[1] + chunks[2])
     assert acc.completion.content == "h\u00e9 \u4e2d\U0001f600a\ufffdb\ufffd\u00e9\ufffd"
@@ -586,7 +575,7 @@ def test_tool_call_pieces_with_id_or_name(piece: str) -> None:
     _check("openai-chat", [("message", opening), ("message", data), ("message", data), ("message", two)])
 
 
-@needs_fused
+@needs_compiled
 @pytest.mark.parametrize(
     "chunks",
     [
@@ -617,11 +606,11 @@ def test_fused_finish_reasons_and_end_marker(chunks: list[str]) -> None:
     for size in (1, 7, len(stream)):
         fragments = [stream[i : i + size] for i in range(0, len(stream), size)]
         for deltas in (True, False):
-            fused = _accumulate("openai-chat", fragments, 1 << 20, deltas, True)
-            assert fused == _accumulate("openai-chat", fragments, 1 << 20, deltas, False)
+            fast = _accumulate("openai-chat", fragments, 1 << 20, deltas, True)
+            assert fast == _accumulate("openai-chat", fragments, 1 << 20, deltas, False)
 
 
-# ``FusedFeed`` keeps the last chunk that gave one text or arguments piece as a
+# ``FastFeed`` keeps the last chunk that gave one text or arguments piece as a
 # template: a chunk equal to it but for that string (and its "obfuscation" string) is
 # taken without a walk. Streams of such near-copies, with every kind of difference
 # the template must notice (a changed byte anywhere, a string with quotes, escapes or
@@ -695,7 +684,7 @@ def template_stream(draw: Any) -> bytes:
     return "".join(f"data: {e}\n\n" for e in events).encode()
 
 
-@needs_fused
+@needs_compiled
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(template_stream(), st.integers(0, 2**32), st.sampled_from([0, 2, 3]), st.booleans())
 def test_template_chunks_equal_pure_parser(data: bytes, seed: int, mode: int, deltas: bool) -> None:
@@ -705,7 +694,7 @@ def test_template_chunks_equal_pure_parser(data: bytes, seed: int, mode: int, de
     )
 
 
-@needs_fused
+@needs_compiled
 def test_template_takes_the_near_copies() -> None:
     """The template is really used: on a stream of content chunks that differ only in
     their text and pad, every chunk after the first one with text is taken by it."""
@@ -720,7 +709,7 @@ def test_template_takes_the_near_copies() -> None:
     acc = Accumulator("openai-chat")
     acc.feed(data)
     assert acc.completion.content == 'Hello "you"\u00e9\n\u4e2d'
-    assert acc._fused.template_hits == len(pieces) - 1
+    assert acc._fast.template_hits == len(pieces) - 1
 
 
 _T_HEAD = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":['
@@ -751,7 +740,7 @@ _T_VARIANTS = {
 }
 
 
-@needs_fused
+@needs_compiled
 @pytest.mark.parametrize("name", sorted(_T_VARIANTS))
 def test_template_variants_equal_pure_parser(name: str) -> None:
     """A template, then a chunk that differs from it in one way: in a string slot
@@ -768,7 +757,7 @@ def test_template_variants_equal_pure_parser(name: str) -> None:
 _T_NOPAD = _T_HEAD + '{"index":0,"delta":{"content":%s},"finish_reason":null}]}'
 
 
-@needs_fused
+@needs_compiled
 @pytest.mark.parametrize(
     "variant",
     [_T_NOPAD % '"other"', _T_NOPAD % '"ab"' + "}", _T_NOPAD % '"ab"' + " ", (_T_NOPAD % '"ab"')[:-1],
@@ -799,7 +788,7 @@ _A_VARIANTS = [
 ]
 
 
-@needs_fused
+@needs_compiled
 @pytest.mark.parametrize("variant", _A_VARIANTS)
 def test_anthropic_template_variants_equal_pure_parser(variant: str) -> None:
     events = [
@@ -818,7 +807,7 @@ def test_anthropic_template_variants_equal_pure_parser(variant: str) -> None:
         )
 
 
-@needs_fused
+@needs_compiled
 def test_anthropic_template_takes_the_near_copies() -> None:
     start = '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'
     pieces = ["Hel", 'lo "you"', "\u00e9\n", "\u4e2d"]
@@ -826,15 +815,15 @@ def test_anthropic_template_takes_the_near_copies() -> None:
     acc = Accumulator("anthropic")
     acc.feed("".join(f"event: {e}\ndata: {d}\n\n" for e, d in events).encode())
     assert acc.completion.content == 'Hello "you"\u00e9\n\u4e2d'
-    assert acc._fused.template_hits == len(pieces) - 1
+    assert acc._fast.template_hits == len(pieces) - 1
 
 
 # ``Accumulator("auto")`` given a large fragment (a whole stream read at once) feeds
 # it in growing slices until the dialect is known, then the rest in one piece through
-# the fused path. Everything observable must be what one feed of the fragment gives.
+# the fast path. Everything observable must be what one feed of the fragment gives.
 
 
-@needs_fused
+@needs_compiled
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
     st.sampled_from(["openai-chat", "anthropic"]).flatmap(lambda d: st.lists(sse_bytes(d), min_size=2, max_size=4)),
@@ -846,7 +835,7 @@ def test_auto_whole_stream_equals_pure_parser(parts: list[bytes], limit: int, de
     assert _accumulate("auto", [data], limit, deltas, True) == _accumulate("auto", [data], limit, deltas, False)
 
 
-@needs_fused
+@needs_compiled
 def test_auto_whole_stream_takes_the_fused_path() -> None:
     head = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":['
     chunks = [head + '{"index":0,"delta":{"role":"assistant","content":""}}]}']
@@ -854,13 +843,13 @@ def test_auto_whole_stream_takes_the_fused_path() -> None:
     data = "".join(f"data: {c}\n\n" for c in chunks).encode() + b"data: [DONE]\n\n"
     acc = Accumulator("auto")
     deltas = acc.feed(data)
-    assert acc.dialect == "openai-chat" and acc._fused is not None
-    assert acc._fused.template_hits > 150  # the rest of the fragment went the fused way
+    assert acc.dialect == "openai-chat" and acc._fast is not None
+    assert acc._fast.template_hits > 150  # the rest of the fragment went the fast path
     assert "".join(d.text for d in deltas if type(d) is TextDelta) == "".join(f"w{i} " for i in range(200))
     assert acc.close().complete
 
 
-@needs_fused
+@needs_compiled
 def test_auto_whole_stream_errors_as_one_feed() -> None:
     """A malformed first chunk (raised from the first slice: the parser still reads
     the rest, its last id is the stream's), and an event over the limit far into the
@@ -877,7 +866,7 @@ def test_auto_whole_stream_errors_as_one_feed() -> None:
     assert len(info.value.events) == 40
 
 
-# openai-responses: ``response.output_text.delta`` events take the fused path
+# openai-responses: ``response.output_text.delta`` events take the fast path
 # (``_responses_event``); every variation the walker must refuse or read right.
 
 
@@ -1004,7 +993,7 @@ def responses_bytes(draw: Any) -> bytes:
     return raw
 
 
-@needs_fused
+@needs_compiled
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(responses_bytes(), st.integers(0, 2**32), st.sampled_from([0, 1, 2, 3]), st.booleans(), st.booleans())
 def test_responses_fused_path_equals_pure_parser(data: bytes, seed: int, mode: int, deltas: bool, auto: bool) -> None:
@@ -1014,7 +1003,7 @@ def test_responses_fused_path_equals_pure_parser(data: bytes, seed: int, mode: i
     assert _accumulate(name, fragments, limit, deltas, True) == _accumulate(name, fragments, limit, deltas, False)
 
 
-@needs_fused
+@needs_compiled
 def test_responses_text_deltas_take_the_fused_path() -> None:
     """The deltas of a plain answer are read by the walker (the pieces land in the
     reducer's list without an Event), and give the same result as the full decode."""
@@ -1031,7 +1020,7 @@ def test_responses_text_deltas_take_the_fused_path() -> None:
     acc = Accumulator("openai-responses")
     got = acc.feed(data[:10]) + acc.feed(data[10:])
     assert "".join(d.text for d in got if type(d) is TextDelta) == "".join(pieces)
-    assert acc._fused is not None and acc._reducer.events == len(head) + len(pieces)
+    assert acc._fast is not None and acc._reducer.events == len(head) + len(pieces)
     fragments = [data[:10], data[10:]]
     assert _accumulate("openai-responses", fragments, 1 << 20, True, True) == _accumulate(
         "openai-responses", fragments, 1 << 20, True, False

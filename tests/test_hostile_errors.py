@@ -305,7 +305,7 @@ def test_the_accumulator_maps_what_escapes_the_reducer_interface(implementation,
         raise boom
 
     monkeypatch.setattr(type(reducer), "feed_events", lambda self, events, out: feed_events(events, out))
-    accumulator._fused = None  # the usual path, where feed_events is called
+    accumulator._fast = None  # the usual path, where feed_events is called
     with pytest.raises(ChunkDecodeError) as info:
         accumulator.feed(ODD[dialect])
     assert info.value.__cause__ is boom
