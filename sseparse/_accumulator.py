@@ -131,14 +131,17 @@ class Accumulator:
     @property
     def usage(self) -> Usage | None:
         """The latest usage report (one meaning in every dialect); cheap (builds no snapshot)."""
-        return self._meta("_usage", "usage")  # type: ignore[no-any-return]
+        reducer = self._reducer
+        if reducer is None:
+            return None if self._final is None else self._final.usage
+        return reducer.usage_report
 
     def _meta(self, slot: str, field: str) -> Any:
-        # Every dialect's reducer keeps these three as `_id`, `_model` and `_usage`.
+        # Every reducer keeps the id and model as `_id` and `_model` (see Reducer.take_identity).
         reducer = self._reducer
         if reducer is None:
             return None if self._final is None else getattr(self._final, field)
-        return getattr(reducer, slot, None)
+        return getattr(reducer, slot)
 
     @property
     def cut(self) -> IncompleteStreamError | None:

@@ -467,6 +467,7 @@ class BlockDelta:
 new_text_delta: Callable[[int, str], TextDelta] = _positional_init(TextDelta)
 new_reasoning_delta: Callable[[int, str], ReasoningDelta] = _positional_init(ReasoningDelta)
 new_arguments_delta: Callable[[int, int, str], ToolCallArgumentsDelta] = _positional_init(ToolCallArgumentsDelta)
+new_metadata_delta: Callable[[str | None, str | None], MetadataDelta] = _positional_init(MetadataDelta)
 
 #: Any of the deltas above; match on the class to render each kind.
 Delta: TypeAlias = (

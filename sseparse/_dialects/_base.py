@@ -11,14 +11,17 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn
 
+from .._completion import new_metadata_delta
 from .._framing import IMPLEMENTATION
 from .._errors import ChunkDecodeError, ProviderError, SseparseError, describe_exception, quote_prefix
 
 if TYPE_CHECKING:
-    from .._completion import Completion, Delta
+    from .._completion import Completion, Delta, Usage
     from .._events import Event
 
-__all__ = ["Reducer", "NOT_JSON", "decode_json", "fast_feed", "MAX_NESTING", "TOO_DEEP", "nested_deeper", "member_names"]
+__all__ = [
+    "Reducer", "NOT_JSON", "decode_json", "fast_feed", "MAX_NESTING", "TOO_DEEP", "nested_deeper", "member_names", "as_int",
+]
 
 #: How deeply a chunk's JSON may nest (objects and arrays), in both builds: a chunk
 #: nested deeper is a ``ChunkDecodeError``. ``json.loads`` itself gives up at a depth
@@ -29,6 +32,12 @@ MAX_NESTING: Final = 128
 
 #: The reason of the ``ChunkDecodeError`` for a value nested deeper than ``MAX_NESTING``.
 TOO_DEEP: Final = f"JSON nested deeper than {MAX_NESTING} levels"
+
+
+def as_int(value: Any) -> int | None:
+    """``value`` when it is an integer (not a bool, float or string), else ``None``: a
+    token count the provider did not send is ``None``, never a guess."""
+    return value if type(value) is int else None
 
 
 def member_names(obj: dict[str, Any]) -> str:
@@ -128,9 +137,14 @@ class Reducer:
     #: What ends a stream properly, for messages about cut streams.
     end_marker: ClassVar[str] = ""
 
-    __slots__ = ("events", "done", "compiled", "live")
+    __slots__ = ("events", "done", "compiled", "live", "_id", "_model", "_usage")
 
     def __init__(self, *, compiled: bool = True) -> None:
+        # What every dialect knows of a response (``Accumulator.id`` / ``.model`` /
+        # ``.usage`` read them): see ``take_identity``; the usage report in force.
+        self._id: str | None = None
+        self._model: str | None = None
+        self._usage: Usage | None = None
         self.events = 0  # events fed so far: names the culprit of a ChunkDecodeError
         self.done = False  # the dialect's end marker was seen
         # Whether feed_events may use the compiled fast path (when it is built): the
@@ -210,6 +224,23 @@ class Reducer:
         if event.event == "error":
             raise ProviderError(obj, dialect=self.name)
         raise self.bad_chunk(event, f"expected a JSON object ({self.chunk_kind}), not {type(obj).__name__}")
+
+    @property
+    def usage_report(self) -> Usage | None:
+        """The usage report in force (a dialect that builds it lazily says so here)."""
+        return self._usage
+
+    def take_identity(self, response_id: Any, model: Any, out: list[Delta] | None) -> None:
+        """The response's id and model as a chunk gives them (any values): each is
+        taken the first time it is a non-empty string (a server's first chunk may
+        carry empty ones), and a ``MetadataDelta`` says what is new."""
+        new_id = new_model = None
+        if self._id is None and response_id and type(response_id) is str:
+            self._id = new_id = response_id
+        if self._model is None and model and type(model) is str:
+            self._model = new_model = model
+        if out is not None and (new_id is not None or new_model is not None):
+            out.append(new_metadata_delta(new_id, new_model))
 
     def end(self, out: list[Delta] | None) -> None:
         """The dialect's end marker arrived: the stream is over (a dialect whose open

@@ -58,7 +58,6 @@ from .._completion import (
     CitationDelta,
     Completion,
     FinishDelta,
-    MetadataDelta,
     PartialArguments,
     SignatureDelta,
     ToolCallArgumentsDelta,
@@ -121,7 +120,6 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 # from every field in order (half the cost of the attrs ``__init__``: a short stream
 # builds about as many of them as it has events).
 _new_usage_delta: Any = _positional_init(UsageDelta)
-_new_metadata_delta: Any = _positional_init(MetadataDelta)
 _new_finish_delta: Any = _positional_init(FinishDelta)
 _new_call_start: Any = _positional_init(ToolCallStart)
 _new_call_end: Any = _positional_init(ToolCallEnd)
@@ -243,7 +241,7 @@ class AnthropicReducer(Reducer):
     fast_dialect = MESSAGES
 
     __slots__ = (
-        "_blocks", "_by_index", "_last", "_calls", "_id", "_model", "_usage", "_extra", "_stop_reason", "_started"
+        "_blocks", "_by_index", "_last", "_calls", "_extra", "_stop_reason", "_started"
     )
 
     def __init__(self, *, compiled: bool = True) -> None:
@@ -252,9 +250,6 @@ class AnthropicReducer(Reducer):
         self._by_index: dict[Any, _Block] = {}  # the provider's block index -> block
         self._last: _Block | None = None  # the block the last delta went to
         self._calls: list[_Block] = []  # tool_use blocks, in arrival order
-        self._id: str | None = None
-        self._model: str | None = None
-        self._usage: Usage | None = None
         self._extra: dict[str, Any] = {}
         self._stop_reason: str | None = None
         self._started = False  # message_start seen
@@ -510,17 +505,7 @@ class AnthropicReducer(Reducer):
         self._started = True
         message = obj["message"]
         get = message.get
-        new_id = new_model = None
-        if self._id is None:
-            value = get("id")
-            if value and type(value) is str:
-                self._id = new_id = value
-        if self._model is None:
-            value = get("model")
-            if value and type(value) is str:
-                self._model = new_model = value
-        if out is not None and (new_id is not None or new_model is not None):
-            out.append(_new_metadata_delta(new_id, new_model))
+        self.take_identity(get("id"), get("model"), out)
         extra = self._extra
         for key, value in message.items():
             if value is not None and key not in _MESSAGE_FIELDS:

@@ -83,7 +83,6 @@ from .._completion import (
     Choice,
     Completion,
     FinishDelta,
-    MetadataDelta,
     PartialArguments,
     SignatureDelta,
     ToolCall,
@@ -127,7 +126,6 @@ _new_start = _positional_init(ToolCallStart)
 _new_end = _positional_init(ToolCallEnd)
 _new_usage_delta = _positional_init(UsageDelta)
 _new_finish = _positional_init(FinishDelta)
-_new_meta = _positional_init(MetadataDelta)
 _new_signature = _positional_init(SignatureDelta)
 
 #: The deepest a tool call's arguments may nest (objects and arrays, the arguments
@@ -658,12 +656,9 @@ class GeminiReducer(Reducer):
 
     __slots__ = (
         "_candidates",
-        "_id",
-        "_model",
         "_created",
         "need_meta",
         "_usage_raw",
-        "_usage",
         "usage_text",
         "_extra",
         "changed",
@@ -674,12 +669,9 @@ class GeminiReducer(Reducer):
         super().__init__(compiled=compiled)
         self.compiled = compiled and _fast is not None
         self._candidates: dict[int, _Candidate] = {}
-        self._id: str | None = None
-        self._model: str | None = None
         self._created: int | None = None
         self.need_meta = True  # no responseId or modelVersion yet: read them
-        self._usage_raw: dict[str, Any] | None = None
-        self._usage: Usage | None = None  # made from _usage_raw when first asked for
+        self._usage_raw: dict[str, Any] | None = None  # (the Usage, _usage, is made from it when first asked for)
         # The text of the last usageMetadata the compiled path folded in (None once any
         # other was): the same text again changes nothing.
         self.usage_text: bytes | None = None
@@ -836,16 +828,10 @@ class GeminiReducer(Reducer):
     def meta(self, response_id: Any, model: Any, create_time: Any, out: list[Delta] | None) -> None:
         """A chunk's ``responseId``, ``modelVersion`` and ``createTime`` (``None``
         when absent), read while ``need_meta``."""
-        new_id = new_model = None
-        if self._id is None and response_id and type(response_id) is str:
-            new_id = self._id = response_id
-        if self._model is None and model and type(model) is str:
-            new_model = self._model = model
+        self.take_identity(response_id, model, out)
         if self._created is None:
             self._created = _unix_time(create_time)
         self.need_meta = self._id is None or self._model is None
-        if out is not None and (new_id is not None or new_model is not None):
-            out.append(_new_meta(new_id, new_model))
 
     def candidate(self, event: Event, index: int) -> _Candidate:
         """The state of candidate ``index`` (a non-negative int), touched by ``event``."""
@@ -933,6 +919,13 @@ class GeminiReducer(Reducer):
                     state = self._candidates[0] = _Candidate(0)
                 if state.finish_reason is None:
                     self.finish(state, reason, out)
+
+    @property
+    def usage_report(self) -> Usage | None:
+        usage = self._usage
+        if usage is None and self._usage_raw is not None:
+            usage = self._usage = _usage(self._usage_raw)
+        return usage
 
     def usage(self, raw: Any, out: list[Delta] | None) -> None:
         """A chunk's ``usageMetadata`` (not empty)."""

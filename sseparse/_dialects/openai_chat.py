@@ -36,7 +36,6 @@ from .._completion import (
     Completion,
     FinishDelta,
     FunctionCallDelta,
-    MetadataDelta,
     PartialArguments,
     ReasoningDelta,
     RefusalDelta,
@@ -54,7 +53,7 @@ from .._completion import (
     new_usage,
 )
 from .._errors import ProviderError, short_repr
-from ._base import Reducer, member_names
+from ._base import Reducer, as_int, member_names
 from ._contract import ARGUMENTS, CHAT, CHOICE, CHUNK, REASONING, REFUSAL, TEXT
 
 if TYPE_CHECKING:
@@ -162,10 +161,6 @@ class _ChoiceState:
         )
 
 
-def _int(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
 def _count(raw: dict[str, Any], key: str, other: str) -> int | None:
     """The integer under ``key``, else under ``other`` (another provider's name)."""
     value = raw.get(key)
@@ -181,21 +176,21 @@ def _usage(raw: dict[str, Any]) -> Usage:
     a few gateways pass other providers' names (``input_tokens``...) through."""
     input_tokens = _count(raw, "prompt_tokens", "input_tokens")
     output_tokens = _count(raw, "completion_tokens", "output_tokens")
-    total_tokens = _int(raw.get("total_tokens"))
+    total_tokens = as_int(raw.get("total_tokens"))
     if total_tokens is None and input_tokens is not None and output_tokens is not None:
         total_tokens = input_tokens + output_tokens
     prompt = raw.get("prompt_tokens_details")
     if type(prompt) is not dict:
         prompt = raw.get("input_tokens_details")
         prompt = prompt if type(prompt) is dict else _EMPTY
-    cached = _int(prompt.get("cached_tokens"))
+    cached = as_int(prompt.get("cached_tokens"))
     if cached is None:
-        cached = _int(raw.get("prompt_cache_hit_tokens"))
-    written = _int(prompt.get("cache_write_tokens"))
+        cached = as_int(raw.get("prompt_cache_hit_tokens"))
+    written = as_int(prompt.get("cache_write_tokens"))
     output = raw.get("completion_tokens_details")
     if type(output) is not dict:
         output = raw.get("output_tokens_details")
-    reasoning = _int(output.get("reasoning_tokens")) if type(output) is dict else None
+    reasoning = as_int(output.get("reasoning_tokens")) if type(output) is dict else None
     return new_usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
 
 
@@ -208,17 +203,14 @@ class OpenAIChatReducer(Reducer):
     done_sentinel = True
     fast_dialect = CHAT
 
-    __slots__ = ("_choices", "_id", "_model", "_created", "_fingerprint", "_need_meta", "_usage")
+    __slots__ = ("_choices", "_created", "_fingerprint", "_need_meta")
 
     def __init__(self, *, compiled: bool = True) -> None:
         Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
         self._choices: dict[int, _ChoiceState] = {}
-        self._id: str | None = None
-        self._model: str | None = None
         self._created: int | None = None
         self._fingerprint: str | None = None
         self._need_meta = True
-        self._usage: Usage | None = None
 
     # -- the interface -----------------------------------------------------------------
 
@@ -391,17 +383,7 @@ class OpenAIChatReducer(Reducer):
 
     def _take_meta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         # Azure's first chunk has "id": "", "model": "", "created": 0: take nothing from it.
-        new_id = new_model = None
-        if self._id is None:
-            value = obj.get("id")
-            if value and type(value) is str:
-                self._id = new_id = value
-        if self._model is None:
-            value = obj.get("model")
-            if value and type(value) is str:
-                self._model = new_model = value
-        if out is not None and (new_id is not None or new_model is not None):
-            out.append(MetadataDelta(new_id, new_model))
+        self.take_identity(obj.get("id"), obj.get("model"), out)
         if self._created is None:
             value = obj.get("created")
             if value and type(value) is int:

@@ -91,7 +91,6 @@ from .._completion import (
     CitationDelta,
     Completion,
     FinishDelta,
-    MetadataDelta,
     PartialArguments,
     RefusalDelta,
     ToolCall,
@@ -263,7 +262,6 @@ class _Item:
 # The result and delta objects of the events other than the text deltas, built from
 # every field in order (half the cost of the attrs ``__init__``).
 _new_usage_delta: Any = _positional_init(UsageDelta)
-_new_metadata_delta: Any = _positional_init(MetadataDelta)
 _new_finish_delta: Any = _positional_init(FinishDelta)
 _new_call_start: Any = _positional_init(ToolCallStart)
 _new_call_end: Any = _positional_init(ToolCallEnd)
@@ -327,10 +325,7 @@ class OpenAIResponsesReducer(Reducer):
         "_calls",
         "_reasoning_parts",
         "_logprobs",
-        "_id",
-        "_model",
         "_created",
-        "_usage",
         "_finish_reason",
         "_extra",
     )
@@ -347,10 +342,7 @@ class OpenAIResponsesReducer(Reducer):
         self._calls: list[_Call] = []
         self._reasoning_parts = 0  # reasoning parts with text so far: the next one opens with a separator
         self._logprobs: list[Any] | None = None
-        self._id: str | None = None
-        self._model: str | None = None
         self._created: int | None = None
-        self._usage: Usage | None = None
         self._finish_reason: str | None = None
         self._extra: dict[str, Any] = {}
 
@@ -476,15 +468,9 @@ class OpenAIResponsesReducer(Reducer):
         """``response.created`` / ``.queued`` / ``.in_progress``: the response's ``id``,
         ``model`` and ``created_at`` as decoded (``None`` when missing); each is taken
         the first time it is a non-empty string (an integer for ``created_at``)."""
-        new_id = new_model = None
-        if self._id is None and response_id and type(response_id) is str:
-            self._id = new_id = response_id
-        if self._model is None and model and type(model) is str:
-            self._model = new_model = model
+        self.take_identity(response_id, model, out)
         if self._created is None and created_at and type(created_at) is int:
             self._created = created_at
-        if out is not None and (new_id is not None or new_model is not None):
-            out.append(_new_metadata_delta(new_id, new_model))
 
     def call_done(
         self, index: int, text: Any, name: Any, item_id: Any, custom: bool, out: list[Delta] | None
