@@ -489,17 +489,60 @@ cdef Py_ssize_t _meta_int(const uchar* s, Py_ssize_t i, Py_ssize_t n, Meta* meta
     return end
 
 
+cdef Py_ssize_t _usage_span(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* usage) nogil:
+    """A usage object at ``s[i]`` (``{``): its span, braces included (start -1 for
+    ``{}``, which the reducer takes as no usage)."""
+    usage.start = i
+    i = _value(s, i, n, 1)
+    usage.end = i
+    if i >= 0 and _ws(s, usage.start + 1, n) == i - 1:
+        usage.start = -1
+    return i
+
+
+cdef Py_ssize_t _groq(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* usage) nogil:
+    """Groq's ``x_groq`` object (or null): the span of its ``usage`` object, when it
+    has one; a usage that is neither an object nor null, or given twice: _FB."""
+    cdef Span key
+    cdef bint done = False, seen = False
+    if s[i] == 110:
+        return _null(s, i, n)
+    if s[i] != 123:
+        return _FB  # the reducer reads it as an object: the full decode says what it is
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        return i + 1
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        if _key_is(s, &key, b"usage", 5):
+            if seen or not (s[i] == 123 or s[i] == 110):
+                return _FB
+            seen = True
+            i = _usage_span(s, i, n, usage) if s[i] == 123 else _null(s, i, n)
+        else:
+            i = _value(s, i, n, 2)
+        if i < 0:
+            return _FB
+        i = _next(s, i, n, 125, &done)
+        if i < 0:
+            return _FB
+    return i
+
+
 cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* count, Span* pad,
                             bint* template, Meta* meta) nogil:
     """The items of a chunk, or _FB. ``pad`` gets the span of a top-level
     ``"obfuscation"`` string (start -1 if none): the one member that changes from
     chunk to chunk besides the text (see ``FastFeed._template_match``)."""
-    cdef Span key, usage
-    cdef bint done = False, has_choices = False, cdone, seen_usage = False
+    cdef Span key, usage, groq
+    cdef bint done = False, has_choices = False, cdone, seen_usage = False, usage_given = False
+    cdef bint seen_groq = False
     cdef bint seen_id = False, seen_model = False, seen_fingerprint = False, seen_created = False
     cdef Py_ssize_t i = _ws(s, 0, n)
     pad.start = -1
-    usage.start = -1
+    usage.start = groq.start = -1
     meta.has_id = meta.has_model = meta.has_fingerprint = meta.has_created = meta.chat = False
     if i >= n or s[i] != 123:
         return _FB
@@ -531,14 +574,17 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                 return _FB
             seen_usage = True
             if s[i] == 123:  # its span, braces included
-                usage.start = i
-                i = _value(s, i, n, 1)
-                usage.end = i
-                if i >= 0 and _ws(s, usage.start + 1, n) == i - 1:
-                    usage.start = -1  # {}: no usage, as null
+                usage_given = True
+                i = _usage_span(s, i, n, &usage)
             else:
                 i = _null(s, i, n)
-        elif _key_is(s, &key, b"x_groq", 6) or _key_is(s, &key, b"error", 5):
+        elif _key_is(s, &key, b"x_groq", 6):
+            # Groq's usage, read when the chunk has no usage of its own (null counts as none)
+            if seen_groq or i >= n:
+                return _FB
+            seen_groq = True
+            i = _groq(s, i, n, &groq)
+        elif _key_is(s, &key, b"error", 5):
             return _FB
         elif _key_is(s, &key, b"id", 2):
             i = _meta_string(s, i, n, &meta.id, &meta.has_id, &seen_id)
@@ -566,6 +612,8 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
         return _FB
     if has_choices or seen_usage:
         meta.chat = True
+    if not usage_given:
+        usage = groq
     if usage.start >= 0:  # read after the choices, as the reducer does
         if count[0] >= _MAX_ITEMS:
             return _FB

@@ -170,6 +170,11 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
         )
         if draw(st.integers(0, 3)) == 0:
             chunk["choices"] = []
+    if draw(st.integers(0, 5)) == 0:  # Groq's usage, read when the chunk has none of its own
+        chunk["x_groq"] = draw(
+            st.fixed_dictionaries({"id": st.just("req_1")}, optional={"usage": st.none() | json_values | st.just({"prompt_tokens": 2})})
+            | json_values
+        )
     elif draw(st.booleans()):
         chunk["usage"] = None
     chunk.update(draw(extras))
@@ -403,6 +408,14 @@ def test_typical_chunks_take_the_fast_path() -> None:
         '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":{"content":[1],"content":[2]}}]}',
         '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":[1]}]}',
         '{"choices":[{"index":0,"delta":{},"finish_reason":"stop","logprobs":{"refusal":[{"t":"\\ud83d\\ude00"}]}}]}',
+        '{"choices":[],"x_groq":{"id":"r","usage":{"prompt_tokens":1,"completion_tokens":2}}}',
+        '{"choices":[],"usage":null,"x_groq":{"usage":{"prompt_tokens":1}}}',
+        '{"choices":[],"usage":{},"x_groq":{"usage":{"prompt_tokens":1}}}',
+        '{"choices":[],"usage":{"prompt_tokens":5},"x_groq":{"usage":{"prompt_tokens":1}}}',
+        '{"choices":[],"x_groq":{"usage":[1]}}',
+        '{"choices":[],"x_groq":[1]}',
+        '{"choices":[],"x_groq":{}}',
+        '{"choices":[],"x_groq":{"usage":{"a":1},"usage":{"b":1}}}',
     ],
 )
 def test_edge_chunks(data: str) -> None:
