@@ -37,24 +37,6 @@ __all__ = ["Accumulator", "error_entry"]
 
 
 
-#: The first slice of a large fragment fed while the dialect is unknown (doubled for
-#: each next slice until it is known): see ``Accumulator._feed_detecting``.
-_DETECT_SPAN = 512
-
-
-def _slice_end(data: bytes, start: int, span: int) -> int:
-    """Where a slice of about ``span`` bytes from ``start`` ends: just after a line
-    end (the last in the span, else the next one), or at the end of ``data``."""
-    n = len(data)
-    if start + span >= n:
-        return n
-    end = max(data.rfind(b"\n", start, start + span), data.rfind(b"\r", start, start + span))
-    if end < 0:  # one long line: up to its end
-        ends = [i for i in (data.find(b"\n", start + span), data.find(b"\r", start + span)) if i >= 0]
-        return min(ends) + 1 if ends else n
-    return end + 1
-
-
 class Accumulator:
     """Accumulates one stream, fed as byte fragments split anywhere (or as events).
 
@@ -96,8 +78,10 @@ class Accumulator:
             self._reducer: Reducer | None = None
             # The reducer's fast path (``_fastpath.FastFeed``), if it has one: the compiled
             # parser hands each event's data bytes to it before any ``str`` or ``Event``
-            # is built (only with the compiled modules; the results are the same).
-            self._fast: Any = None
+            # is built (only with the compiled modules; the results are the same). With
+            # the dialect unknown, one that no reducer is bound to yet: the first event
+            # is detected (``_detect``, which binds it) in the very parse that completes it.
+            self._fast: Any = fastpath.FastFeed() if compiled else None
         else:
             reducer = self._reducer = reducer_cls(compiled=compiled)
             self._fast = fast_feed(reducer)
@@ -231,7 +215,7 @@ class Accumulator:
             self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
         fast = self._fast
-        if fast is not None and type(data) is bytes:
+        if fast is not None and type(data) is bytes and self._reducer is not None:
             # The usual fragment, a dialect with a fast path: _feed_part, inline.
             try:
                 events: list[Event] = fast.feed(self._parser, data, out)
@@ -239,8 +223,6 @@ class Accumulator:
                 self._feed_failed(exc, out)
             if events:
                 self._feed_events(events, out)
-        elif self._reducer is None and self._compiled and type(data) is bytes and len(data) > _DETECT_SPAN:
-            self._feed_detecting(data, out)
         else:
             self._feed_part(data, out)
         return [] if out is None else out
@@ -249,7 +231,10 @@ class Accumulator:
         """Feed one event framed elsewhere; return its deltas."""
         self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
+        detecting = self._reducer is None
         self._feed_events((event,), out)
+        if detecting and self._reducer is not None and not self._reducer.fast_dialect:
+            self._fast = None  # the dialect found has no fast path (see _feed_part)
         return [] if out is None else out
 
     def close(self) -> Completion:
@@ -284,17 +269,20 @@ class Accumulator:
         fast = self._fast
         if type(data) is not bytes:
             _check_bytes_like(data)  # the caller's mistake stays a TypeError (mapped below otherwise)
+        detecting = self._reducer is None
         try:
             if fast is not None:
                 # Events go to the reducer as they complete; those it returns were not
                 # offered (a fragment that may break the size limit) and go the usual way.
-                events: list[Event] = fast.feed(self._parser, data, out)
+                events: list[Event] = fast.feed(self._parser, data, out, self._detect if detecting else None)
             else:
                 events = self._parser.feed(data)
         except Exception as exc:
             self._feed_failed(exc, out)
         if events:
             self._feed_events(events, out)
+        if detecting and fast is not None and self._reducer is not None and not self._reducer.fast_dialect:
+            self._fast = None  # the dialect found has no fast path: its own feed_events, from now on
         return events
 
     def _feed_failed(self, exc: Exception, out: list[Delta] | None) -> NoReturn:
@@ -312,36 +300,6 @@ class Accumulator:
         error = self._unexpected(exc)  # anything else the fast path let out: see _unexpected
         self._fail(error, out)
         raise error from exc
-
-    def _feed_detecting(self, data: bytes, out: list[Delta] | None) -> None:
-        """``"auto"`` and a large fragment (a whole stream read at once): feed it in
-        growing slices until the dialect is known, then the rest in one piece, which
-        can take the fast path (about 3x faster on a whole stream than the events of
-        one feed through the reducer). The same results, errors, ``.events`` and
-        parser state as one feed: each slice ends just after a line end, so the slices
-        of a fragment parse as the fragment does (an ``EventTooLargeError`` counts the
-        same bytes and quotes the same prefix), and after an error the parser still
-        reads the rest of it, as it would have."""
-        view = memoryview(data)
-        n = len(view)
-        fed: list[Event] = []  # events completed by earlier slices (for an error's .events)
-        start, span = 0, _DETECT_SPAN
-        while start < n:
-            stop = n if self._reducer is not None else _slice_end(data, start, span)
-            span *= 2
-            try:
-                fed += self._feed_part(view[start:stop], out)
-            except EventTooLargeError as exc:
-                exc.events[:0] = fed
-                raise
-            except SseparseError:
-                if stop < n and not self._parser.closed:
-                    try:
-                        self._parser.feed(view[stop:])
-                    except SseparseError:
-                        pass  # the parser's own error comes after the one raised
-                raise
-            start = stop
 
     def _close(self, out: list[Delta] | None) -> Completion:
         if self._final is not None:
@@ -450,12 +408,11 @@ class Accumulator:
             if name is None:
                 return None
         reducer = self._reducer = create_reducer(name, compiled=self._compiled)
-        fast = self._fast = fast_feed(reducer)
+        fast = self._fast
+        if fast is not None:
+            fast.bind(reducer)  # (the rest of a fragment being parsed takes its fast path)
         if obj is None:
-            if fast is not None:
-                fast.feed_events((event,), out)
-            else:
-                reducer.feed_events((event,), out)
+            reducer.feed_events((event,), out)
         else:
             reducer.feed_decoded(event, obj, out)
         return reducer

@@ -1,6 +1,7 @@
 """Types of the compiled fast path of the reducers (``_fastpath.pyx``)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from ._completion import Delta
 from ._dialects._contract import FastReducer
@@ -9,8 +10,15 @@ from ._framing_c import EventParser
 
 class FastFeed:
     template_hits: int
-    def __init__(self, reducer: FastReducer) -> None: ...
-    def feed(self, parser: EventParser, data: bytes | bytearray | memoryview, out: list[Delta] | None) -> list[Event]: ...
+    def __init__(self, reducer: FastReducer | None = None) -> None: ...
+    def bind(self, reducer: Any) -> None: ...
+    def feed(
+        self,
+        parser: EventParser,
+        data: bytes | bytearray | memoryview,
+        out: list[Delta] | None,
+        detector: Callable[[Event, list[Delta] | None], object] | None = None,
+    ) -> list[Event]: ...
     def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> int: ...
 
 def top_level(data: str) -> tuple[str, int] | None: ...

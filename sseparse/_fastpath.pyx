@@ -976,6 +976,7 @@ cdef class FastFeed:
     """
 
     cdef object reducer
+    cdef object detector    # while no reducer is bound: what makes one (see feed)
     cdef object feed_event
     cdef object target
     cdef object out
@@ -1004,12 +1005,28 @@ cdef class FastFeed:
     cdef long t_choice, t_key
     cdef readonly long template_hits  # events taken by _template_match (for the tests)
 
-    def __init__(self, reducer):
+    def __init__(self, reducer=None):
+        if reducer is not None:
+            self.bind(reducer)
+
+    def bind(self, reducer):
+        """Feed ``reducer`` from now on. A feed made without one (``"auto"``) declines
+        every event until its ``detector`` (see ``feed``) made the reducer and bound
+        it, so that the rest of the fragment takes the fast path at once. A reducer
+        without a fast path (``fast_dialect`` 0) gets each event through its own
+        ``feed_events``."""
         self.reducer = reducer
-        self.feed_event = reducer.feed_event
-        self.target = reducer.target
         self.dialect = reducer.fast_dialect
+        if self.dialect:
+            self.feed_event = reducer.feed_event
+            self.target = reducer.target
+        else:
+            self.feed_event = reducer.feed_events
+            self.target = None
         self.sentinel = bool(reducer.done_sentinel)
+        self.ready = self.cached = self.done = self.chunk_ready = False
+        self.t_len = 0
+        self.skips = None
 
     def __dealloc__(self):
         PyMem_Free(self.t_buf)
@@ -1080,16 +1097,20 @@ cdef class FastFeed:
             self.t_b = self.t_b_end = n
         return 0
 
-    def feed(self, parser, data, list out):
+    def feed(self, parser, data, list out, detector=None):
+        """``detector(event, out)``, while no reducer is bound: called with each event
+        (built as the parser returns it) until it binds one (``bind``)."""
         cdef list events
         cdef object error
         self.out = out
+        self.detector = detector
         self.ready = False
         self.cached = False
         try:
             events = parser._feed_sink(data, _SINK, self)
         finally:
             self.out = None
+            self.detector = None
             self._count()
         if self.error is not None:
             error = self.error
@@ -1104,6 +1125,8 @@ cdef class FastFeed:
         cdef const char* etype
         cdef Py_ssize_t n, tlen
         cdef long fast = 0
+        if self.reducer is None:
+            raise ValueError("FastFeed.feed_events needs a reducer bound")
         self.out = out
         self.ready = False
         self.cached = False
@@ -1129,17 +1152,24 @@ cdef class FastFeed:
         return fast
 
     cdef inline void _count(self):
-        if self.pending:
+        if self.pending:  # (never with no reducer bound: nothing was taken)
             self.reducer.events += self.pending
             self.pending = 0
 
     cdef int _declined(self, event) except -1:
         """An event for the full decode: counted in order, and whatever was known of
-        the reducer's state is asked again afterwards."""
+        the reducer's state is asked again afterwards (or, with no reducer bound yet,
+        an event for the detector)."""
         self._count()
         self.ready = False
         self.cached = False
-        self.feed_event(event, self.out)
+        if self.reducer is None:
+            if self.detector is not None:
+                self.detector(event, self.out)
+        elif self.dialect:
+            self.feed_event(event, self.out)
+        else:
+            self.feed_event((event,), self.out)  # the reducer's own feed_events
         return 0
 
     cdef int _take(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
@@ -1150,6 +1180,8 @@ cdef class FastFeed:
         cdef Meta meta
         cdef int count = 0
         cdef bint walked = True, template = True
+        if not self.dialect:
+            return 0  # no reducer bound yet, or one without a fast path
         if not self.ready:
             if self.reducer.done:
                 self.done = True
