@@ -681,10 +681,12 @@ class OpenAIResponsesReducer(Reducer):
 
         It lists the items the stream built, in the same order, but not always under
         the same ids (some gateways give the reasoning item, or every item, a new id
-        there): an item whose id the stream did not use is the next streamed item of
-        its type that no other entry took (by output position), else a new item at the
-        end. So no text is counted twice, and each entry costs O(1) (the queues of
-        streamed items by type are only made when an entry's id is not the stream's).
+        there): an item whose id the stream did not use is the streamed item at its
+        own position when that one is of its type and no other entry's, else the next
+        streamed item of its type that no other entry took (by output position), else
+        a new item at the end. So no text is counted twice, and each entry costs O(1)
+        (the queues of streamed items by type are only made when an entry's id is not
+        the stream's).
         """
         if output is None:
             return
@@ -710,6 +712,12 @@ class OpenAIResponsesReducer(Reducer):
                 item_done(index, item, out, closes)  # type: ignore[arg-type]
             return
         items = self._items
+        for position, (item, index) in enumerate(zip(output, found)):
+            if index is None and position not in taken:
+                state = items.get(position)
+                if state is not None and state.raw.get("type") == item.get("type"):
+                    found[position] = position
+                    taken.add(position)
         queues: dict[Any, list[int]] = {}  # item type -> streamed output indexes, last first
         for streamed in sorted(items, reverse=True):
             kind = items[streamed].raw.get("type")
