@@ -123,9 +123,7 @@ cdef Py_ssize_t _part(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c, Item
             i = _value(s, i, n, 2)
         else:
             i = _value(s, i, n, 2)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     if texts == 1 and members == 1:
@@ -153,9 +151,8 @@ cdef Py_ssize_t _content(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c) n
         if i < 0:
             return _FB
         if _key_is(s, &key, b"parts", 5):
-            if parts:
+            if not _first(&parts):
                 return _FB
-            parts = True
             if i < n and s[i] == 91:  # [
                 i = _opens(s, i, n, 93, &empty)
                 pdone = empty
@@ -173,9 +170,7 @@ cdef Py_ssize_t _content(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c) n
                 i = _literal(s, i, n, b"null", 4)
         else:
             i = _value(s, i, n, 2)  # role, and whatever else: the reducer reads only the parts
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     return i
@@ -220,17 +215,15 @@ cdef Py_ssize_t _candidate(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c)
             if i < n and (s[i] == 46 or s[i] == 101 or s[i] == 69 or 48 <= s[i] <= 57):
                 return _FB  # a fraction, an exponent, a leading zero: the full decode
         elif _key_is(s, &key, b"content", 7):
-            if seen_content:
+            if not _first(&seen_content):
                 return _FB
-            seen_content = True
             if i < n and s[i] == 123:
                 i = _content(s, i, n, c)
             else:
                 i = _literal(s, i, n, b"null", 4)
         elif _key_is(s, &key, b"finishReason", 12):
-            if seen_reason:
+            if not _first(&seen_reason):
                 return _FB
-            seen_reason = True
             if i < n and s[i] == 34:
                 i = _string(s, i, n, &reason)
                 has_reason = reason.end > reason.start
@@ -239,9 +232,7 @@ cdef Py_ssize_t _candidate(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c)
         else:
             has_extra = True  # safetyRatings, citationMetadata...: kept in extra
             i = _value(s, i, n, 3)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     head.index = index
@@ -327,9 +318,7 @@ cdef Py_ssize_t _chunk(const uchar* s, Py_ssize_t n, Chunk* c) nogil:
                 i = _string(s, i, n, &meta.span)
             else:
                 i = _literal(s, i, n, b"null", 4)  # null: as if absent
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     return i if i == n else _FB

@@ -134,24 +134,20 @@ cdef Py_ssize_t _chat_piece(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
     cdef bint fdone, seen_id = False, seen_name = False
     item.has_id = False
     item.has_name = False
-    if i >= n or s[i] != 123:
-        return _FB
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:
+    i = _open(s, i, n, &done)
+    if i < 0 or done:
         return _FB
     while not done:
         i = _member(s, i, n, &key)
         if i < 0:
             return _FB
         if _key_is(s, &key, b"index", 5):
-            if has_index:
+            if not _first(&has_index):
                 return _FB
-            has_index = True
             i = _index(s, i, n, &item.key)
         elif _key_is(s, &key, b"id", 2):
-            if seen_id:
+            if not _first(&seen_id):
                 return _FB  # the last one counts: the full decode
-            seen_id = True
             if i < n and s[i] == 34:
                 i = _string(s, i, n, &item.id)
                 item.has_id = item.id.end != item.id.start
@@ -175,9 +171,8 @@ cdef Py_ssize_t _chat_piece(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
                     has_args = True
                     i = _string(s, i, n, &item.text)
                 elif _key_is(s, &key, b"name", 4):
-                    if seen_name:
+                    if not _first(&seen_name):
                         return _FB
-                    seen_name = True
                     if i < n and s[i] == 34:
                         i = _string(s, i, n, &item.name)
                         item.has_name = item.name.end != item.name.start
@@ -185,16 +180,12 @@ cdef Py_ssize_t _chat_piece(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
                         i = _null(s, i, n)
                 else:
                     i = _value(s, i, n, 3)
-                if i < 0:
-                    return _FB
-                i = _next(s, i, n, 125, &fdone)
+                i = _then(s, i, n, &fdone)
                 if i < 0:
                     return _FB
         else:
             i = _value(s, i, n, 2)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     if not has_index or not has_args:
@@ -246,11 +237,9 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
     cdef bint seen_refusal = False, seen_calls = False
     cdef int first = count[0], lead = 0, k
     content.start = reasoning.start = other.start = refusal.start = -1
-    if s[i] != 123:
+    i = _open(s, i, n, &done)
+    if i < 0:
         return _FB
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:
-        return i + 1
     while not done:
         i = _member(s, i, n, &key)
         if i < 0 or i >= n:
@@ -264,9 +253,8 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
         elif _key_is(s, &key, b"refusal", 7):
             i = _chat_string(s, i, n, &refusal, &seen_refusal)
         elif _key_is(s, &key, b"tool_calls", 10):
-            if seen_calls:
+            if not _first(&seen_calls):
                 return _FB
-            seen_calls = True
             if s[i] == 110:
                 i = _null(s, i, n)
             elif s[i] != 91:
@@ -293,9 +281,7 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
             return _FB
         else:
             i = _value(s, i, n, 2)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     if _has_text(&reasoning) and _has_text(&other):
@@ -350,9 +336,7 @@ cdef Py_ssize_t _logprobs(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span
             else:
                 seen_refusal = True
         i = _value(s, i, n, 3)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     span.end = i
@@ -369,20 +353,16 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
     cdef Py_ssize_t delta_at = -1
     cdef int first = count[0]
     cdef int k
-    if i >= n or s[i] != 123:
+    i = _open(s, i, n, &done)  # {}: choice 0 with nothing in it
+    if i < 0:
         return _FB
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:  # {}: choice 0 with nothing in it
-        done = True
-        i += 1
     while not done:
         i = _member(s, i, n, &key)
         if i < 0:
             return _FB
         if _key_is(s, &key, b"index", 5):
-            if has_index:
+            if not _first(&has_index):
                 return _FB
-            has_index = True
             i = _index(s, i, n, &choice)
         elif _key_is(s, &key, b"delta", 5):
             if has_delta or i >= n:
@@ -393,9 +373,8 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
             else:
                 i = _chat_delta(s, i, n, items, count, template)
         elif _key_is(s, &key, b"finish_reason", 13):
-            if seen_finish:
+            if not _first(&seen_finish):
                 return _FB
-            seen_finish = True
             if i < n and s[i] == 34:
                 i = _string(s, i, n, &finish)
                 has_finish = finish.end != finish.start  # "" is no reason, as null
@@ -413,9 +392,7 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
             return _FB  # legacy Completions text: the reducer reads it
         else:
             i = _value(s, i, n, 2)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     for k in range(first, count[0]):  # the index may come after the delta
@@ -507,11 +484,9 @@ cdef Py_ssize_t _groq(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* usage) n
     cdef bint done = False, seen = False
     if s[i] == 110:
         return _null(s, i, n)
-    if s[i] != 123:
+    i = _open(s, i, n, &done)
+    if i < 0:
         return _FB  # the reducer reads it as an object: the full decode says what it is
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:
-        return i + 1
     while not done:
         i = _member(s, i, n, &key)
         if i < 0 or i >= n:
@@ -523,9 +498,7 @@ cdef Py_ssize_t _groq(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* usage) n
             i = _usage_span(s, i, n, usage) if s[i] == 123 else _null(s, i, n)
         else:
             i = _value(s, i, n, 2)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     return i
@@ -544,10 +517,8 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
     pad.start = -1
     usage.start = groq.start = -1
     meta.has_id = meta.has_model = meta.has_fingerprint = meta.has_created = meta.chat = False
-    if i >= n or s[i] != 123:
-        return _FB
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:
+    i = _open(s, i, n, &done)
+    if i < 0 or done:
         return _FB
     while not done:
         i = _member(s, i, n, &key)
@@ -603,9 +574,7 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
             i = _string(s, i, n, pad)
         else:
             i = _value(s, i, n, 1)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     if _ws(s, i, n) != n:
@@ -638,11 +607,9 @@ cdef Py_ssize_t _response_meta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item*
     cdef bint done = False, seen_id = False, seen_model = False, seen_created = False
     item.has_id = item.has_name = item.has_number = False
     meta.has_created = False
-    if i >= n or s[i] != 123:
+    i = _open(s, i, n, &done)
+    if i < 0:
         return _FB
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:
-        return i + 1
     while not done:
         i = _member(s, i, n, &key)
         if i < 0 or i >= n:
@@ -655,9 +622,7 @@ cdef Py_ssize_t _response_meta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item*
             i = _meta_int(s, i, n, &meta, &seen_created)
         else:
             i = _value(s, i, n, 2)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     item.has_number = meta.has_created
@@ -685,10 +650,8 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     cdef long part = 0, summary = 0
     cdef int kind = 0
     cdef Py_ssize_t i = _ws(s, 0, n)
-    if i >= n or s[i] != 123:
-        return _FB
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:
+    i = _open(s, i, n, &done)
+    if i < 0 or done:
         return _FB
     while not done:
         i = _member(s, i, n, &key)
@@ -721,29 +684,24 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
             has_delta = True
             i = _string(s, i, n, &item.text)
         elif _key_is(s, &key, b"response", 8):
-            if has_response:
+            if not _first(&has_response):
                 return _FB
-            has_response = True
             i = _response_meta(s, i, n, item)
         elif _key_is(s, &key, b"output_index", 12):
-            if has_index:
+            if not _first(&has_index):
                 return _FB
-            has_index = True
             i = _index(s, i, n, &item.choice)
         elif _key_is(s, &key, b"content_index", 13):
-            if has_part:
+            if not _first(&has_part):
                 return _FB
-            has_part = True
             i = _index(s, i, n, &part)
         elif _key_is(s, &key, b"summary_index", 13):
-            if has_summary:
+            if not _first(&has_summary):
                 return _FB
-            has_summary = True
             i = _index(s, i, n, &summary)
         elif _key_is(s, &key, b"logprobs", 8):
-            if has_logprobs:
+            if not _first(&has_logprobs):
                 return _FB
-            has_logprobs = True
             if s[i] == 91:  # [ ]
                 i = _ws(s, i + 1, n)
                 if i >= n or s[i] != 93:
@@ -753,9 +711,7 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
                 i = _null(s, i, n)
         else:
             i = _value(s, i, n, 1)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     if _ws(s, i, n) != n or not kind:
@@ -830,19 +786,16 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     cdef long start = 0
     cdef Span text, json, thinking
     cdef Py_ssize_t i = _ws(s, 0, n)
-    if i >= n or s[i] != 123:
-        return _FB
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:
+    i = _open(s, i, n, &done)
+    if i < 0 or done:
         return _FB
     while not done:
         i = _member(s, i, n, &key)
         if i < 0 or i >= n:
             return _FB
         if _key_is(s, &key, b"type", 4):
-            if has_type:
+            if not _first(&has_type):
                 return _FB
-            has_type = True
             i = _plain(s, i, n, &span)
             if i < 0:
                 return _FB
@@ -859,14 +812,12 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
             else:
                 return _FB
         elif _key_is(s, &key, b"content_block", 13):
-            if has_block:
+            if not _first(&has_block):
                 return _FB
-            has_block = True
             i = _block_start(s, i, n, &start)
         elif _key_is(s, &key, b"index", 5):
-            if has_index:
+            if not _first(&has_index):
                 return _FB
-            has_index = True
             i = _index(s, i, n, &item.choice)
         elif _key_is(s, &key, b"delta", 5):
             if has_delta or s[i] != 123:
@@ -881,9 +832,8 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
                 if i < 0 or i >= n:
                     return _FB
                 if _key_is(s, &key, b"type", 4):
-                    if has_dtype:
+                    if not _first(&has_dtype):
                         return _FB
-                    has_dtype = True
                     i = _plain(s, i, n, &span)
                     if i < 0:
                         return _FB
@@ -912,16 +862,12 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
                     i = _string(s, i, n, &json)
                 else:
                     i = _value(s, i, n, 2)
-                if i < 0:
-                    return _FB
-                i = _next(s, i, n, 125, &dd)
+                i = _then(s, i, n, &dd)
                 if i < 0:
                     return _FB
         else:
             i = _value(s, i, n, 1)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     if _ws(s, i, n) != n or not has_type:
@@ -1406,12 +1352,9 @@ cdef Py_ssize_t _top(const uchar* s, Py_ssize_t n, Span* kind, int* mask) nogil:
     cdef bint done = False, seen_type = False, seen_object = False
     cdef Py_ssize_t i = _ws(s, 0, n)
     kind.start = -1
-    if i >= n or s[i] != 123:
+    i = _open(s, i, n, &done)
+    if i < 0:
         return _FB
-    i = _ws(s, i + 1, n)
-    if i < n and s[i] == 125:
-        done = True
-        i += 1
     while not done:
         i = _member(s, i, n, &key)
         if i < 0 or i >= n:
@@ -1441,9 +1384,7 @@ cdef Py_ssize_t _top(const uchar* s, Py_ssize_t n, Span* kind, int* mask) nogil:
                     or _key_is(s, &key, b"promptFeedback", 14) or _key_is(s, &key, b"modelVersion", 12)):
                 mask[0] |= _HAS_GEMINI
             i = _value(s, i, n, 1)
-        if i < 0:
-            return _FB
-        i = _next(s, i, n, 125, &done)
+        i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     if _ws(s, i, n) != n:

@@ -320,6 +320,36 @@ cdef inline Py_ssize_t _next(const uchar* s, Py_ssize_t i, Py_ssize_t n, uint32_
     return _ws(s, i + 1, n)
 
 
+cdef inline Py_ssize_t _open(const uchar* s, Py_ssize_t i, Py_ssize_t n, bint* done) nogil:
+    """At an object's ``{`` (else _FB): the index of its first key (``done`` false),
+    or past the ``}`` of an empty one (``done`` true)."""
+    done[0] = False
+    if i < 0 or i >= n or s[i] != 123:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 125:
+        done[0] = True
+        return i + 1
+    return i
+
+
+cdef inline Py_ssize_t _then(const uchar* s, Py_ssize_t i, Py_ssize_t n, bint* done) nogil:
+    """After a member's value (an _FB passes through): past the ``,`` (``done``
+    false) or the object's closing ``}`` (``done`` true)."""
+    if i < 0:
+        return _FB
+    return _next(s, i, n, 125, done)
+
+
+cdef inline bint _first(bint* seen) nogil:
+    """Whether a member the reader takes is met for the first time (given twice, the
+    last one counts: the full decode reads it)."""
+    if seen[0]:
+        return False
+    seen[0] = True
+    return True
+
+
 # -- strings ------------------------------------------------------------------------------
 
 cdef inline str _unescape(const ucs_t* s, Py_ssize_t start, Py_ssize_t end):
