@@ -90,6 +90,8 @@ __all__ = ["AnthropicReducer"]
 # (thinking_delta, signature_delta) or, for every other block type, its input
 # (input_json_delta: tool_use, server_tool_use, mcp_tool_use and whatever comes next).
 _TEXT, _THINKING, _INPUT = 1, 2, 3
+# The deltas that are a piece of text or thinking, and what their block must grow.
+_GROWS = {"text_delta": _TEXT, "thinking_delta": _THINKING}
 # message_start's message fields that have a common name (the others go to `extra`).
 _MESSAGE_FIELDS = frozenset({"id", "type", "role", "model", "content", "usage", "stop_reason"})
 #: The event types only the Messages API sends (detection reads them too).
@@ -420,14 +422,15 @@ class AnthropicReducer(Reducer):
                     block = self._block(event, index)
                 delta = obj["delta"]
                 delta_kind = delta["type"]
-                if delta_kind == "text_delta":
-                    text = delta["text"]
-                    if block.grows != _TEXT or type(text) is not str:
-                        raise self._misfit(event, block, _TEXT, delta_kind, text)
+                grows = _GROWS.get(delta_kind) if type(delta_kind) is str else None
+                if grows is not None:  # text_delta or thinking_delta: a piece of its block's text
+                    text = delta[delta_kind[:-6]]  # "text" / "thinking"
+                    if block.grows != grows or type(text) is not str:
+                        raise self._misfit(event, block, grows, delta_kind, text)
                     if text:
                         block.pieces.append(text)
                         if out is not None:
-                            out.append(new_text_delta(0, text))
+                            out.append(new_text_delta(0, text) if grows == _TEXT else new_reasoning_delta(0, text))
                 elif delta_kind == "input_json_delta":
                     piece = delta["partial_json"]
                     if block.grows != _INPUT or type(piece) is not str:
@@ -436,14 +439,6 @@ class AnthropicReducer(Reducer):
                         block.pieces.append(piece)
                         if out is not None and block.call >= 0:
                             out.append(new_arguments_delta(0, block.call, piece))
-                elif delta_kind == "thinking_delta":
-                    text = delta["thinking"]
-                    if block.grows != _THINKING or type(text) is not str:
-                        raise self._misfit(event, block, _THINKING, delta_kind, text)
-                    if text:
-                        block.pieces.append(text)
-                        if out is not None:
-                            out.append(new_reasoning_delta(0, text))
                 elif delta_kind == "signature_delta":
                     signature = delta["signature"]
                     if block.grows != _THINKING or type(signature) is not str:

@@ -739,11 +739,15 @@ class OpenAIResponsesReducer(Reducer):
             item_done(index, item, out, closes)
 
     def _item_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        self._add_item(*self._item_of(obj), out)
+
+    def _item_of(self, obj: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The output index and the item of ``response.output_item.added`` / ``.done``."""
         item = obj.get("item")
         if type(item) is not dict:
             raise TypeError(f"item must be an object, not {type(item).__name__}")
         index = obj.get("output_index")
-        self._add_item(index if type(index) is int else self._index_of(obj), item, out)
+        return (index if type(index) is int else self._index_of(obj)), item
 
     def _new_item(self, index: int, item: dict[str, Any]) -> _Item:
         state = self._items[index] = _Item(item)
@@ -833,11 +837,7 @@ class OpenAIResponsesReducer(Reducer):
                 out.append(_new_block_delta(0, item))
 
     def _item_done_event(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        item = obj.get("item")
-        if type(item) is not dict:
-            raise TypeError(f"item must be an object, not {type(item).__name__}")
-        index = obj.get("output_index")
-        self._item_done(index if type(index) is int else self._index_of(obj), item, out)
+        self._item_done(*self._item_of(obj), out)
 
     def _part_event(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.content_part.added`` / ``.done``: a part, with its text if any."""
