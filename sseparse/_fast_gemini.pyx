@@ -330,113 +330,6 @@ cdef inline object _meta(const char* p, Item* item):
     return _utf8_text(p, &item.span) if item.kind == 1 else None
 
 
-cdef object _NONE = None
-cdef object _TRUE = True
-cdef object _FALSE = False
-
-
-cdef class _Fallback:
-    pass
-
-
-cdef object _FB_VALUE = _Fallback()
-
-
-cdef object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth):
-    """The value at ``p[at[0]]`` (walked already: valid JSON), built as the stdlib's
-    scanner builds it, when it holds only objects, arrays, strings without escapes,
-    integers of at most 18 digits, ``true``, ``false`` and ``null``; ``at[0]`` is
-    moved past it. Returns ``_FB_VALUE`` for anything else (the caller decodes the
-    whole value instead)."""
-    cdef const uchar* s = <const uchar*>p
-    cdef Py_ssize_t i = at[0], j
-    cdef Span span
-    cdef uchar c = s[i]
-    cdef long long v
-    cdef bint negative
-    cdef object value, key
-    cdef dict obj
-    cdef list arr
-    if c == 34:
-        i = _string(s, i, n, &span)
-        if span.escaped:
-            return _FB_VALUE
-        at[0] = i
-        return PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
-    if c == 123 or c == 91:
-        if depth >= _MAX_DEPTH:
-            return _FB_VALUE
-        i = _ws(s, i + 1, n)
-        if c == 123:
-            obj = {}
-            if s[i] == 125:
-                at[0] = i + 1
-                return obj
-            while True:
-                i = _string(s, i, n, &span)
-                if span.escaped:
-                    return _FB_VALUE
-                key = PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
-                i = _ws(s, i, n)
-                at[0] = _ws(s, i + 1, n)  # past the colon
-                value = _build(p, n, at, depth + 1)
-                if value is _FB_VALUE:
-                    return _FB_VALUE
-                obj[key] = value
-                i = _ws(s, at[0], n)
-                if s[i] == 125:
-                    at[0] = i + 1
-                    return obj
-                i = _ws(s, i + 1, n)  # past the comma
-        arr = []
-        if s[i] == 93:
-            at[0] = i + 1
-            return arr
-        at[0] = i
-        while True:
-            value = _build(p, n, at, depth + 1)
-            if value is _FB_VALUE:
-                return _FB_VALUE
-            arr.append(value)
-            i = _ws(s, at[0], n)
-            if s[i] == 93:
-                at[0] = i + 1
-                return arr
-            at[0] = _ws(s, i + 1, n)
-    if c == 116:
-        at[0] = i + 4
-        return _TRUE
-    if c == 102:
-        at[0] = i + 5
-        return _FALSE
-    if c == 110:
-        at[0] = i + 4
-        return _NONE
-    negative = c == 45
-    j = i + 1 if negative else i
-    v = 0
-    while j < n and 48 <= s[j] <= 57:
-        if j - i >= 18:
-            return _FB_VALUE
-        v = v * 10 + <long long>(s[j] - 48)
-        j += 1
-    if j < n and (s[j] == 46 or s[j] == 101 or s[j] == 69):
-        return _FB_VALUE  # a float: the stdlib's own conversion
-    at[0] = j
-    return -v if negative else v
-
-
-cdef object _value_at(const char* p, Py_ssize_t n, Py_ssize_t start):
-    """The JSON value that starts at ``p[start]`` (walked already), as the full
-    decode builds it: by ``_build``, else by ``json.loads`` of its text."""
-    cdef Py_ssize_t at = start
-    cdef object value = _build(p, n, &at, 0)
-    if value is _FB_VALUE:
-        at = _value(<const uchar*>p, start, n, 0)
-        return _loads(PyUnicode_DecodeUTF8(p + start, at - start, "replace"))
-    return value
-
-
 _loads = json.loads
 cdef str _ERROR = "error"
 
@@ -460,17 +353,17 @@ cdef int _fold(object reducer, object event, const char* p, Py_ssize_t n, Chunk*
             elif item.kind == _THOUGHT:
                 reducer.thought_text(state, _utf8_text(p, &item.span), item.index == 1, out)
             elif item.kind == _PART:
-                reducer.part(event, state, _value_at(p, n, item.span.start), out)
+                reducer.part(event, state, _value_at(p, n, item.span.start, _loads), out)
             elif item.kind == _FINISH:
                 reason = _utf8_text(p, &item.span)
                 if reason != state.finish_reason:
                     reducer.finish(state, reason, out)
             else:  # _EXTRA
-                reducer.candidate_extra(state, _value_at(p, n, item.span.start))
+                reducer.candidate_extra(state, _value_at(p, n, item.span.start, _loads))
         if c.usage >= 0:
             text = PyBytes_FromStringAndSize(p + c.usage, c.usage_end - c.usage)
             if text != reducer.usage_text:  # (the same report again changes nothing)
-                reducer.usage(_value_at(p, n, c.usage), out)
+                reducer.usage(_value_at(p, n, c.usage, _loads), out)
                 reducer.usage_text = text
     except SseparseError:
         raise

@@ -90,6 +90,10 @@ cdef enum:
     # openai-responses: response.created / queued / in_progress, the response's
     # id, model and created_at (response_meta)
     _ITEM_META = 115
+    # anthropic: message_start (its message object built whole) and message_delta (the
+    # whole event built): fast_message_start / fast_message_delta
+    _ITEM_MSTART = 116
+    _ITEM_MDELTA = 117
 
 cdef enum:
     _MAX_ITEMS = 16     # items pulled from one event
@@ -770,22 +774,51 @@ cdef Py_ssize_t _block_start(const uchar* s, Py_ssize_t i, Py_ssize_t n, long* k
     return i + 1
 
 
+cdef Py_ssize_t _stop_reason(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
+    """A ``message_delta``'s delta (an object, or null): what the reducer can take
+    without an error, a ``stop_reason`` that is a string or null (once); other
+    members skipped (they go to the result's extra)."""
+    cdef Span key
+    cdef bint done = False, seen = False
+    if s[i] == 110:
+        return _null(s, i, n)
+    i = _open(s, i, n, &done)
+    if i < 0:
+        return _FB
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        if _key_is(s, &key, b"stop_reason", 11):
+            if not _first(&seen) or not (s[i] == 34 or s[i] == 110):
+                return _FB
+        i = _value(s, i, n, 2)
+        i = _then(s, i, n, &done)
+        if i < 0:
+            return _FB
+    return i
+
+
 cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     """``{"type": "content_block_delta", "index": K, "delta": {"type":
     "text_delta", "text": "..."}}`` or the same with ``input_json_delta`` and
     ``partial_json`` or ``thinking_delta`` and ``thinking``; other members allowed.
     The block's index goes in ``item.choice``. Also the events around the deltas:
     ``content_block_stop`` with an index (_ITEM_STOP), ``ping`` (_ITEM_PING),
-    ``message_stop`` (_ITEM_END), and the ``content_block_start`` of an empty text
-    or thinking block (_ITEM_START, its kind in ``item.key``: see ``_block_start``)."""
+    ``message_stop`` (_ITEM_END), the ``content_block_start`` of an empty text or
+    thinking block (_ITEM_START, its kind in ``item.key``: see ``_block_start``),
+    ``message_start`` (_ITEM_MSTART, where its message starts in ``item.text.start``)
+    and ``message_delta`` (_ITEM_MDELTA, the event's start there; see ``_stop_reason``)."""
     cdef Span key, span
     cdef bint done = False, dd
     cdef bint has_type = False, has_index = False, has_delta = False, has_dtype = False
     cdef bint has_text = False, has_json = False, has_thinking = False, has_block = False
+    cdef bint has_message = False, delta_read = False
     cdef int dkind = 0, etype = 0
     cdef long start = 0
     cdef Span text, json, thinking
-    cdef Py_ssize_t i = _ws(s, 0, n)
+    cdef Py_ssize_t i = _ws(s, 0, n), at = 0
+    item.text.start = i  # (message_delta: the whole event is built, from here)
     i = _open(s, i, n, &done)
     if i < 0 or done:
         return _FB
@@ -809,8 +842,17 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
                 etype = _ITEM_END
             elif _key_is(s, &span, b"content_block_start", 19):
                 etype = _ITEM_START
+            elif _key_is(s, &span, b"message_start", 13):
+                etype = _ITEM_MSTART
+            elif _key_is(s, &span, b"message_delta", 13):
+                etype = _ITEM_MDELTA
             else:
                 return _FB
+        elif _key_is(s, &key, b"message", 7):
+            if not _first(&has_message) or s[i] != 123:
+                return _FB
+            at = i
+            i = _value(s, i, n, 1)
         elif _key_is(s, &key, b"content_block", 13):
             if not _first(&has_block):
                 return _FB
@@ -819,6 +861,11 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
             if not _first(&has_index):
                 return _FB
             i = _index(s, i, n, &item.choice)
+        elif _key_is(s, &key, b"delta", 5) and etype == _ITEM_MDELTA:
+            if not _first(&has_delta):
+                return _FB
+            i = _stop_reason(s, i, n)
+            delta_read = True
         elif _key_is(s, &key, b"delta", 5):
             if has_delta or s[i] != 123:
                 return _FB
@@ -874,6 +921,17 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
         return _FB
     item.key = 0
     if etype == _ITEM_PING or etype == _ITEM_END:
+        item.kind = etype
+        return i
+    if etype == _ITEM_MSTART:
+        if not has_message:
+            return _FB
+        item.kind = etype
+        item.text.start = at
+        return i
+    if etype == _ITEM_MDELTA:
+        if has_delta and not delta_read:
+            return _FB  # its delta came before its type: read as a block's delta, not checked
         item.kind = etype
         return i
     if not has_index or (has_block and etype != _ITEM_START) or (has_delta and etype != _ITEM_DELTA):
@@ -1163,7 +1221,7 @@ cdef class FastFeed:
             count = 1
         else:
             return 0
-        if not self._apply(items, count, p):
+        if not self._apply(items, count, p, n):
             return 0
         if walked and template and count == 1 and _is_piece(items[0].kind) and self.dialect != _RESPONSES:
             # (Responses events number themselves: no two are alike outside their text.)
@@ -1189,7 +1247,7 @@ cdef class FastFeed:
         self.chunk_ready = True
         return True
 
-    cdef int _apply(self, Item* items, int count, const char* p) except -1:
+    cdef int _apply(self, Item* items, int count, const char* p, Py_ssize_t n) except -1:
         """The one place where items change the reducer's state: every target is asked
         for first (nothing is changed when one is missing: 0), then each piece is
         appended and its delta built, in order."""
@@ -1199,7 +1257,7 @@ cdef class FastFeed:
         cdef int k, kind
         cdef object target, text, out
         if items[0].kind >= _ITEM_STOP:
-            return self._event(p, &items[0])
+            return self._event(p, n, &items[0])
         if items[0].kind == _ITEM_SKIP:
             return self._skip(p, &items[0])
         if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_where
@@ -1293,13 +1351,17 @@ cdef class FastFeed:
         self.pending += 1
         return 1
 
-    cdef int _event(self, const char* p, Item* item) except -1:
+    cdef int _event(self, const char* p, Py_ssize_t n, Item* item) except -1:
         """An event with no piece: the reducer's own method (Anthropic's events around
         the deltas may open or close a block: nothing known of its state is kept;
         Responses' ``response.created`` and the like)."""
         self.cached = False
         self.pending += 1
-        if item.kind == _ITEM_META:
+        if item.kind == _ITEM_MSTART:
+            self.reducer.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out)
+        elif item.kind == _ITEM_MDELTA:
+            self.reducer.fast_message_delta(_value_at(p, n, item.text.start, _loads), self.out)
+        elif item.kind == _ITEM_META:
             self.reducer.response_meta(
                 _utf8_text(p, &item.id) if item.has_id else None,
                 _utf8_text(p, &item.name) if item.has_name else None,

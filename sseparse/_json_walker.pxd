@@ -418,3 +418,102 @@ cdef inline str _utf8_text(const char* p, Span* span):
     return _unescape(<const uint32_t*>PyUnicode_DATA(raw), 0, n)
 
 
+# -- values built whole ----------------------------------------------------------------
+
+cdef inline object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth, bint* ok):
+    """The value at ``p[at[0]]`` (walked already: valid JSON), built as the stdlib's
+    scanner builds it, when it holds only objects, arrays, strings without escapes,
+    integers of at most 18 digits, ``true``, ``false`` and ``null``; ``at[0]`` is
+    moved past it. Anything else clears ``ok`` (the caller decodes the whole value
+    instead)."""
+    cdef const uchar* s = <const uchar*>p
+    cdef Py_ssize_t i = at[0], j
+    cdef Span span
+    cdef uchar c = s[i]
+    cdef long long v
+    cdef object value, key
+    cdef dict obj
+    cdef list arr
+    if c == 34:
+        i = _string(s, i, n, &span)
+        if span.escaped:
+            ok[0] = False
+            return None
+        at[0] = i
+        return PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
+    if c == 123 or c == 91:
+        if depth >= _MAX_DEPTH:
+            ok[0] = False
+            return None
+        i = _ws(s, i + 1, n)
+        if c == 123:
+            obj = {}
+            if s[i] == 125:
+                at[0] = i + 1
+                return obj
+            while True:
+                i = _string(s, i, n, &span)
+                if span.escaped:
+                    ok[0] = False
+                    return None
+                key = PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
+                i = _ws(s, i, n)
+                at[0] = _ws(s, i + 1, n)  # past the colon
+                value = _build(p, n, at, depth + 1, ok)
+                if not ok[0]:
+                    return None
+                obj[key] = value
+                i = _ws(s, at[0], n)
+                if s[i] == 125:
+                    at[0] = i + 1
+                    return obj
+                i = _ws(s, i + 1, n)  # past the comma
+        arr = []
+        if s[i] == 93:
+            at[0] = i + 1
+            return arr
+        at[0] = i
+        while True:
+            value = _build(p, n, at, depth + 1, ok)
+            if not ok[0]:
+                return None
+            arr.append(value)
+            i = _ws(s, at[0], n)
+            if s[i] == 93:
+                at[0] = i + 1
+                return arr
+            at[0] = _ws(s, i + 1, n)
+    if c == 116:
+        at[0] = i + 4
+        return True
+    if c == 102:
+        at[0] = i + 5
+        return False
+    if c == 110:
+        at[0] = i + 4
+        return None
+    j = i + 1 if c == 45 else i
+    v = 0
+    while j < n and 48 <= s[j] <= 57:
+        if j - i >= 18:
+            ok[0] = False
+            return None
+        v = v * 10 + <long long>(s[j] - 48)
+        j += 1
+    if j < n and (s[j] == 46 or s[j] == 101 or s[j] == 69):
+        ok[0] = False  # a float: the stdlib's own conversion
+        return None
+    at[0] = j
+    return -v if c == 45 else v
+
+
+cdef inline object _value_at(const char* p, Py_ssize_t n, Py_ssize_t start, object loads):
+    """The JSON value that starts at ``p[start]`` (walked already), as the full
+    decode builds it: by ``_build``, else by ``loads`` (``json.loads``) of its text."""
+    cdef Py_ssize_t at = start
+    cdef bint ok = True
+    cdef object value = _build(p, n, &at, 0, &ok)
+    if not ok:
+        at = _value(<const uchar*>p, start, n, 0)
+        return loads(PyUnicode_DecodeUTF8(p + start, at - start, "replace"))
+    return value

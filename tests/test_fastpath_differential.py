@@ -182,7 +182,19 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
 
 
 def _anthropic_event(draw: Any) -> Any:
-    kind = draw(st.sampled_from(["text"] * 6 + ["json"] * 6 + ["thinking"] * 3 + ["odd", "stop", "stop", "ping", "start", "start", "end"]))
+    kind = draw(st.sampled_from(["text"] * 6 + ["json"] * 6 + ["thinking"] * 3
+                                + ["odd", "stop", "stop", "ping", "start", "start", "end", "mdelta", "mdelta", "mstart"]))
+    if kind == "mdelta":  # message_delta: the stop reason, usage, other members, in every form
+        delta = draw(st.dictionaries(st.sampled_from(["stop_reason", "stop_sequence", "stop_details"]),
+                                     st.none() | st.sampled_from(["end_turn", "refusal", ""]) | json_values, max_size=3))
+        event = {"type": "message_delta", "delta": draw(st.just(delta) | st.none() | json_values)}
+        event.update(draw(st.dictionaries(st.sampled_from(["usage", "context_management", "index"]),
+                                          st.just({"output_tokens": 3, "input_tokens": None}) | json_values, max_size=2)))
+        return event
+    if kind == "mstart":  # a message_start again (a server that restarts): its message in every form
+        message = draw(st.dictionaries(st.sampled_from(["id", "model", "usage", "role", "container", "content"]),
+                                       st.sampled_from(["msg_2", "m2", ""]) | json_values, max_size=4))
+        return {"type": "message_start", "message": draw(st.just(message) | json_values)}
     if kind == "stop":
         return {"type": "content_block_stop", "index": draw(st.integers(0, 3))}
     if kind == "ping":

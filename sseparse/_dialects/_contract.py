@@ -35,7 +35,10 @@ compiled code cannot disagree on them.
   ``created`` when not an integer); ``fast_choice(index) -> bool``: makes a choice a
   chunk starts (whether it made it).
 - ``block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
-  ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block.
+  ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block;
+  ``fast_message_start(message, out)`` and ``fast_message_delta(event, out)``: its
+  ``message_start`` (the message) and ``message_delta`` (the whole event), built
+  from the walked bytes.
 - ``fast_skips(kind) -> bool``: openai-responses: whether an event of type ``kind``
   folds nothing in (then it is only counted); ``response_meta(id, model, created_at,
   out)``: ``response.created`` / ``queued`` / ``in_progress`` (each ``None`` when

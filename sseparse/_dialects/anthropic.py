@@ -497,8 +497,12 @@ class AnthropicReducer(Reducer):
     # -- the rarer events: one handler each, found by type (_HANDLERS) ------------------
 
     def _on_message_start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        self.fast_message_start(obj["message"], out)
+
+    def fast_message_start(self, message: dict[str, Any], out: list[Delta] | None) -> None:
+        """``message_start``'s message (also the compiled fast path's contract: see
+        ``_contract``): the response's id and model, its other fields, its usage."""
         self._started = True
-        message = obj["message"]
         get = message.get
         self.take_identity(get("id"), get("model"), out)
         extra = self._extra
@@ -567,6 +571,12 @@ class AnthropicReducer(Reducer):
                 extra[key] = value
         if usage:
             self._take_usage(usage, out)
+
+    def fast_message_delta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        """The compiled fast path's contract (see ``_contract``): a ``message_delta``
+        event whose delta is an object or null with a string or null ``stop_reason``
+        (what ``_on_message_delta`` takes without an error)."""
+        self._on_message_delta(None, obj, out)  # type: ignore[arg-type]  # (no error: no event to name)
 
     def _take_usage(self, raw: Any, out: list[Delta] | None) -> None:
         if type(raw) is not dict:
