@@ -488,8 +488,8 @@ def _cuts(data: bytes, rnd: random.Random, mode: int) -> list[bytes]:
 
 
 def _accumulate(dialect: str, fragments: list[bytes], limit: int, deltas: bool, compiled: bool) -> Any:
-    # With the dialect unknown, the compiled side feeds a large fragment in slices
-    # ending at line ends (Accumulator._feed_detecting): compared exactly all the same,
+    # With the dialect unknown, the compiled side detects it inside the parse that
+    # completes the first event (an unbound FastFeed): compared exactly all the same,
     # EventTooLargeError's size and message included.
     return _accumulate_exact(dialect, fragments, limit, deltas, compiled)
 
@@ -843,9 +843,9 @@ def test_anthropic_template_takes_the_near_copies() -> None:
     assert acc._fast.template_hits == len(pieces) - 1
 
 
-# ``Accumulator("auto")`` given a large fragment (a whole stream read at once) feeds
-# it in growing slices until the dialect is known, then the rest in one piece through
-# the fast path. Everything observable must be what one feed of the fragment gives.
+# ``Accumulator("auto")`` given a large fragment (a whole stream read at once) detects
+# the dialect from its first event inside that parse, and the rest of the fragment
+# takes the fast path. Everything observable must be what the pure feed gives.
 
 
 @needs_compiled
@@ -856,7 +856,7 @@ def test_anthropic_template_takes_the_near_copies() -> None:
     st.booleans(),
 )
 def test_auto_whole_stream_equals_pure_parser(parts: list[bytes], limit: int, deltas: bool) -> None:
-    data = b"".join(parts)  # long enough for several slices; cuts and errors inside
+    data = b"".join(parts)  # several events; cuts and errors inside
     assert _accumulate("auto", [data], limit, deltas, True) == _accumulate("auto", [data], limit, deltas, False)
 
 
