@@ -1314,10 +1314,10 @@ cdef class FastFeed:
             elif kind == _ITEM_LOGPROBS:
                 self.reducer.fast_logprobs(
                     items[k].choice,
-                    _loads(PyUnicode_DecodeUTF8(p + items[k].text.start, items[k].text.end - items[k].text.start, "replace")))
+                    _value_at(p, n, items[k].text.start, _loads))
             elif kind == _ITEM_USAGE:
                 self.reducer.fast_usage(
-                    _loads(PyUnicode_DecodeUTF8(p + items[k].text.start, items[k].text.end - items[k].text.start, "replace")),
+                    _value_at(p, n, items[k].text.start, _loads),
                     out)
             elif kind != _CHOICE and items[k].text.end != items[k].text.start:
                 text = _utf8_text(p, &items[k].text)
