@@ -84,7 +84,7 @@ cdef enum:
     # these, a delta of a piece kind)
     _ITEM_DELTA = 110
     _ITEM_STOP = 111    # content_block_stop
-    _ITEM_START = 112   # content_block_start of an empty text or thinking block
+    _ITEM_START = 112   # content_block_start (its block object built whole)
     _ITEM_PING = 113
     _ITEM_END = 114     # message_stop
     # openai-responses: response.created / queued / in_progress, the response's
@@ -740,40 +740,6 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
 
 # -- anthropic events ---------------------------------------------------------------------
 
-cdef Py_ssize_t _block_start(const uchar* s, Py_ssize_t i, Py_ssize_t n, long* kind) nogil:
-    """A ``content_block`` that is exactly ``{"type": "text", "text": ""}`` or
-    ``{"type": "thinking", "thinking": ""}``, in that order (the reducer keeps the
-    block as sent): ``kind`` 1 or 2; anything else: _FB."""
-    cdef Span key, span
-    if i >= n or s[i] != 123:
-        return _FB
-    i = _member(s, _ws(s, i + 1, n), n, &key)
-    if i < 0 or not _key_is(s, &key, b"type", 4):
-        return _FB
-    i = _plain(s, i, n, &span)
-    if i < 0:
-        return _FB
-    if _key_is(s, &span, b"text", 4):
-        kind[0] = 1
-    elif _key_is(s, &span, b"thinking", 8):
-        kind[0] = 2
-    else:
-        return _FB
-    i = _ws(s, i, n)
-    if i >= n or s[i] != 44:
-        return _FB
-    i = _member(s, _ws(s, i + 1, n), n, &key)
-    if i < 0 or not (_key_is(s, &key, b"text", 4) if kind[0] == 1 else _key_is(s, &key, b"thinking", 8)):
-        return _FB
-    i = _plain(s, i, n, &span)
-    if i < 0 or span.end != span.start:
-        return _FB
-    i = _ws(s, i, n)
-    if i >= n or s[i] != 125:
-        return _FB
-    return i + 1
-
-
 cdef Py_ssize_t _stop_reason(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
     """A ``message_delta``'s delta (an object, or null): what the reducer can take
     without an error, a ``stop_reason`` that is a string or null (once); other
@@ -805,8 +771,8 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     ``partial_json`` or ``thinking_delta`` and ``thinking``; other members allowed.
     The block's index goes in ``item.choice``. Also the events around the deltas:
     ``content_block_stop`` with an index (_ITEM_STOP), ``ping`` (_ITEM_PING),
-    ``message_stop`` (_ITEM_END), the ``content_block_start`` of an empty text or
-    thinking block (_ITEM_START, its kind in ``item.key``: see ``_block_start``),
+    ``message_stop`` (_ITEM_END), ``content_block_start`` (_ITEM_START, where its
+    block object starts in ``item.text.start``),
     ``message_start`` (_ITEM_MSTART, where its message starts in ``item.text.start``)
     and ``message_delta`` (_ITEM_MDELTA, the event's start there; see ``_stop_reason``)."""
     cdef Span key, span
@@ -815,9 +781,8 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     cdef bint has_text = False, has_json = False, has_thinking = False, has_block = False
     cdef bint has_message = False, delta_read = False
     cdef int dkind = 0, etype = 0
-    cdef long start = 0
     cdef Span text, json, thinking
-    cdef Py_ssize_t i = _ws(s, 0, n), at = 0
+    cdef Py_ssize_t i = _ws(s, 0, n), at = 0, at_block = 0
     item.text.start = i  # (message_delta: the whole event is built, from here)
     i = _open(s, i, n, &done)
     if i < 0 or done:
@@ -854,9 +819,10 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
             at = i
             i = _value(s, i, n, 1)
         elif _key_is(s, &key, b"content_block", 13):
-            if not _first(&has_block):
+            if not _first(&has_block) or s[i] != 123:
                 return _FB
-            i = _block_start(s, i, n, &start)
+            at_block = i
+            i = _value(s, i, n, 1)
         elif _key_is(s, &key, b"index", 5):
             if not _first(&has_index):
                 return _FB
@@ -943,7 +909,7 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
         if not has_block:
             return _FB
         item.kind = etype
-        item.key = start
+        item.text.start = at_block
         return i
     if not has_dtype:
         return _FB
@@ -1354,8 +1320,14 @@ cdef class FastFeed:
     cdef int _event(self, const char* p, Py_ssize_t n, Item* item) except -1:
         """An event with no piece: the reducer's own method (Anthropic's events around
         the deltas may open or close a block: nothing known of its state is kept;
-        Responses' ``response.created`` and the like)."""
+        Responses' ``response.created`` and the like); 0 when the reducer refused a
+        block it cannot read, unchanged (the full decode then says why)."""
         self.cached = False
+        if item.kind == _ITEM_START:
+            if not self.reducer.fast_block_start(item.choice, _value_at(p, n, item.text.start, _loads), self.out):
+                return 0
+            self.pending += 1
+            return 1
         self.pending += 1
         if item.kind == _ITEM_MSTART:
             self.reducer.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out)
@@ -1369,8 +1341,6 @@ cdef class FastFeed:
                 self.out)
         elif item.kind == _ITEM_STOP:
             self.reducer.block_stop(item.choice, self.out)
-        elif item.kind == _ITEM_START:
-            self.reducer.fast_block_start(item.choice, "text" if item.key == 1 else "thinking", self.out)
         elif item.kind == _ITEM_END:
             self.reducer.end(self.out)
             self.done = True

@@ -202,8 +202,14 @@ def _anthropic_event(draw: Any) -> Any:
     if kind == "end":
         return {"type": "message_stop"} | draw(st.dictionaries(st.sampled_from(["x"]), json_values, max_size=1))
     if kind == "start":  # the empty text and thinking blocks, and near misses
-        block_kind = draw(st.sampled_from(["text", "thinking", "tool_use"]))
-        block: dict[str, Any] = {"type": block_kind, block_kind: draw(st.sampled_from(["", "", "x"]))}
+        block_kind = draw(st.sampled_from(["text", "thinking", "tool_use", "server_tool_use", "web_search_tool_result", 3]))
+        block: dict[str, Any] = {"type": block_kind}
+        if block_kind in ("text", "thinking"):
+            block[block_kind] = draw(st.sampled_from(["", "", "x"]) | json_values)
+        elif block_kind != 3:  # a call or a result: id, name, input, content in every form
+            block.update(draw(st.fixed_dictionaries(
+                {}, optional={"id": st.sampled_from(["t2", "t3"]) | json_values, "name": st.sampled_from(["f", "g"]) | json_values,
+                              "input": st.just({}) | json_values, "content": json_values})))
         block.update(draw(st.dictionaries(st.sampled_from(["citations", "signature"]), json_values, max_size=1)))
         return {"type": "content_block_start", "index": draw(st.integers(0, 3)), "content_block": block}
     delta: dict[str, Any]

@@ -34,8 +34,10 @@ compiled code cannot disagree on them.
   members while ``target(CHUNK, ...)`` says no (each ``None`` when not a string,
   ``created`` when not an integer); ``fast_choice(index) -> bool``: makes a choice a
   chunk starts (whether it made it).
-- ``block_stop(index, out)``, ``fast_block_start(index, kind, out)``: Anthropic's
-  ``content_block_stop`` and the start of an empty ``text`` or ``thinking`` block;
+- ``block_stop(index, out)``, ``fast_block_start(index, start, out) -> bool``:
+  Anthropic's ``content_block_stop`` and ``content_block_start`` (its block object,
+  built from the walked bytes; ``False``, nothing changed, for a block the reducer
+  cannot read);
   ``fast_message_start(message, out)`` and ``fast_message_delta(event, out)``: its
   ``message_start`` (the message) and ``message_delta`` (the whole event), built
   from the walked bytes.

@@ -38,10 +38,11 @@ A delta for a block that never started, or of a kind its block cannot take
 (``text_delta`` into a ``tool_use`` block), raises ``ChunkDecodeError``: the SDK
 drops such data silently, and a lost piece of the answer should not go unnoticed.
 
-Speed: the deltas of text, thinking and input JSON, block stops, pings, the end and
-the start of an empty text or thinking block are read by the compiled fast path
-through this reducer's contract methods (``target``, ``block_stop``,
-``fast_block_start``, ``end``: see ``_contract``). Every other event is decoded once
+Speed: the deltas of text, thinking and input JSON, block starts and stops, pings,
+``message_start``, ``message_delta`` and the end are read by the compiled fast path
+through this reducer's contract methods (``target``, ``fast_block_start``,
+``block_stop``, ``fast_message_start``, ``fast_message_delta``, ``end``: see
+``_contract``), their values built from the walked bytes. Every other event is decoded once
 and folded in by ``_apply``: ``content_block_delta`` is tested first and reaches its
 block through the last block used; every other type is found by one dict lookup
 (``_HANDLERS``), and the events that carry a few scalars fold through the same small
@@ -529,10 +530,15 @@ class AnthropicReducer(Reducer):
     def _on_message_stop(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         self.end(out)
 
-    def fast_block_start(self, index: int, kind: str, out: list[Delta] | None) -> None:
-        """The compiled fast path's contract (see ``_contract``): the
-        ``content_block_start`` of an empty ``text`` or ``thinking`` block, as sent."""
-        self.block_start(index, {"type": kind, kind: ""}, out)
+    def fast_block_start(self, index: int, start: dict[str, Any], out: list[Delta] | None) -> bool:
+        """The compiled fast path's contract (see ``_contract``): ``block_start``, or
+        ``False`` (nothing changed) for a block it cannot read: the full decode then
+        raises the error that names the event."""
+        try:
+            self.block_start(index, start, out)
+        except _Unreadable:
+            return False
+        return True
 
     def _close_block(self, block: _Block, out: list[Delta] | None) -> None:
         block.ended = True
