@@ -274,7 +274,7 @@ class Accumulator:
             if fast is not None:
                 # Events go to the reducer as they complete; those it returns were not
                 # offered (a fragment that may break the size limit) and go the usual way.
-                events: list[Event] = fast.feed(self._parser, data, out, self._detect if detecting else None)
+                events: list[Event] = fast.feed(self._parser, data, out, self._detect_in_parse if detecting else None)
             else:
                 events = self._parser.feed(data)
         except Exception as exc:
@@ -399,7 +399,11 @@ class Accumulator:
         index = reducer.events - 1 if reducer is not None and reducer.events else 0
         return ChunkDecodeError(f"cannot read this chunk ({describe_exception(exc)})", index=index, event=None)
 
-    def _detect(self, event: Event, out: list[Delta] | None) -> Reducer | None:
+    def _detect(self, event: Event, out: list[Delta] | None, *, fed_here: bool = True) -> Reducer | None:
+        """The reducer of the dialect ``event`` (the first with data) says, made and
+        fed that event; ``None`` while there is none (a blank event). ``fed_here``
+        false: the fast path being parsed asks, and feeds the event itself when it was
+        detected undecoded and the dialect has a fast path (``_detect_in_parse``)."""
         # The compiled walker first: the event then takes the fast path, undecoded.
         name = fast_detect(event) if self._compiled else None
         obj = None
@@ -412,10 +416,17 @@ class Accumulator:
         if fast is not None:
             fast.bind(reducer)  # (the rest of a fragment being parsed takes its fast path)
         if obj is None:
-            reducer.feed_events((event,), out)
+            if fed_here or not reducer.fast_dialect:
+                reducer.feed_events((event,), out)
         else:
             reducer.feed_decoded(event, obj, out)
         return reducer
+
+    def _detect_in_parse(self, event: Event, out: list[Delta] | None) -> bool:
+        """``_detect`` for the fast path parsing a fragment (``FastFeed.feed``): whether
+        it is to take ``event`` itself (detected undecoded, bound to a fast path)."""
+        reducer = self._detect(event, out, fed_here=False)
+        return reducer is not None and reducer.fast_dialect != 0 and reducer.events == 0
 
     def _fail(self, exc: SseparseError, out: list[Delta] | None) -> None:
         self._cached = None

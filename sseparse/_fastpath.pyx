@@ -1091,9 +1091,6 @@ cdef class FastFeed:
     def feed_events(self, events, list out):
         """Each event through the fast path when it is one of its shapes, else through
         ``reducer.feed_event``. Returns how many took the fast path."""
-        cdef const char* p
-        cdef const char* etype
-        cdef Py_ssize_t n, tlen
         cdef long fast = 0
         if self.reducer is None:
             raise ValueError("FastFeed.feed_events needs a reducer bound")
@@ -1104,17 +1101,9 @@ cdef class FastFeed:
             for event in events:
                 if self.done:
                     break
-                data = event.data
-                name = event.event
-                if type(data) is str and type(name) is str:
-                    try:
-                        p = PyUnicode_AsUTF8AndSize(data, &n)
-                        etype = PyUnicode_AsUTF8AndSize(name, &tlen)
-                    except UnicodeEncodeError:  # lone surrogates: the full decode
-                        p = NULL
-                    if p != NULL and self._take(p, n, etype, tlen):
-                        fast += 1
-                        continue
+                if self._take_event(event):
+                    fast += 1
+                    continue
                 self._declined(event)
         finally:
             self.out = None
@@ -1134,13 +1123,32 @@ cdef class FastFeed:
         self.ready = False
         self.cached = False
         if self.reducer is None:
-            if self.detector is not None:
-                self.detector(event, self.out)
+            # detector(event, out): binds this feed to the reducer it makes; true when
+            # the event is left to this feed (detected undecoded, a fast dialect)
+            if self.detector is not None and self.detector(event, self.out):
+                if not self._take_event(event):
+                    self._declined(event)
         elif self.dialect:
             self.feed_event(event, self.out)
         else:
             self.feed_event((event,), self.out)  # the reducer's own feed_events
         return 0
+
+    cdef int _take_event(self, event) except -1:
+        """``_take`` for an ``Event``: its data's UTF-8 form (0 when it has none)."""
+        cdef const char* p
+        cdef const char* etype
+        cdef Py_ssize_t n, tlen
+        data = event.data
+        name = event.event
+        if type(data) is not str or type(name) is not str:
+            return 0
+        try:
+            p = PyUnicode_AsUTF8AndSize(data, &n)
+            etype = PyUnicode_AsUTF8AndSize(name, &tlen)
+        except UnicodeEncodeError:  # lone surrogates: the full decode
+            return 0
+        return self._take(p, n, etype, tlen)
 
     cdef int _take(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
         """Takes one event's data ``p`` (its type ``etype``): 1 when it was applied (or
