@@ -1,19 +1,21 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """The compiled fast path of the reducers: the few fields they need, without the dict.
 
-Nearly every event of an answer is one of a handful of shapes: an OpenAI chat chunk
-whose delta carries a piece of text, reasoning or refusal, or of a tool call's
-arguments (maybe with a finish reason); an Anthropic ``content_block_delta`` with a
-``text_delta``, ``thinking_delta`` or ``input_json_delta``; a Responses text,
-arguments or reasoning-summary delta. For those, building the whole chunk as Python
-dicts (``id``, ``model``, ``object``, ``created``, ``system_fingerprint``,
-``obfuscation``...) costs more than everything else the pipeline does. ``FastFeed``
-walks an event's data once, as UTF-8 bytes, validating all of it as JSON, pulls out
-the strings the reducer needs (the *items* of the event) and applies them through
-the reducer's contract (``sseparse._dialects._contract``): it appends each piece to
-the list the reducer's ``target`` names and builds the delta, or calls the
-reducer's own method for a tool call's first piece, a finish reason, the end
-marker. Any event that is not one of those shapes, or anything unusual in it (a key
+Nearly every event of an answer is one of a few shapes: an OpenAI chat chunk whose
+delta carries a piece of text, reasoning or refusal, or of a tool call's arguments
+(maybe with a finish reason, usage or logprobs); an Anthropic ``content_block_delta``
+and the events around it (block starts and stops, ``message_start``,
+``message_delta``, pings, the end); a Responses delta or lifecycle event. For those,
+building the whole chunk as Python dicts (``id``, ``model``, ``object``,
+``created``, ``system_fingerprint``, ``obfuscation``...) costs more than everything
+else the pipeline does. ``FastFeed`` walks an event's data once, as UTF-8 bytes,
+validating all of it as JSON, pulls out what the reducer needs (the *items* of the
+event) and applies them through the reducer's contract
+(``sseparse._dialects._contract``): it appends each piece to the list the reducer's
+``target`` names and builds the delta, or calls the reducer's own method (a tool
+call's first piece, a finish reason, a block's start, the end marker...), with the
+values it needs whole built from the walked bytes (``_json_walker._value_at``).
+Any event that is not one of those shapes, or anything unusual in it (a key
 with an escape, a number where a string belongs, ``NaN``, nesting past 64 levels, a
 duplicated key that matters, a target the reducer does not give), is handed,
 unchanged, to the reducer's ``feed_event``: the full decode, the single place of
@@ -33,7 +35,9 @@ events that both paths give the same deltas, results and errors.
 Events reach ``FastFeed`` two ways, through the same ``_take``: ``feed`` runs the
 compiled parser in sink mode, which hands each completed event's data buffer over
 before any ``str`` or ``Event`` exists (the ``Accumulator``'s path); ``feed_events``
-takes ``Event`` objects framed elsewhere and reads their data's UTF-8 form.
+takes ``Event`` objects framed elsewhere and reads their data's UTF-8 form. With the
+dialect unknown (``"auto"``), a ``FastFeed`` starts with no reducer: its detector
+makes one from the first event and binds it, within the same parse.
 
 Consecutive chunks of one answer are near copies: the same envelope, the same
 choice, the same call, only the piece of text (and OpenAI's random ``obfuscation``

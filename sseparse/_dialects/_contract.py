@@ -1,10 +1,12 @@
 """The contract between the compiled fast path (``sseparse._fastpath``) and the reducers.
 
-The fast path reads the common events of a stream (a piece of text, of reasoning, of a
-refusal or of a tool call's arguments, a tool call's first piece, a finish reason)
-straight from their data and changes a reducer's state through these calls only; it
-never reads or writes a reducer's attributes (``events`` and ``done`` aside, which
-every ``Reducer`` has). Each reducer that has a fast path implements them, and its
+The fast path reads the common events of a stream (pieces of text, reasoning, refusal
+and tool-call arguments, a tool call's first piece, finish reasons, usage, block
+starts and stops, lifecycle events) straight from their data and changes a reducer's
+state through these calls only; it never reads or writes a reducer's attributes
+(``events`` and ``done`` aside, which every ``Reducer`` has, and the class's
+``fast_dialect`` and ``done_sentinel``). The Gemini path (``_fast_gemini``) has a
+contract of its own, written in ``gemini.py``. Each reducer that has a fast path implements them, and its
 own pure decoding goes through the same code, so each update is written once. The
 constants below are read by the compiled module at import: a reducer and the
 compiled code cannot disagree on them.
