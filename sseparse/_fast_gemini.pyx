@@ -98,17 +98,16 @@ cdef inline Item* _add(Chunk* c) nogil:
 cdef Py_ssize_t _part(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c, Item* item) nogil:
     """A content part at ``s[i]``: ``_TEXT``, ``_THOUGHT`` or ``_PART``."""
     cdef Span key, text
-    cdef bint done, empty
+    cdef bint done
     cdef int members = 0, texts = 0, thoughts = 0
     cdef long thought = 0
     item.kind = _PART
     item.span.start = i
-    if i >= n or s[i] != 123:
+    i = _open(s, i, n, &done)
+    if i < 0:
         return _FB  # not an object: the full decode says why
-    i = _opens(s, i, n, 125, &empty)
-    if empty:
+    if done:
         return i
-    done = False
     while not done:
         i = _member(s, i, n, &key)
         if i < 0:
@@ -142,10 +141,9 @@ cdef Py_ssize_t _content(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c) n
     cdef Span key
     cdef Item* item
     cdef bint done, empty, parts = False, pdone
-    i = _opens(s, i, n, 125, &empty)
-    if empty:
+    i = _open(s, i, n, &done)
+    if i < 0 or done:
         return i
-    done = False
     while not done:
         i = _member(s, i, n, &key)
         if i < 0:
@@ -181,7 +179,7 @@ cdef Py_ssize_t _candidate(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c)
     cdef Span key, reason
     cdef Item* head
     cdef Item* item
-    cdef bint done, empty = False, seen_index = False, seen_content = False, seen_reason = False
+    cdef bint done, seen_index = False, seen_content = False, seen_reason = False
     cdef bint has_reason = False, has_extra = False
     cdef Py_ssize_t start = i
     cdef long index = 0
@@ -192,8 +190,7 @@ cdef Py_ssize_t _candidate(const uchar* s, Py_ssize_t i, Py_ssize_t n, Chunk* c)
     if head == NULL:
         return _FB
     head.kind = _CANDIDATE
-    i = _opens(s, i, n, 125, &empty)
-    done = empty
+    i = _open(s, i, n, &done)
     while not done:
         i = _member(s, i, n, &key)
         if i < 0:
@@ -261,12 +258,9 @@ cdef Py_ssize_t _chunk(const uchar* s, Py_ssize_t n, Chunk* c) nogil:
     c.usage = -1
     c.id.kind = c.model.kind = c.created.kind = 0
     c.member = False
-    if n == 0 or s[0] != 123:
+    i = _open(s, 0, n, &done)
+    if i < 0 or done:
         return _FB
-    i = _opens(s, 0, n, 125, &empty)
-    if empty:
-        return _FB
-    done = False
     while not done:
         i = _member(s, i, n, &key)
         if i < 0:
