@@ -1383,12 +1383,11 @@ _SINK = PyCapsule_New(<void*>_SINK_FN, b"sseparse._framing_c.event_sink", NULL)
 
 # -- dialect detection --------------------------------------------------------------------
 
-# The top-level members ``top_level`` reports (see ``_dialects.fast_detect``).
-cdef enum:
-    _HAS_CHOICES = 1
-    _HAS_ERROR = 2
-    _HAS_GEMINI = 4      # candidates, usageMetadata, promptFeedback or modelVersion
-    _HAS_CHAT_OBJECT = 8  # "object": "chat.completion.chunk"
+# The top-level members ``top_level`` reports, as the contract numbers them.
+cdef int _HAS_CHOICES = _contract.HAS_CHOICES
+cdef int _HAS_ERROR = _contract.HAS_ERROR
+cdef int _HAS_GEMINI = _contract.HAS_GEMINI
+cdef int _HAS_CHAT_OBJECT = _contract.HAS_CHAT_OBJECT
 
 
 cdef Py_ssize_t _top(const uchar* s, Py_ssize_t n, Span* kind, int* mask) nogil:

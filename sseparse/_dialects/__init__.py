@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import DialectError, quote_prefix
 from ._base import NOT_JSON, Reducer, decode_json, fastpath
+from ._contract import HAS_CHAT_OBJECT, HAS_CHOICES, HAS_ERROR, HAS_GEMINI
 from .anthropic import EVENT_TYPES as ANTHROPIC_EVENT_TYPES
 from .anthropic import AnthropicReducer
 from .gemini import GeminiReducer
@@ -33,7 +34,6 @@ _REDUCERS: dict[str, type[Reducer]] = {
 _ANTHROPIC_TYPES = ANTHROPIC_EVENT_TYPES
 assert "message" not in _ANTHROPIC_TYPES  # the default event name: see _guess
 _GEMINI_KEYS = ("candidates", "usageMetadata", "promptFeedback", "modelVersion")
-_OPENAI_CHAT_KEYS = ("choices", "error")
 
 
 def dialect_names() -> tuple[str, ...]:
@@ -112,6 +112,40 @@ def _guess(event_type: str, data: str, obj: Any) -> str | None:
         return "openai-chat" if event_type == "error" else None
     kind = obj.get("type")
     kind = kind if type(kind) is str else ""
+    mask = (
+        (HAS_CHOICES if "choices" in obj else 0)
+        | (HAS_ERROR if "error" in obj else 0)
+        | (0 if obj.keys().isdisjoint(_GEMINI_KEYS) else HAS_GEMINI)
+        | (HAS_CHAT_OBJECT if obj.get("object") == "chat.completion.chunk" else 0)
+    )
+    name = _by_members(event_type, kind, mask)
+    if not isinstance(name, _Inside):
+        return name
+    if kind == "error":  # both send it as `event: error`; only Responses events are numbered
+        if "sequence_number" in obj or not isinstance(obj.get("error"), dict):
+            return "openai-responses"
+        return "anthropic"
+    error = obj["error"]
+    if isinstance(error, dict) and type(error.get("code")) is int and type(error.get("status")) is str:
+        return "gemini"  # google.rpc.Status; OpenAI-compatible errors have no `status`
+    return "openai-chat"
+
+
+
+
+class _Inside:
+    """``_by_members``'s answer when an error rule decides: it reads a member's value."""
+
+    __slots__ = ()
+
+
+_INSIDE = _Inside()
+
+
+def _by_members(event_type: str, kind: str, mask: int) -> str | _Inside | None:
+    """Rules 2 to 6 on the event name, the data's ``type`` (a string, "" if none) and
+    which members it has: a dialect name, ``None``, or ``_INSIDE`` when an ``error``
+    rule must read a member's value (``_guess`` does; ``fast_detect`` leaves it to it)."""
     # Rules 2 to 4 need a `type` or an event name; `message`, the default, is none of
     # theirs (the chunks of openai-chat and gemini skip them).
     if kind or event_type != "message":
@@ -119,46 +153,27 @@ def _guess(event_type: str, data: str, obj: Any) -> str | None:
             return "openai-responses"
         if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
             return "anthropic"
-        if kind == "error":  # both send it as `event: error`; only Responses events are numbered
-            if "sequence_number" in obj or not isinstance(obj.get("error"), dict):
-                return "openai-responses"
-            return "anthropic"
-    if not obj.keys().isdisjoint(_GEMINI_KEYS):
+        if kind == "error":
+            return _INSIDE
+    if mask & HAS_GEMINI:
         return "gemini"
-    error = obj.get("error")
-    if isinstance(error, dict) and type(error.get("code")) is int and type(error.get("status")) is str:
-        return "gemini"  # google.rpc.Status; OpenAI-compatible errors have no `status`
-    if obj.get("object") == "chat.completion.chunk" or not obj.keys().isdisjoint(_OPENAI_CHAT_KEYS):
+    if mask & HAS_ERROR:
+        return _INSIDE
+    if mask & (HAS_CHOICES | HAS_CHAT_OBJECT):
         return "openai-chat"
     return None
-
-
-# What ``_fastpath.top_level`` reports of the members detection reads.
-_CHOICES, _ERROR, _GEMINI, _CHAT_OBJECT = 1, 2, 4, 8
 
 
 def fast_detect(event: Event) -> str | None:
     """``detect``'s answer when the compiled walker reads the event's data without
     decoding it and the answer needs no rule that looks inside a member (the
     ``error`` rules); ``None`` otherwise, and always without the compiled modules:
-    then ``detect`` decides. Never a different answer from ``detect``'s."""
+    then ``detect`` decides. Never a different answer from ``detect``'s: both read
+    the rules from ``_by_members``."""
     if fastpath is None:
         return None
     facts = fastpath.top_level(event.data)
     if facts is None:
         return None
-    kind, mask = facts
-    event_type = event.event
-    if event_type.startswith("response.") or kind.startswith("response."):
-        return "openai-responses"
-    if event_type in _ANTHROPIC_TYPES or kind in _ANTHROPIC_TYPES:
-        return "anthropic"
-    if kind == "error":
-        return None
-    if mask & _GEMINI:
-        return "gemini"
-    if mask & _ERROR:
-        return None
-    if mask & (_CHOICES | _CHAT_OBJECT):
-        return "openai-chat"
-    return None
+    name = _by_members(event.event, *facts)
+    return None if isinstance(name, _Inside) else name

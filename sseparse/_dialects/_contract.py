@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from .._events import Event
 
 __all__ = [
-    "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "CHOICE", "CHUNK", "TEXT", "ARGUMENTS", "REASONING", "REFUSAL",
+    "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "CHOICE", "CHUNK", "TEXT", "HAS_CHOICES", "HAS_ERROR", "HAS_GEMINI", "HAS_CHAT_OBJECT", "ARGUMENTS", "REASONING", "REFUSAL",
 ]
 
 # Which extractor reads a reducer's events (``FastReducer.fast_dialect``); 0: none.
@@ -75,6 +75,12 @@ ARGUMENTS: Final = 2
 REASONING: Final = 3
 REFUSAL: Final = 4
 CHUNK: Final = 5  # (nothing appended: whether chunk-level members are taken now)
+
+# The members dialect detection reads, as ``_fastpath.top_level`` reports them (a mask).
+HAS_CHOICES: Final = 1
+HAS_ERROR: Final = 2
+HAS_GEMINI: Final = 4  # candidates, usageMetadata, promptFeedback or modelVersion
+HAS_CHAT_OBJECT: Final = 8  # "object": "chat.completion.chunk"
 
 Target = tuple[list[str], int, int]
 
