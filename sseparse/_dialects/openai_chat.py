@@ -264,9 +264,16 @@ class OpenAIChatReducer(Reducer):
     def fast_meta(
         self, id: str | None, model: str | None, created: int | None, fingerprint: str | None, out: list[Delta] | None
     ) -> None:
-        """A chunk's own members while the id and model are not known (what
-        ``_take_meta`` reads of them: strings, an integer ``created``)."""
-        self._take_meta({"id": id, "model": model, "created": created, "system_fingerprint": fingerprint}, out)
+        """A chunk's own members while the id and model are not known (as decoded, or
+        ``None``); each is taken the first time it has a value of its type (a non-empty
+        string, a non-zero integer ``created``): Azure's first chunk has ``"id": ""``,
+        ``"model": ""``, ``"created": 0``."""
+        self.take_identity(id, model, out)
+        if self._created is None and created and type(created) is int:
+            self._created = created
+        if self._fingerprint is None and fingerprint and type(fingerprint) is str:
+            self._fingerprint = fingerprint
+        self._need_meta = self._id is None or self._model is None
 
     def fast_choice(self, index: int) -> bool:
         """A choice a chunk starts (a non-negative index): whether it was made now."""
@@ -382,17 +389,8 @@ class OpenAIChatReducer(Reducer):
             raise ProviderError(error or obj, dialect=self.name)
 
     def _take_meta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        # Azure's first chunk has "id": "", "model": "", "created": 0: take nothing from it.
-        self.take_identity(obj.get("id"), obj.get("model"), out)
-        if self._created is None:
-            value = obj.get("created")
-            if value and type(value) is int:
-                self._created = value
-        if self._fingerprint is None:
-            value = obj.get("system_fingerprint")
-            if value and type(value) is str:
-                self._fingerprint = value
-        self._need_meta = self._id is None or self._model is None
+        get = obj.get
+        self.fast_meta(get("id"), get("model"), get("created"), get("system_fingerprint"), out)
 
     def _new_choice(self, event: Event, index: Any) -> _ChoiceState:
         if type(index) is not int or index < 0:
