@@ -1129,7 +1129,9 @@ cdef class FastFeed:
         if self.reducer is None:
             # detector(event, out): binds this feed to the reducer it makes; true when
             # the event is left to this feed (detected undecoded, a fast dialect)
-            if self.detector is not None and self.detector(event, self.out):
+            if self.detector is None:  # (feed() is given one whenever no reducer is bound)
+                raise ValueError("an event for a FastFeed with no reducer bound and no detector")
+            if self.detector(event, self.out):
                 if not self._take_event(event):
                     self._declined(event)
         elif self.dialect:
