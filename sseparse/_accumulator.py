@@ -274,7 +274,11 @@ class Accumulator:
             if fast is not None:
                 # Events go to the reducer as they complete; those it returns were not
                 # offered (a fragment that may break the size limit) and go the usual way.
-                events: list[Event] = fast.feed(self._parser, data, out, self._detect_in_parse if detecting else None)
+                events: list[Event] = (
+                    fast.feed(self._parser, data, out, self._detect_in_parse, self._start)
+                    if detecting
+                    else fast.feed(self._parser, data, out)
+                )
             else:
                 events = self._parser.feed(data)
         except Exception as exc:
@@ -420,6 +424,12 @@ class Accumulator:
                 reducer.feed_events((event,), out)
         else:
             reducer.feed_decoded(event, obj, out)
+        return reducer
+
+    def _start(self, name: str) -> Reducer:
+        """The reducer of dialect ``name``, which the fast path read from the first
+        event's bytes (``FastFeed._detect``: it binds it and feeds it that event)."""
+        reducer = self._reducer = create_reducer(name, compiled=self._compiled)
         return reducer
 
     def _detect_in_parse(self, event: Event, out: list[Delta] | None) -> bool:

@@ -18,6 +18,7 @@ class FastFeed:
         data: bytes | bytearray | memoryview,
         out: list[Delta] | None,
         detector: Callable[[Event, list[Delta] | None], object] | None = None,
+        start: Callable[[str], FastReducer] | None = None,
     ) -> list[Event]: ...
     def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> int: ...
 

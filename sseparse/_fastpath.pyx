@@ -951,6 +951,7 @@ cdef class FastFeed:
 
     cdef object reducer
     cdef object detector    # while no reducer is bound: what makes one (see feed)
+    cdef object start       # ... and what makes the one the first event's bytes name
     cdef object feed_event
     cdef object target
     cdef object out
@@ -1071,20 +1072,23 @@ cdef class FastFeed:
             self.t_b = self.t_b_end = n
         return 0
 
-    def feed(self, parser, data, list out, detector=None):
-        """``detector(event, out)``, while no reducer is bound: called with each event
+    def feed(self, parser, data, list out, detector=None, start=None):
+        """While no reducer is bound (``"auto"``): ``start(name)`` makes the reducer of
+        dialect ``name`` when the first event's bytes say which it is (``_detect``), and
+        this feed binds it; else ``detector(event, out)`` is called with each event
         (built as the parser returns it) until it binds one (``bind``)."""
         cdef list events
         cdef object error
         self.out = out
         self.detector = detector
+        self.start = start
         self.ready = False
         self.cached = False
         try:
             events = parser._feed_sink(data, _SINK, self)
         finally:
             self.out = None
-            self.detector = None
+            self.detector = self.start = None
             self._count()
         if self.error is not None:
             error = self.error
@@ -1165,7 +1169,12 @@ cdef class FastFeed:
         cdef int count = 0
         cdef bint walked = True, template = True
         if not self.dialect:
-            return 0  # no reducer bound yet, or one without a fast path
+            # No reducer bound yet (then the first event's bytes may say which), or
+            # one without a fast path.
+            if self.reducer is not None or self.start is None or not self._detect(p, n, etype, tlen):
+                return 0
+            if not self.dialect:
+                return 0
         if not self.ready:
             if self.reducer.done:
                 self.done = True
@@ -1206,6 +1215,25 @@ cdef class FastFeed:
         if walked and template and count == 1 and _is_piece(items[0].kind) and self.dialect != _RESPONSES:
             # (Responses events number themselves: no two are alike outside their text.)
             self._template_take(p, n, &items[0], &pad)
+        return 1
+
+    cdef bint _detect(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
+        """``"auto"``: the dialect of the first event with data, read from its bytes as
+        ``fast_detect`` reads them, and the reducer ``start`` makes for it bound; 0
+        when the walker or the rules leave it to ``detect`` (through ``detector``)."""
+        cdef Span kind
+        cdef int mask = 0
+        if tlen == 5 and memcmp(etype, b"error", 5) == 0:
+            return 0
+        if _top(<const uchar*>p, n, &kind, &mask) < 0:
+            return 0
+        name = _detected(
+            _MESSAGE if tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0) else PyUnicode_DecodeUTF8(etype, tlen, "replace"),
+            _utf8_text(p, &kind) if kind.start >= 0 else "",
+            mask)
+        if name is None:
+            return 0
+        self.bind(self.start(name))
         return 1
 
     cdef bint _chunk_meta(self, const char* p, Meta* meta) except -1:
@@ -1435,6 +1463,27 @@ cdef Py_ssize_t _top(const uchar* s, Py_ssize_t n, Span* kind, int* mask) nogil:
     if _ws(s, i, n) != n:
         return _FB
     return i
+
+
+_MESSAGE = "message"
+cdef dict _DETECTED = {}  # (event type, data's type, mask) -> fast_rules' answer, up to 256 kept
+cdef object _fast_rules = None  # _dialects.fast_rules (imported when first needed: it imports this module)
+
+
+cdef object _detected(str event_type, str kind, int mask):
+    global _fast_rules
+    key = (event_type, kind, mask)
+    try:
+        return _DETECTED[key]
+    except KeyError:
+        pass
+    if _fast_rules is None:
+        from ._dialects import fast_rules
+        _fast_rules = fast_rules
+    name = _fast_rules(event_type, kind, mask)
+    if len(_DETECTED) < 256:
+        _DETECTED[key] = name
+    return name
 
 
 def top_level(str data):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sseparse import Accumulator, SseparseError
 from sseparse._dialects import detect, fast_detect
 from sseparse._errors import DialectError
 from sseparse._events import Event
@@ -73,3 +74,34 @@ def test_fast_detect_cases(data: str, event_type: str, expected: str | None) -> 
     assert fast_detect(event) == expected
     if expected is not None:
         assert detect(event)[0] == expected
+
+
+def _outcome(body: bytes, implementation: str) -> Any:
+    acc = Accumulator("auto", implementation=implementation)
+    try:
+        acc.feed(body)
+    except SseparseError as exc:
+        return type(exc).__name__, str(exc), exc.completion.to_dict()
+    return acc.dialect, acc.close().to_dict()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(_KEYS), _values, max_size=5),
+    st.sampled_from(["message", "error", "message_start", "response.completed", "ping", "x", "Ünïcode"]),
+    st.sampled_from([None, "message"]),
+    st.booleans(),
+    st.sampled_from([b"", b'\xff', "é".encode()]),
+)
+def test_auto_in_the_parse_agrees(
+    obj: dict[str, Any], event_type: str, explicit: str | None, escape: bool, junk: bytes
+) -> None:
+    """``Accumulator("auto")`` detecting from the first event's bytes inside the parse
+    (``FastFeed._detect``) gives what the pure accumulator gives: the same dialect,
+    result or error, whatever the event name, the data's members, invalid UTF-8."""
+    data = json.dumps(obj, ensure_ascii=escape).encode()
+    if junk and data.endswith(b"}") and len(data) > 2:
+        data = data[:-1] + b',"x":"' + junk + b'"}'
+    head = b"" if event_type == "message" and explicit is None else f"event: {event_type}\n".encode()
+    body = head + b"data: " + data + b"\n\n" + b'data: {"choices":[],"candidates":[]}\n\n'
+    assert _outcome(body, "cython") == _outcome(body, "python")

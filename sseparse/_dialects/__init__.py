@@ -22,7 +22,7 @@ from .openai_responses import OpenAIResponsesReducer
 if TYPE_CHECKING:
     from .._events import Event
 
-__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "reducer_class", "create_reducer", "detect", "fast_detect"]
+__all__ = ["AUTO", "Reducer", "NOT_JSON", "dialect_names", "reducer_class", "create_reducer", "detect", "fast_detect", "fast_rules"]
 
 AUTO = "auto"
 
@@ -175,5 +175,13 @@ def fast_detect(event: Event) -> str | None:
     facts = fastpath.top_level(event.data)
     if facts is None:
         return None
-    name = _by_members(event.event, *facts)
+    return fast_rules(event.event, *facts)
+
+
+def fast_rules(event_type: str, kind: str, mask: int) -> str | None:
+    """``_by_members`` where it decides alone (``None`` where an ``error`` rule must
+    read a member's value, or no rule matches: then ``detect`` decides): what the
+    compiled path reads of the first event's bytes (``FastFeed._detect``, which keeps
+    the answers), and ``fast_detect`` of an ``Event``."""
+    name = _by_members(event_type, kind, mask)
     return None if isinstance(name, _Inside) else name
