@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from ._completion import Completion, Delta, Usage, completion_of
 from ._dialects import AUTO, Reducer, create_reducer, detect, fast_detect, reducer_class
-from ._dialects._base import fast_feed, fastpath
+from ._dialects._base import fastpath
 from ._errors import (
     ChunkDecodeError,
     DialectError,
@@ -71,20 +71,21 @@ class Accumulator:
                 setup = _setup(dialect, None)
         else:
             setup = _setup(dialect, implementation)
-        parser_cls, compiled, reducer_cls = setup
+        parser_cls, compiled, reducer_cls, fast = setup
         self._compiled = compiled
         self._parser: EventParser = parser_cls(max_event_size=max_event_size)
+        # The reducer's fast path (``_fastpath.FastFeed``), if it has one: the compiled
+        # parser hands each event's data bytes to it before any ``str`` or ``Event``
+        # is built (only with the compiled modules; the results are the same). With
+        # the dialect unknown, one that no reducer is bound to yet: the first event
+        # is detected (``_start`` or ``_detect``, which bind it) in the very parse
+        # that completes it.
         if reducer_cls is None:
             self._reducer: Reducer | None = None
-            # The reducer's fast path (``_fastpath.FastFeed``), if it has one: the compiled
-            # parser hands each event's data bytes to it before any ``str`` or ``Event``
-            # is built (only with the compiled modules; the results are the same). With
-            # the dialect unknown, one that no reducer is bound to yet: the first event
-            # is detected (``_detect``, which binds it) in the very parse that completes it.
-            self._fast: Any = fastpath.FastFeed() if compiled else None
+            self._fast: Any = fast() if compiled else None
         else:
             reducer = self._reducer = reducer_cls(compiled=compiled)
-            self._fast = fast_feed(reducer)
+            self._fast = None if fast is None else fast(reducer)
         self._deltas = deltas
         self._error: dict[str, Any] | None = None  # the Completion's `error` entry
         self._failure: SseparseError | None = None  # raised earlier: refuse more input
@@ -496,11 +497,11 @@ def _check_bytes_like(data: Any) -> None:
         raise fragment_type_error(data, "Accumulator.feed()") from None
 
 
-_Setup = tuple[Any, bool, "type[Reducer] | None"]
+_Setup = tuple[Any, bool, "type[Reducer] | None", Any]
 
-#: dialect -> (parser class, compiled, reducer class or None for ``auto``): what
-#: ``Accumulator(dialect)`` works out from its arguments, once per dialect (with the
-#: implementation in force).
+#: dialect -> (parser class, compiled, reducer class or None for ``auto``, the fast
+#: path's class or None): what ``Accumulator(dialect)`` works out from its
+#: arguments, once per dialect (with the implementation in force).
 _SETUPS: dict[str, _Setup] = {}
 
 
@@ -511,7 +512,10 @@ def _setup(dialect: str, implementation: str | None) -> _Setup:
     first, then ``DialectError``)."""
     parser_cls, compiled = _implementation(implementation)
     reducer_cls = None if dialect == AUTO else reducer_class(dialect)
-    setup = (parser_cls, compiled, reducer_cls)
+    # (what fast_feed decides for each reducer: a fast path when compiled and the
+    # dialect has one)
+    fast = fastpath.FastFeed if compiled and (reducer_cls is None or reducer_cls.fast_dialect) else None
+    setup = (parser_cls, compiled, reducer_cls, fast)
     if implementation is None:
         _SETUPS[dialect] = setup
     return setup

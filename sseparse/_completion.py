@@ -462,12 +462,25 @@ class BlockDelta:
     block: dict[str, Any]
 
 
-#: The deltas of the compiled fast path's text and argument pieces, built like the
-#: snapshot (a third of the cost of a long text stream was building its TextDeltas).
+#: Every delta built from all its fields in order, like the snapshot: the reducers
+#: build them this way (a third of the cost of a long text stream was building its
+#: TextDeltas through the attrs ``__init__``; a short stream builds about as many
+#: deltas as it has events).
 new_text_delta: Callable[[int, str], TextDelta] = _positional_init(TextDelta)
 new_reasoning_delta: Callable[[int, str], ReasoningDelta] = _positional_init(ReasoningDelta)
+new_refusal_delta: Callable[[int, str], RefusalDelta] = _positional_init(RefusalDelta)
 new_arguments_delta: Callable[[int, int, str], ToolCallArgumentsDelta] = _positional_init(ToolCallArgumentsDelta)
 new_metadata_delta: Callable[[str | None, str | None], MetadataDelta] = _positional_init(MetadataDelta)
+#: (choice, index, id, name, kind)
+new_call_start: Callable[[int, int, str | None, str, str], ToolCallStart] = _positional_init(ToolCallStart)
+new_call_update: Callable[[int, int, str | None, str], ToolCallUpdate] = _positional_init(ToolCallUpdate)
+new_call_end: Callable[[int, int], ToolCallEnd] = _positional_init(ToolCallEnd)
+new_function_call_delta: Callable[[int, str, str], FunctionCallDelta] = _positional_init(FunctionCallDelta)
+new_usage_delta: Callable[[Usage], UsageDelta] = _positional_init(UsageDelta)
+new_finish_delta: Callable[[int, str], FinishDelta] = _positional_init(FinishDelta)
+new_signature_delta: Callable[[int, str], SignatureDelta] = _positional_init(SignatureDelta)
+new_citation_delta: Callable[[int, Any], CitationDelta] = _positional_init(CitationDelta)
+new_block_delta: Callable[[int, dict[str, Any]], BlockDelta] = _positional_init(BlockDelta)
 
 #: Any of the deltas above; match on the class to render each kind.
 Delta: TypeAlias = (

@@ -56,7 +56,7 @@ from cpython.pycapsule cimport PyCapsule_New
 
 from ._json_walker cimport *
 
-from ._completion import RefusalDelta, new_arguments_delta, new_reasoning_delta, new_text_delta
+from ._completion import new_arguments_delta, new_reasoning_delta, new_refusal_delta, new_text_delta
 from ._dialects import _contract
 from json import loads as _loads
 
@@ -982,7 +982,7 @@ cdef class FastFeed:
 
     def __init__(self, reducer=None):
         if reducer is not None:
-            self.bind(reducer)
+            self._bind(reducer)
 
     def bind(self, reducer):
         """Feed ``reducer`` from now on. A feed made without one (``"auto"``) declines
@@ -990,6 +990,9 @@ cdef class FastFeed:
         it, so that the rest of the fragment takes the fast path at once. A reducer
         without a fast path (``fast_dialect`` 0) gets each event through its own
         ``feed_events``."""
+        self._bind(reducer)
+
+    cdef int _bind(self, reducer) except -1:
         self.reducer = reducer
         self.dialect = reducer.fast_dialect
         if self.dialect:
@@ -1002,6 +1005,7 @@ cdef class FastFeed:
         self.ready = self.cached = self.done = self.chunk_ready = False
         self.t_len = 0
         self.skips = None
+        return 0
 
     def __dealloc__(self):
         PyMem_Free(self.t_buf)
@@ -1233,7 +1237,7 @@ cdef class FastFeed:
             mask)
         if name is None:
             return 0
-        self.bind(self.start(name))
+        self._bind(self.start(name))
         return 1
 
     cdef bint _chunk_meta(self, const char* p, Meta* meta) except -1:
@@ -1339,7 +1343,7 @@ cdef class FastFeed:
                     elif kind == _REASONING:
                         out.append(new_reasoning_delta(choices[k], text))
                     else:
-                        out.append(RefusalDelta(choices[k], text))
+                        out.append(new_refusal_delta(choices[k], text))
         return 1
 
     cdef int _skip(self, const char* p, Item* item) except -1:

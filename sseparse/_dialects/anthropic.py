@@ -55,25 +55,23 @@ import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
-    BlockDelta,
-    CitationDelta,
     Completion,
-    FinishDelta,
     PartialArguments,
-    SignatureDelta,
-    ToolCallArgumentsDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
-    UsageDelta,
     completion_of,
     make_choice,
     new_arguments_delta,
+    new_block_delta,
+    new_call_end,
+    new_call_start,
+    new_citation_delta,
+    new_finish_delta,
     new_reasoning_delta,
+    new_signature_delta,
     new_text_delta,
     new_tool_call,
     new_usage,
-    _positional_init,
+    new_usage_delta,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, member_names
@@ -119,14 +117,6 @@ _MAX_USAGE_KEYS = 64
 #: ``json.dumps(value, ensure_ascii=False)``, without building the encoder on every call.
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
-# The result and delta objects of the events other than content_block_delta, built
-# from every field in order (half the cost of the attrs ``__init__``: a short stream
-# builds about as many of them as it has events).
-_new_usage_delta: Any = _positional_init(UsageDelta)
-_new_finish_delta: Any = _positional_init(FinishDelta)
-_new_call_start: Any = _positional_init(ToolCallStart)
-_new_call_end: Any = _positional_init(ToolCallEnd)
-_new_block_delta: Any = _positional_init(BlockDelta)
 
 
 class _Unreadable(ValueError):
@@ -343,7 +333,7 @@ class AnthropicReducer(Reducer):
         if out is not None:
             for block in self._calls:
                 if not block.ended and not block.pieces:
-                    out.append(ToolCallArgumentsDelta(0, block.call, block.whole))
+                    out.append(new_arguments_delta(0, block.call, block.whole))
 
     # -- the compiled path's contract ----------------------------------------------------
     #
@@ -392,7 +382,7 @@ class AnthropicReducer(Reducer):
                 block.call = len(self._calls)
                 self._calls.append(block)
                 if out is not None:
-                    delta = _new_call_start(0, block.call, call_id, name, "function")
+                    delta = new_call_start(0, block.call, call_id, name, "function")
         else:  # text or thinking
             text = start.get(kind)  # "" as a rule; kept if a server sends text at once
             if text:
@@ -446,7 +436,7 @@ class AnthropicReducer(Reducer):
                         raise self._misfit(event, block, _THINKING, delta_kind, signature)
                     block.signature = signature
                     if out is not None:
-                        out.append(SignatureDelta(0, signature))
+                        out.append(new_signature_delta(0, signature))
                 elif delta_kind == "citations_delta":
                     if block.grows != _TEXT:
                         raise self._misfit(event, block, _TEXT, delta_kind, None)
@@ -455,7 +445,7 @@ class AnthropicReducer(Reducer):
                     citation = delta["citation"]
                     block.citations.append(citation)
                     if out is not None:
-                        out.append(CitationDelta(0, citation))
+                        out.append(new_citation_delta(0, citation))
                 # A delta type newer than this version: skipped, as the API asks.
                 return
             handler = _HANDLERS.get(kind) if type(kind) is str else None
@@ -549,10 +539,10 @@ class AnthropicReducer(Reducer):
                 # The input came whole with the start (or is empty): say so once, so that
                 # a call's argument deltas always glue into its arguments.
                 out.append(new_arguments_delta(0, block.call, block.whole))
-            out.append(_new_call_end(0, block.call))
+            out.append(new_call_end(0, block.call))
         elif block.grows == _INPUT or block.kind not in ("text", "thinking"):
             # Server tool calls, their results, redacted thinking, newer types: whole.
-            out.append(_new_block_delta(0, block.build(self.done)))
+            out.append(new_block_delta(0, block.build(self.done)))
 
     def _on_message_delta(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         delta = obj.get("delta") or {}
@@ -566,7 +556,7 @@ class AnthropicReducer(Reducer):
                 if value != self._stop_reason:
                     self._stop_reason = value
                     if out is not None:
-                        out.append(_new_finish_delta(0, value))
+                        out.append(new_finish_delta(0, value))
             else:
                 extra[key] = value
         usage = None
@@ -605,7 +595,7 @@ class AnthropicReducer(Reducer):
                 return
         usage = self._usage = _usage(merged)
         if out is not None:
-            out.append(_new_usage_delta(usage))
+            out.append(new_usage_delta(usage))
 
 
 # Event type -> handler, for every type but content_block_delta (tested first); ping,

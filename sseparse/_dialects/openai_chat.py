@@ -34,23 +34,23 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .._completion import (
     Choice,
     Completion,
-    FinishDelta,
-    FunctionCallDelta,
     PartialArguments,
-    ReasoningDelta,
-    RefusalDelta,
-    TextDelta,
     ToolCall,
-    ToolCallArgumentsDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolCallUpdate,
     Usage,
-    UsageDelta,
     completion_of,
     make_choice,
+    new_arguments_delta,
+    new_call_end,
+    new_call_start,
+    new_call_update,
+    new_finish_delta,
+    new_function_call_delta,
+    new_reasoning_delta,
+    new_refusal_delta,
+    new_text_delta,
     new_tool_call,
     new_usage,
+    new_usage_delta,
 )
 from .._errors import ProviderError, short_repr
 from ._base import Reducer, as_int, member_names
@@ -308,14 +308,14 @@ class OpenAIChatReducer(Reducer):
         state.finish_reason = reason
         self._end_calls(state, out)
         if out is not None:
-            out.append(FinishDelta(state.index, reason))
+            out.append(new_finish_delta(state.index, reason))
 
     def _end_calls(self, state: _ChoiceState, out: list[Delta] | None) -> None:
         for call in state.calls:
             if not call.ended:
                 call.ended = True
                 if out is not None:
-                    out.append(ToolCallEnd(state.index, call.position))
+                    out.append(new_call_end(state.index, call.position))
         if state.function_call is not None:
             state.function_call.ended = True
 
@@ -356,7 +356,7 @@ class OpenAIChatReducer(Reducer):
                             if text:
                                 state.content.append(text)
                                 if out is not None:
-                                    out.append(TextDelta(index, text))
+                                    out.append(new_text_delta(index, text))
                         else:
                             self._delta(event, state, delta, out)
                     elif delta is None:
@@ -366,7 +366,7 @@ class OpenAIChatReducer(Reducer):
                                 raise self.bad_chunk(event, f"choice text must be a string, not {type(text).__name__}")
                             state.content.append(text)
                             if out is not None:
-                                out.append(TextDelta(index, text))
+                                out.append(new_text_delta(index, text))
                     reason = choice.get("finish_reason")
                     if reason and reason != state.finish_reason:
                         self.finish(state, reason, out)
@@ -422,18 +422,18 @@ class OpenAIChatReducer(Reducer):
                 if text and type(text) is str:
                     state.reasoning.append(text)
                     if out is not None:
-                        out.append(ReasoningDelta(index, text))
+                        out.append(new_reasoning_delta(index, text))
         refusal = delta.get("refusal")
         if refusal and type(refusal) is str:
             state.refusal.append(refusal)
             if out is not None:
-                out.append(RefusalDelta(index, refusal))
+                out.append(new_refusal_delta(index, refusal))
         text = delta.get("content")
         if text:
             if type(text) is str:
                 state.content.append(text)
                 if out is not None:
-                    out.append(TextDelta(index, text))
+                    out.append(new_text_delta(index, text))
             elif type(text) is list:
                 self._content_parts(state, text, out)
             else:
@@ -457,14 +457,14 @@ class OpenAIChatReducer(Reducer):
                 if text and type(text) is str:
                     state.content.append(text)
                     if out is not None:
-                        out.append(TextDelta(index, text))
+                        out.append(new_text_delta(index, text))
             elif kind == "thinking":
                 for inner in part.get("thinking") or ():
                     text = inner.get("text")
                     if text and type(text) is str:
                         state.reasoning.append(text)
                         if out is not None:
-                            out.append(ReasoningDelta(index, text))
+                            out.append(new_reasoning_delta(index, text))
 
     def _tool_piece(self, state: _ChoiceState, piece: dict[str, Any], out: list[Delta] | None) -> None:
         key = piece.get("index")
@@ -513,7 +513,7 @@ class OpenAIChatReducer(Reducer):
             if key is not None:
                 state.by_index[key] = call.position
             if out is not None:
-                out.append(ToolCallStart(state.index, call.position, call.id, name))
+                out.append(new_call_start(state.index, call.position, call.id, name, "function"))
         else:
             new_id = None
             if call.id is None and call_id is not None:
@@ -521,11 +521,11 @@ class OpenAIChatReducer(Reducer):
             # A name streamed in pieces; a repeated whole name is kept once.
             added = bool(name) and call.add_name(name)
             if out is not None and (new_id is not None or added):
-                out.append(ToolCallUpdate(state.index, call.position, new_id, name if added else ""))
+                out.append(new_call_update(state.index, call.position, new_id, name if added else ""))
         if arguments:
             call.pieces.append(arguments)
             if out is not None:
-                out.append(ToolCallArgumentsDelta(state.index, call.position, arguments))
+                out.append(new_arguments_delta(state.index, call.position, arguments))
 
     def _function_piece(self, state: _ChoiceState, piece: dict[str, Any], out: list[Delta] | None) -> None:
         name = piece.get("name") or ""
@@ -540,7 +540,7 @@ class OpenAIChatReducer(Reducer):
         if arguments:
             call.pieces.append(arguments)
         if out is not None and (name or arguments):
-            out.append(FunctionCallDelta(state.index, name, arguments))
+            out.append(new_function_call_delta(state.index, name, arguments))
 
     def _take_logprobs(self, state: _ChoiceState, logprobs: dict[str, Any]) -> None:
         kept = state.logprobs
@@ -560,4 +560,4 @@ class OpenAIChatReducer(Reducer):
             return  # the same report again
         usage = self._usage = _usage(raw)
         if out is not None:
-            out.append(UsageDelta(usage))
+            out.append(new_usage_delta(usage))
