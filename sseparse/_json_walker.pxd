@@ -20,6 +20,7 @@ from libc.string cimport memcpy
 
 
 cdef extern from "Python.h":
+    double PyOS_string_to_double(const char* s, char** endptr, void* overflow_exception) except? -1.0
     unsigned int PyUnicode_KIND(object o)
     void* PyUnicode_DATA(object o)
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -422,10 +423,11 @@ cdef inline str _utf8_text(const char* p, Span* span):
 
 cdef inline object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth, bint* ok):
     """The value at ``p[at[0]]`` (walked already: valid JSON), built as the stdlib's
-    scanner builds it, when it holds only objects, arrays, strings without escapes,
-    integers of at most 18 digits, ``true``, ``false`` and ``null``; ``at[0]`` is
-    moved past it. Anything else clears ``ok`` (the caller decodes the whole value
-    instead)."""
+    scanner builds it: strings unescaped as it does (``_utf8_text``), floats by the
+    conversion its ``float()`` makes (``PyOS_string_to_double`` of the number's
+    text); ``at[0]`` is moved past it. An integer of more than 18 digits (Python
+    limits the digits of an int: the stdlib's own conversion raises) or nesting
+    past 64 levels clears ``ok``: the caller decodes the whole value instead."""
     cdef const uchar* s = <const uchar*>p
     cdef Py_ssize_t i = at[0], j
     cdef Span span
@@ -434,13 +436,10 @@ cdef inline object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth
     cdef object value, key
     cdef dict obj
     cdef list arr
+    cdef char digits[104]
     if c == 34:
-        i = _string(s, i, n, &span)
-        if span.escaped:
-            ok[0] = False
-            return None
-        at[0] = i
-        return PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
+        at[0] = _string(s, i, n, &span)
+        return _utf8_text(p, &span)
     if c == 123 or c == 91:
         if depth >= _MAX_DEPTH:
             ok[0] = False
@@ -453,10 +452,7 @@ cdef inline object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth
                 return obj
             while True:
                 i = _string(s, i, n, &span)
-                if span.escaped:
-                    ok[0] = False
-                    return None
-                key = PyUnicode_DecodeUTF8(p + span.start, span.end - span.start, "replace")
+                key = _utf8_text(p, &span)
                 i = _ws(s, i, n)
                 at[0] = _ws(s, i + 1, n)  # past the colon
                 value = _build(p, n, at, depth + 1, ok)
@@ -501,8 +497,14 @@ cdef inline object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth
         v = v * 10 + <long long>(s[j] - 48)
         j += 1
     if j < n and (s[j] == 46 or s[j] == 101 or s[j] == 69):
-        ok[0] = False  # a float: the stdlib's own conversion
-        return None
+        j = _number_end(s, i, n)  # a float: at most 100 characters (see _number)
+        if j < 0 or j - i > 100:
+            ok[0] = False
+            return None
+        memcpy(digits, p + i, j - i)
+        digits[j - i] = 0
+        at[0] = j
+        return PyOS_string_to_double(digits, NULL, NULL)
     at[0] = j
     return -v if c == 45 else v
 

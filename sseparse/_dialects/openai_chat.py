@@ -53,7 +53,7 @@ from .._completion import (
     new_usage_delta,
 )
 from .._errors import ProviderError, short_repr
-from ._base import Reducer, as_int, member_names
+from ._base import Reducer, member_names
 from ._contract import ARGUMENTS, CHAT, CHOICE, CHUNK, REASONING, REFUSAL, TEXT
 
 if TYPE_CHECKING:
@@ -161,36 +161,44 @@ class _ChoiceState:
         )
 
 
-def _count(raw: dict[str, Any], key: str, other: str) -> int | None:
-    """The integer under ``key``, else under ``other`` (another provider's name)."""
-    value = raw.get(key)
-    if type(value) is int:
-        return value
-    value = raw.get(other)
-    return value if type(value) is int else None
-
-
 def _usage(raw: dict[str, Any]) -> Usage:
     """OpenAI's usage object read with the one meaning (``prompt_tokens`` already
     counts cached tokens). DeepSeek names its cache hits ``prompt_cache_hit_tokens``;
-    a few gateways pass other providers' names (``input_tokens``...) through."""
-    input_tokens = _count(raw, "prompt_tokens", "input_tokens")
-    output_tokens = _count(raw, "completion_tokens", "output_tokens")
-    total_tokens = as_int(raw.get("total_tokens"))
-    if total_tokens is None and input_tokens is not None and output_tokens is not None:
-        total_tokens = input_tokens + output_tokens
-    prompt = raw.get("prompt_tokens_details")
+    a few gateways pass other providers' names (``input_tokens``...) through. A count
+    is taken only when it is an integer (``as_int``, written out: one report per
+    stream, read in full)."""
+    get = raw.get
+    input_tokens = get("prompt_tokens")
+    if type(input_tokens) is not int:
+        input_tokens = get("input_tokens")
+        if type(input_tokens) is not int:
+            input_tokens = None
+    output_tokens = get("completion_tokens")
+    if type(output_tokens) is not int:
+        output_tokens = get("output_tokens")
+        if type(output_tokens) is not int:
+            output_tokens = None
+    total_tokens = get("total_tokens")
+    if type(total_tokens) is not int:
+        total_tokens = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
+    prompt = get("prompt_tokens_details")
     if type(prompt) is not dict:
-        prompt = raw.get("input_tokens_details")
+        prompt = get("input_tokens_details")
         prompt = prompt if type(prompt) is dict else _EMPTY
-    cached = as_int(prompt.get("cached_tokens"))
-    if cached is None:
-        cached = as_int(raw.get("prompt_cache_hit_tokens"))
-    written = as_int(prompt.get("cache_write_tokens"))
-    output = raw.get("completion_tokens_details")
+    cached = prompt.get("cached_tokens")
+    if type(cached) is not int:
+        cached = get("prompt_cache_hit_tokens")
+        if type(cached) is not int:
+            cached = None
+    written = prompt.get("cache_write_tokens")
+    if type(written) is not int:
+        written = None
+    output = get("completion_tokens_details")
     if type(output) is not dict:
-        output = raw.get("output_tokens_details")
-    reasoning = as_int(output.get("reasoning_tokens")) if type(output) is dict else None
+        output = get("output_tokens_details")
+    reasoning = output.get("reasoning_tokens") if type(output) is dict else None
+    if type(reasoning) is not int:
+        reasoning = None
     return new_usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
 
 
