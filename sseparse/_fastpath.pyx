@@ -1248,13 +1248,12 @@ cdef class FastFeed:
         if self.target(_CHUNK, 0, 0) is None:
             if not meta.chat:
                 return False  # the reducer's shape check says what this is
-            self.reducer.fast_meta(
-                _utf8_text(p, &meta.id) if meta.has_id else None,
-                _utf8_text(p, &meta.model) if meta.has_model else None,
-                meta.created if meta.has_created else None,
-                _utf8_text(p, &meta.fingerprint) if meta.has_fingerprint else None,
-                self.out)
-            if self.target(_CHUNK, 0, 0) is None:
+            if not self.reducer.fast_meta(
+                    _utf8_text(p, &meta.id) if meta.has_id else None,
+                    _utf8_text(p, &meta.model) if meta.has_model else None,
+                    meta.created if meta.has_created else None,
+                    _utf8_text(p, &meta.fingerprint) if meta.has_fingerprint else None,
+                    self.out):
                 return False
         self.chunk_ready = True
         return True

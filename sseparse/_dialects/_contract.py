@@ -32,10 +32,11 @@ compiled code cannot disagree on them.
 - ``fast_usage(raw, out)``: a chunk's usage object (decoded, a non-empty dict);
   ``fast_logprobs(choice, logprobs)``: a choice's (decoded, a non-empty dict whose
   ``content`` and ``refusal`` are lists or ``None``).
-- ``fast_meta(id, model, created, fingerprint, out)``: an openai-chat chunk's own
-  members while ``target(CHUNK, ...)`` says no (each ``None`` when not a string,
-  ``created`` when not an integer); ``fast_choice(index) -> bool``: makes a choice a
-  chunk starts (whether it made it).
+- ``fast_meta(id, model, created, fingerprint, out) -> bool``: an openai-chat
+  chunk's own members while ``target(CHUNK, ...)`` says no (each ``None`` when not a
+  string, ``created`` when not an integer); whether ``target(CHUNK, ...)`` says yes
+  now. ``fast_choice(index) -> bool``: makes a choice a chunk starts (whether it
+  made it).
 - ``block_stop(index, out)``, ``fast_block_start(index, start, out) -> bool``:
   Anthropic's ``content_block_stop`` and ``content_block_start`` (its block object,
   built from the walked bytes; ``False``, nothing changed, for a block the reducer

@@ -271,17 +271,19 @@ class OpenAIChatReducer(Reducer):
 
     def fast_meta(
         self, id: str | None, model: str | None, created: int | None, fingerprint: str | None, out: list[Delta] | None
-    ) -> None:
+    ) -> bool:
         """A chunk's own members while the id and model are not known (as decoded, or
         ``None``); each is taken the first time it has a value of its type (a non-empty
         string, a non-zero integer ``created``): Azure's first chunk has ``"id": ""``,
-        ``"model": ""``, ``"created": 0``."""
+        ``"model": ""``, ``"created": 0``. Whether the id and model are known now
+        (``target`` then takes pieces)."""
         self.take_identity(id, model, out)
         if self._created is None and created and type(created) is int:
             self._created = created
         if self._fingerprint is None and fingerprint and type(fingerprint) is str:
             self._fingerprint = fingerprint
-        self._need_meta = self._id is None or self._model is None
+        need = self._need_meta = self._id is None or self._model is None
+        return not need
 
     def fast_choice(self, index: int) -> bool:
         """A choice a chunk starts (a non-negative index): whether it was made now."""
