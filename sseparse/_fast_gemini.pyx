@@ -135,9 +135,13 @@ cdef Py_ssize_t _entry(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* entry, 
         i = _member(s, i, n, &key)
         if i < 0 or i >= n:
             return _FB
-        if _key_is(s, &key, b"jsonPath", 8) and s[i] == 34 and not seen_path:
-            seen_path = True
-            i = _string(s, i, n, &entry.span)
+        if _key_is(s, &key, b"jsonPath", 8):
+            if seen_path or s[i] != 34:
+                plain[0] = False  # given twice (the last one counts), or not a string
+                i = _value(s, i, n, 4)
+            else:
+                seen_path = True
+                i = _string(s, i, n, &entry.span)
         elif (_key_is(s, &key, b"stringValue", 11) or _key_is(s, &key, b"numberValue", 11)
                 or _key_is(s, &key, b"boolValue", 9) or _key_is(s, &key, b"nullValue", 9)):
             values += 1
