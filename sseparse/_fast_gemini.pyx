@@ -9,16 +9,22 @@ event's data once, validating all of it as JSON, and notes where the few values 
 reducer reads lie: the candidates, their parts, their finish reasons, the usage
 object and the metadata strings. Then it makes the reducer's own updates, through
 the methods the reducer documents as the compiled path's contract (``text``,
-``thought_text``, ``part``, ``finish``, ``usage``, ``meta``, ``candidate``; a usage
+``thought_text``, ``function_call``, ``part``, ``finish``, ``usage``, ``meta``, ``candidate``; a usage
 object whose text is the last one folded in, ``usage_text``, is skipped), which
 the pure path calls too:
 
 - a part that is only ``text`` (a string), or exactly ``text`` and ``thought``
   (``true`` or ``false``), gives the string, decoded from its UTF-8 bytes (and
   unescaped as the stdlib's scanner does);
-- any other part (a function call, a signed part, an image...), and the usage
-  object, are built alone from where they start in the data (by a small builder
-  when they hold only plain strings, small integers and literals, else by
+- a ``functionCall`` part (maybe with a ``thoughtSignature``) whose call holds
+  only ``name`` and ``id`` strings, an ``args`` object, a ``willContinue`` literal
+  and Vertex AI's ``partialArgs`` entries (a ``jsonPath`` string and one string,
+  integer, boolean or null value each) goes to ``function_call`` with those
+  members read: the entries as ``(jsonPath, value, is_string, willContinue)``
+  tuples, the part built without its ``partialArgs`` list (nobody reads it);
+- any other part (a signed part, an image, a call of another shape...), and the
+  usage object, are built alone from where they start in the data (by a small
+  builder when they hold only plain strings, small integers and literals, else by
   ``json.loads`` of their text), as the full decode would have built them; so is a
   candidate with members besides ``content``, ``finishReason`` and ``index``
   (``safetyRatings``, ``citationMetadata``...), for ``candidate_extra``.

@@ -769,7 +769,7 @@ class GeminiReducer(Reducer):
     # building it as dicts and, for the shapes it knows, makes its updates through
     # these methods and attributes, which ``_apply`` uses too, so that each update
     # is written once: the attributes ``changed``, ``need_meta`` and ``usage_text``, the methods
-    # ``meta``, ``candidate``, ``text``, ``thought_text``, ``part``, ``finish``,
+    # ``meta``, ``candidate``, ``text``, ``thought_text``, ``function_call``, ``part``, ``finish``,
     # ``candidate_extra``, ``usage`` and ``chunk_error``, and ``events`` and ``done`` of every reducer.
     # It touches nothing else of the reducer, and gives any chunk it does not know
     # as it came to ``feed_event``, the single place of semantics.
