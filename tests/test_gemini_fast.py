@@ -98,9 +98,103 @@ values = st.recursive(
 args = st.dictionaries(st.sampled_from(["location", "unit", "n", "é"]), values, max_size=3)
 
 
+PATHS = [
+    "$.a", "$.a", "$.b", "$.a.b", "$.a.c", "$['c']", '$["a"]', "$['a\\'b']", "$.l[0]", "$.l[1]", "$.l[0].x",
+    "$.l[0][0]", "$[0]", "$", "a", "$.a[", "$..a", "$.é", "$.a b", "$." + "a." * 101 + "a", "$.n[" + "9" * 20 + "]", 5, None,
+]
+
+
+@st.composite
+def entries(draw: Any) -> Any:
+    """A ``partialArgs`` entry: nearly always a good one, sometimes anything."""
+    roll = draw(st.integers(0, 19))
+    if roll == 0:
+        return draw(st.sampled_from(["x", 5, None, [], {}]))
+    entry: Any = {}
+    if roll != 1:
+        entry["jsonPath"] = draw(st.sampled_from(PATHS))
+    value = draw(st.sampled_from(["string"] * 6 + ["number", "float", "bool", "null", "two", "none", "odd"]))
+    if value == "string":
+        entry["stringValue"] = draw(texts)
+    elif value == "number":
+        entry["numberValue"] = draw(st.integers(-(10**20), 10**20))
+    elif value == "float":
+        entry["numberValue"] = draw(st.floats(allow_nan=False, allow_infinity=False))
+    elif value == "bool":
+        entry["boolValue"] = draw(st.booleans())
+    elif value == "null":
+        entry["nullValue"] = draw(st.sampled_from([None, "NULL_VALUE"]))
+    elif value == "two":
+        entry["stringValue"] = "x"
+        entry["boolValue"] = True
+    elif value == "odd":
+        key = draw(st.sampled_from(["stringValue", "numberValue", "boolValue"]))
+        entry[key] = draw(st.sampled_from([5, "5", None, [], {"a": 1}, True]))
+    more = draw(st.sampled_from(["absent"] * 3 + [True, True, False, None, "yes"]))
+    if more != "absent":
+        entry["willContinue"] = more
+    if draw(st.integers(0, 9)) == 0:
+        entry["other"] = draw(values)
+    if draw(st.integers(0, 14)) == 0:  # a member given twice: the last one counts
+        entry = Pairs([*entry.items(), draw(st.sampled_from([("jsonPath", "$.z"), ("stringValue", "z"),
+                                                              ("willContinue", False)]))])
+    return entry
+
+
+@st.composite
+def function_calls(draw: Any) -> Any:
+    """A ``functionCall`` part: whole, opening a streamed call, or a piece of one."""
+    call: dict[str, Any] = {}
+    shape = draw(st.sampled_from(["whole", "whole", "open", "piece", "piece", "piece", "end"]))
+    if shape in ("whole", "open") or draw(st.integers(0, 5)) == 0:
+        call["name"] = draw(st.sampled_from(["f", "g", "", 5, None]))
+    if draw(st.integers(0, 3)) == 0:
+        call["id"] = draw(st.sampled_from(["c1", "c2", "", None, 7]))
+    if shape == "whole" or draw(st.integers(0, 9)) == 0:
+        call["args"] = draw(args | values) if draw(st.integers(0, 3)) else draw(st.sampled_from([{}, None, []]))
+    if shape in ("open", "piece") or draw(st.integers(0, 9)) == 0:
+        call["willContinue"] = draw(st.sampled_from([True] * 4 + [False, None, "yes"]))
+    if shape == "piece" or draw(st.integers(0, 9)) == 0:
+        call["partialArgs"] = (
+            draw(st.lists(entries(), max_size=4)) if draw(st.integers(0, 9)) else draw(st.sampled_from([None, {}, "x"]))
+        )
+    if draw(st.integers(0, 14)) == 0:
+        call["other"] = 1
+    roll = draw(st.integers(0, 14))
+    if roll == 0:
+        call = Pairs([*call.items(), draw(st.sampled_from([("name", "h"), ("willContinue", False), ("args", {"b": 1}),
+                                                            ("partialArgs", [])]))])
+    part: Any = {"functionCall": call}
+    if draw(st.booleans()):
+        part["thoughtSignature"] = draw(st.sampled_from(["sig", "sig", "", 5]))
+    if roll == 1:
+        part["text"] = "x"
+    elif roll == 2:
+        part = Pairs([*part.items(), ("functionCall", {"name": "f", "args": {}})])
+    return part
+
+
+@st.composite
+def streamed_pieces(draw: Any) -> Any:
+    """The usual shapes of Vertex AI's streamed arguments."""
+    which = draw(st.integers(0, 3))
+    if which == 0:
+        return {"functionCall": {"name": "g", "willContinue": True}}
+    if which == 1:
+        piece = {"jsonPath": draw(st.sampled_from(["$.a", "$.b", "$.a.b", "$['c']", "$.l[0]", 5])),
+                 "stringValue": draw(texts)}
+        if draw(st.booleans()):
+            piece["willContinue"] = True
+        return {"functionCall": {"partialArgs": [piece], "willContinue": draw(st.booleans())}}
+    if which == 2:
+        return {"functionCall": {}}
+    return {"functionCall": {"partialArgs": [{"jsonPath": "$.n", "numberValue": draw(st.integers(0, 9))}],
+                             "willContinue": True}}
+
+
 @st.composite
 def parts(draw: Any) -> Any:
-    kind = draw(st.sampled_from(["text"] * 8 + ["thought"] * 3 + ["signed", "call", "stream", "odd", "dup"]))
+    kind = draw(st.sampled_from(["text"] * 8 + ["thought"] * 3 + ["signed", "call", "call", "stream", "stream", "odd", "dup"]))
     if kind == "text":
         return {"text": draw(texts)}
     if kind == "thought":
@@ -108,27 +202,9 @@ def parts(draw: Any) -> Any:
     if kind == "signed":
         return {"text": draw(st.sampled_from(["", "a"])), "thoughtSignature": draw(st.sampled_from(["sig", "", 5]))}
     if kind == "call":
-        call: dict[str, Any] = {"name": draw(st.sampled_from(["f", "g", ""])), "args": draw(args | values)}
-        if draw(st.booleans()):
-            call["id"] = draw(st.sampled_from(["c1", "", None]))
-        part: dict[str, Any] = {"functionCall": call}
-        if draw(st.booleans()):
-            part["thoughtSignature"] = "sig"
-        return part
+        return draw(function_calls())
     if kind == "stream":
-        which = draw(st.integers(0, 3))
-        if which == 0:
-            return {"functionCall": {"name": "g", "willContinue": True}}
-        if which == 1:
-            piece = {"jsonPath": draw(st.sampled_from(["$.a", "$.b", "$.a.b", "$['c']", "$.l[0]", 5])),
-                     "stringValue": draw(texts)}
-            if draw(st.booleans()):
-                piece["willContinue"] = True
-            return {"functionCall": {"partialArgs": [piece], "willContinue": draw(st.booleans())}}
-        if which == 2:
-            return {"functionCall": {}}
-        return {"functionCall": {"partialArgs": [{"jsonPath": "$.n", "numberValue": draw(st.integers(0, 9))}],
-                                 "willContinue": True}}
+        return draw(streamed_pieces())
     if kind == "dup":  # keys given twice: the last one counts
         first, last = draw(st.sampled_from([("text", "text"), ("thought", "thought"), ("text", "thought")]))
         return Pairs([(first, draw(texts | st.booleans())), ("text", draw(texts)), (last, draw(texts | st.booleans()))])
@@ -366,3 +442,123 @@ def test_detection_by_walking_is_detection_by_decoding(stream: list[tuple[str, s
         quick = fast_detect(event)
         if quick is not None:
             assert quick == name
+
+
+# -- streamed function calls, piece after piece ------------------------------------------
+
+
+@st.composite
+def good_entries(draw: Any) -> dict[str, Any]:
+    """A ``partialArgs`` entry as Vertex AI sends them (a path that may or may not
+    fit what came before)."""
+    path = draw(st.sampled_from(["$.a", "$.a", "$.b", "$.c.d", "$.c.e", "$.l[0]", "$.l[1]", "$['a']", "$.m[0].x"]))
+    key = draw(st.sampled_from(["stringValue"] * 4 + ["numberValue", "boolValue", "nullValue"]))
+    value = {"stringValue": texts, "numberValue": st.integers(-999, 10**19), "boolValue": st.booleans(),
+             "nullValue": st.none()}[key]
+    entry = {"jsonPath": path, key: draw(value)}
+    if draw(st.booleans()):
+        entry["willContinue"] = True
+    return entry
+
+
+@st.composite
+def call_streams(draw: Any) -> list[tuple[str, str]]:
+    """Streams of function-call parts as Vertex AI sends them (a call opened with its
+    name, its arguments in ``partialArgs`` pieces in document order, strings
+    continued, a last part), with random near misses among them."""
+    rnd = random.Random(draw(st.integers(0, 2**32)))
+    escape = draw(st.sampled_from([0.0, 0.0, 0.1, 0.5]))
+    odd = draw(st.sampled_from([0.0, 0.0, 0.2]))
+    out = []
+    for _ in range(draw(st.integers(1, 10))):
+        roll = draw(st.integers(0, 9))
+        if roll == 0:
+            part: Any = draw(function_calls())
+        elif roll == 1:
+            part = {"functionCall": {"name": draw(st.sampled_from(["f", "g"])), "willContinue": True}}
+            if draw(st.booleans()):
+                part["thoughtSignature"] = "sig"
+        elif roll == 2:
+            part = {"functionCall": {}}
+        elif roll == 3:
+            part = {"text": draw(texts)}
+        else:
+            pieces = [draw(entries()) if draw(st.integers(0, 5)) == 0 else draw(good_entries()) for _ in range(draw(st.integers(0, 3)))]
+            call: dict[str, Any] = {"partialArgs": pieces}
+            if draw(st.integers(0, 3)):
+                call["willContinue"] = True
+            if draw(st.integers(0, 9)) == 0:
+                call["id"] = "late"
+            part = {"functionCall": call}
+        candidate: dict[str, Any] = {"content": {"role": "model", "parts": [part]}}
+        if draw(st.integers(0, 14)) == 0:
+            candidate["finishReason"] = "STOP"
+        chunk = {"candidates": [candidate], "usageMetadata": {"trafficType": "ON_DEMAND"}, "modelVersion": "m"}
+        out.append(("message", dumps(chunk, rnd, escape, odd)))
+    return out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(call_streams())
+def test_streamed_calls_are_the_same_on_both_paths(stream: list[tuple[str, str]]) -> None:
+    events = [Event(event=kind, data=data) for kind, data in stream]
+    assert _reduce(events, True) == _reduce(events, False)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(call_streams(), st.data())
+def test_streamed_calls_agree_on_every_fragmentation(stream: list[tuple[str, str]], data: Any) -> None:
+    body = b"".join(encode_event(text) for _, text in stream)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(body)), max_size=6)))
+    if data.draw(st.integers(0, 9)) == 0:
+        cuts = list(range(1, len(body)))  # one byte at a time
+    dialect = data.draw(st.sampled_from(["gemini", "auto"]))
+    assert _accumulate(body, cuts, "cython", dialect) == _accumulate(body, cuts, "python", dialect)
+
+
+class _Spy(GeminiReducer):
+    """Counts which method a function-call part reached."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def part(self, *args: Any) -> None:
+        self.seen.append("part")
+        super().part(*args)
+
+    def function_call(self, *args: Any) -> None:
+        self.seen.append("function_call")
+        super().function_call(*args)
+
+
+CALLS = [
+    '{"functionCall":{"name":"weather","args":{"location":"San Francisco","n":[1,true,null]}},"thoughtSignature":"c2ln"}',
+    '{"functionCall":{"name":"getWeather","willContinue":true},"thoughtSignature":"c2ln"}',
+    '{"functionCall":{"partialArgs":[{"jsonPath":"$.location","stringValue":"Bos\\u00e9","willContinue":true}],'
+    '"willContinue":true}}',
+    '{"functionCall":{"partialArgs":[{"jsonPath":"$.location","stringValue":""},{"jsonPath":"$.n","numberValue":-3},'
+    '{"jsonPath":"$[\'b c\']","boolValue":false},{"jsonPath":"$.z","nullValue":null}],"willContinue":true}}',
+    '{"functionCall":{"id":"c1"}}',  # (the last piece: no willContinue)
+]
+
+
+def test_function_call_parts_take_the_compiled_path() -> None:
+    """Function-call parts (whole, opening a streamed call, its pieces, its end) go
+    straight to ``function_call``, not through ``part`` as decoded dicts."""
+    reducer = _Spy()
+    events = [Event(data='{"candidates":[{"content":{"parts":[' + part + ']}}]}') for part in CALLS]
+    assert fast.feed_gemini(reducer, events, []) == len(CALLS)
+    assert reducer.seen == ["function_call"] * len(CALLS)
+    pure = GeminiReducer(compiled=False)
+    for event in events:
+        pure.feed_event(event, [])
+    assert reducer.snapshot(complete=False, error=None) == pure.snapshot(complete=False, error=None)
+    calls = reducer.snapshot(complete=False, error=None).tool_calls
+    assert [(c.name, c.arguments, c.complete) for c in calls] == [
+        ("weather", '{"location":"San Francisco","n":[1,true,null]}', True),
+        ("getWeather", '{"location":"Bosé","n":-3,"b c":false,"z":null}', True),
+    ]
+    assert calls[1].id == "c1"

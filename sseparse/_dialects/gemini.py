@@ -318,6 +318,16 @@ def _piece_value(piece: dict[str, Any]) -> tuple[Any, bool]:
     return None, False  # nullValue: null or "NULL_VALUE"
 
 
+def _entry(piece: Any) -> tuple[list[str | int], Any, bool, bool]:
+    """A decoded ``partialArgs`` entry as ``(steps, value, is_string, willContinue)``
+    (its path checked first, then its value)."""
+    if type(piece) is not dict:
+        raise _Refused(f"a partialArgs entry must be an object, not {type(piece).__name__}")
+    steps = _parse_path(piece.get("jsonPath"))
+    value, is_string = _piece_value(piece)
+    return steps, value, is_string, piece.get("willContinue") is True
+
+
 _INF = float("inf")
 
 
@@ -348,7 +358,7 @@ class _StreamedArguments:
     the same path glue to it, ``willContinue`` or not, each one written once.
     """
 
-    __slots__ = ("written", "final", "broken", "_stack", "_open", "_promised")
+    __slots__ = ("written", "final", "broken", "_stack", "_open", "_open_path", "_promised")
 
     def __init__(self) -> None:
         self.written: list[str] = []  # the JSON text so far, in pieces
@@ -358,6 +368,7 @@ class _StreamedArguments:
         self.broken = False
         self._stack: list[_Open] = []  # the containers open in the text, outermost first
         self._open: list[str | int] | None = None  # the path of the string still open
+        self._open_path: str | None = None  # its jsonPath as sent: the same text is the same path
         self._promised = False  # the open string's last piece said willContinue
 
     def seed(self, args: dict[str, Any]) -> str:
@@ -374,32 +385,47 @@ class _StreamedArguments:
         return added
 
     def feed(self, partial_args: Any) -> str:
-        """Fold ``partialArgs`` in; return the JSON text this adds."""
+        """Fold ``partialArgs`` in; return the JSON text this adds. ``partial_args`` is
+        the member as decoded (a list of entry objects; anything else is refused), or
+        a tuple of ``(jsonPath, value, is_string, willContinue)`` entries as the
+        compiled path reads them (values it checked as ``_piece_value`` does, the
+        ``jsonPath`` a string left to ``_parse_path``)."""
         if partial_args is None:
             return ""
-        if type(partial_args) is not list:
+        if type(partial_args) is tuple:
+            entries: Iterable[tuple[Any, Any, bool, bool]] = partial_args
+        elif type(partial_args) is list:
+            entries = map(_entry, partial_args)  # each entry checked when its turn comes
+        else:
             raise _Refused(f"partialArgs must be a list, not {type(partial_args).__name__}")
         text: list[str] = []
         try:
-            for piece in partial_args:
-                if type(piece) is not dict:
-                    raise _Refused(f"a partialArgs entry must be an object, not {type(piece).__name__}")
-                steps = _parse_path(piece.get("jsonPath"))
-                value, is_string = _piece_value(piece)
-                if is_string and steps == self._open:  # more of the open string
-                    text.append(_string(value)[1:-1])
-                    self._promised = piece.get("willContinue") is True
-                    continue
-                self._close_string(text)
-                self._write(steps, value, text)
-                if is_string:
-                    self._open = steps
-                    self._promised = piece.get("willContinue") is True
+            for path, value, is_string, more in entries:
+                self._piece(path, value, is_string, more, text)
         finally:  # what was written before a refused piece stays written
             added = "".join(text)
             if added:
                 self.written.append(added)
         return added
+
+    def _piece(self, path: Any, value: Any, is_string: bool, more: bool, text: list[str]) -> None:
+        """One entry: its ``jsonPath`` (as sent, or parsed into steps), its value,
+        whether that is a string, and whether it said ``willContinue``."""
+        if is_string and path == self._open_path:  # more of the open string (the same path text)
+            text.append(_string(value)[1:-1])
+            self._promised = more
+            return
+        steps = path if type(path) is list else _parse_path(path)
+        if is_string and steps == self._open:  # the same path, written another way
+            text.append(_string(value)[1:-1])
+            self._promised = more
+            return
+        self._close_string(text)
+        self._write(steps, value, text)
+        if is_string:
+            self._open = steps
+            self._open_path = path if type(path) is str else None
+            self._promised = more
 
     def finish(self) -> str:
         """Close what is open; return the text that completes the arguments' JSON."""
@@ -428,7 +454,7 @@ class _StreamedArguments:
     def _close_string(self, text: list[str]) -> None:
         if self._open is not None:
             text.append('"')
-            self._open = None
+            self._open = self._open_path = None
             if self._promised:
                 self.broken = True
 
@@ -743,7 +769,7 @@ class GeminiReducer(Reducer):
     # building it as dicts and, for the shapes it knows, makes its updates through
     # these methods and attributes, which ``_apply`` uses too, so that each update
     # is written once: the attributes ``changed``, ``need_meta`` and ``usage_text``, the methods
-    # ``meta``, ``candidate``, ``text``, ``thought_text``, ``part``, ``finish``,
+    # ``meta``, ``candidate``, ``text``, ``thought_text``, ``function_call``, ``part``, ``finish``,
     # ``candidate_extra``, ``usage`` and ``chunk_error``, and ``events`` and ``done`` of every reducer.
     # It touches nothing else of the reducer, and gives any chunk it does not know
     # as it came to ``feed_event``, the single place of semantics.
@@ -962,11 +988,17 @@ class GeminiReducer(Reducer):
         if call is not None:
             if type(call) is not dict:
                 raise self.bad_chunk(event, f"functionCall must be an object, not {type(call).__name__}")
-            self._function_call(state, part, call, out)
-        else:
-            if state.open_call is not None:  # anything else ends a streamed call
-                self._end_call(state, out)
-            self._other_part(event, state, part, out)
+            name = call.get("name")
+            call_id = call.get("id")
+            more = call.get("willContinue") is True
+            self.function_call(
+                state, part, name if type(name) is str else "", call_id if type(call_id) is str and call_id else None,
+                call.get("args"), "args" in call, call.get("partialArgs"), more or "partialArgs" in call, more, out,
+            )
+            return
+        if state.open_call is not None:  # anything else ends a streamed call
+            self._end_call(state, out)
+        self._other_part(event, state, part, out)
         signature = part.get("thoughtSignature")
         if out is not None and type(signature) is str and signature:
             out.append(_new_signature(state.index, signature))
@@ -1000,17 +1032,19 @@ class GeminiReducer(Reducer):
         if out is not None:
             out.append(BlockDelta(state.index, part))
 
-    def _function_call(
-        self, state: _Candidate, part: dict[str, Any], call: dict[str, Any], out: list[Delta] | None
+    def function_call(
+        self, state: _Candidate, part: dict[str, Any], name: str, call_id: str | None, args: Any, has_args: bool,
+        pieces: Any, streamed: bool, more: bool, out: list[Delta] | None,
     ) -> None:
-        name = call.get("name")
-        name = name if type(name) is str else ""
-        call_id = call.get("id")
-        call_id = call_id if type(call_id) is str and call_id else None
+        """A ``functionCall`` part, its members read: ``name`` ("" unless a string),
+        ``call_id`` (``None`` unless a non-empty string), ``args`` as sent (``None``
+        when absent; ``has_args``: whether the member is there), ``pieces`` its
+        ``partialArgs`` (see ``_StreamedArguments.feed``), ``streamed`` whether
+        ``willContinue`` is true or ``partialArgs`` is there, ``more`` the former."""
         current = state.open_call
         # The next piece of a streamed call: no name, or the name of one begun without it.
-        if current is not None and (not name or (not current.name and "args" not in call)):
-            if call.get("args"):
+        if current is not None and (not name or (not current.name and not has_args)):
+            if args:
                 raise _Refused("a later part of a streamed functionCall carries whole args: partialArgs were expected")
             late_id = call_id if call_id is not None and call_id != current.id else None
             if late_id is not None or name:  # an id or a name that arrives late
@@ -1021,19 +1055,26 @@ class GeminiReducer(Reducer):
                     out.append(ToolCallUpdate(state.index, current.position, late_id, name))
             if len(part) > 1:  # a signature on a later piece: keep it with the call
                 current.part = {**current.part, **{k: v for k, v in part.items() if k != "functionCall"}}
-            self._stream_pieces(state, current, call, out)
-            return
-        if current is not None:
-            self._end_call(state, out)  # a new call before this one said it was done: cut
+            self._stream_pieces(state, current, pieces, more, out)
+        else:
+            if current is not None:
+                self._end_call(state, out)  # a new call before this one said it was done: cut
+            self._new_call(state, part, name, call_id, args, pieces, streamed, more, out)
+        signature = part.get("thoughtSignature")
+        if out is not None and type(signature) is str and signature:
+            out.append(_new_signature(state.index, signature))
+
+    def _new_call(
+        self, state: _Candidate, part: dict[str, Any], name: str, call_id: str | None, args: Any,
+        pieces: Any, streamed: bool, more: bool, out: list[Delta] | None,
+    ) -> None:
         position = len(state.calls)
         new = _Call(position, call_id, name, part)
-        args = call.get("args")
         if args is not None and (type(args) is not dict or _nests_deeper(args, MAX_DEPTH)):
             raise _Refused(
                 "functionCall args must be an object nesting at most "
                 f"MAX_DEPTH={MAX_DEPTH} deep, not {quote_prefix(repr(args)) if type(args) is not dict else 'deeper'}"
             )
-        streamed = call.get("willContinue") is True or "partialArgs" in call
         if not streamed:
             try:
                 new.text = _compact(args if args is not None else {})
@@ -1053,7 +1094,7 @@ class GeminiReducer(Reducer):
                     raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
                 if out is not None:
                     out.append(new_arguments_delta(state.index, position, text))
-            self._stream_pieces(state, new, call, out)
+            self._stream_pieces(state, new, pieces, more, out)
             return
         new.complete = True  # a whole call is complete as it arrives
         state.push(part)
@@ -1061,12 +1102,12 @@ class GeminiReducer(Reducer):
             out.append(new_arguments_delta(state.index, position, new.text))
             out.append(_new_end(state.index, position))
 
-    def _stream_pieces(self, state: _Candidate, call: _Call, piece: dict[str, Any], out: list[Delta] | None) -> None:
+    def _stream_pieces(self, state: _Candidate, call: _Call, pieces: Any, more: bool, out: list[Delta] | None) -> None:
         streamed = call.streamed
         assert streamed is not None
         written = len(streamed.written)
         try:
-            text = streamed.feed(piece.get("partialArgs"))
+            text = streamed.feed(pieces)
         except BaseException:  # the text written before a refused piece: the deltas hold what arguments hold
             call.built = None
             if out is not None and len(streamed.written) > written:
@@ -1075,7 +1116,7 @@ class GeminiReducer(Reducer):
         call.built = None
         if out is not None and text:
             out.append(new_arguments_delta(state.index, call.position, text))
-        if piece.get("willContinue") is not True:
+        if not more:
             self._end_call(state, out, announced=True)
 
     def _end_call(self, state: _Candidate, out: list[Delta] | None, *, announced: bool = False) -> None:
