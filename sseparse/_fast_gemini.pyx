@@ -4,7 +4,9 @@
 Every Gemini event is a whole ``GenerateContentResponse``: the newest piece of each
 candidate wrapped in the same envelope (``content``, ``role``, ``index``,
 ``usageMetadata`` with its details, ``modelVersion``, ``responseId``...). Decoding
-all of it into dicts costs more than folding the piece in. ``feed_gemini`` walks the
+all of it into dicts costs more than folding the piece in. ``take_chunk``, the
+gemini part of the fast path (``_fastpath.FastFeed``: the compiled parser hands it
+each event's data bytes before any ``str`` or ``Event`` exists), walks the
 event's data once, validating all of it as JSON, and notes where the few values the
 reducer reads lie: the candidates, their parts, their finish reasons, the usage
 object and the metadata strings. Then it makes the reducer's own updates, through
@@ -33,11 +35,12 @@ Anything else (a member the walker does not know at the top level, a key it read
 given twice or with an escape, a value of a type the reducer would
 refuse, a candidate index that is not a small integer, nesting past 64 levels, a
 number of more than 100 characters, an ``event: error``, whitespace around the
-chunk) sends the event, unchanged, to ``reducer.feed_event``: the full decode, the
+chunk) is declined: the event goes, unchanged, to ``reducer.feed_event``: the full decode, the
 single place of semantics. The walker accepts a strict subset of what ``json.loads``
 accepts, so an event it takes is one the full decode takes, with the same values.
 The walker is the one the other fast paths use (``_json_walker.pxd``), reading the
-data's UTF-8 form. ``tests/test_gemini_fast.py`` checks on random streams that both
+data's UTF-8 form. An error must name its event: when the parser built none, the
+fast path builds it from the bytes (``FastFeed.current_event``), only then. ``tests/test_gemini_fast.py`` checks on random streams that both
 paths give the same deltas, results and errors.
 """
 
@@ -555,7 +558,36 @@ cdef int _call_item(object reducer, object state, const char* p, Py_ssize_t n, I
     return 0
 
 
-cdef int _fold(object reducer, object event, const char* p, Py_ssize_t n, Chunk* c, list out) except -1:
+cdef inline object _event_of(object source):
+    """The ``Event`` of the chunk being folded, for the few calls that may name it in
+    an error (``part``, ``chunk_error``): ``source.current_event()``, which builds
+    it from the bytes when the parser never did."""
+    return source.current_event()
+
+
+cdef int take_chunk(object reducer, const char* p, Py_ssize_t n, list out, object source) except -1:
+    """The gemini part of the fast path (``_fastpath.FastFeed``): the event's data ``p``
+    walked and folded into ``reducer`` (1), or left unchanged to the full decode (0);
+    with ``reducer`` None, the first event of an ``"auto"`` stream (see below).
+    ``source.current_event()`` gives the event, when an error must name it (the
+    reducer counted the event first: its position is right)."""
+    cdef Chunk chunk
+    if _chunk(<const uchar*>p, n, &chunk) < 0:
+        return 0
+    if reducer is None:
+        # ``"auto"``, the stream's first event (named "message"): a chunk this walk
+        # reads with a member only Gemini sends is what detection calls gemini (the
+        # rules, ``_dialects._by_members``: no ``type``, ``object``, ``choices`` nor
+        # ``error`` member); ``source`` makes the reducer and binds it.
+        if not chunk.member:
+            return 0
+        reducer = source.start_gemini()
+    reducer.events += 1
+    _fold(reducer, p, n, &chunk, out, source)
+    return 1
+
+
+cdef int _fold(object reducer, const char* p, Py_ssize_t n, Chunk* c, list out, object source) except -1:
     """The reducer's updates for a walked chunk, in the order ``_apply`` makes them."""
     cdef int k = 0
     cdef Item* item
@@ -568,7 +600,7 @@ cdef int _fold(object reducer, object event, const char* p, Py_ssize_t n, Chunk*
             item = &c.items[k]
             k += 1
             if item.kind == _CANDIDATE:
-                state = reducer.candidate(event, item.index)
+                state = reducer.candidate(item.index)
             elif item.kind == _TEXT:
                 if item.span.end > item.span.start:
                     reducer.text(state, _utf8_text(p, &item.span), out)
@@ -579,7 +611,7 @@ cdef int _fold(object reducer, object event, const char* p, Py_ssize_t n, Chunk*
                 if item.flags & _PIECES:
                     k += item.index  # (its entries)
             elif item.kind == _PART:
-                reducer.part(event, state, _value_at(p, n, item.span.start, _loads), out)
+                reducer.part(_event_of(source), state, _value_at(p, n, item.span.start, _loads), out)
             elif item.kind == _FINISH:
                 reason = _utf8_text(p, &item.span)
                 if reason != state.finish_reason:
@@ -594,31 +626,5 @@ cdef int _fold(object reducer, object event, const char* p, Py_ssize_t n, Chunk*
     except SseparseError:
         raise
     except Exception as exc:
-        raise reducer.chunk_error(event, None, exc) from None
+        raise reducer.chunk_error(_event_of(source), None, exc) from None
     return 0
-
-
-def feed_gemini(reducer, events, list out):
-    """``GeminiReducer.feed_events``: each event through the walker (on its data's
-    UTF-8 form) when it is one of its shapes, else through ``reducer.feed_event``.
-    Returns how many events took the walker."""
-    cdef Chunk chunk
-    cdef long fast = 0
-    cdef const char* p
-    cdef Py_ssize_t n
-    feed_event = reducer.feed_event
-    for event in events:
-        data = event.data
-        p = NULL
-        if not reducer.done and type(data) is str and event.event != _ERROR:
-            try:
-                p = PyUnicode_AsUTF8AndSize(data, &n)
-            except UnicodeEncodeError:  # lone surrogates: the full decode
-                p = NULL
-        if p == NULL or _chunk(<const uchar*>p, n, &chunk) < 0:
-            feed_event(event, out)
-            continue
-        reducer.events += 1
-        fast += 1
-        _fold(reducer, event, p, n, &chunk, out)
-    return fast

@@ -55,7 +55,9 @@ from cpython.unicode cimport PyUnicode_DecodeUTF8
 from cpython.pycapsule cimport PyCapsule_New
 
 from ._json_walker cimport *
+from ._fast_gemini cimport take_chunk
 
+from ._events import Event
 from ._completion import new_arguments_delta, new_reasoning_delta, new_refusal_delta, new_text_delta
 from ._dialects import _contract
 from json import loads as _loads
@@ -70,6 +72,7 @@ cdef extern from "Python.h":
 cdef int _CHAT = _contract.CHAT
 cdef int _MESSAGES = _contract.MESSAGES
 cdef int _RESPONSES = _contract.RESPONSES
+cdef int _GEMINI = _contract.GEMINI
 cdef int _CHOICE = _contract.CHOICE
 cdef int _CHUNK = _contract.CHUNK
 cdef int _TEXT = _contract.TEXT
@@ -952,6 +955,13 @@ cdef class FastFeed:
     cdef object reducer
     cdef object detector    # while no reducer is bound: what makes one (see feed)
     cdef object start       # ... and what makes the one the first event's bytes name
+    cdef object parser      # during feed(): the parser (current_event reads its last event id)
+    # The event being taken, for current_event: its Event when there is one, else its bytes.
+    cdef object c_event
+    cdef const char* c_data
+    cdef Py_ssize_t c_n
+    cdef const char* c_type
+    cdef Py_ssize_t c_tlen
     cdef object feed_event
     cdef object target
     cdef object out
@@ -997,7 +1007,7 @@ cdef class FastFeed:
         self.dialect = reducer.fast_dialect
         if self.dialect:
             self.feed_event = reducer.feed_event
-            self.target = reducer.target
+            self.target = None if self.dialect == _GEMINI else reducer.target
         else:
             self.feed_event = reducer.feed_events
             self.target = None
@@ -1086,13 +1096,14 @@ cdef class FastFeed:
         self.out = out
         self.detector = detector
         self.start = start
+        self.parser = parser
         self.ready = False
         self.cached = False
         try:
             events = parser._feed_sink(data, _SINK, self)
         finally:
             self.out = None
-            self.detector = self.start = None
+            self.detector = self.start = self.parser = None
             self._count()
         if self.error is not None:
             error = self.error
@@ -1162,7 +1173,11 @@ cdef class FastFeed:
             etype = PyUnicode_AsUTF8AndSize(name, &tlen)
         except UnicodeEncodeError:  # lone surrogates: the full decode
             return 0
-        return self._take(p, n, etype, tlen)
+        self.c_event = event
+        try:
+            return self._take(p, n, etype, tlen)
+        finally:
+            self.c_event = None
 
     cdef int _take(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
         """Takes one event's data ``p`` (its type ``etype``): 1 when it was applied (or
@@ -1172,12 +1187,16 @@ cdef class FastFeed:
         cdef Meta meta
         cdef int count = 0
         cdef bint walked = True, template = True
+        cdef int found
         if not self.dialect:
             # No reducer bound yet (then the first event's bytes may say which), or
             # one without a fast path.
-            if self.reducer is not None or self.start is None or not self._detect(p, n, etype, tlen):
+            if self.reducer is not None or self.start is None:
                 return 0
-            if not self.dialect:
+            found = self._detect(p, n, etype, tlen)
+            if found == 2:
+                return 1  # (a Gemini chunk, detected and taken by the same walk)
+            if not found or not self.dialect:
                 return 0
         if not self.ready:
             if self.reducer.done:
@@ -1186,6 +1205,15 @@ cdef class FastFeed:
             self.ready = True
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
+        if self.dialect == _GEMINI:
+            self.c_data = p
+            self.c_n = n
+            self.c_type = etype
+            self.c_tlen = tlen
+            try:
+                return take_chunk(self.reducer, p, n, self.out, self)
+            finally:
+                self.c_data = NULL
         pad.start = -1
         if self.t_len and self._template_match(p, n, &items[0]):
             count = 1
@@ -1221,14 +1249,46 @@ cdef class FastFeed:
             self._template_take(p, n, &items[0], &pad)
         return 1
 
-    cdef bint _detect(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
+    def start_gemini(self):
+        """``take_chunk`` read the first event of an ``"auto"`` stream as Gemini's: the
+        reducer ``start`` makes for it, bound."""
+        self._bind(self.start("gemini"))
+        return self.reducer
+
+    def current_event(self):
+        """The ``Event`` being taken (for an error that names it): the one given, or,
+        from the parser's sink, the one the parser would have built (the parser
+        offers only events without a ``retry`` field; the last event id is its own)."""
+        if self.c_event is not None:
+            return self.c_event
+        if self.parser is None or self.c_data == NULL:
+            raise ValueError("no event is being taken")
+        return Event(
+            _MESSAGE if self.c_tlen == 0 else PyUnicode_DecodeUTF8(self.c_type, self.c_tlen, "replace"),
+            PyUnicode_DecodeUTF8(self.c_data, self.c_n, "replace"),
+            self.parser.last_event_id,
+            None)
+
+    cdef int _detect(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
         """``"auto"``: the dialect of the first event with data, read from its bytes as
-        ``fast_detect`` reads them, and the reducer ``start`` makes for it bound; 0
-        when the walker or the rules leave it to ``detect`` (through ``detector``)."""
+        ``fast_detect`` reads them, and the reducer ``start`` makes for it bound (1);
+        0 when the walker or the rules leave it to ``detect`` (through ``detector``);
+        2 when it was a Gemini chunk, read and folded by the Gemini walker in the
+        same walk (``take_chunk``)."""
         cdef Span kind
         cdef int mask = 0
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
+        if tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0):
+            self.c_data = p
+            self.c_n = n
+            self.c_type = etype
+            self.c_tlen = tlen
+            try:
+                if take_chunk(None, p, n, self.out, self):
+                    return 2
+            finally:
+                self.c_data = NULL
         if _top(<const uchar*>p, n, &kind, &mask) < 0:
             return 0
         name = _detected(

@@ -156,7 +156,8 @@ cdef inline bint _has_eol(const char* p, Py_ssize_t n):
 #
 # Called at each dispatch in sink mode. With ``event`` None: ``data[:n]`` is the
 # event's data (lines joined by LF, exactly the bytes ``Event.data`` would decode)
-# and ``etype[:etype_len]`` its raw event type (empty for "message"); it returns 1
+# and ``etype[:etype_len]`` its raw event type (empty for "message"), of an event
+# without a ``retry`` field (its id is ``last_event_id``, already set); it returns 1
 # when it took the event (no ``str`` or ``Event`` is built), 0 to decline. After a
 # decline it is called again with the built ``Event`` (``data`` NULL) and must take
 # it. ``_fastpath`` hands its callback over in a capsule of this name and declares
@@ -528,8 +529,10 @@ Parse one fragment; return the events it completed, in order.
         if self._data.len == 0:
             _buf_clear(&self._event_type)
             return 0
-        if self._sink != NULL and self._sink(self._sink_ctx, self._data.ptr, self._data.len - 1,
-                                             self._event_type.ptr, self._event_type.len, None):
+        # Offered as bytes only without a retry field of its own: what the sink knows
+        # then (data, type, ``last_event_id``) is the whole event, should it build it.
+        if self._sink != NULL and retry is None and self._sink(self._sink_ctx, self._data.ptr, self._data.len - 1,
+                                                               self._event_type.ptr, self._event_type.len, None):
             _buf_clear(&self._data)  # taken: no str, no Event
             _buf_clear(&self._event_type)
             return 0

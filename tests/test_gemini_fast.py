@@ -1,8 +1,8 @@
 """The compiled path of the ``gemini`` reducer against the pure one, on random streams.
 
-``sseparse._fast_gemini`` walks a Gemini chunk without building its dicts and folds
-the shapes it knows through the reducer's own methods; anything else goes to
-``feed_event``. These tests feed the same streams to both builds and require the
+``sseparse._fast_gemini`` (the fast path's gemini walker, ``FastFeed``) walks a
+Gemini chunk without building its dicts and folds the shapes it knows through the
+reducer's own methods; anything else goes to ``feed_event``. These tests feed the same streams to both builds and require the
 same deltas, the same ``Completion``, the same event count and the same error (type
 and message), whatever the fragmentation. The chunks are random
 ``GenerateContentResponse`` objects (text, thought, signed and odd parts, whole and
@@ -23,13 +23,20 @@ from hypothesis import strategies as st
 
 from sseparse import Accumulator, DialectError, SseparseError, encode_event
 from sseparse._dialects import fast_detect, NOT_JSON, _guess, detect
-from sseparse._dialects import gemini
+from sseparse._dialects._base import fastpath
 from sseparse._dialects.gemini import GeminiReducer
+from sseparse._errors import ChunkDecodeError
 from sseparse._events import Event
 
-fast = pytest.importorskip("sseparse._fast_gemini", reason="the compiled gemini path is not built")
-if gemini._fast is None:
+pytest.importorskip("sseparse._fast_gemini", reason="the compiled gemini path is not built")
+if fastpath is None:
     pytest.skip("the compiled gemini path is not in use (SSEPARSE_NO_EXTENSIONS)", allow_module_level=True)
+
+
+def feed_fast(reducer: GeminiReducer, events: list[Event], out: list[Any]) -> int:
+    """The events through the fast path (``FastFeed``, as ``feed_events`` does):
+    how many took the walker."""
+    return int(fastpath.FastFeed(reducer).feed_events(events, out))
 
 
 class Pairs(list):  # type: ignore[type-arg]
@@ -389,7 +396,7 @@ UNUSUAL = [
 @pytest.mark.parametrize("data", USUAL)
 def test_the_usual_chunks_take_the_walker(data: str) -> None:
     reducer = GeminiReducer()
-    assert fast.feed_gemini(reducer, [Event(data=data)], []) == 1
+    assert feed_fast(reducer, [Event(data=data)], []) == 1
     assert reducer.events == 1
 
 
@@ -398,7 +405,7 @@ def test_unusual_chunks_go_to_the_full_decode(data: str) -> None:
     reducer = GeminiReducer()
     events = [Event(data=data)]
     try:
-        taken = fast.feed_gemini(reducer, events, [])
+        taken = feed_fast(reducer, events, [])
     except SseparseError:
         taken = 0
     assert taken == 0
@@ -550,7 +557,7 @@ def test_function_call_parts_take_the_compiled_path() -> None:
     straight to ``function_call``, not through ``part`` as decoded dicts."""
     reducer = _Spy()
     events = [Event(data='{"candidates":[{"content":{"parts":[' + part + ']}}]}') for part in CALLS]
-    assert fast.feed_gemini(reducer, events, []) == len(CALLS)
+    assert feed_fast(reducer, events, []) == len(CALLS)
     assert reducer.seen == ["function_call"] * len(CALLS)
     pure = GeminiReducer(compiled=False)
     for event in events:
@@ -562,3 +569,56 @@ def test_function_call_parts_take_the_compiled_path() -> None:
         ("getWeather", '{"location":"Bosé","n":-3,"b c":false,"z":null}', True),
     ]
     assert calls[1].id == "c1"
+
+
+_BAD_PATH = (
+    '{"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","partialArgs":'
+    '[{"jsonPath":"$..bad","stringValue":"x\\u00e9 é"}],"willContinue":true}}]}}]}'
+)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"", b"id: 8\n", b"event: chunk\nid: 9\n", b"retry: 1500\nid: 10\n", b"event: \xc3\xa9v\xff\n"],
+)
+def test_an_error_inside_the_walked_fold_names_the_event(head: bytes) -> None:
+    """A chunk the walker takes whose fold fails (a ``jsonPath`` no path reads): the
+    error names the very event the pure build names (type, data, id, retry), built
+    from the bytes when the parser offered it undecoded; at every split."""
+    body = (
+        b'id: 7\ndata: {"candidates":[{"content":{"parts":[{"text":"hi"}]}}]}\n\n'
+        + head + b"data: " + _BAD_PATH.encode() + b"\n\n"
+    )
+    seen = []
+    for impl in ("cython", "python"):
+        for cut in range(0, len(body), 7):
+            acc = Accumulator("gemini", implementation=impl)  # type: ignore[arg-type]
+            with pytest.raises(ChunkDecodeError) as info:
+                acc.feed(body[:cut])
+                acc.feed(body[cut:])
+            exc = info.value
+            seen.append((exc.event, exc.index, str(exc), exc.completion.to_dict()))
+    assert all(s == seen[0] for s in seen)
+    assert seen[0][0].data == _BAD_PATH and seen[0][1] == 1
+
+
+@pytest.mark.parametrize("head", [b"", b"event: message\n", b"event: x\n", b"event: response.created\n", b"event: message_start\n", b"event: error\n"])
+@pytest.mark.parametrize(
+    "first",
+    [
+        '{"candidates":[{"content":{"parts":[{"text":"a"}]}}],"modelVersion":"m","responseId":"r"}',
+        '{"responseId":"r"}',
+        '{"usageMetadata":{"totalTokenCount":3}}',
+        '{"candidates":[{"content":{"parts":[{"text":"a"}]}}],"promptFeedback":{}}',
+        '{"candidates":[],"choices":[]}',
+        '{"candidates":[{"content":{"parts":[{"text":"a"}]}}],"type":"message_start"}',
+    ],
+)
+def test_auto_detects_gemini_in_the_walk_that_reads_it(head: bytes, first: str) -> None:
+    """``"auto"`` reads a stream's first Gemini chunk once (detection and fold in
+    the Gemini walker's walk) and ends where the pure build ends: same dialect,
+    deltas, result and error, at every split."""
+    body = head + b"data: " + first.encode() + b'\n\ndata: {"candidates":[{"content":{"parts":[{"text":"b"}]},"finishReason":"STOP"}]}\n\n'
+    expected = _accumulate(body, [], "python", "auto")
+    for cut in range(len(body) + 1):
+        assert _accumulate(body, [cut], "cython", "auto") == expected

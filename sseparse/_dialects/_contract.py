@@ -5,8 +5,8 @@ and tool-call arguments, a tool call's first piece, finish reasons, usage, block
 starts and stops, lifecycle events) straight from their data and changes a reducer's
 state through these calls only; it never reads or writes a reducer's attributes
 (``events`` and ``done`` aside, which every ``Reducer`` has, and the class's
-``fast_dialect`` and ``done_sentinel``). The Gemini path (``_fast_gemini``) has a
-contract of its own, written in ``gemini.py``. Each reducer that has a fast path implements them, and its
+``fast_dialect`` and ``done_sentinel``). The Gemini walker (``_fast_gemini``, the
+``GEMINI`` extractor) has a contract of its own, written in ``gemini.py``. Each reducer that has a fast path implements them, and its
 own pure decoding goes through the same code, so each update is written once. The
 constants below are read by the compiled module at import: a reducer and the
 compiled code cannot disagree on them.
@@ -61,13 +61,14 @@ if TYPE_CHECKING:
     from .._events import Event
 
 __all__ = [
-    "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "CHOICE", "CHUNK", "TEXT", "HAS_CHOICES", "HAS_ERROR", "HAS_GEMINI", "HAS_CHAT_OBJECT", "ARGUMENTS", "REASONING", "REFUSAL",
+    "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "GEMINI", "CHOICE", "CHUNK", "TEXT", "HAS_CHOICES", "HAS_ERROR", "HAS_GEMINI", "HAS_CHAT_OBJECT", "ARGUMENTS", "REASONING", "REFUSAL",
 ]
 
 # Which extractor reads a reducer's events (``FastReducer.fast_dialect``); 0: none.
 CHAT: Final = 1
 MESSAGES: Final = 2
 RESPONSES: Final = 3
+GEMINI: Final = 4  # (the Gemini walker, ``_fast_gemini.take_chunk``, with a contract of its own)
 
 # The kinds of piece ``target`` is asked about.
 CHOICE: Final = 0  # (nothing appended: whether the choice exists)

@@ -75,42 +75,33 @@ import datetime
 import json
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
-    BlockDelta,
     Choice,
     Completion,
-    FinishDelta,
     PartialArguments,
-    SignatureDelta,
     ToolCall,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolCallUpdate,
     Usage,
-    UsageDelta,
     _new_completion,
-    _positional_init,
     make_choice,
     new_arguments_delta,
+    new_block_delta,
+    new_call_end,
+    new_call_start,
+    new_call_update,
+    new_finish_delta,
     new_reasoning_delta,
+    new_signature_delta,
     new_text_delta,
+    new_tool_call,
+    new_usage,
+    new_usage_delta,
 )
 from .._errors import ProviderError, SseparseError, describe_exception, quote_prefix
-from .._framing import IMPLEMENTATION
 from ._base import Reducer, decode_json
-
-#: The compiled path (``_fast_gemini``), or ``None`` when it is not built or the
-#: extensions are not in use: then ``feed_events`` feeds each event to
-#: ``feed_event``, which gives the very same results.
-_fast: Any = None
-if IMPLEMENTATION == "cython":
-    try:
-        from .. import _fast_gemini as _fast
-    except ImportError:  # not built: the framing layer already warns about the build
-        pass
+from ._contract import GEMINI
 
 if TYPE_CHECKING:
     from .._completion import Delta
@@ -118,15 +109,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GeminiReducer", "MAX_DEPTH"]
 
-# Built from every field's value in order, without the attrs __init__ (about half
-# its cost; see ``_positional_init``): the objects a short stream makes most.
-new_usage: Callable[..., Usage] = _positional_init(Usage)
-_new_tool_call: Callable[..., ToolCall] = _positional_init(ToolCall)
-_new_start = _positional_init(ToolCallStart)
-_new_end = _positional_init(ToolCallEnd)
-_new_usage_delta = _positional_init(UsageDelta)
-_new_finish = _positional_init(FinishDelta)
-_new_signature = _positional_init(SignatureDelta)
 
 #: The deepest a tool call's arguments may nest (objects and arrays, the arguments
 #: object itself counted), and so the most steps a ``partialArgs`` ``jsonPath`` may
@@ -558,7 +540,7 @@ class _Call:
             return built
         streamed = self.streamed
         text = self.text if streamed is None else "".join(streamed.written)
-        call = _new_tool_call(self.position, self.id, self.name, text, "function", self.complete)
+        call = new_tool_call(self.position, self.id, self.name, text, "function", self.complete)
         if self.closed:
             self.built = call
         return call
@@ -679,6 +661,7 @@ class GeminiReducer(Reducer):
     chunk_kind = "a GenerateContentResponse"
     #: ``[DONE]`` is OpenAI's end marker, not Gemini's: skipped, it ends nothing.
     done_sentinel: ClassVar[bool] = False
+    fast_dialect = GEMINI
 
     __slots__ = (
         "_candidates",
@@ -692,8 +675,7 @@ class GeminiReducer(Reducer):
     )
 
     def __init__(self, *, compiled: bool = True) -> None:
-        super().__init__(compiled=compiled)
-        self.compiled = compiled and _fast is not None
+        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
         self._candidates: dict[int, _Candidate] = {}
         self._created: int | None = None
         self.need_meta = True  # no responseId or modelVersion yet: read them
@@ -774,14 +756,6 @@ class GeminiReducer(Reducer):
     # It touches nothing else of the reducer, and gives any chunk it does not know
     # as it came to ``feed_event``, the single place of semantics.
 
-    def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> None:
-        if self.compiled:
-            _fast.feed_gemini(self, events, out)
-            return
-        feed = self.feed_event
-        for event in events:
-            feed(event, out)
-
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         self.changed = True
         if self.need_meta:
@@ -859,11 +833,12 @@ class GeminiReducer(Reducer):
             self._created = _unix_time(create_time)
         self.need_meta = self._id is None or self._model is None
 
-    def candidate(self, event: Event, index: int) -> _Candidate:
-        """The state of candidate ``index`` (a non-negative int), touched by ``event``."""
+    def candidate(self, index: int) -> _Candidate:
+        """The state of candidate ``index`` (a non-negative int: the compiled path reads
+        no other), touched by the chunk being folded."""
         state = self._candidates.get(index)
         if state is None:
-            state = self._new_candidate(event, index)
+            state = self._candidates[index] = _Candidate(index)
         state.choice = None
         return state
 
@@ -968,7 +943,7 @@ class GeminiReducer(Reducer):
         self._usage = None
         if out is not None:
             usage = self._usage = _usage(raw)
-            out.append(_new_usage_delta(usage))
+            out.append(new_usage_delta(usage))
 
     def finish(self, state: _Candidate, reason: str, out: list[Delta] | None) -> None:
         """A finish reason (a non-empty string) other than the one ``state`` has."""
@@ -977,7 +952,7 @@ class GeminiReducer(Reducer):
         state.finish_reason = reason
         state.choice = None
         if out is not None:
-            out.append(_new_finish(state.index, reason))
+            out.append(new_finish_delta(state.index, reason))
 
     # -- parts besides plain text --------------------------------------------------------
 
@@ -1001,7 +976,7 @@ class GeminiReducer(Reducer):
         self._other_part(event, state, part, out)
         signature = part.get("thoughtSignature")
         if out is not None and type(signature) is str and signature:
-            out.append(_new_signature(state.index, signature))
+            out.append(new_signature_delta(state.index, signature))
 
     def _other_part(self, event: Event, state: _Candidate, part: dict[str, Any], out: list[Delta] | None) -> None:
         text = part.get("text")
@@ -1030,7 +1005,7 @@ class GeminiReducer(Reducer):
             raise _Refused(f"a content part nests deeper than MAX_DEPTH={MAX_DEPTH}")
         state.push(part)
         if out is not None:
-            out.append(BlockDelta(state.index, part))
+            out.append(new_block_delta(state.index, part))
 
     def function_call(
         self, state: _Candidate, part: dict[str, Any], name: str, call_id: str | None, args: Any, has_args: bool,
@@ -1052,7 +1027,7 @@ class GeminiReducer(Reducer):
                 current.name = name or current.name
                 current.built = None
                 if out is not None:
-                    out.append(ToolCallUpdate(state.index, current.position, late_id, name))
+                    out.append(new_call_update(state.index, current.position, late_id, name))
             if len(part) > 1:  # a signature on a later piece: keep it with the call
                 current.part = {**current.part, **{k: v for k, v in part.items() if k != "functionCall"}}
             self._stream_pieces(state, current, pieces, more, out)
@@ -1062,7 +1037,7 @@ class GeminiReducer(Reducer):
             self._new_call(state, part, name, call_id, args, pieces, streamed, more, out)
         signature = part.get("thoughtSignature")
         if out is not None and type(signature) is str and signature:
-            out.append(_new_signature(state.index, signature))
+            out.append(new_signature_delta(state.index, signature))
 
     def _new_call(
         self, state: _Candidate, part: dict[str, Any], name: str, call_id: str | None, args: Any,
@@ -1082,7 +1057,7 @@ class GeminiReducer(Reducer):
                 raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
         state.calls.append(new)
         if out is not None:
-            out.append(_new_start(state.index, position, new.id, name, "function"))
+            out.append(new_call_start(state.index, position, new.id, name, "function"))
         if streamed:
             new.streamed = _StreamedArguments()
             state.open_call = new
@@ -1100,7 +1075,7 @@ class GeminiReducer(Reducer):
         state.push(part)
         if out is not None:
             out.append(new_arguments_delta(state.index, position, new.text))
-            out.append(_new_end(state.index, position))
+            out.append(new_call_end(state.index, position))
 
     def _stream_pieces(self, state: _Candidate, call: _Call, pieces: Any, more: bool, out: list[Delta] | None) -> None:
         streamed = call.streamed
@@ -1133,4 +1108,4 @@ class GeminiReducer(Reducer):
             if rest:
                 out.append(new_arguments_delta(state.index, call.position, rest))
             if call.complete:
-                out.append(_new_end(state.index, call.position))
+                out.append(new_call_end(state.index, call.position))
