@@ -646,9 +646,10 @@ class _Candidate:
         thinking = "".join(reasoning)
         if len(reasoning) > 1:
             reasoning[:] = [thinking]
+        calls = self.calls
         choice = self.choice = make_choice(
-            self.index, text, thinking, "", [call.tool_call() for call in self.calls], None, self.finish_reason, None,
-            blocks,
+            self.index, text, thinking, "", [call.tool_call() for call in calls] if calls else [], None,
+            self.finish_reason, None, blocks,
         )
         return choice
 
@@ -734,7 +735,8 @@ class GeminiReducer(Reducer):
                 complete=complete, error=error, extra=extra,
             )
         else:  # Completion.from_choices, positionally: the top-level fields are the first choice's
-            choices = [state.build() for state in candidates]
+            # (a list comprehension makes a function object per call before 3.12)
+            choices = [candidates[0].build()] if len(candidates) == 1 else [state.build() for state in candidates]
             first = choices[0]
             completion = _new_completion(
                 self.name, self._id, self._model, self._created, None, first.content, first.reasoning,
@@ -829,7 +831,7 @@ class GeminiReducer(Reducer):
         """A chunk's ``responseId``, ``modelVersion`` and ``createTime`` (``None``
         when absent), read while ``need_meta``."""
         self.take_identity(response_id, model, out)
-        if self._created is None:
+        if self._created is None and create_time is not None:
             self._created = _unix_time(create_time)
         self.need_meta = self._id is None or self._model is None
 
