@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 
 from sseparse import Accumulator, SseparseError
 from sseparse._dialects import detect, fast_detect
+from sseparse._dialects._base import fastpath
 from sseparse._errors import DialectError
 from sseparse._events import Event
 
 pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
+if fastpath is None:
+    pytest.skip("the compiled fast path is not in use (SSEPARSE_NO_EXTENSIONS)", allow_module_level=True)
 
 _KEYS = [
     "type", "object", "choices", "error", "candidates", "usageMetadata", "promptFeedback", "modelVersion",
