@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "CHOICE", "CHUNK", "TEXT", "HAS_CHOICES", "HAS_ERROR", "HAS_GEMINI", "HAS_CHAT_OBJECT", "ARGUMENTS", "REASONING", "REFUSAL",
+    "PART_TEXT", "PART_REFUSAL", "PART_SUMMARY", "PART_REASONING",
 ]
 
 # Which extractor reads a reducer's events (``FastReducer.fast_dialect``); 0: none.
@@ -75,6 +76,12 @@ ARGUMENTS: Final = 2
 REASONING: Final = 3
 REFUSAL: Final = 4
 CHUNK: Final = 5  # (nothing appended: whether chunk-level members are taken now)
+
+# openai-responses: the kinds of text part (``settle_text``'s ``kind``).
+PART_TEXT: Final = 0  # a message's output_text part
+PART_REFUSAL: Final = 1  # a message's refusal part
+PART_SUMMARY: Final = 2  # a reasoning item's summary_text part
+PART_REASONING: Final = 3  # a reasoning item's reasoning_text part
 
 # The members dialect detection reads, as ``_fastpath.top_level`` reports them (a mask).
 HAS_CHOICES: Final = 1
