@@ -257,16 +257,25 @@ class _Item:
     over as its JSON text, decoded the first time it is read (most views of an item
     are replaced by a later one before anyone reads them)."""
 
-    __slots__ = ("kind", "_raw", "done", "call")
+    __slots__ = ("kind", "_raw", "_text", "done", "call")
 
     def __init__(self, item: dict[str, Any], raw: dict[str, Any] | str) -> None:
         self.kind = item.get("type")
         self._raw = raw
+        self._text = raw if type(raw) is str else None  # the JSON text of the view in force, if given so
         self.done = False
         self.call: _Call | None = None
 
     def take(self, item: dict[str, Any], raw: dict[str, Any] | str) -> None:
-        """A newer view of the item (``raw`` as in ``__init__``)."""
+        """A newer view of the item (``raw`` as in ``__init__``). One sent as the very
+        same JSON text as the view in force changes nothing: a view decoded already
+        (a done item's, for its ``BlockDelta``) is not decoded again."""
+        if type(raw) is str:
+            if raw == self._text:
+                return
+            self._text = raw
+        else:
+            self._text = None
         self.kind = item.get("type")
         self._raw = raw
 
