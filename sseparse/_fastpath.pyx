@@ -5,7 +5,9 @@ Nearly every event of an answer is one of a few shapes: an OpenAI chat chunk who
 delta carries a piece of text, reasoning or refusal, or of a tool call's arguments
 (maybe with a finish reason, usage or logprobs); an Anthropic ``content_block_delta``
 and the events around it (block starts and stops, ``message_start``,
-``message_delta``, pings, the end); a Responses delta or lifecycle event. For those,
+``message_delta``, pings, the end); a Responses event (its deltas, lifecycle events,
+and the events around them: output items, parts, ``.done`` texts, the terminal
+response, whose objects are built only as far as the reducer reads them). For those,
 building the whole chunk as Python dicts (``id``, ``model``, ``object``,
 ``created``, ``system_fingerprint``, ``obfuscation``...) costs more than everything
 else the pipeline does. ``FastFeed`` walks an event's data once, as UTF-8 bytes,
@@ -1029,7 +1031,8 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     ``response.custom_tool_call_input.delta`` is a call's arguments too. Any other
     type starting with ``response.`` gives _ITEM_SKIP with the type's span in
     ``item.text``: the reducer says whether it folds nothing for it
-    (``fast_skips``)."""
+    (``fast_skips``); the types ``_responses_view`` reads give _ITEM_VIEW (which, in
+    ``item.key``), and the walk stops there: that one walks the whole event."""
     cdef Span key, span, tspan
     cdef bint done = False, has_delta = False, has_index = False, has_response = False
     cdef bint has_part = False, has_summary = False, has_logprobs = False
@@ -1784,7 +1787,8 @@ cdef class FastFeed:
             if out is not None and value is not _MISSING:
                 reducer.citation(value, out)
         else:
-            reducer.terminal("response.completed" if which == _V_COMPLETED else "response.incomplete", value, extra, out)
+            kind = "response.completed" if which == _V_COMPLETED else "response.incomplete"
+            reducer.terminal(kind, value, extra, out)
             self.done = True
         return 1
 

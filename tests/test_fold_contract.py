@@ -59,7 +59,9 @@ def _part_view(part: Any) -> dict[str, Any] | None:
 
 def _item_view(item: Any) -> dict[str, Any] | None:
     """What the reducer reads of an output item, as the compiled path builds it."""
-    if type(item) is not dict or any(item.get(key) is not None and type(item[key]) is not str for key in ("type", "status")):
+    if type(item) is not dict:
+        return None
+    if any(item.get(key) is not None and type(item[key]) is not str for key in ("type", "status")):
         return None
     view = {key: item[key] for key in _ITEM_MEMBERS if key in item}
     for key in ("content", "summary"):

@@ -157,7 +157,8 @@ class Writer:
             kind = rnd.choice(ITEM_TYPES)
             where: Any = index_of(index)
             if rnd.random() < 0.85:
-                self.add({"type": "response.output_item.added", "output_index": where, "item": self.item(index, kind, False)})
+                added = self.item(index, kind, False)
+                self.add({"type": "response.output_item.added", "output_index": where, "item": added})
             if kind == "message":
                 for sub in range(rnd.randint(0, 2)):
                     part = rnd.choice(["output_text", "output_text", "refusal"])
@@ -198,11 +199,14 @@ class Writer:
                     self.add({"type": "response.reasoning_text.delta", **ids, "delta": self.word()})
                     self.add({"type": "response.reasoning_text.done", **ids, "text": self.word()})
             elif kind in ("function_call", "custom_tool_call"):
-                base = "response.function_call_arguments" if kind == "function_call" else "response.custom_tool_call_input"
+                base = "response.function_call_arguments"
+                if kind == "custom_tool_call":
+                    base = "response.custom_tool_call_input"
                 field = "arguments" if kind == "function_call" else "input"
                 pieces = [self.word() for _ in range(rnd.randint(0, 3))]
                 for piece in pieces:
-                    self.add({"type": f"{base}.delta", "item_id": f"item_{index}", "output_index": where, "delta": piece})
+                    self.add({"type": f"{base}.delta", "item_id": f"item_{index}", "output_index": where,
+                              "delta": piece})
                 if rnd.random() < 0.7:
                     done: dict[str, Any] = {"type": f"{base}.done", "item_id": f"item_{index}", "output_index": where,
                                             field: "".join(pieces) if rnd.random() < 0.8 else self.word()}
@@ -290,7 +294,8 @@ def _sse(*events: dict[str, Any]) -> bytes:
 def _typical() -> bytes:
     message = {"id": "msg_1", "type": "message", "status": "completed", "role": "assistant",
                "content": [{"type": "output_text", "text": "Hi \u00e9", "annotations": [{"type": "url_citation"}]}]}
-    search = {"id": "ws_1", "type": "web_search_call", "status": "completed", "action": {"type": "search", "query": "q"}}
+    search = {"id": "ws_1", "type": "web_search_call", "status": "completed",
+              "action": {"type": "search", "query": "q"}}
     call = {"id": "fc_1", "type": "function_call", "status": "completed", "call_id": "call_1", "name": "f",
             "arguments": '{"a": 1}'}
     summary = {"id": "rs_1", "type": "reasoning", "summary": [{"type": "summary_text", "text": "Think"}]}

@@ -74,12 +74,18 @@ append; every other type is found by one dict lookup (``_HANDLERS``). With the
 compiled modules the delta events of text, call arguments and reasoning summaries
 are read without decoding them, through ``target``, and events of a type folded
 nowhere are only counted (``fast_skips``): the compiled fast path's contract (see
-``_contract``), with the same result. The events whose fold needs a few scalars go
-through one small method each: ``settle_text(index, kind, sub, text, item_id,
-out)`` (every ``.done`` text and part text), ``response_meta(response_id, model,
-created_at, out)`` (``response.created`` / ``queued`` / ``in_progress``) and
-``call_done(index, text, name, item_id, custom, out)`` (the ``.done`` of a call's
-arguments or input).
+``_contract``), with the same result. Every other event the compiled path reads
+folds through one small method, which this reducer's own handler calls too:
+``settle_text(index, kind, sub, text, item_id, out)`` (every ``.done`` text and part
+text), ``response_meta(response_id, model, created_at, out)`` (``response.created``
+/ ``queued`` / ``in_progress``), ``call_done(index, text, name, item_id, custom,
+out)`` (the ``.done`` of a call's arguments or input), ``item_added`` / ``item_done``
+(output items), ``part_event`` (content and summary parts), ``citation`` and
+``terminal``. Those that take objects take a dict of the members this reducer
+reads of them (the compiled path builds no more), and each output item whole as
+its JSON text: an item's ``raw`` view is only decoded when the result (or a
+``BlockDelta``) needs it, and most views are replaced by a later one before that
+(``output_item.added`` by ``.done``, ``.done`` by the terminal event's).
 """
 
 from __future__ import annotations
@@ -681,7 +687,7 @@ class OpenAIResponsesReducer(Reducer):
                 out.append(_new_usage_delta(self._usage))
         status = get("status")
         if type(status) is not str or not status:
-            status = _TERMINAL_STATUS.get(kind, "failed")  # type: ignore[arg-type]
+            status = _TERMINAL_STATUS.get(kind, "failed")
         self._extra["status"] = status
         details = get("incomplete_details")
         if details is not None:
@@ -911,7 +917,8 @@ class OpenAIResponsesReducer(Reducer):
         delta comes before its item."""
         state = self._items.get(index)
         if state is None:  # a delta before its item: make the item up
-            made = {"type": "custom_tool_call" if custom else "function_call", "id": item_id, "call_id": None, "name": ""}
+            kind = "custom_tool_call" if custom else "function_call"
+            made = {"type": kind, "id": item_id, "call_id": None, "name": ""}
             state = self.item_added(index, made, made, out)
         call = state.call
         if call is None:
