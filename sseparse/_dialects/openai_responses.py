@@ -425,32 +425,37 @@ class OpenAIResponsesReducer(Reducer):
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         texts = self._texts
-        content: list[str] = []
-        refusal: list[str] = []
-        reasoning: list[str] = []
+        content = reasoning = refusal = ""
         parts_of: dict[int, list[tuple[int, str]]] = {}  # output_index -> (kind, text) in order
-        for key in sorted(texts):
-            kind = key[1]
-            text = _glue(texts[key])
-            if kind == _TEXT:
-                content.append(text)
-            elif kind == _REFUSAL:
-                refusal.append(text)
-            elif text:
-                reasoning.append(text)
-            found = parts_of.get(key[0])
-            if found is None:
-                found = parts_of[key[0]] = []
-            found.append((kind, text))
+        if texts:  # (a stream of one event, or of server tools only, has none: the fixed cost)
+            contents: list[str] = []
+            refusals: list[str] = []
+            reasonings: list[str] = []
+            for key in sorted(texts):
+                kind = key[1]
+                text = _glue(texts[key])
+                if kind == _TEXT:
+                    contents.append(text)
+                elif kind == _REFUSAL:
+                    refusals.append(text)
+                elif text:
+                    reasonings.append(text)
+                found = parts_of.get(key[0])
+                if found is None:
+                    found = parts_of[key[0]] = []
+                found.append((kind, text))
+            content = "".join(contents)
+            reasoning = REASONING_SEPARATOR.join(reasonings)
+            refusal = "".join(refusals)
         logprobs = self._logprobs
         items = self._items
         calls = self._calls
         extra = self._extra
         choice = make_choice(
             0,
-            "".join(content) if content else "",
-            REASONING_SEPARATOR.join(reasoning) if reasoning else "",
-            "".join(refusal) if refusal else "",
+            content,
+            reasoning,
+            refusal,
             [call.build() for call in calls] if calls else [],
             None,
             self._finish_reason,
