@@ -52,7 +52,8 @@ def write(value: Any, rnd: random.Random, escape: float, odd: float) -> str:
     return dumps(value, rnd, escape=escape, odd=odd)
 
 
-WORDS = ["", "Hel", "lo", ' "quoted" ', "caf\u00e9", "\u4e2d\u6587", "\U0001f600", "a\nb", "\\", "x" * 40]
+# (a lone surrogate is written as an escape, or raw: then the bytes are not UTF-8)
+WORDS = ["", "Hel", "lo", ' "quoted" ', "caf\u00e9", "\u4e2d\u6587", "\U0001f600", "a\nb", "\\", "x" * 40, "\ud800x"]
 ODD_VALUES: list[Any] = [None, 0, 7, -1, 1.5, True, "", "x", [], ["a"], {}, {"type": "x"}, 10**20]
 ITEM_TYPES = ["message", "reasoning", "function_call", "custom_tool_call", "web_search_call",
               "image_generation_call", "mcp_call"]
