@@ -5,7 +5,9 @@ Nearly every event of an answer is one of a few shapes: an OpenAI chat chunk who
 delta carries a piece of text, reasoning or refusal, or of a tool call's arguments
 (maybe with a finish reason, usage or logprobs); an Anthropic ``content_block_delta``
 and the events around it (block starts and stops, ``message_start``,
-``message_delta``, pings, the end); a Responses delta or lifecycle event. For those,
+``message_delta``, pings, the end); a Responses event (its deltas, lifecycle events,
+and the events around them: output items, parts, ``.done`` texts, the terminal
+response, whose objects are built only as far as the reducer reads them). For those,
 building the whole chunk as Python dicts (``id``, ``model``, ``object``,
 ``created``, ``system_fingerprint``, ``obfuscation``...) costs more than everything
 else the pipeline does. ``FastFeed`` walks an event's data once, as UTF-8 bytes,
@@ -101,6 +103,9 @@ cdef enum:
     # whole event built): fast_message_start / fast_message_delta
     _ITEM_MSTART = 116
     _ITEM_MDELTA = 117
+    # openai-responses: an event whose objects the reducer reads (item.key: which,
+    # one of the _V_ kinds), left to _responses_view
+    _ITEM_VIEW = 118
 
 cdef enum:
     _MAX_ITEMS = 16     # items pulled from one event
@@ -641,6 +646,381 @@ cdef Py_ssize_t _response_meta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item*
     return i
 
 
+# The events around the deltas that carry objects (output items, parts, the terminal
+# response...): ``_responses_event`` leaves them to ``_responses_view``, which walks
+# the whole event once more, validating it, and builds only what the reducer reads:
+# a dict of the members its method takes (each built as the full decode builds it),
+# and an item whole only as its JSON text (the reducer decodes it if ever read).
+cdef enum:
+    _V_ADDED = 1            # response.output_item.added: item_added
+    _V_DONE = 2             # response.output_item.done: item_done
+    _V_PART = 3             # response.content_part.added / .done: part_event
+    _V_SUMMARY_PART = 4     # response.reasoning_summary_part.added / .done: part_event
+    _V_TEXT = 5             # response.output_text.done: settle_text
+    _V_REFUSAL = 6          # response.refusal.done
+    _V_SUMMARY_TEXT = 7     # response.reasoning_summary_text.done
+    _V_REASONING_TEXT = 8   # response.reasoning_text.done
+    _V_ARGUMENTS = 9        # response.function_call_arguments.done: call_done
+    _V_CITATION = 10        # response.output_text.annotation.added: citation
+    _V_COMPLETED = 11       # response.completed: terminal
+    _V_INCOMPLETE = 12      # response.incomplete
+
+cdef int _PART_TEXT = _contract.PART_TEXT
+cdef int _PART_REFUSAL = _contract.PART_REFUSAL
+cdef int _PART_SUMMARY = _contract.PART_SUMMARY
+cdef int _PART_REASONING = _contract.PART_REASONING
+
+
+cdef int _view_kind(const uchar* s, Span* t) noexcept nogil:
+    """Which of the events ``_responses_view`` reads type ``t`` is (0: none)."""
+    cdef Py_ssize_t k = t.end - t.start
+    if k < 18 or memcmp(s + t.start, b"response.", 9) != 0:
+        return 0
+    if _key_is(s, t, b"response.output_item.added", 26):
+        return _V_ADDED
+    if _key_is(s, t, b"response.output_item.done", 25):
+        return _V_DONE
+    if _key_is(s, t, b"response.content_part.added", 27) or _key_is(s, t, b"response.content_part.done", 26):
+        return _V_PART
+    if (_key_is(s, t, b"response.reasoning_summary_part.added", 37)
+            or _key_is(s, t, b"response.reasoning_summary_part.done", 36)):
+        return _V_SUMMARY_PART
+    if _key_is(s, t, b"response.output_text.done", 25):
+        return _V_TEXT
+    if _key_is(s, t, b"response.refusal.done", 21):
+        return _V_REFUSAL
+    if _key_is(s, t, b"response.reasoning_summary_text.done", 36):
+        return _V_SUMMARY_TEXT
+    if _key_is(s, t, b"response.reasoning_text.done", 28):
+        return _V_REASONING_TEXT
+    if _key_is(s, t, b"response.function_call_arguments.done", 37):
+        return _V_ARGUMENTS
+    if _key_is(s, t, b"response.output_text.annotation.added", 37):
+        return _V_CITATION
+    if _key_is(s, t, b"response.completed", 18):
+        return _V_COMPLETED
+    if _key_is(s, t, b"response.incomplete", 19):
+        return _V_INCOMPLETE
+    return 0
+
+
+cdef Py_ssize_t _built(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict into, str name) except -2:
+    """The value at ``p[i]``, walked (validated) and built into ``into[name]``: the
+    index after it, or _FB."""
+    cdef Py_ssize_t end = _value(<const uchar*>p, i, n, depth)
+    if end >= 0:
+        into[name] = _value_at(p, n, i, _loads)
+    return end
+
+
+cdef Py_ssize_t _tag(const char* p, Py_ssize_t i, Py_ssize_t n, dict into, str name) except -2:
+    """A member the reducer hashes (``type``, ``status``): a string, put in
+    ``into[name]``, or null; anything else: _FB."""
+    cdef Span span
+    cdef const uchar* s = <const uchar*>p
+    if s[i] == 34:
+        i = _string(s, i, n, &span)
+        if i >= 0:
+            into[name] = _utf8_text(p, &span)
+        return i
+    return _null(s, i, n)
+
+
+cdef Py_ssize_t _parts(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict into, str name) except -2:
+    """An item's ``content`` or ``summary``: an array of parts, each built as a dict
+    of its ``type``, ``text`` and ``refusal`` (``_part``), or null; else _FB."""
+    cdef const uchar* s = <const uchar*>p
+    cdef bint done = False
+    cdef list parts
+    cdef dict part
+    if s[i] == 110:
+        return _null(s, i, n)
+    if s[i] != 91 or depth >= _MAX_DEPTH:
+        return _FB
+    depth += 1  # (its parts' level)
+    parts = []
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 93:
+        i += 1
+    else:
+        while not done:
+            part = {}
+            i = _part(p, i, n, depth, part)
+            if i < 0:
+                return _FB
+            parts.append(part)
+            i = _next(s, i, n, 93, &done)
+            if i < 0:
+                return _FB
+    into[name] = parts
+    return i
+
+
+cdef Py_ssize_t _part(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict part) except -2:
+    """A part object: its ``type`` (a string or null), ``text`` and ``refusal`` in
+    ``part``, other members skipped; not an object, or one of those twice: _FB."""
+    cdef const uchar* s = <const uchar*>p
+    cdef Span key
+    cdef bint done = False
+    cdef int seen = 0, bit
+    if depth >= _MAX_DEPTH:
+        return _FB
+    depth += 1  # (its members' level)
+    i = _open(s, i, n, &done)
+    while i >= 0 and not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        bit = 0
+        if _key_is(s, &key, b"type", 4):
+            bit = 1
+            i = _tag(p, i, n, part, "type")
+        elif _key_is(s, &key, b"text", 4):
+            bit = 2
+            i = _built(p, i, n, depth, part, "text")
+        elif _key_is(s, &key, b"refusal", 7):
+            bit = 4
+            i = _built(p, i, n, depth, part, "refusal")
+        else:
+            i = _value(s, i, n, depth)
+        if seen & bit:
+            return _FB  # the last one counts: the full decode
+        seen |= bit
+        i = _then(s, i, n, &done)
+    return i
+
+
+cdef Py_ssize_t _item(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict item) except -2:
+    """An output item object: in ``item`` the members the reducer reads of it
+    (``item_added``), other members skipped; not an object, a ``type`` or ``status``
+    that is not a string or null, ``content`` or ``summary`` not an array of objects
+    or null, or one of those members twice: _FB."""
+    cdef const uchar* s = <const uchar*>p
+    cdef Span key
+    cdef bint done = False
+    cdef int seen = 0, bit
+    if depth >= _MAX_DEPTH:
+        return _FB
+    depth += 1  # (its members' level)
+    i = _open(s, i, n, &done)
+    while i >= 0 and not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        bit = 0
+        if _key_is(s, &key, b"type", 4):
+            bit = 1
+            i = _tag(p, i, n, item, "type")
+        elif _key_is(s, &key, b"id", 2):
+            bit = 2
+            i = _built(p, i, n, depth, item, "id")
+        elif _key_is(s, &key, b"status", 6):
+            bit = 4
+            i = _tag(p, i, n, item, "status")
+        elif _key_is(s, &key, b"call_id", 7):
+            bit = 8
+            i = _built(p, i, n, depth, item, "call_id")
+        elif _key_is(s, &key, b"name", 4):
+            bit = 16
+            i = _built(p, i, n, depth, item, "name")
+        elif _key_is(s, &key, b"arguments", 9):
+            bit = 32
+            i = _built(p, i, n, depth, item, "arguments")
+        elif _key_is(s, &key, b"input", 5):
+            bit = 64
+            i = _built(p, i, n, depth, item, "input")
+        elif _key_is(s, &key, b"content", 7):
+            bit = 128
+            i = _parts(p, i, n, depth, item, "content")
+        elif _key_is(s, &key, b"summary", 7):
+            bit = 256
+            i = _parts(p, i, n, depth, item, "summary")
+        else:
+            i = _value(s, i, n, depth)
+        if seen & bit:
+            return _FB
+        seen |= bit
+        i = _then(s, i, n, &done)
+    return i
+
+
+cdef Py_ssize_t _item_view(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, list items, list raws) except -2:
+    """An output item: what ``_item`` reads of it appended to ``items``, the item whole
+    as its JSON text to ``raws``."""
+    cdef dict item = {}
+    cdef Py_ssize_t end = _item(p, i, n, depth, item)
+    if end >= 0:
+        items.append(item)
+        raws.append(PyUnicode_DecodeUTF8(p + i, end - i, "replace"))
+    return end
+
+
+cdef Py_ssize_t _response(const char* p, Py_ssize_t i, Py_ssize_t n, dict response, list raws) except -2:
+    """The terminal event's ``response`` object: in ``response`` the members
+    ``terminal`` reads (``error`` aside: a failed response is the full decode's),
+    ``output`` as a list of items (``_item_view``, their texts in ``raws``); not an
+    object, an ``output`` that is not an array of objects or null, or one of those
+    members twice: _FB."""
+    cdef const uchar* s = <const uchar*>p
+    cdef Span key
+    cdef bint done = False, odone = False
+    cdef int seen = 0, bit
+    cdef list output
+    i = _open(s, i, n, &done)
+    while i >= 0 and not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        bit = 0
+        if _key_is(s, &key, b"output", 6):
+            bit = 1
+            if s[i] == 110:
+                i = _null(s, i, n)
+            elif s[i] != 91:
+                return _FB
+            else:
+                output = response["output"] = []
+                i = _ws(s, i + 1, n)
+                if i < n and s[i] == 93:
+                    i += 1
+                else:
+                    odone = False
+                    while not odone:
+                        i = _item_view(p, i, n, 3, output, raws)
+                        if i < 0:
+                            return _FB
+                        i = _next(s, i, n, 93, &odone)
+                        if i < 0:
+                            return _FB
+        elif _key_is(s, &key, b"id", 2):
+            bit = 2
+            i = _built(p, i, n, 2, response, "id")
+        elif _key_is(s, &key, b"model", 5):
+            bit = 4
+            i = _built(p, i, n, 2, response, "model")
+        elif _key_is(s, &key, b"created_at", 10):
+            bit = 8
+            i = _built(p, i, n, 2, response, "created_at")
+        elif _key_is(s, &key, b"usage", 5):
+            bit = 16
+            i = _built(p, i, n, 2, response, "usage")
+        elif _key_is(s, &key, b"status", 6):
+            bit = 32
+            i = _built(p, i, n, 2, response, "status")
+        elif _key_is(s, &key, b"incomplete_details", 18):
+            bit = 64
+            i = _built(p, i, n, 2, response, "incomplete_details")
+        else:
+            i = _value(s, i, n, 2)
+        if seen & bit:
+            return _FB
+        seen |= bit
+        i = _then(s, i, n, &done)
+    return i
+
+
+cdef object _MISSING = object()  # a member the event does not have
+
+
+cdef tuple _responses_view(const char* p, Py_ssize_t n, int which, bint citing):
+    """What the reducer's method takes of an event ``which`` (one of the _V_ kinds):
+    ``(output_index, part index, item_id, value, extra)``, or ``None`` when the full
+    decode must read it (invalid JSON, a member the reducer reads given twice or of
+    another type than the one taken here, a required one missing). ``value`` is the
+    item (``_item``), the part (``_part``), the text, the arguments, the annotation
+    (built only when ``citing``) or the response (``_response``); ``extra`` the
+    item's JSON text, the ``.done`` arguments' ``name``, or the output items' texts.
+    Whatever the event, nothing of the reducer is read or changed here."""
+    cdef const uchar* s = <const uchar*>p
+    cdef Span key, span
+    cdef bint done = False
+    cdef int seen = 0, bit
+    cdef long index = -1, sub = 0
+    cdef Py_ssize_t i = _ws(s, 0, n), start
+    cdef object value = _MISSING, extra = None, item_id = None
+    cdef dict built
+    cdef list raws
+    i = _open(s, i, n, &done)
+    if i < 0 or done:
+        return None
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return None
+        bit = 0
+        if _key_is(s, &key, b"type", 4):
+            bit = 1  # (read by _responses_event)
+            i = _value(s, i, n, 1)
+        elif _key_is(s, &key, b"output_index", 12):
+            bit = 2
+            i = _index(s, i, n, &index)
+        elif (_key_is(s, &key, b"summary_index", 13) if which == _V_SUMMARY_PART or which == _V_SUMMARY_TEXT
+                else _key_is(s, &key, b"content_index", 13)):
+            bit = 4
+            i = _index(s, i, n, &sub)
+        elif _key_is(s, &key, b"item_id", 7):
+            bit = 8
+            if s[i] == 34:
+                i = _string(s, i, n, &span)
+                if i >= 0:
+                    item_id = _utf8_text(p, &span)
+            else:
+                i = _null(s, i, n)
+        elif which == _V_ARGUMENTS and _key_is(s, &key, b"name", 4):
+            bit = 16
+            built = {}
+            i = _built(p, i, n, 1, built, "name")
+            if i >= 0:
+                extra = built["name"]
+        elif (_key_is(s, &key, b"item", 4) if which <= _V_DONE
+                else _key_is(s, &key, b"part", 4) if which <= _V_SUMMARY_PART
+                else _key_is(s, &key, b"refusal", 7) if which == _V_REFUSAL
+                else _key_is(s, &key, b"text", 4) if which <= _V_REASONING_TEXT
+                else _key_is(s, &key, b"arguments", 9) if which == _V_ARGUMENTS
+                else _key_is(s, &key, b"annotation", 10) if which == _V_CITATION
+                else _key_is(s, &key, b"response", 8)):
+            bit = 32
+            built = {}
+            start = i
+            if which <= _V_DONE:
+                i = _item(p, i, n, 1, built)
+                if i >= 0:
+                    value = built
+                    extra = PyUnicode_DecodeUTF8(p + start, i - start, "replace")
+            elif which <= _V_SUMMARY_PART:
+                i = _part(p, i, n, 1, built)
+                value = built
+            elif which <= _V_ARGUMENTS:
+                if s[i] != 34:
+                    return None  # (not a string: nothing to settle, the full decode's case)
+                i = _string(s, i, n, &span)
+                if i >= 0:
+                    value = _utf8_text(p, &span)
+            elif which == _V_CITATION:
+                i = _value(s, i, n, 1)
+                value = _value_at(p, n, start, _loads) if citing and i >= 0 else None
+            else:
+                raws = []
+                i = _response(p, i, n, built, raws)
+                value = built
+                extra = raws
+        else:
+            i = _value(s, i, n, 1)
+        if seen & bit:
+            return None  # the last one counts: the full decode
+        seen |= bit
+        i = _then(s, i, n, &done)
+        if i < 0:
+            return None
+    if _ws(s, i, n) != n:
+        return None
+    if which < _V_CITATION and (index < 0 or value is _MISSING):
+        return None  # (an event without them: the full decode's case)
+    if which > _V_CITATION and value is _MISSING:
+        return None
+    return (index, sub, item_id, value, extra)
+
+
 cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     """The delta events of an answer: ``{"type": T, "output_index": K, "delta": "...",
     ...}`` with T ``response.output_text.delta`` (_TEXT, its part from
@@ -654,7 +1034,8 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     ``response.custom_tool_call_input.delta`` is a call's arguments too. Any other
     type starting with ``response.`` gives _ITEM_SKIP with the type's span in
     ``item.text``: the reducer says whether it folds nothing for it
-    (``fast_skips``)."""
+    (``fast_skips``); the types ``_responses_view`` reads give _ITEM_VIEW (which, in
+    ``item.key``), and the walk stops there: that one walks the whole event."""
     cdef Span key, span, tspan
     cdef bint done = False, has_delta = False, has_index = False, has_response = False
     cdef bint has_part = False, has_summary = False, has_logprobs = False
@@ -684,6 +1065,13 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
             elif (_key_is(s, &span, b"response.created", 16) or _key_is(s, &span, b"response.in_progress", 20)
                     or _key_is(s, &span, b"response.queued", 15)):
                 kind = _ITEM_META
+            elif _view_kind(s, &span):
+                # The events whose objects the reducer reads: _responses_view walks the
+                # whole event again and builds them (the walk stops here).
+                item.kind = _ITEM_VIEW
+                item.key = _view_kind(s, &span)
+                item.choice = 0
+                return i
             elif span.end - span.start > 9 and memcmp(s + span.start, b"response.", 9) == 0:
                 kind = _ITEM_SKIP
                 tspan = span
@@ -1428,6 +1816,8 @@ cdef class FastFeed:
         Responses' ``response.created`` and the like); 0 when the reducer refused a
         block it cannot read, unchanged (the full decode then says why)."""
         self.cached = False
+        if item.kind == _ITEM_VIEW:
+            return self._view(p, n, item.key)
         if item.kind == _ITEM_START:
             if not self.reducer.fast_block_start(item.choice, _value_at(p, n, item.text.start, _loads), self.out):
                 return 0
@@ -1448,6 +1838,48 @@ cdef class FastFeed:
             self.reducer.block_stop(item.choice, self.out)
         elif item.kind == _ITEM_END:
             self.reducer.end(self.out)
+            self.done = True
+        return 1
+
+
+    cdef int _view(self, const char* p, Py_ssize_t n, int which) except -1:
+        """An event left to ``_responses_view``: the reducer's method with what it
+        read, or 0 (nothing changed) when the full decode must read it. Every method
+        called takes any value of the members it is given without raising; the one
+        check they leave to the caller is done first: a call's ``.done`` arguments
+        are taken only for an output item that is a call."""
+        cdef long index, sub
+        out = self.out
+        view = _responses_view(p, n, which, out is not None)
+        if view is None:
+            return 0
+        index, sub, item_id, value, extra = view
+        if which == _V_ARGUMENTS and self.target(_ARGUMENTS, index, 0) is None:
+            return 0  # (no such call: made up, or an error, by the full decode)
+        self.pending += 1
+        reducer = self.reducer
+        if which == _V_ADDED:
+            reducer.item_added(index, value, extra, out)
+        elif which == _V_DONE:
+            reducer.item_done(index, value, extra, out)
+        elif which == _V_PART or which == _V_SUMMARY_PART:
+            reducer.part_event(index, sub, value, item_id, which == _V_SUMMARY_PART, out)
+        elif which == _V_TEXT:
+            reducer.settle_text(index, _PART_TEXT, sub, value, item_id, out)
+        elif which == _V_REFUSAL:
+            reducer.settle_text(index, _PART_REFUSAL, sub, value, item_id, out)
+        elif which == _V_SUMMARY_TEXT:
+            reducer.settle_text(index, _PART_SUMMARY, sub, value, item_id, out)
+        elif which == _V_REASONING_TEXT:
+            reducer.settle_text(index, _PART_REASONING, sub, value, item_id, out)
+        elif which == _V_ARGUMENTS:
+            reducer.call_done(index, value, extra, item_id, False, out)
+        elif which == _V_CITATION:
+            if out is not None and value is not _MISSING:
+                reducer.citation(value, out)
+        else:
+            kind = "response.completed" if which == _V_COMPLETED else "response.incomplete"
+            reducer.terminal(kind, value, extra, out)
             self.done = True
         return 1
 

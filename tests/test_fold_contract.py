@@ -2,7 +2,8 @@
 
 The events that carry a few scalars fold through one small reducer method each
 (``AnthropicReducer.block_start`` / ``block_stop`` / ``message_stop``,
-``OpenAIResponsesReducer.settle_text`` / ``response_meta`` / ``call_done``), so that
+``OpenAIResponsesReducer.settle_text`` / ``response_meta`` / ``call_done`` /
+``item_added`` / ``item_done`` / ``part_event`` / ``citation`` / ``terminal``), so that
 a compiled extractor that reads such an event itself can call exactly that method.
 These tests play that extractor in Python: every event the contract covers is taken
 apart here and handed to its method (after counting it, as ``feed_event`` does), any
@@ -31,8 +32,11 @@ _TEXT_DONE = {
     "response.reasoning_summary_text.done": (_SUMMARY, "summary_index", "text"),
     "response.reasoning_text.done": (_REASONING, "content_index", "text"),
 }
-_PART_KINDS = {"output_text": (_TEXT, "text"), "refusal": (_REFUSAL, "refusal"), "reasoning_text": (_REASONING, "text")}
 _LIFECYCLE = {"response.created", "response.queued", "response.in_progress"}
+_PART_EVENTS = {
+    "response.content_part.added": "content_index", "response.content_part.done": "content_index",
+    "response.reasoning_summary_part.added": "summary_index", "response.reasoning_summary_part.done": "summary_index",
+}
 _CALL_DONE = {"response.function_call_arguments.done", "response.custom_tool_call_input.done"}
 
 
@@ -40,6 +44,36 @@ def _sub(obj: dict[str, Any], name: str) -> int | None:
     """An index as an extractor reads it: an integer, 0 when missing, else ``None`` (not its to take)."""
     value = obj.get(name, 0)
     return value if type(value) is int else None
+
+
+_ITEM_MEMBERS = ("type", "id", "status", "call_id", "name", "arguments", "input")
+_TERMINAL_MEMBERS = ("id", "model", "created_at", "usage", "status", "incomplete_details")
+
+
+def _part_view(part: Any) -> dict[str, Any] | None:
+    """What the reducer reads of a part (``None``: not an extractor's to take)."""
+    if type(part) is not dict or not (part.get("type") is None or type(part["type"]) is str):
+        return None
+    return {key: part[key] for key in ("type", "text", "refusal") if key in part}
+
+
+def _item_view(item: Any) -> dict[str, Any] | None:
+    """What the reducer reads of an output item, as the compiled path builds it."""
+    if type(item) is not dict:
+        return None
+    if any(item.get(key) is not None and type(item[key]) is not str for key in ("type", "status")):
+        return None
+    view = {key: item[key] for key in _ITEM_MEMBERS if key in item}
+    for key in ("content", "summary"):
+        parts = item.get(key)
+        if parts is None:
+            continue
+        if type(parts) is not list:
+            return None
+        view[key] = [_part_view(part) for part in parts]
+        if None in view[key]:
+            return None
+    return view
 
 
 def _take_responses(reducer: Any, obj: dict[str, Any], out: list[Any] | None) -> bool:
@@ -53,22 +87,49 @@ def _take_responses(reducer: Any, obj: dict[str, Any], out: list[Any] | None) ->
         reducer.events += 1
         reducer.response_meta(response.get("id"), response.get("model"), response.get("created_at"), out)
         return True
+    if kind == "response.output_text.annotation.added":
+        reducer.events += 1
+        if out is not None and "annotation" in obj:
+            reducer.citation(obj["annotation"], out)
+        return True
+    if kind in ("response.completed", "response.incomplete"):
+        response = obj.get("response")
+        if type(response) is not dict:
+            return False
+        view = {key: response[key] for key in _TERMINAL_MEMBERS if key in response}
+        output = response.get("output")
+        raws = []
+        if output is not None:
+            if type(output) is not list:
+                return False
+            view["output"] = [_item_view(item) for item in output]
+            if None in view["output"]:
+                return False
+            raws = [json.dumps(item) for item in output]  # (the item whole, as its JSON text)
+        reducer.events += 1
+        reducer.terminal(kind, view, raws, out)
+        return True
     if type(index) is not int:
         return False
+    if kind in ("response.output_item.added", "response.output_item.done"):
+        view = _item_view(obj.get("item"))
+        if view is None:
+            return False
+        reducer.events += 1
+        method = reducer.item_added if kind == "response.output_item.added" else reducer.item_done
+        method(index, view, json.dumps(obj["item"]), out)
+        return True
+    if kind in _PART_EVENTS:
+        part = _part_view(obj.get("part"))
+        sub = _sub(obj, _PART_EVENTS[kind])
+        if part is None or sub is None:
+            return False
+        reducer.events += 1
+        reducer.part_event(index, sub, part, obj.get("item_id"), _PART_EVENTS[kind] == "summary_index", out)
+        return True
     if kind in _TEXT_DONE:
         part, sub_name, field = _TEXT_DONE[kind]
         text, sub = obj.get(field), _sub(obj, sub_name)
-    elif kind in ("response.content_part.added", "response.content_part.done"):
-        found = obj.get("part")
-        if type(found) is not dict or found.get("type") not in _PART_KINDS:
-            return False
-        part, field = _PART_KINDS[found["type"]]
-        text, sub = found.get(field), _sub(obj, "content_index")
-    elif kind in ("response.reasoning_summary_part.added", "response.reasoning_summary_part.done"):
-        found = obj.get("part")
-        if type(found) is not dict:
-            return False
-        part, text, sub = _SUMMARY, found.get("text"), _sub(obj, "summary_index")
     elif kind in _CALL_DONE:
         state = reducer._items.get(index)
         if state is None or state.call is None:  # (a call made up, or no call: the full decode's)

@@ -11,7 +11,8 @@ own pure decoding goes through the same code, so each update is written once. Th
 constants below are read by the compiled module at import: a reducer and the
 compiled code cannot disagree on them.
 
-``FastReducer`` is the interface, written as a ``Protocol``:
+``FastReducer`` is the interface, written as a ``Protocol`` (``ResponsesFastReducer``
+adds the openai-responses methods):
 
 - ``fast_dialect``: which extractor reads the reducer's events (``CHAT``,
   ``MESSAGES``, ``RESPONSES``); ``done_sentinel``: whether ``[DONE]`` ends the stream.
@@ -48,20 +49,38 @@ compiled code cannot disagree on them.
   folds nothing in (then it is only counted); ``response_meta(id, model, created_at,
   out)``: ``response.created`` / ``queued`` / ``in_progress`` (each ``None`` when
   not a string, ``created_at`` when not an integer).
+- openai-responses, the events around the deltas, one method each, which the
+  reducer's own handlers call too (``openai_responses.py`` says what each takes):
+  ``item_added(index, item, raw, out)`` and ``item_done(index, item, raw, out)``
+  (``response.output_item.added`` / ``.done``: ``item`` a dict of the members the
+  reducer reads, built from the walked bytes, ``raw`` the item's JSON text, decoded
+  only if the result needs it); ``part_event(index, sub, part, item_id, summary,
+  out)`` (content and summary parts); ``settle_text(index, kind, sub, text,
+  item_id, out)`` (the ``.done`` texts; ``kind`` one of the ``PART_`` constants);
+  ``call_done(index, text, name, item_id, custom, out)`` (a call's ``.done``
+  arguments, for an item ``target(ARGUMENTS, ...)`` gives); ``citation(annotation,
+  out)`` (only when deltas are asked for); ``terminal(kind, response, raws, out)``
+  (``response.completed`` / ``incomplete``: ``response`` the members read, its
+  ``output`` as items like ``item_done``'s, their texts in ``raws``). None of them
+  raises on the values the compiled path gives them (it checks whatever the full
+  decode would refuse first, and declines the event then); each may be called only
+  while ``done`` is false, after counting the event.
 - ``end(out)``: the dialect's end marker.
 - ``feed_event(event, out)``: everything else, the full decode.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
 
 if TYPE_CHECKING:
     from .._completion import Delta
     from .._events import Event
 
 __all__ = [
-    "FastReducer", "CHAT", "MESSAGES", "RESPONSES", "GEMINI", "CHOICE", "CHUNK", "TEXT", "HAS_CHOICES", "HAS_ERROR", "HAS_GEMINI", "HAS_CHAT_OBJECT", "ARGUMENTS", "REASONING", "REFUSAL",
+    "FastReducer", "ResponsesFastReducer", "CHAT", "MESSAGES", "RESPONSES", "GEMINI", "CHOICE", "CHUNK", "TEXT",
+    "HAS_CHOICES", "HAS_ERROR", "HAS_GEMINI", "HAS_CHAT_OBJECT", "ARGUMENTS", "REASONING", "REFUSAL",
+    "PART_TEXT", "PART_REFUSAL", "PART_SUMMARY", "PART_REASONING",
 ]
 
 # Which extractor reads a reducer's events (``FastReducer.fast_dialect``); 0: none.
@@ -77,6 +96,12 @@ ARGUMENTS: Final = 2
 REASONING: Final = 3
 REFUSAL: Final = 4
 CHUNK: Final = 5  # (nothing appended: whether chunk-level members are taken now)
+
+# openai-responses: the kinds of text part (``settle_text``'s ``kind``).
+PART_TEXT: Final = 0  # a message's output_text part
+PART_REFUSAL: Final = 1  # a message's refusal part
+PART_SUMMARY: Final = 2  # a reasoning item's summary_text part
+PART_REASONING: Final = 3  # a reasoning item's reasoning_text part
 
 # The members dialect detection reads, as ``_fastpath.top_level`` reports them (a mask).
 HAS_CHOICES: Final = 1
@@ -106,4 +131,39 @@ class FastReducer(Protocol):
     def end(self, out: list[Delta] | None) -> None: ...
 
     def feed_event(self, event: Event, out: list[Delta] | None) -> None: ...
+
+
+class ResponsesFastReducer(FastReducer, Protocol):
+    """What the compiled fast path calls on an openai-responses reducer besides
+    (``fast_dialect`` ``RESPONSES``)."""
+
+    def fast_skips(self, kind: str) -> bool: ...
+
+    def response_meta(self, response_id: Any, model: Any, created_at: Any, out: list[Delta] | None) -> None: ...
+
+    def item_added(
+        self, index: int, item: dict[str, Any], raw: dict[str, Any] | str, out: list[Delta] | None
+    ) -> Any: ...
+
+    def item_done(
+        self, index: int, item: dict[str, Any], raw: dict[str, Any] | str, out: list[Delta] | None
+    ) -> None: ...
+
+    def part_event(
+        self, index: int, sub: int, part: Any, item_id: Any, summary: bool, out: list[Delta] | None
+    ) -> None: ...
+
+    def settle_text(
+        self, index: int, kind: int, sub: int, text: str, item_id: Any, out: list[Delta] | None
+    ) -> None: ...
+
+    def call_done(
+        self, index: int, text: Any, name: Any, item_id: Any, custom: bool, out: list[Delta] | None
+    ) -> None: ...
+
+    def citation(self, annotation: Any, out: list[Delta]) -> None: ...
+
+    def terminal(
+        self, kind: Any, response: dict[str, Any], raws: list[Any] | None, out: list[Delta] | None
+    ) -> None: ...
 

@@ -74,12 +74,18 @@ append; every other type is found by one dict lookup (``_HANDLERS``). With the
 compiled modules the delta events of text, call arguments and reasoning summaries
 are read without decoding them, through ``target``, and events of a type folded
 nowhere are only counted (``fast_skips``): the compiled fast path's contract (see
-``_contract``), with the same result. The events whose fold needs a few scalars go
-through one small method each: ``settle_text(index, kind, sub, text, item_id,
-out)`` (every ``.done`` text and part text), ``response_meta(response_id, model,
-created_at, out)`` (``response.created`` / ``queued`` / ``in_progress``) and
-``call_done(index, text, name, item_id, custom, out)`` (the ``.done`` of a call's
-arguments or input).
+``_contract``), with the same result. Every other event the compiled path reads
+folds through one small method, which this reducer's own handler calls too:
+``settle_text(index, kind, sub, text, item_id, out)`` (every ``.done`` text and part
+text), ``response_meta(response_id, model, created_at, out)`` (``response.created``
+/ ``queued`` / ``in_progress``), ``call_done(index, text, name, item_id, custom,
+out)`` (the ``.done`` of a call's arguments or input), ``item_added`` / ``item_done``
+(output items), ``part_event`` (content and summary parts), ``citation`` and
+``terminal``. Those that take objects take a dict of the members this reducer
+reads of them (the compiled path builds no more), and each output item whole as
+its JSON text: an item's ``raw`` view is only decoded when the result (or a
+``BlockDelta``) needs it, and most views are replaced by a later one before that
+(``output_item.added`` by ``.done``, ``.done`` by the terminal event's).
 """
 
 from __future__ import annotations
@@ -110,8 +116,8 @@ from .._completion import (
 )
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
-from ._base import Reducer
-from ._contract import ARGUMENTS, REASONING, RESPONSES, TEXT
+from ._base import Reducer, decode_json
+from ._contract import ARGUMENTS, PART_REASONING, PART_REFUSAL, PART_SUMMARY, PART_TEXT, REASONING, RESPONSES, TEXT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -121,11 +127,12 @@ if TYPE_CHECKING:
 
 __all__ = ["OpenAIResponsesReducer"]
 
-# The kinds of text part, in the order they are assembled within one output item.
-_TEXT = 0  # a message's output_text part
-_REFUSAL = 1  # a message's refusal part
-_SUMMARY = 2  # a reasoning item's summary_text part
-_REASONING = 3  # a reasoning item's reasoning_text part
+# The kinds of text part, in the order they are assembled within one output item
+# (``settle_text``'s ``kind``: the contract numbers them, for the compiled path).
+_TEXT = PART_TEXT  # a message's output_text part
+_REFUSAL = PART_REFUSAL  # a message's refusal part
+_SUMMARY = PART_SUMMARY  # a reasoning item's summary_text part
+_REASONING = PART_REASONING  # a reasoning item's reasoning_text part
 
 #: Between two reasoning parts (summary paragraphs, or two reasoning items).
 REASONING_SEPARATOR = "\n\n"
@@ -249,14 +256,41 @@ class _Call:
 
 
 class _Item:
-    """One output item: the item as last sent, and whether it was done."""
+    """One output item: the item as last sent, and whether it was done.
 
-    __slots__ = ("raw", "done", "call")
+    Its ``type`` is kept apart (matching the terminal event's entries reads it), so
+    that the item itself is only needed for the result: the compiled path hands it
+    over as its JSON text, decoded the first time it is read (most views of an item
+    are replaced by a later one before anyone reads them)."""
 
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self.raw = raw
+    __slots__ = ("kind", "_raw", "_text", "done", "call")
+
+    def __init__(self, item: dict[str, Any], raw: dict[str, Any] | str) -> None:
+        self.kind = item.get("type")
+        self._raw = raw
+        self._text = raw if type(raw) is str else None  # the JSON text of the view in force, if given so
         self.done = False
         self.call: _Call | None = None
+
+    def take(self, item: dict[str, Any], raw: dict[str, Any] | str) -> None:
+        """A newer view of the item (``raw`` as in ``__init__``). One sent as the very
+        same JSON text as the view in force changes nothing: a view decoded already
+        (a done item's, for its ``BlockDelta``) is not decoded again."""
+        if type(raw) is str:
+            if raw == self._text:
+                return
+            self._text = raw
+        else:
+            self._text = None
+        self.kind = item.get("type")
+        self._raw = raw
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        raw = self._raw
+        if type(raw) is str:
+            raw = self._raw = decode_json(raw)
+        return raw  # type: ignore[return-value]
 
 
 # The result and delta objects of the events other than the text deltas, built from
@@ -391,32 +425,37 @@ class OpenAIResponsesReducer(Reducer):
 
     def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
         texts = self._texts
-        content: list[str] = []
-        refusal: list[str] = []
-        reasoning: list[str] = []
+        content = reasoning = refusal = ""
         parts_of: dict[int, list[tuple[int, str]]] = {}  # output_index -> (kind, text) in order
-        for key in sorted(texts):
-            kind = key[1]
-            text = _glue(texts[key])
-            if kind == _TEXT:
-                content.append(text)
-            elif kind == _REFUSAL:
-                refusal.append(text)
-            elif text:
-                reasoning.append(text)
-            found = parts_of.get(key[0])
-            if found is None:
-                found = parts_of[key[0]] = []
-            found.append((kind, text))
+        if texts:  # (a stream of one event, or of server tools only, has none: the fixed cost)
+            contents: list[str] = []
+            refusals: list[str] = []
+            reasonings: list[str] = []
+            for key in sorted(texts):
+                kind = key[1]
+                text = _glue(texts[key])
+                if kind == _TEXT:
+                    contents.append(text)
+                elif kind == _REFUSAL:
+                    refusals.append(text)
+                elif text:
+                    reasonings.append(text)
+                found = parts_of.get(key[0])
+                if found is None:
+                    found = parts_of[key[0]] = []
+                found.append((kind, text))
+            content = "".join(contents)
+            reasoning = REASONING_SEPARATOR.join(reasonings)
+            refusal = "".join(refusals)
         logprobs = self._logprobs
         items = self._items
         calls = self._calls
         extra = self._extra
         choice = make_choice(
             0,
-            "".join(content) if content else "",
-            REASONING_SEPARATOR.join(reasoning) if reasoning else "",
-            "".join(refusal) if refusal else "",
+            content,
+            reasoning,
+            refusal,
             [call.build() for call in calls] if calls else [],
             None,
             self._finish_reason,
@@ -565,7 +604,7 @@ class OpenAIResponsesReducer(Reducer):
             made: dict[str, Any] = {"type": _PART_ITEM[key[1]]}
             if item_id and type(item_id) is str:
                 made["id"] = item_id
-            self._new_item(index, made)
+            self._new_item(index, made, made)
         return pieces
 
     def _grow(self, pieces: list[str], kind: int, text: str, out: list[Delta] | None) -> None:
@@ -629,14 +668,19 @@ class OpenAIResponsesReducer(Reducer):
 
     def _terminal(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """``response.completed`` / ``.incomplete`` / ``.failed``: the whole response."""
-        kind = obj.get("type")
         response = obj.get("response")
-        if type(response) is not dict:
-            response = {}
+        self.terminal(obj.get("type"), response if type(response) is dict else {}, None, out)
+
+    def terminal(self, kind: Any, response: dict[str, Any], raws: list[Any] | None, out: list[Delta] | None) -> None:
+        """The terminal event of type ``kind`` and its ``response`` object: as decoded, or
+        (the compiled path) a dict of the members read here (``id``, ``model``,
+        ``created_at``, ``usage``, ``status``, ``incomplete_details``, ``error``, each
+        as decoded) whose ``output`` lists the items as ``item_done`` takes them, their
+        ``raw`` views in ``raws`` (``None``: the entries themselves)."""
         get = response.get
         failed = kind == "response.failed"
         self.response_meta(get("id"), get("model"), get("created_at"), out)
-        self._take_output(get("output"), out, not failed)
+        self._take_output(get("output"), raws, out, not failed)
         if kind == "response.completed":  # the whole response is done: every call is whole
             for call in self._calls:
                 if not call.complete:
@@ -648,7 +692,7 @@ class OpenAIResponsesReducer(Reducer):
                 out.append(_new_usage_delta(self._usage))
         status = get("status")
         if type(status) is not str or not status:
-            status = _TERMINAL_STATUS.get(kind, "failed")  # type: ignore[arg-type]
+            status = _TERMINAL_STATUS.get(kind, "failed")
         self._extra["status"] = status
         details = get("incomplete_details")
         if details is not None:
@@ -676,7 +720,7 @@ class OpenAIResponsesReducer(Reducer):
             error = {key: value for key, value in obj.items() if key not in ("type", "sequence_number")}
         raise ProviderError(error, dialect=self.name)
 
-    def _take_output(self, output: Any, out: list[Delta] | None, closes: bool) -> None:
+    def _take_output(self, output: Any, raws: list[Any] | None, out: list[Delta] | None, closes: bool) -> None:
         """The terminal event's ``output`` list: each item is a done item.
 
         It lists the items the stream built, in the same order, but not always under
@@ -706,26 +750,28 @@ class OpenAIResponsesReducer(Reducer):
                 missing = True
             else:
                 taken.add(index)
-        item_done = self._item_done
+        item_done = self.item_done
+        if raws is None:
+            raws = output
         if not missing:  # (as a rule: every entry is a streamed item, under its id)
-            for item, index in zip(output, found):
-                item_done(index, item, out, closes)  # type: ignore[arg-type]
+            for item, raw, index in zip(output, raws, found):
+                item_done(index, item, raw, out, closes)  # type: ignore[arg-type]
             return
         items = self._items
         for position, (item, index) in enumerate(zip(output, found)):
             if index is None and position not in taken:
                 state = items.get(position)
-                if state is not None and state.raw.get("type") == item.get("type"):
+                if state is not None and state.kind == item.get("type"):
                     found[position] = position
                     taken.add(position)
         queues: dict[Any, list[int]] = {}  # item type -> streamed output indexes, last first
         for streamed in sorted(items, reverse=True):
-            kind = items[streamed].raw.get("type")
+            kind = items[streamed].kind
             if type(kind) is str:
                 queues.setdefault(kind, []).append(streamed)
         last = self._last
         new = 0 if last is None else last + 1  # where an item the stream did not build goes
-        for item, index in zip(output, found):
+        for item, raw, index in zip(output, raws, found):
             if index is None:
                 kind = item.get("type")
                 queue = queues.get(kind) if type(kind) is str else None
@@ -736,10 +782,11 @@ class OpenAIResponsesReducer(Reducer):
                 else:
                     index = new
                     new += 1
-            item_done(index, item, out, closes)
+            item_done(index, item, raw, out, closes)
 
     def _item_added(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        self._add_item(*self._item_of(obj), out)
+        index, item = self._item_of(obj)
+        self.item_added(index, item, item, out)
 
     def _item_of(self, obj: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """The output index and the item of ``response.output_item.added`` / ``.done``."""
@@ -749,8 +796,8 @@ class OpenAIResponsesReducer(Reducer):
         index = obj.get("output_index")
         return (index if type(index) is int else self._index_of(obj)), item
 
-    def _new_item(self, index: int, item: dict[str, Any]) -> _Item:
-        state = self._items[index] = _Item(item)
+    def _new_item(self, index: int, item: dict[str, Any], raw: dict[str, Any] | str) -> _Item:
+        state = self._items[index] = _Item(item, raw)
         last = self._last
         if last is None or index > last:
             self._last = index
@@ -759,17 +806,22 @@ class OpenAIResponsesReducer(Reducer):
             self._ids[item_id] = index
         return state
 
-    def _add_item(self, index: int, item: dict[str, Any], out: list[Delta] | None) -> _Item:
+    def item_added(self, index: int, item: dict[str, Any], raw: dict[str, Any] | str, out: list[Delta] | None) -> _Item:
+        """``response.output_item.added``: ``item`` at output ``index``. ``item`` is the
+        item as decoded or (the compiled path) a dict of the members read here, as
+        decoded (``type``, ``id``, ``status``, ``call_id``, ``name``, ``arguments``,
+        ``input``, and ``content`` / ``summary`` as lists of parts of their ``type``,
+        ``text`` and ``refusal``); ``raw`` is the item whole, or its JSON text."""
         state = self._items.get(index)
         if state is not None:  # added twice (or made up for a delta first): take the newer view
-            state.raw = item
+            state.take(item, raw)
             item_id = item.get("id")
             if item_id and type(item_id) is str:
                 self._ids[item_id] = index
             if state.call is not None:
                 self._fill_call(state.call, item, out)
             return state
-        state = self._new_item(index, item)
+        state = self._new_item(index, item, raw)
         get = item.get
         field = _CALL_TYPES.get(get("type"))  # type: ignore[arg-type]
         if field is not None:
@@ -815,12 +867,16 @@ class OpenAIResponsesReducer(Reducer):
                     settle(index, _REASONING, position, text, None, out)
                 position += 1
 
-    def _item_done(self, index: int, item: dict[str, Any], out: list[Delta] | None, closes: bool = True) -> None:
-        """Item ``index`` is done as ``item`` says; ``closes``: its call (if it is one)
-        is then whole, unless the item says it was cut."""
+    def item_done(
+        self, index: int, item: dict[str, Any], raw: dict[str, Any] | str, out: list[Delta] | None, closes: bool = True
+    ) -> None:
+        """``response.output_item.done`` (and each entry of the terminal event's output):
+        item ``index`` is done as ``item`` says (``item`` and ``raw`` as in
+        ``item_added``); ``closes``: its call (if it is one) is then whole, unless the
+        item says it was cut."""
         state = self._items.get(index)
         if state is None:
-            state = self._add_item(index, item, out)
+            state = self.item_added(index, item, raw, out)
         call = state.call
         get = item.get
         if call is not None:
@@ -830,48 +886,36 @@ class OpenAIResponsesReducer(Reducer):
                 self._end_call(call, out)
         else:
             self._item_texts(index, item, out)
-        state.raw = item
+        state.take(item, raw)
         if not state.done:
             state.done = True
             if out is not None and get("type") not in _COVERED:  # (a str, or a malformed item: kept whole)
-                out.append(_new_block_delta(0, item))
+                out.append(_new_block_delta(0, state.raw))
 
     def _item_done_event(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        self._item_done(*self._item_of(obj), out)
+        index, item = self._item_of(obj)
+        self.item_done(index, item, item, out)
 
-    def _part_event(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        """``response.content_part.added`` / ``.done``: a part, with its text if any."""
-        part = obj.get("part")
-        if type(part) is not dict:
-            return
-        found = _PART_KINDS.get(part.get("type"))  # type: ignore[arg-type]
-        if found is not None:
-            index = obj.get("output_index")
-            if type(index) is not int:
-                index = self._index_of(obj)
-            sub = obj.get("content_index")
-            if type(sub) is not int:
-                sub = 0
+    def part_event(self, index: int, sub: int, part: Any, item_id: Any, summary: bool, out: list[Delta] | None) -> None:
+        """``response.content_part.added`` / ``.done`` (``summary`` false) and
+        ``reasoning_summary_part.added`` / ``.done`` (true): the event's ``part`` (as
+        decoded, or a dict of its ``type``, ``text`` and ``refusal``), with its text
+        if any, at output ``index``, part ``sub``; ``item_id`` as in ``settle_text``."""
+        if summary:
+            kind = _SUMMARY
+            text = part.get("text") if type(part) is dict else None
+        else:
+            if type(part) is not dict:
+                return
+            found = _PART_KINDS.get(part.get("type"))  # type: ignore[arg-type]
+            if found is None:
+                return
+            kind = found[0]
             text = part.get(found[1])
-            if type(text) is str:
-                self.settle_text(index, found[0], sub, text, obj.get("item_id"), out)
-            elif (index, found[0], sub) not in self._texts:
-                self._part((index, found[0], sub), obj.get("item_id"))
-
-    def _summary_part(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        """``response.reasoning_summary_part.added`` / ``.done``."""
-        part = obj.get("part")
-        index = obj.get("output_index")
-        if type(index) is not int:
-            index = self._index_of(obj)
-        sub = obj.get("summary_index")
-        if type(sub) is not int:
-            sub = 0
-        text = part.get("text") if type(part) is dict else None
         if type(text) is str:
-            self.settle_text(index, _SUMMARY, sub, text, obj.get("item_id"), out)
-        elif (index, _SUMMARY, sub) not in self._texts:
-            self._part((index, _SUMMARY, sub), obj.get("item_id"))
+            self.settle_text(index, kind, sub, text, item_id, out)
+        elif (index, kind, sub) not in self._texts:
+            self._part((index, kind, sub), item_id)
 
     def _call_at(self, index: int, item_id: Any, custom: bool, out: list[Delta] | None) -> _Call:
         """The call of output item ``index``; made up (of the event's kind) when a
@@ -879,10 +923,11 @@ class OpenAIResponsesReducer(Reducer):
         state = self._items.get(index)
         if state is None:  # a delta before its item: make the item up
             kind = "custom_tool_call" if custom else "function_call"
-            state = self._add_item(index, {"type": kind, "id": item_id, "call_id": None, "name": ""}, out)
+            made = {"type": kind, "id": item_id, "call_id": None, "name": ""}
+            state = self.item_added(index, made, made, out)
         call = state.call
         if call is None:
-            raise ValueError(f"tool call input for output item {index}, a {_short(state.raw.get('type'))} item")
+            raise ValueError(f"tool call input for output item {index}, a {_short(state.kind)} item")
         return call
 
     def _arguments_delta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
@@ -916,9 +961,13 @@ class OpenAIResponsesReducer(Reducer):
         )
 
     def _annotation(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        """``response.output_text.annotation.added``: a citation (the done item keeps it too)."""
         if out is not None and "annotation" in obj:
-            out.append(CitationDelta(0, obj["annotation"]))
+            self.citation(obj["annotation"], out)
+
+    def citation(self, annotation: Any, out: list[Delta]) -> None:
+        """``response.output_text.annotation.added`` with an ``annotation``, when deltas
+        are asked for: a citation; nothing else is folded (the done item keeps it)."""
+        out.append(CitationDelta(0, annotation))
 
     def _take_logprobs(self, logprobs: Any) -> None:
         if type(logprobs) is not list:
@@ -954,6 +1003,29 @@ def _block(state: _Item, parts: Any) -> dict[str, Any]:
         if reasoning:
             item["content"] = reasoning
     return item
+
+
+def _part_handler(summary: bool) -> Callable[[OpenAIResponsesReducer, dict[str, Any], list[Delta] | None], None]:
+    """The handler of ``response.content_part.*`` (``summary`` false) or
+    ``response.reasoning_summary_part.*`` (true) events."""
+    sub_name = "summary_index" if summary else "content_index"
+
+    def handler(self: OpenAIResponsesReducer, obj: dict[str, Any], out: list[Delta] | None) -> None:
+        part = obj.get("part")
+        if not summary and (type(part) is not dict or part.get("type") not in _PART_KINDS):
+            return  # (before _index_of: such a part has nothing to say, whatever its item_id)
+        index = obj.get("output_index")
+        sub = obj.get(sub_name)
+        self.part_event(
+            index if type(index) is int else self._index_of(obj),
+            sub if type(sub) is int else 0,
+            part,
+            obj.get("item_id"),
+            summary,
+            out,
+        )
+
+    return handler
 
 
 def _text_done(
@@ -1014,10 +1086,10 @@ _HANDLERS: dict[str, Callable[[OpenAIResponsesReducer, dict[str, Any], list[Delt
     "response.custom_tool_call_input.done": OpenAIResponsesReducer._arguments_done,
     "response.output_item.added": OpenAIResponsesReducer._item_added,
     "response.output_item.done": OpenAIResponsesReducer._item_done_event,
-    "response.content_part.added": OpenAIResponsesReducer._part_event,
-    "response.content_part.done": OpenAIResponsesReducer._part_event,
-    "response.reasoning_summary_part.added": OpenAIResponsesReducer._summary_part,
-    "response.reasoning_summary_part.done": OpenAIResponsesReducer._summary_part,
+    "response.content_part.added": _part_handler(False),
+    "response.content_part.done": _part_handler(False),
+    "response.reasoning_summary_part.added": _part_handler(True),
+    "response.reasoning_summary_part.done": _part_handler(True),
     "response.output_text.annotation.added": OpenAIResponsesReducer._annotation,
     "response.created": OpenAIResponsesReducer._lifecycle,
     "response.queued": OpenAIResponsesReducer._lifecycle,
