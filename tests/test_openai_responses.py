@@ -443,6 +443,15 @@ def test_custom_tool_call_input_is_its_arguments() -> None:
     assert acc.partial_arguments(0) == query  # the text, as it stands
 
 
+def test_custom_tool_input_done_before_its_item_is_a_custom_call() -> None:
+    """A ``custom_tool_call_input.done`` with no item announced before it (nor a
+    delta) starts a custom call, not a function call: its input is free text."""
+    stream = Stream().start()
+    stream.add("response.custom_tool_call_input.done", item_id="ctc_2", output_index=0, input="rm -rf build")
+    completion, _ = accumulate_everywhere(stream.bytes())
+    assert [(c.kind, c.arguments, c.complete) for c in completion.tool_calls] == [("custom", "rm -rf build", True)]
+
+
 def test_function_call_delta_before_its_item_is_kept() -> None:
     stream = Stream().start()
     stream.add("response.function_call_arguments.delta", item_id="fc_9", output_index=0, delta="{}")

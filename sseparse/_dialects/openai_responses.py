@@ -93,26 +93,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._completion import (
-    BlockDelta,
-    CitationDelta,
     Completion,
-    FinishDelta,
     PartialArguments,
-    RefusalDelta,
     ToolCall,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolCallUpdate,
     Usage,
-    UsageDelta,
     completion_of,
     make_choice,
     new_arguments_delta,
+    new_block_delta,
+    new_call_end,
+    new_call_start,
+    new_call_update,
+    new_citation_delta,
+    new_finish_delta,
     new_reasoning_delta,
+    new_refusal_delta,
     new_text_delta,
     new_tool_call,
     new_usage,
-    _positional_init,
+    new_usage_delta,
 )
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
@@ -293,13 +292,6 @@ class _Item:
         return raw  # type: ignore[return-value]
 
 
-# The result and delta objects of the events other than the text deltas, built from
-# every field in order (half the cost of the attrs ``__init__``).
-_new_usage_delta: Any = _positional_init(UsageDelta)
-_new_finish_delta: Any = _positional_init(FinishDelta)
-_new_call_start: Any = _positional_init(ToolCallStart)
-_new_call_end: Any = _positional_init(ToolCallEnd)
-_new_block_delta: Any = _positional_init(BlockDelta)
 
 
 def _usage(raw: dict[str, Any]) -> Usage:
@@ -525,11 +517,11 @@ class OpenAIResponsesReducer(Reducer):
         if not call.name and name and type(name) is str:
             call.name = name
             if out is not None:
-                out.append(ToolCallUpdate(0, call.position, None, name))
+                out.append(new_call_update(0, call.position, None, name))
         if not call.complete:
             call.complete = True
             if out is not None:
-                out.append(_new_call_end(0, call.position))
+                out.append(new_call_end(0, call.position))
 
     # -- decoding ----------------------------------------------------------------------
 
@@ -611,7 +603,7 @@ class OpenAIResponsesReducer(Reducer):
         """Append ``text`` to a text part of ``kind`` and say so with the delta of its kind."""
         if kind < _SUMMARY:
             if out is not None:
-                out.append(new_text_delta(0, text) if kind == _TEXT else RefusalDelta(0, text))
+                out.append(new_text_delta(0, text) if kind == _TEXT else new_refusal_delta(0, text))
         else:
             shown = text
             if not pieces:  # a new reasoning part: a paragraph of its own after the first
@@ -640,7 +632,7 @@ class OpenAIResponsesReducer(Reducer):
         if not call.complete:
             call.complete = True
             if out is not None:
-                out.append(_new_call_end(0, call.position))
+                out.append(new_call_end(0, call.position))
 
     def _fill_call(self, call: _Call, item: dict[str, Any], out: list[Delta] | None) -> None:
         """An id or name the call did not have yet, from a later view of its item."""
@@ -655,7 +647,7 @@ class OpenAIResponsesReducer(Reducer):
             if name and type(name) is str:
                 call.name = new_name = name
         if out is not None and (new_id is not None or new_name):
-            out.append(ToolCallUpdate(0, call.position, new_id, new_name))
+            out.append(new_call_update(0, call.position, new_id, new_name))
 
     # -- events ------------------------------------------------------------------------
 
@@ -689,7 +681,7 @@ class OpenAIResponsesReducer(Reducer):
         if type(usage) is dict and (self._usage is None or usage != self._usage.raw):
             self._usage = _usage(usage)
             if out is not None:
-                out.append(_new_usage_delta(self._usage))
+                out.append(new_usage_delta(self._usage))
         status = get("status")
         if type(status) is not str or not status:
             status = _TERMINAL_STATUS.get(kind, "failed")
@@ -709,7 +701,7 @@ class OpenAIResponsesReducer(Reducer):
                 reason = detail
         self._finish_reason = reason
         if out is not None:
-            out.append(_new_finish_delta(0, reason))
+            out.append(new_finish_delta(0, reason))
         self.done = True
 
     def _error(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
@@ -832,7 +824,7 @@ class OpenAIResponsesReducer(Reducer):
             self._calls.append(call)
             state.call = call
             if out is not None:
-                out.append(_new_call_start(0, call.position, call.id, call.name, call.kind))
+                out.append(new_call_start(0, call.position, call.id, call.name, call.kind))
             self._settle_call(call, get(field), out)
         else:
             self._item_texts(index, item, out)
@@ -890,7 +882,7 @@ class OpenAIResponsesReducer(Reducer):
         if not state.done:
             state.done = True
             if out is not None and get("type") not in _COVERED:  # (a str, or a malformed item: kept whole)
-                out.append(_new_block_delta(0, state.raw))
+                out.append(new_block_delta(0, state.raw))
 
     def _item_done_event(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         index, item = self._item_of(obj)
@@ -956,7 +948,7 @@ class OpenAIResponsesReducer(Reducer):
             obj.get("arguments") if "arguments" in obj else obj.get("input"),
             obj.get("name"),
             obj.get("item_id"),
-            obj.get("type") == "response.custom_tool_call_input.delta",
+            obj.get("type") == "response.custom_tool_call_input.done",
             out,
         )
 
@@ -967,7 +959,7 @@ class OpenAIResponsesReducer(Reducer):
     def citation(self, annotation: Any, out: list[Delta]) -> None:
         """``response.output_text.annotation.added`` with an ``annotation``, when deltas
         are asked for: a citation; nothing else is folded (the done item keeps it)."""
-        out.append(CitationDelta(0, annotation))
+        out.append(new_citation_delta(0, annotation))
 
     def _take_logprobs(self, logprobs: Any) -> None:
         if type(logprobs) is not list:
