@@ -48,6 +48,44 @@ cdef extern from *:
     bint SSE_LITTLE_ENDIAN
 
 
+cdef extern from *:
+    """
+    /* The keys the value builder made last, by a hash of their bytes: the same few
+       keys come in every chunk of a stream (usage counts, message fields), and a
+       key found here is neither decoded nor hashed again. 256 short ASCII keys at
+       most: a constant amount of memory, whatever the input. */
+    static PyObject* sse_keys[256];
+
+    static PyObject* sse_key(const char* p, Py_ssize_t n) {
+        uint32_t h = 2166136261u;
+        Py_ssize_t i;
+        PyObject* key;
+        PyObject** slot;
+        if (n > 32)
+            return PyUnicode_DecodeUTF8(p, n, "replace");
+        for (i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)p[i];
+            if (c >= 0x80)
+                return PyUnicode_DecodeUTF8(p, n, "replace");
+            h = (h ^ c) * 16777619u;
+        }
+        slot = &sse_keys[(h ^ (uint32_t)n) & 255];
+        key = *slot;
+        if (key != NULL && PyUnicode_GET_LENGTH(key) == n && memcmp(PyUnicode_1BYTE_DATA(key), p, n) == 0) {
+            Py_INCREF(key);
+            return key;
+        }
+        key = PyUnicode_FromStringAndSize(p, n);  /* ASCII: the decoded string */
+        if (key == NULL)
+            return NULL;
+        Py_XSETREF(*slot, key);
+        Py_INCREF(key);
+        return key;
+    }
+    """
+    object sse_key(const char* p, Py_ssize_t n)
+
+
 ctypedef uint8_t uchar
 
 # A decoded string's storage (1, 2 or 4 bytes per character), for ``_unescape``.
@@ -452,7 +490,7 @@ cdef inline object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth
                 return obj
             while True:
                 i = _string(s, i, n, &span)
-                key = _utf8_text(p, &span)
+                key = _utf8_text(p, &span) if span.escaped else sse_key(p + span.start, span.end - span.start)
                 i = _ws(s, i, n)
                 at[0] = _ws(s, i + 1, n)  # past the colon
                 value = _build(p, n, at, depth + 1, ok)
