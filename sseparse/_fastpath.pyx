@@ -7,7 +7,9 @@ delta carries a piece of text, reasoning or refusal, or of a tool call's argumen
 and the events around it (block starts and stops, ``message_start``,
 ``message_delta``, pings, the end); a Responses event (its deltas, lifecycle events,
 and the events around them: output items, parts, ``.done`` texts, the terminal
-response, whose objects are built only as far as the reducer reads them). For those,
+response, whose objects are built only as far as the reducer reads them); a Gemini
+chunk (read by the Gemini walker, ``_fast_gemini.take_chunk``, the ``GEMINI``
+extractor, through the reducer's own contract written in ``gemini.py``). For those,
 building the whole chunk as Python dicts (``id``, ``model``, ``object``,
 ``created``, ``system_fingerprint``, ``obfuscation``...) costs more than everything
 else the pipeline does. ``FastFeed`` walks an event's data once, as UTF-8 bytes,
@@ -38,8 +40,11 @@ Events reach ``FastFeed`` two ways, through the same ``_take``: ``feed`` runs th
 compiled parser in sink mode, which hands each completed event's data buffer over
 before any ``str`` or ``Event`` exists (the ``Accumulator``'s path); ``feed_events``
 takes ``Event`` objects framed elsewhere and reads their data's UTF-8 form. With the
-dialect unknown (``"auto"``), a ``FastFeed`` starts with no reducer: its detector
-makes one from the first event and binds it, within the same parse.
+dialect unknown (``"auto"``), a ``FastFeed`` starts with no reducer: the first
+event's bytes say which dialect it is (``_detect``: the rules ``fast_detect``
+applies; a Gemini chunk is detected by the very walk that reads it), or else its
+detector decides on the ``Event``; the reducer made for it is bound within the
+same parse, and the rest of the fragment takes its fast path.
 
 Consecutive chunks of one answer are near copies: the same envelope, the same
 choice, the same call, only the piece of text (and OpenAI's random ``obfuscation``
