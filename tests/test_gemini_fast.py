@@ -622,3 +622,21 @@ def test_auto_detects_gemini_in_the_walk_that_reads_it(head: bytes, first: str) 
     expected = _accumulate(body, [], "python", "auto")
     for cut in range(len(body) + 1):
         assert _accumulate(body, [cut], "cython", "auto") == expected
+
+
+def test_an_error_in_the_first_chunk_of_an_auto_stream() -> None:
+    """``"auto"``: the first chunk, detected and folded in one walk, fails in its fold:
+    the same error, event and partial result (dialect and model known) as the pure
+    build, at every split."""
+    body = b"id: 3\ndata: " + _BAD_PATH[:-1].encode() + b',"modelVersion":"m"}\n\n'
+    seen = []
+    for impl in ("cython", "python"):
+        for cut in range(len(body) + 1):
+            acc = Accumulator("auto", implementation=impl)  # type: ignore[arg-type]
+            with pytest.raises(ChunkDecodeError) as info:
+                acc.feed(body[:cut])
+                acc.feed(body[cut:])
+            exc = info.value
+            seen.append((exc.event, exc.index, str(exc), exc.completion.to_dict(), acc.dialect))
+    assert all(s == seen[0] for s in seen)
+    assert seen[0][3]["dialect"] == "gemini" and seen[0][3]["model"] == "m" and seen[0][0].id == "3"
