@@ -761,13 +761,40 @@ cdef Py_ssize_t _parts(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dic
     return i
 
 
-cdef Py_ssize_t _part(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict part) except -2:
-    """A part object: its ``type`` (a string or null), ``text`` and ``refusal`` in
-    ``part``, other members skipped; not an object, or one of those twice: _FB."""
+# How ``_members`` reads a member of a Responses object (see the tables below).
+cdef enum:
+    _M_BUILT = 1        # any value, built (``_built``)
+    _M_TAG = 2          # a string or null (``_tag``)
+    _M_PARTS = 3        # an array of parts or null (``_parts``)
+    _M_OUTPUT = 4       # an array of output items or null (``_output``)
+
+# (name as bytes, name as str, reader) of the members the reducer reads of a part,
+# an output item, the terminal response (``error`` aside: a failed response is the
+# full decode's). 16 members at most: a bit each.
+_PART_MEMBERS = ((b"type", "type", _M_TAG), (b"text", "text", _M_BUILT), (b"refusal", "refusal", _M_BUILT))
+_ITEM_MEMBERS = (
+    (b"type", "type", _M_TAG), (b"id", "id", _M_BUILT), (b"status", "status", _M_TAG),
+    (b"call_id", "call_id", _M_BUILT), (b"name", "name", _M_BUILT), (b"arguments", "arguments", _M_BUILT),
+    (b"input", "input", _M_BUILT), (b"content", "content", _M_PARTS), (b"summary", "summary", _M_PARTS),
+)
+_RESPONSE_MEMBERS = (
+    (b"output", "output", _M_OUTPUT), (b"id", "id", _M_BUILT), (b"model", "model", _M_BUILT),
+    (b"created_at", "created_at", _M_BUILT), (b"usage", "usage", _M_BUILT), (b"status", "status", _M_BUILT),
+    (b"incomplete_details", "incomplete_details", _M_BUILT),
+)
+
+
+cdef Py_ssize_t _members(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict into, tuple table,
+                         list raws) except -2:
+    """An object of which the reducer reads the members of ``table`` (see above): each
+    read into ``into`` by its reader, the others walked and skipped; not an object,
+    a member of another type than its reader takes, or one of them twice: _FB.
+    ``raws``: where ``_output`` puts the output items' JSON texts."""
     cdef const uchar* s = <const uchar*>p
     cdef Span key
     cdef bint done = False
-    cdef int seen = 0, bit
+    cdef int seen = 0, bit, k, reader
+    cdef bytes name
     if depth >= _MAX_DEPTH:
         return _FB
     depth += 1  # (its members' level)
@@ -777,15 +804,21 @@ cdef Py_ssize_t _part(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict
         if i < 0 or i >= n:
             return _FB
         bit = 0
-        if _key_is(s, &key, b"type", 4):
-            bit = 1
-            i = _tag(p, i, n, part, "type")
-        elif _key_is(s, &key, b"text", 4):
-            bit = 2
-            i = _built(p, i, n, depth, part, "text")
-        elif _key_is(s, &key, b"refusal", 7):
-            bit = 4
-            i = _built(p, i, n, depth, part, "refusal")
+        for k in range(len(table)):
+            name = <bytes>(<tuple>table[k])[0]
+            if _key_is(s, &key, name, len(name)):
+                bit = 1 << k
+                reader = (<tuple>table[k])[2]
+                field = (<tuple>table[k])[1]
+                if reader == _M_BUILT:
+                    i = _built(p, i, n, depth, into, field)
+                elif reader == _M_TAG:
+                    i = _tag(p, i, n, into, field)
+                elif reader == _M_PARTS:
+                    i = _parts(p, i, n, depth, into, field)
+                else:
+                    i = _output(p, i, n, depth, into, field, raws)
+                break
         else:
             i = _value(s, i, n, depth)
         if seen & bit:
@@ -795,133 +828,59 @@ cdef Py_ssize_t _part(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict
     return i
 
 
+cdef Py_ssize_t _part(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict part) except -2:
+    """A part object: its ``type`` (a string or null), ``text`` and ``refusal`` in
+    ``part``, other members skipped; not an object, or one of those twice: _FB."""
+    return _members(p, i, n, depth, part, _PART_MEMBERS, None)
+
+
 cdef Py_ssize_t _item(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict item) except -2:
     """An output item object: in ``item`` the members the reducer reads of it
     (``item_added``), other members skipped; not an object, a ``type`` or ``status``
     that is not a string or null, ``content`` or ``summary`` not an array of objects
     or null, or one of those members twice: _FB."""
+    return _members(p, i, n, depth, item, _ITEM_MEMBERS, None)
+
+
+cdef Py_ssize_t _output(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, dict into, str name,
+                        list raws) except -2:
+    """The terminal response's ``output``: an array of output items, each read by
+    ``_item`` into a list in ``into[name]`` and its JSON text appended to ``raws``,
+    or null; else _FB."""
     cdef const uchar* s = <const uchar*>p
-    cdef Span key
     cdef bint done = False
-    cdef int seen = 0, bit
-    if depth >= _MAX_DEPTH:
+    cdef list output
+    cdef dict item
+    cdef Py_ssize_t start
+    if s[i] == 110:
+        return _null(s, i, n)
+    if s[i] != 91 or depth >= _MAX_DEPTH:
         return _FB
-    depth += 1  # (its members' level)
-    i = _open(s, i, n, &done)
-    while i >= 0 and not done:
-        i = _member(s, i, n, &key)
-        if i < 0 or i >= n:
+    output = into[name] = []
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 93:
+        return i + 1
+    while not done:
+        item = {}
+        start = i
+        i = _item(p, i, n, depth + 1, item)
+        if i < 0:
             return _FB
-        bit = 0
-        if _key_is(s, &key, b"type", 4):
-            bit = 1
-            i = _tag(p, i, n, item, "type")
-        elif _key_is(s, &key, b"id", 2):
-            bit = 2
-            i = _built(p, i, n, depth, item, "id")
-        elif _key_is(s, &key, b"status", 6):
-            bit = 4
-            i = _tag(p, i, n, item, "status")
-        elif _key_is(s, &key, b"call_id", 7):
-            bit = 8
-            i = _built(p, i, n, depth, item, "call_id")
-        elif _key_is(s, &key, b"name", 4):
-            bit = 16
-            i = _built(p, i, n, depth, item, "name")
-        elif _key_is(s, &key, b"arguments", 9):
-            bit = 32
-            i = _built(p, i, n, depth, item, "arguments")
-        elif _key_is(s, &key, b"input", 5):
-            bit = 64
-            i = _built(p, i, n, depth, item, "input")
-        elif _key_is(s, &key, b"content", 7):
-            bit = 128
-            i = _parts(p, i, n, depth, item, "content")
-        elif _key_is(s, &key, b"summary", 7):
-            bit = 256
-            i = _parts(p, i, n, depth, item, "summary")
-        else:
-            i = _value(s, i, n, depth)
-        if seen & bit:
+        output.append(item)
+        raws.append(PyUnicode_DecodeUTF8(p + start, i - start, "replace"))
+        i = _next(s, i, n, 93, &done)
+        if i < 0:
             return _FB
-        seen |= bit
-        i = _then(s, i, n, &done)
     return i
-
-
-cdef Py_ssize_t _item_view(const char* p, Py_ssize_t i, Py_ssize_t n, int depth, list items, list raws) except -2:
-    """An output item: what ``_item`` reads of it appended to ``items``, the item whole
-    as its JSON text to ``raws``."""
-    cdef dict item = {}
-    cdef Py_ssize_t end = _item(p, i, n, depth, item)
-    if end >= 0:
-        items.append(item)
-        raws.append(PyUnicode_DecodeUTF8(p + i, end - i, "replace"))
-    return end
 
 
 cdef Py_ssize_t _response(const char* p, Py_ssize_t i, Py_ssize_t n, dict response, list raws) except -2:
     """The terminal event's ``response`` object: in ``response`` the members
     ``terminal`` reads (``error`` aside: a failed response is the full decode's),
-    ``output`` as a list of items (``_item_view``, their texts in ``raws``); not an
-    object, an ``output`` that is not an array of objects or null, or one of those
-    members twice: _FB."""
-    cdef const uchar* s = <const uchar*>p
-    cdef Span key
-    cdef bint done = False, odone = False
-    cdef int seen = 0, bit
-    cdef list output
-    i = _open(s, i, n, &done)
-    while i >= 0 and not done:
-        i = _member(s, i, n, &key)
-        if i < 0 or i >= n:
-            return _FB
-        bit = 0
-        if _key_is(s, &key, b"output", 6):
-            bit = 1
-            if s[i] == 110:
-                i = _null(s, i, n)
-            elif s[i] != 91:
-                return _FB
-            else:
-                output = response["output"] = []
-                i = _ws(s, i + 1, n)
-                if i < n and s[i] == 93:
-                    i += 1
-                else:
-                    odone = False
-                    while not odone:
-                        i = _item_view(p, i, n, 3, output, raws)
-                        if i < 0:
-                            return _FB
-                        i = _next(s, i, n, 93, &odone)
-                        if i < 0:
-                            return _FB
-        elif _key_is(s, &key, b"id", 2):
-            bit = 2
-            i = _built(p, i, n, 2, response, "id")
-        elif _key_is(s, &key, b"model", 5):
-            bit = 4
-            i = _built(p, i, n, 2, response, "model")
-        elif _key_is(s, &key, b"created_at", 10):
-            bit = 8
-            i = _built(p, i, n, 2, response, "created_at")
-        elif _key_is(s, &key, b"usage", 5):
-            bit = 16
-            i = _built(p, i, n, 2, response, "usage")
-        elif _key_is(s, &key, b"status", 6):
-            bit = 32
-            i = _built(p, i, n, 2, response, "status")
-        elif _key_is(s, &key, b"incomplete_details", 18):
-            bit = 64
-            i = _built(p, i, n, 2, response, "incomplete_details")
-        else:
-            i = _value(s, i, n, 2)
-        if seen & bit:
-            return _FB
-        seen |= bit
-        i = _then(s, i, n, &done)
-    return i
+    ``output`` as a list of items (their texts in ``raws``); not an object, an
+    ``output`` that is not an array of objects or null, or one of those members
+    twice: _FB."""
+    return _members(p, i, n, 1, response, _RESPONSE_MEMBERS, raws)
 
 
 cdef object _MISSING = object()  # a member the event does not have
