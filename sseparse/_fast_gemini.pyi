@@ -1,9 +1,5 @@
-"""Types of the compiled path of the ``gemini`` reducer (``_fast_gemini.pyx``)."""
+"""Types of the compiled Gemini walker (``_fast_gemini.pyx``).
 
-from collections.abc import Iterable
-from typing import Any
-
-from ._completion import Delta
-from ._events import Event
-
-def feed_gemini(reducer: Any, events: Iterable[Event], out: list[Delta] | None) -> int: ...
+It has no Python-level interface: the fast path (``_fastpath.FastFeed``) calls its
+``take_chunk`` at C level (declared in ``_fast_gemini.pxd``).
+"""
