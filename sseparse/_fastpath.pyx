@@ -248,7 +248,8 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
     other members (``role``...) skipped, as the reducer does. Its items come in the
     reducer's order: reasoning (``reasoning`` after ``reasoning_content`` only when it
     differs: a server that sends both sends the same text), refusal, content, then
-    the tool-call pieces. ``reasoning_details``, ``function_call``, a ``content``
+    the tool-call pieces. ``reasoning_details`` or ``function_call`` but null (Azure
+    and gateways send ``"function_call": null``), a ``content``
     that is neither a string nor null (typed parts), both reasonings with different
     bytes, or a member the reducer reads given twice: _FB. Both reasonings with the
     same bytes clear ``template``: the event cannot serve as a template (its second
@@ -299,7 +300,9 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
                             break
                     done = False
         elif _key_is(s, &key, b"reasoning_details", 17) or _key_is(s, &key, b"function_call", 13):
-            return _FB
+            if s[i] != 110:
+                return _FB
+            i = _null(s, i, n)  # (null: nothing to read, as the reducer reads it)
         else:
             i = _value(s, i, n, 2)
         i = _then(s, i, n, &done)

@@ -116,7 +116,9 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
     if kind == "reasoning":  # the compatible servers' fields, in any combination
         delta = draw(
             st.dictionaries(
-                st.sampled_from(["reasoning_content", "reasoning", "refusal", "content", "role", "reasoning_details"]),
+                st.sampled_from(
+                    ["reasoning_content", "reasoning", "refusal", "content", "role", "reasoning_details", "function_call"]
+                ),
                 st.none() | texts | st.sampled_from(["same"]),
                 max_size=4,
             )
@@ -413,6 +415,11 @@ def test_typical_chunks_take_the_fast_path() -> None:
         '{"choices":[{"index":0,"delta":{"reasoning":"a","reasoning":"b"}}]}',
         '{"choices":[{"index":0,"delta":{"tool_calls":null,"content":"x"}}]}',
         '{"choices":[{"index":0,"delta":{"function_call":{"name":"f","arguments":"{}"}}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x","function_call":null,"tool_calls":null,"role":null}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x","function_call":null,"function_call":{"name":"f"}}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x","function_call":{},"reasoning_details":null}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning_details":null,"reasoning":"r"}}]}',
+        '{"choices":[{"index":0,"delta":{"function_call":nul}}]}',
         '{"choices":[{"index":0,"delta":{"content":"x","audio":{"id":"a"}},"finish_reason":"stop"}]}',
         '{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}',
         '{"choices":[],"usage":{}}',
