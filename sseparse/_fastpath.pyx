@@ -1781,7 +1781,8 @@ cdef class FastFeed:
         """An event with no piece: the reducer's own method (Anthropic's events around
         the deltas may open or close a block: nothing known of its state is kept;
         Responses' ``response.created`` and the like); 0 when the reducer refused a
-        block it cannot read, unchanged (the full decode then says why)."""
+        block or a message it does not take so, unchanged (the full decode then reads
+        it, or says why not)."""
         self.cached = False
         if item.kind == _ITEM_VIEW:
             return self._view(p, n, item.key)
@@ -1790,10 +1791,13 @@ cdef class FastFeed:
                 return 0
             self.pending += 1
             return 1
-        self.pending += 1
         if item.kind == _ITEM_MSTART:
-            self.reducer.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out)
-        elif item.kind == _ITEM_MDELTA:
+            if not self.reducer.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out):
+                return 0
+            self.pending += 1
+            return 1
+        self.pending += 1
+        if item.kind == _ITEM_MDELTA:
             self.reducer.fast_message_delta(_value_at(p, n, item.text.start, _loads), self.out)
         elif item.kind == _ITEM_META:
             self.reducer.response_meta(

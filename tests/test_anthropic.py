@@ -254,6 +254,44 @@ def test_text_sent_in_content_block_start_is_kept() -> None:
     assert [d for d in deltas if type(d) is TextDelta] == [TextDelta(0, "Pre"), TextDelta(0, "fix")]
 
 
+def test_content_and_stop_reason_sent_in_message_start_are_read() -> None:
+    """A server that sends (some of) the answer in ``message_start``'s message: its
+    blocks are read as blocks that started and stopped whole, its stop reason as the
+    finish reason; blocks streamed after them follow (their indexes start again)."""
+    start = message_start(
+        content=[
+            {"type": "text", "text": "hi"},
+            {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"a": 1}},
+        ],
+        stop_reason="tool_use",
+    )
+    completion, deltas = accumulate_everywhere(sse(start, MESSAGE_STOP))
+    assert completion.complete and completion.error is None
+    assert completion.content == "hi"
+    assert completion.finish_reason == "tool_use"
+    assert [(c.id, c.name, c.arguments, c.complete) for c in completion.tool_calls] == [("toolu_1", "f", '{"a": 1}', True)]
+    completion, _ = accumulate_everywhere(
+        sse(message_start(content=[{"type": "text", "text": "Pre"}]), block_start(0, {"type": "text", "text": ""}),
+            text(0, "fix"), block_stop(0), *end("end_turn", 3))
+    )
+    assert completion.content == "Prefix" and completion.finish_reason == "end_turn"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [{"content": "text"}, {"content": [1]}, {"content": [{"type": 1}]}, {"stop_reason": 3}],
+)
+def test_unreadable_content_in_message_start_is_an_error(message: dict[str, Any]) -> None:
+    """Content or a stop reason in ``message_start`` that cannot be read is a
+    ``ChunkDecodeError`` naming the event, in both builds, never dropped."""
+    data = sse(message_start(**message), MESSAGE_STOP)
+    for implementation in ("cython", "python"):
+        acc = sseparse.Accumulator("anthropic", implementation=implementation)  # type: ignore[arg-type]
+        with pytest.raises(sseparse.ChunkDecodeError) as info:
+            acc.feed(data)
+        assert info.value.index == 0 and info.value.event is not None
+
+
 def test_stream_without_event_lines_is_read_from_the_data_type() -> None:
     """Proxies that drop ``event:`` lines: the data's ``type`` says it all."""
     data = sse(message_start(), text_start(0), text(0, "Hi"), message_delta("end_turn", 2), MESSAGE_STOP, named=False)

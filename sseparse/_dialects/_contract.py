@@ -42,9 +42,10 @@ adds the openai-responses methods):
   Anthropic's ``content_block_stop`` and ``content_block_start`` (its block object,
   built from the walked bytes; ``False``, nothing changed, for a block the reducer
   cannot read);
-  ``fast_message_start(message, out)`` and ``fast_message_delta(event, out)``: its
-  ``message_start`` (the message) and ``message_delta`` (the whole event), built
-  from the walked bytes.
+  ``fast_message_start(message, out) -> bool`` and ``fast_message_delta(event, out)``:
+  its ``message_start`` (the message; ``False``, nothing changed, for one that
+  comes with content or a stop reason: the full decode reads it) and
+  ``message_delta`` (the whole event), built from the walked bytes.
 - ``fast_skips(kind) -> bool``: openai-responses: whether an event of type ``kind``
   folds nothing in (then it is only counted); ``response_meta(id, model, created_at,
   out)``: ``response.created`` / ``queued`` / ``in_progress`` (each ``None`` when

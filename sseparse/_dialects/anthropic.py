@@ -488,11 +488,22 @@ class AnthropicReducer(Reducer):
     # -- the rarer events: one handler each, found by type (_HANDLERS) ------------------
 
     def _on_message_start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
-        self.fast_message_start(obj["message"], out)
+        message = obj["message"]
+        if not self.fast_message_start(message, out):
+            self._take_message(event, message, out)
 
-    def fast_message_start(self, message: dict[str, Any], out: list[Delta] | None) -> None:
+    def fast_message_start(self, message: dict[str, Any], out: list[Delta] | None) -> bool:
         """``message_start``'s message (also the compiled fast path's contract: see
-        ``_contract``): the response's id and model, its other fields, its usage."""
+        ``_contract``): the response's id and model, its other fields, its usage.
+        ``False``, nothing changed, for a message that comes with content or a stop
+        reason (a server that sends some of the answer in it): the full decode reads
+        those (``_take_message``)."""
+        if message.get("content") or message.get("stop_reason") is not None:
+            return False
+        self._take_meta(message, out)
+        return True
+
+    def _take_meta(self, message: dict[str, Any], out: list[Delta] | None) -> None:
         self._started = True
         get = message.get
         self.take_identity(get("id"), get("model"), out)
@@ -503,6 +514,32 @@ class AnthropicReducer(Reducer):
         usage = get("usage")
         if usage:
             self._take_usage(usage, out)
+
+    def _take_message(self, event: Event, message: dict[str, Any], out: list[Delta] | None) -> None:
+        """A ``message_start`` whose message already holds content blocks or a stop
+        reason: each block is read as a block that started and stopped whole, the
+        stop reason as ``message_delta``'s; nothing of it is dropped."""
+        self._take_meta(message, out)
+        content = message.get("content")
+        if content:
+            if type(content) is not list:
+                raise self.bad_chunk(event, f"message content must be a list, not {short_repr(content)}")
+            for position, start in enumerate(content):
+                if type(start) is not dict:
+                    raise self.bad_chunk(event, f"a content block must be an object, not {short_repr(start)}")
+                try:
+                    self.block_start(("message_start", position), start, out)  # (a key no event index is)
+                except _Unreadable as exc:
+                    raise self.bad_chunk(event, str(exc)) from None
+                self._close_block(self._blocks[-1], out)
+        reason = message.get("stop_reason")
+        if reason is not None:
+            if type(reason) is not str:
+                raise self.bad_chunk(event, f"stop_reason must be a string, not {short_repr(reason)}")
+            if reason != self._stop_reason:
+                self._stop_reason = reason
+                if out is not None:
+                    out.append(new_finish_delta(0, reason))
 
     def _on_block_start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         index = obj["index"]
