@@ -934,3 +934,16 @@ def test_any_json_events_give_a_result_or_an_sseparse_error(objs: list[Any]) -> 
     for call in result.tool_calls:
         with contextlib.suppress(SseparseError):
             call.parsed_arguments()
+
+
+def test_a_whole_input_that_is_not_json_stays_its_text_in_blocks() -> None:
+    """A server tool's input whose pieces end (its block stopped) but do not make JSON
+    shows in ``blocks`` as the text sent, not as a value read from its first part;
+    cut before its block stopped, as what can be read so far."""
+    start = block_start(0, {"type": "server_tool_use", "id": "srvtoolu_1", "name": "bash", "input": {}})
+    pieces = [json_piece(0, '"command"'), json_piece(0, ':"view"}')]
+    completion, _ = accumulate_everywhere(sse(message_start(), start, *pieces, block_stop(0), *end("end_turn", 3)))
+    assert completion.complete
+    assert completion.blocks[0]["input"] == '"command":"view"}'
+    cut, _ = accumulate_everywhere(sse(message_start(), start, json_piece(0, '{"command":"vi')))
+    assert not cut.complete and cut.blocks[0]["input"] == {"command": "vi"}

@@ -193,10 +193,13 @@ class _Block:
             if parsed is None or parsed[2] != ended or (
                 parsed[0] != count and not (live and not ended and count <= parsed[0] + parsed[0] // 8)
             ):
+                text = "".join(self.pieces)
                 try:
-                    value = json.loads("".join(self.pieces))
-                except (ValueError, RecursionError):  # cut or malformed: what can be read of it
-                    value = self._reader().copy_value(self.pieces, ended)
+                    value = json.loads(text)
+                except (ValueError, RecursionError):
+                    # Cut: what can be read of it so far. Whole but not JSON: the text as
+                    # sent, never a value made of its first part.
+                    value = text if ended else self._reader().copy_value(self.pieces, ended)
                 parsed = self.parsed = (count, value, ended)
             block["input"] = parsed[1]  # shared by the snapshots of the same pieces
         return block
