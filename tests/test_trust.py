@@ -271,6 +271,28 @@ def test_openai_usage_parts(implementation: str) -> None:
     assert completion.usage == Usage(100, 50, 150, usage, 64, None, 20)
 
 
+def test_reasoning_left_out_of_the_completion_count_is_counted_in(implementation: str) -> None:
+    """xAI's usage: ``completion_tokens`` leaves the reasoning out and the total adds it
+    (307 + 26 + 227 = 560). ``output_tokens`` counts it, as everywhere (253); the raw
+    report stays as sent. A total of prompt + completion (OpenAI's) keeps the count."""
+    usage = {
+        "prompt_tokens": 307,
+        "completion_tokens": 26,
+        "total_tokens": 560,
+        "prompt_tokens_details": {"cached_tokens": 306},
+        "completion_tokens_details": {"reasoning_tokens": 227},
+    }
+    data = sse(chat({"content": "x"}, "stop"), {**chat(), "choices": [], "usage": usage}, done=True)
+    completion, _ = everywhere(data, "openai-chat", implementation)
+    assert completion.usage == Usage(307, 253, 560, usage, 306, None, 227)
+    responses = {"input_tokens": 307, "output_tokens": 26, "total_tokens": 560,
+                 "output_tokens_details": {"reasoning_tokens": 227}}
+    terminal = {"type": "response.completed", "sequence_number": 1,
+                "response": {"id": "r", "model": "m", "status": "completed", "output": [], "usage": responses}}
+    completion, _ = everywhere(sse(("response.completed", terminal)), "openai-responses", implementation)
+    assert completion.usage == Usage(307, 253, 560, responses, None, None, 227)
+
+
 def test_a_count_not_sent_is_none_never_zero(implementation: str) -> None:
     data = sse(chat({"content": "x"}, "stop"), {**chat(), "choices": [], "usage": {"completion_tokens": 3}}, done=True)
     completion, _ = everywhere(data, "openai-chat", implementation)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Reducer", "NOT_JSON", "decode_json", "fast_feed", "MAX_NESTING", "TOO_DEEP", "nested_deeper", "member_names", "as_int",
+    "with_reasoning",
 ]
 
 #: How deeply a chunk's JSON may nest (objects and arrays), in both builds: a chunk
@@ -38,6 +39,23 @@ def as_int(value: Any) -> int | None:
     """``value`` when it is an integer (not a bool, float or string), else ``None``: a
     token count the provider did not send is ``None``, never a guess."""
     return value if type(value) is int else None
+
+
+def with_reasoning(
+    input_tokens: int | None, output_tokens: int | None, reasoning_tokens: int | None, total_tokens: int | None
+) -> int | None:
+    """``output_tokens`` counting the reasoning tokens, as the one meaning of usage
+    does: a server whose total adds them beside its output count (xAI's: total =
+    prompt + completion + reasoning) left them out of that count. The total says
+    which: OpenAI's is prompt + completion, reasoning inside it."""
+    if (
+        reasoning_tokens
+        and output_tokens is not None
+        and input_tokens is not None
+        and total_tokens == input_tokens + output_tokens + reasoning_tokens
+    ):
+        return output_tokens + reasoning_tokens
+    return output_tokens
 
 
 def member_names(obj: dict[str, Any]) -> str:

@@ -53,7 +53,7 @@ from .._completion import (
     new_usage_delta,
 )
 from .._errors import ProviderError, short_repr
-from ._base import Reducer, member_names
+from ._base import Reducer, member_names, with_reasoning
 from ._contract import ARGUMENTS, CHAT, CHOICE, CHUNK, REASONING, REFUSAL, TEXT
 
 if TYPE_CHECKING:
@@ -164,9 +164,10 @@ class _ChoiceState:
 def _usage(raw: dict[str, Any]) -> Usage:
     """OpenAI's usage object read with the one meaning (``prompt_tokens`` already
     counts cached tokens). DeepSeek names its cache hits ``prompt_cache_hit_tokens``;
-    a few gateways pass other providers' names (``input_tokens``...) through. A count
-    is taken only when it is an integer (``as_int``, written out: one report per
-    stream, read in full)."""
+    a few gateways pass other providers' names (``input_tokens``...) through; xAI's
+    completion count leaves the reasoning out (``with_reasoning``). A count is taken
+    only when it is an integer (``as_int``, written out: one report per stream, read
+    in full)."""
     get = raw.get
     input_tokens = get("prompt_tokens")
     if type(input_tokens) is not int:
@@ -199,6 +200,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
     reasoning = output.get("reasoning_tokens") if type(output) is dict else None
     if type(reasoning) is not int:
         reasoning = None
+    output_tokens = with_reasoning(input_tokens, output_tokens, reasoning, total_tokens)
     return new_usage(input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning)
 
 

@@ -115,7 +115,7 @@ from .._completion import (
 )
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
-from ._base import Reducer, decode_json
+from ._base import Reducer, decode_json, with_reasoning
 from ._contract import ARGUMENTS, PART_REASONING, PART_REFUSAL, PART_SUMMARY, PART_TEXT, REASONING, RESPONSES, TEXT
 
 if TYPE_CHECKING:
@@ -321,6 +321,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
         reasoning = found.get("reasoning_tokens")
         if type(reasoning) is not int:
             reasoning = None
+    output_tokens = with_reasoning(input_tokens, output_tokens, reasoning, total_tokens)
     return new_usage(
         input_tokens, output_tokens, total_tokens, raw, cached, written, reasoning
     )
