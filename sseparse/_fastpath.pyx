@@ -241,6 +241,123 @@ cdef inline void _lead(Item* item, int kind, Span* text) noexcept nogil:
     item.text = text[0]
 
 
+cdef enum:
+    _MAX_PARTS = 8      # pieces read from one delta's typed content parts
+
+
+cdef Py_ssize_t _thinking_texts(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* spans, int* kinds,
+                                int* parts) nogil:
+    """A ``thinking`` part's ``thinking`` at ``s[i]`` (walked already: valid JSON): null,
+    or an array of objects whose ``text`` strings are reasoning pieces; anything else
+    (the reducer fails on it), a ``text`` twice, too many pieces: _FB."""
+    cdef bint done = False, inner_done, seen
+    cdef Span key, text
+    if s[i] == 110:
+        return _null(s, i, n)
+    if s[i] != 91:
+        return _FB
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 93:
+        return i + 1
+    while not done:
+        if i >= n or s[i] != 123:
+            return _FB
+        i = _open(s, i, n, &inner_done)
+        seen = False
+        text.start = -1
+        while i >= 0 and not inner_done:
+            i = _member(s, i, n, &key)
+            if i < 0 or i >= n:
+                return _FB
+            if _key_is(s, &key, b"text", 4):
+                if not _first(&seen):
+                    return _FB
+                if s[i] == 34:
+                    i = _string(s, i, n, &text)
+                else:
+                    i = _value(s, i, n, 6)  # not a string: no text, as the reducer reads it
+            else:
+                i = _value(s, i, n, 6)
+            i = _then(s, i, n, &inner_done)
+        if i < 0:
+            return _FB
+        if _has_text(&text):
+            if parts[0] == _MAX_PARTS:
+                return _FB
+            spans[parts[0]] = text
+            kinds[parts[0]] = _REASONING
+            parts[0] += 1
+        i = _next(s, i, n, 93, &done)
+        if i < 0:
+            return _FB
+    return i
+
+
+cdef Py_ssize_t _content_parts(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* spans, int* kinds,
+                               int* parts) nogil:
+    """``content`` sent as typed parts (Mistral's reasoning models), as the reducer
+    reads them: a ``text`` part's ``text`` string is text, the ``text`` strings of a
+    ``thinking`` part's ``thinking`` are reasoning, parts of other types are nothing;
+    empty strings give no piece. A part that is not an object, a ``type`` with an
+    escape, a member read twice, a ``thinking`` that is not null or an array of
+    objects, more than _MAX_PARTS pieces: _FB."""
+    cdef bint done = False, part_done, seen_type, seen_text, seen_thinking
+    cdef Span key, kind, text
+    cdef Py_ssize_t thinking_at
+    i = _ws(s, i + 1, n)
+    if i < n and s[i] == 93:
+        return i + 1
+    while not done:
+        if i >= n or s[i] != 123:
+            return _FB
+        i = _open(s, i, n, &part_done)
+        seen_type = seen_text = seen_thinking = False
+        kind.start = text.start = -1
+        thinking_at = -1
+        while i >= 0 and not part_done:
+            i = _member(s, i, n, &key)
+            if i < 0 or i >= n:
+                return _FB
+            if _key_is(s, &key, b"type", 4):
+                if not _first(&seen_type):
+                    return _FB
+                if s[i] == 34:
+                    i = _plain(s, i, n, &kind)
+                else:
+                    i = _value(s, i, n, 5)  # not a string: a part of no type the reducer reads
+            elif _key_is(s, &key, b"text", 4):
+                if not _first(&seen_text):
+                    return _FB
+                if s[i] == 34:
+                    i = _string(s, i, n, &text)
+                else:
+                    i = _value(s, i, n, 5)
+            elif _key_is(s, &key, b"thinking", 8):
+                if not _first(&seen_thinking):
+                    return _FB
+                thinking_at = i
+                i = _value(s, i, n, 5)
+            else:
+                i = _value(s, i, n, 5)
+            i = _then(s, i, n, &part_done)
+        if i < 0:
+            return _FB
+        if kind.start >= 0 and _key_is(s, &kind, b"text", 4):
+            if _has_text(&text):
+                if parts[0] == _MAX_PARTS:
+                    return _FB
+                spans[parts[0]] = text
+                kinds[parts[0]] = _TEXT
+                parts[0] += 1
+        elif kind.start >= 0 and _key_is(s, &kind, b"thinking", 8) and thinking_at >= 0:
+            if _thinking_texts(s, thinking_at, n, spans, kinds, parts) < 0:
+                return _FB
+        i = _next(s, i, n, 93, &done)
+        if i < 0:
+            return _FB
+    return i
+
+
 cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count,
                             bint* template) nogil:
     """A delta object: ``content``, ``reasoning_content``, ``reasoning`` and
@@ -248,16 +365,19 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
     other members (``role``...) skipped, as the reducer does. Its items come in the
     reducer's order: reasoning (``reasoning`` after ``reasoning_content`` only when it
     differs: a server that sends both sends the same text), refusal, content, then
-    the tool-call pieces. ``reasoning_details`` or ``function_call`` but null (Azure
-    and gateways send ``"function_call": null``), a ``content``
-    that is neither a string nor null (typed parts), both reasonings with different
+    the tool-call pieces; ``content`` may be typed parts (``_content_parts``), whose
+    pieces stand in its place. ``reasoning_details`` or ``function_call`` but null
+    (Azure and gateways send ``"function_call": null``), a ``content`` that is
+    neither a string, null nor an array of parts, both reasonings with different
     bytes, or a member the reducer reads given twice: _FB. Both reasonings with the
     same bytes clear ``template``: the event cannot serve as a template (its second
     reasoning string, outside the item, would have to change with it)."""
     cdef Span key, content, reasoning, other, refusal
     cdef bint done = False, seen_content = False, seen_reasoning = False, seen_other = False
     cdef bint seen_refusal = False, seen_calls = False
-    cdef int first = count[0], lead = 0, k
+    cdef int first = count[0], lead = 0, k, p, parts = 0
+    cdef Span part_spans[_MAX_PARTS]
+    cdef int part_kinds[_MAX_PARTS]
     content.start = reasoning.start = other.start = refusal.start = -1
     i = _open(s, i, n, &done)
     if i < 0:
@@ -267,7 +387,12 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
         if i < 0 or i >= n:
             return _FB
         if _key_is(s, &key, b"content", 7):
-            i = _chat_string(s, i, n, &content, &seen_content)
+            if i < n and s[i] == 91:  # typed parts, in content's place among the items
+                if not _first(&seen_content):
+                    return _FB
+                i = _content_parts(s, i, n, part_spans, part_kinds, &parts)
+            else:
+                i = _chat_string(s, i, n, &content, &seen_content)
         elif _key_is(s, &key, b"reasoning_content", 17):
             i = _chat_string(s, i, n, &reasoning, &seen_reasoning)
         elif _key_is(s, &key, b"reasoning", 9):
@@ -314,7 +439,7 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
         other.start = -1
         template[0] = False
     # The leading items go before the tool-call pieces already in place.
-    lead = _has_text(&reasoning) + _has_text(&other) + _has_text(&refusal) + _has_text(&content)
+    lead = _has_text(&reasoning) + _has_text(&other) + _has_text(&refusal) + _has_text(&content) + parts
     if lead:
         if count[0] + lead > _MAX_ITEMS:
             return _FB
@@ -333,6 +458,9 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
             k += 1
         if _has_text(&content):
             _lead(&items[k], _TEXT, &content)
+        for p in range(parts):
+            _lead(&items[k], part_kinds[p], &part_spans[p])
+            k += 1
     return i
 
 

@@ -111,9 +111,24 @@ extras = st.dictionaries(st.sampled_from(["obfuscation", "x", "service_tier", "k
 
 
 def _openai_chunk(draw: Any, calls: int) -> Any:
-    kind = draw(st.sampled_from(["text"] * 6 + ["args"] * 6 + ["reasoning"] * 4 + ["mixed", "finish", "usage", "empty", "odd"]))
+    kind = draw(
+        st.sampled_from(["text"] * 6 + ["args"] * 6 + ["reasoning"] * 4 + ["parts"] * 3 + ["mixed", "finish", "usage", "empty", "odd"])
+    )
     delta: dict[str, Any]
-    if kind == "reasoning":  # the compatible servers' fields, in any combination
+    if kind == "parts":  # Mistral's typed content parts, and near misses of every kind
+        inner = st.fixed_dictionaries({"type": st.sampled_from(["text", "x"]), "text": texts | st.none() | st.integers()}) | json_values
+        part = (
+            st.fixed_dictionaries({"type": st.just("text"), "text": texts | st.none() | st.integers()})
+            | st.fixed_dictionaries({"type": st.just("thinking"), "thinking": st.lists(inner, max_size=3) | st.none() | texts})
+            | st.dictionaries(st.sampled_from(["type", "text", "thinking", "x"]), json_values | texts, max_size=3)
+            | json_values
+        )
+        delta = {"content": draw(st.lists(part, max_size=4))}
+        if draw(st.booleans()):
+            delta.update(draw(st.dictionaries(st.sampled_from(["reasoning_content", "refusal", "role"]), st.none() | texts, max_size=2)))
+        if draw(st.integers(0, 4)) == 0 and calls:
+            delta["tool_calls"] = [{"index": 0, "function": {"arguments": draw(texts)}}]
+    elif kind == "reasoning":  # the compatible servers' fields, in any combination
         delta = draw(
             st.dictionaries(
                 st.sampled_from(
@@ -410,6 +425,16 @@ def test_typical_chunks_take_the_fast_path() -> None:
         '{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"d"}]}}]}',
         '{"choices":[{"index":0,"delta":{"content":"c","refusal":"no","reasoning":"r","role":"assistant"}}]}',
         '{"choices":[{"index":0,"delta":{"content":[{"type":"text","text":"parts"}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"hm"}]},'
+        '{"type":"text","text":"so"}],"refusal":"r"}}]}',
+        '{"choices":[{"index":0,"delta":{"content":[{"text":"a","type":"text"},{"type":"thinking","thinking":null},'
+        '{"type":"image","text":"no"},{"type":5,"text":"no"},{"type":"text","text":7}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":[{"type":"t\\u0065xt","text":"esc"}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":[{"type":"thinking","thinking":"str"}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":[{"type":"thinking","thinking":[1]}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":["x"]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":[{"type":"text","text":"a","text":"b"}]}}]}',
+        '{"choices":[{"index":0,"delta":{"content":[' + ",".join(['{"type":"text","text":"p"}'] * 9) + ']}}]}',
         '{"choices":[{"index":0,"delta":{"content":1}}]}',
         '{"choices":[{"index":0,"delta":{"refusal":1}}]}',
         '{"choices":[{"index":0,"delta":{"reasoning":"a","reasoning":"b"}}]}',
