@@ -149,7 +149,8 @@ cdef inline bint _is_piece(int kind) nogil:
 cdef Py_ssize_t _chat_piece(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* item) nogil:
     """One tool-call piece ``{"index": K, "function": {"arguments": "..."}}``, other
     members allowed; an ``id`` and a ``name`` (strings or null, once each) make it an
-    _ITEM_CALL when either is a non-empty string (the first piece of a call)."""
+    _ITEM_CALL when either is a non-empty string (the first piece of a call), which
+    may come without an index (``key`` -1)."""
     cdef Span key, span
     cdef bint done = False, has_index = False, has_args = False, has_function = False
     cdef bint fdone, seen_id = False, seen_name = False
@@ -209,9 +210,13 @@ cdef Py_ssize_t _chat_piece(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
         i = _then(s, i, n, &done)
         if i < 0:
             return _FB
-    if not has_index or not has_args:
+    if not has_args:
         return _FB
     item.kind = _ITEM_CALL if item.has_id or item.has_name else _ARGUMENTS
+    if not has_index:
+        if item.kind != _ITEM_CALL:
+            return _FB  # (it continues the last call: the full decode reads which)
+        item.key = -1  # no index (Mistral sends whole calls so): None for the reducer
     return i
 
 
@@ -1808,7 +1813,7 @@ cdef class FastFeed:
         cdef PyObject* lists[_MAX_ITEMS]  # borrowed: the reducer's state holds them
         cdef long choices[_MAX_ITEMS]
         cdef long positions[_MAX_ITEMS]
-        cdef int k, kind
+        cdef int k, j, kind
         cdef object target, text, out
         if items[0].kind >= _ITEM_STOP:
             return self._event(p, n, &items[0])
@@ -1824,8 +1829,12 @@ cdef class FastFeed:
             for k in range(count):
                 kind = items[k].kind
                 if kind == _ITEM_CALL:
-                    if count != 1:
-                        return 0  # alone in its event (it may move where pieces go), or the full decode
+                    # A call's piece may move where a call's pieces go: with no other
+                    # argument piece in its event (whose target would be asked before
+                    # it moved), or the full decode.
+                    for j in range(count):
+                        if items[j].kind == _ARGUMENTS:
+                            return 0
                     kind = _CHOICE
                 elif kind == _ITEM_FINISH or kind == _ITEM_LOGPROBS:
                     kind = _CHOICE
@@ -1858,7 +1867,7 @@ cdef class FastFeed:
             if kind == _ITEM_CALL:
                 self.cached = False
                 self.reducer.fast_tool_piece(
-                    items[k].choice, items[k].key,
+                    items[k].choice, None if items[k].key < 0 else items[k].key,
                     _utf8_text(p, &items[k].id) if items[k].has_id else None,
                     _utf8_text(p, &items[k].name) if items[k].has_name else "",
                     _utf8_text(p, &items[k].text), out)

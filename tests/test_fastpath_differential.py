@@ -155,8 +155,13 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
             piece["id"] = draw(st.sampled_from([None, "", "call_x", "call_y"]) | texts)
         if draw(st.booleans()):
             piece["type"] = "function"
+        if draw(st.integers(0, 3)) == 0:
+            del piece["index"]  # Mistral: whole calls without an index
         piece.update(draw(extras))
-        delta = {"tool_calls": [piece] * draw(st.integers(1, 2))}
+        other = dict(piece, index=draw(st.integers(0, calls))) if draw(st.booleans()) else piece
+        delta = {"tool_calls": [piece, other][: draw(st.integers(1, 2))]}
+        if draw(st.integers(0, 3)) == 0:
+            delta["content"] = draw(texts | st.none())
     elif kind == "empty":
         delta = {}
     elif kind == "odd":
@@ -636,6 +641,35 @@ def test_tool_call_pieces_with_id_or_name(piece: str) -> None:
     data = '{"choices":[{"index":0,"delta":{"tool_calls":[' + piece + "]}}]}"
     two = '{"choices":[{"index":0,"delta":{"tool_calls":[' + piece + "," + piece + "]}}]}"
     _check("openai-chat", [("message", opening), ("message", data), ("message", data), ("message", two)])
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        # Mistral: a whole call without an index, its finish reason and usage in one chunk
+        ['{"choices":[{"index":0,"delta":{"content":null,"tool_calls":[{"id":"a","function":{"name":"f","arguments":"{}"}}]},'
+         '"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}'],
+        # two whole calls in one chunk, with and without indexes, and text beside them
+        ['{"choices":[{"index":0,"delta":{"content":"t","tool_calls":[{"id":"a","function":{"name":"f","arguments":"1"}},'
+         '{"id":"b","function":{"name":"g","arguments":"2"}}]}}]}'],
+        ['{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"name":"f","arguments":"1"}},'
+         '{"index":1,"id":"b","function":{"name":"g","arguments":"2"}}]},"finish_reason":"tool_calls"}]}'],
+        # a call's first piece and an argument piece of the same index in one chunk: a
+        # new id at an index in use moves where that index's pieces go
+        ['{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"name":"f","arguments":"1"}}]}}]}',
+         '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"b","function":{"name":"g","arguments":"2"}},'
+         '{"index":0,"function":{"arguments":"3"}}]}}]}'],
+        # a piece without an index that continues the last call (no id, no name)
+        ['{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"a","function":{"name":"f","arguments":"{"}}]}}]}',
+         '{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"arguments":"}"}}]}}]}',
+         '{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"a","function":{"arguments":"!"}}]}}]}'],
+    ],
+)
+def test_calls_in_chunks_with_other_items(chunks: list[str]) -> None:
+    """A call's first piece beside other items of its chunk (text, another call, the
+    finish reason, usage), with or without an index: as the full decode reads it."""
+    opening = '{"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}'
+    _check("openai-chat", [("message", opening), *(("message", chunk) for chunk in chunks)])
 
 
 @needs_compiled

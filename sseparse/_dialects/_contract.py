@@ -28,7 +28,8 @@ adds the openai-responses methods):
   The answer stays right until an event goes through ``feed_event`` or one of the
   calls below: the fast path may keep it until then.
 - ``fast_tool_piece(choice, key, call_id, name, arguments, out)``: a tool-call piece
-  with an index that carries an id or a name (maybe a call's first piece).
+  that carries an id or a name (maybe a call's first piece); ``key`` its index, or
+  ``None`` when it has none (a whole call in one piece, as Mistral sends them).
 - ``fast_finish(choice, reason, out)``: a choice's finish reason (a non-empty string).
 - ``fast_usage(raw, out)``: a chunk's usage object (decoded, a non-empty dict);
   ``fast_logprobs(choice, logprobs)``: a choice's (decoded, a non-empty dict whose
@@ -124,7 +125,7 @@ class FastReducer(Protocol):
     def target(self, kind: int, where: int, key: int) -> Target | None: ...
 
     def fast_tool_piece(
-        self, choice: int, key: int, call_id: str | None, name: str, arguments: str, out: list[Delta] | None
+        self, choice: int, key: int | None, call_id: str | None, name: str, arguments: str, out: list[Delta] | None
     ) -> None: ...
 
     def fast_finish(self, choice: int, reason: str, out: list[Delta] | None) -> None: ...

@@ -267,7 +267,7 @@ class OpenAIChatReducer(Reducer):
         return (_NO_PIECES, where, 0) if kind == CHOICE else None
 
     def fast_tool_piece(
-        self, choice: int, key: int, call_id: str | None, name: str, arguments: str, out: list[Delta] | None
+        self, choice: int, key: int | None, call_id: str | None, name: str, arguments: str, out: list[Delta] | None
     ) -> None:
         self.tool_piece(self._choices[choice], key, call_id, name, arguments, out)
 
@@ -486,18 +486,11 @@ class OpenAIChatReducer(Reducer):
         function = piece.get("function") or _EMPTY
         name = function.get("name") or ""
         arguments = function.get("arguments")
-        calls = state.calls
-        call: _CallState | None = None
-        if key is None:
-            # No index: the whole call in one piece, unless it names no other call,
-            # in which case it can only continue the last one.
-            if calls and not name and (call_id is None or call_id == calls[-1].id):
-                call = calls[-1]
         if type(name) is not str:
             name = str(name)
         if arguments and type(arguments) is not str:  # some servers send an object, not its JSON text
             arguments = json.dumps(arguments, ensure_ascii=False)
-        self.tool_piece(state, key, call_id, name, arguments, out, call)
+        self.tool_piece(state, key, call_id, name, arguments, out)
 
     def tool_piece(
         self,
@@ -507,13 +500,18 @@ class OpenAIChatReducer(Reducer):
         name: str,
         arguments: str | None,
         out: list[Delta] | None,
-        call: _CallState | None = None,
     ) -> None:
         """One tool-call piece, read: ``key`` the provider's index (``None`` when it
-        sent none; then ``call`` is the call it continues, if any). The compiled path's
-        pieces with an id or a name come here too (``fast_tool_piece``)."""
+        sent none). The compiled path's pieces with an id or a name come here too
+        (``fast_tool_piece``)."""
         calls = state.calls
-        if key is not None:
+        call: _CallState | None = None
+        if key is None:
+            # No index: the whole call in one piece, unless it names no other call,
+            # in which case it can only continue the last one.
+            if calls and not name and (call_id is None or call_id == calls[-1].id):
+                call = calls[-1]
+        else:
             position = state.by_index.get(key)
             if position is not None:
                 call = calls[position]
