@@ -1130,18 +1130,22 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     are allowed (``sequence_number``, ``item_id``, ``obfuscation``...); ``logprobs``
     must be empty. A type with an escape, an index that is not a small non-negative
     integer, or a duplicated member the reducer reads: _FB. The piece goes in
-    ``item.text``, K in ``item.choice``, the part in ``item.key``.
+    ``item.text``, K in ``item.choice``, the part in ``item.key``; without K (absent
+    or null), ``item.choice`` is -1 and the ``item_id`` (a string or null) in
+    ``item.id`` (``has_id``): the reducer's ``index_of`` says which item.
     ``response.custom_tool_call_input.delta`` is a call's arguments too. Any other
     type starting with ``response.`` gives _ITEM_SKIP with the type's span in
     ``item.text``: the reducer says whether it folds nothing for it
     (``fast_skips``); the types ``_responses_view`` reads give _ITEM_VIEW (which, in
     ``item.key``), and the walk stops there: that one walks the whole event."""
-    cdef Span key, span, tspan
+    cdef Span key, span, tspan, item_id
     cdef bint done = False, has_delta = False, has_index = False, has_response = False
     cdef bint has_part = False, has_summary = False, has_logprobs = False
+    cdef bint seen_index = False, seen_item_id = False
     cdef long part = 0, summary = 0
     cdef int kind = 0
     cdef Py_ssize_t i = _ws(s, 0, n)
+    item_id.start = -1
     i = _open(s, i, n, &done)
     if i < 0 or done:
         return _FB
@@ -1187,9 +1191,20 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
                 return _FB
             i = _response_meta(s, i, n, item)
         elif _key_is(s, &key, b"output_index", 12):
-            if not _first(&has_index):
+            if not _first(&seen_index):
                 return _FB
-            i = _index(s, i, n, &item.choice)
+            if s[i] == 110:
+                i = _null(s, i, n)  # (as if absent: the item is found by its id)
+            else:
+                has_index = True
+                i = _index(s, i, n, &item.choice)
+        elif _key_is(s, &key, b"item_id", 7):
+            if not _first(&seen_item_id):
+                return _FB
+            if s[i] == 34:
+                i = _string(s, i, n, &item_id)
+            else:
+                i = _null(s, i, n)
         elif _key_is(s, &key, b"content_index", 13):
             if not _first(&has_part):
                 return _FB
@@ -1226,8 +1241,14 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
         item.kind = kind
         item.key = 0
         return i
-    if not (has_delta and has_index):
+    if not has_delta:
         return _FB
+    if not has_index:
+        # No output_index (some proxies drop it): the reducer finds the item by its
+        # item_id (``index_of``), the id's span in item.id.
+        item.choice = -1
+        item.id = item_id
+        item.has_id = item_id.start >= 0
     item.kind = kind
     item.key = summary if kind == _REASONING else part if kind == _TEXT else 0
     return i
@@ -1819,6 +1840,8 @@ cdef class FastFeed:
             return self._event(p, n, &items[0])
         if items[0].kind == _ITEM_SKIP:
             return self._skip(p, &items[0])
+        if items[0].choice < 0 and self.dialect == _RESPONSES:
+            items[0].choice = self.reducer.index_of(_utf8_text(p, &items[0].id) if items[0].has_id else None)
         if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_where
                 and items[0].key == self.c_key):
             lists[0] = <PyObject*>self.c_list

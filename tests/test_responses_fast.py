@@ -29,6 +29,10 @@ from test_fastpath_differential import _accumulate, _cuts, _string, _ws, dumps, 
 pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
 
 
+#: An ``output_index`` left out of the event (some proxies drop it).
+_ABSENT: Any = object()
+
+
 class Pairs(list):  # type: ignore[type-arg]
     """A JSON object written member by member: a key may come twice."""
 
@@ -97,7 +101,7 @@ class Writer:
 
     def add(self, obj: dict[str, Any], name: str | None = None) -> None:
         rnd = self.rnd
-        obj = {"sequence_number": self.seq, **obj}
+        obj = {"sequence_number": self.seq, **{k: v for k, v in obj.items() if v is not _ABSENT}}
         self.seq += 1
         data = write(self.spoil(obj), rnd, self.escape, self.odd)
         roll = rnd.random()
@@ -150,7 +154,9 @@ class Writer:
 
     def stream(self) -> bytes:
         rnd = self.rnd
-        index_of = rnd.choice([lambda i: i, lambda i: i, lambda i: rnd.choice([i, i + 1, 0, -1, "1", None])])
+        index_of = rnd.choice(
+            [lambda i: i, lambda i: i, lambda i: rnd.choice([i, i + 1, 0, -1, "1", None, _ABSENT]), lambda i: _ABSENT]
+        )
         if rnd.random() < 0.9:
             self.add({"type": "response.created", "response": {"id": "resp_1", "model": "m", "output": []}})
         done_items = []
@@ -385,3 +391,34 @@ def test_events_the_reducer_refuses_fail_alike(event: dict[str, Any]) -> None:
         assert _accumulate("openai-responses", [data], 1 << 20, deltas, True) == _accumulate(
             "openai-responses", [data], 1 << 20, deltas, False
         )
+
+
+@needs_compiled
+@pytest.mark.parametrize("with_null", [False, True])
+def test_deltas_without_output_index_find_their_item_by_id(with_null: bool) -> None:
+    """Deltas a proxy sent without ``output_index`` (or with null) go to the item their
+    ``item_id`` names, not the last one; with no known id, to the last item; on the
+    compiled path as in the pure reducer."""
+    missing = {"output_index": None} if with_null else {}
+    events = [
+        {"type": "response.created", "response": {"id": "r", "model": "m", "output": []}},
+        {"type": "response.output_item.added", "output_index": 0, "item": {"type": "message", "id": "msg_a", "content": []}},
+        {"type": "response.content_part.added", "output_index": 0, "content_index": 0, "item_id": "msg_a",
+         "part": {"type": "output_text", "text": ""}},
+        {"type": "response.output_item.added", "output_index": 1, "item": {"type": "message", "id": "msg_b", "content": []}},
+        {"type": "response.content_part.added", "output_index": 1, "content_index": 0, "item_id": "msg_b",
+         "part": {"type": "output_text", "text": ""}},
+        {"type": "response.output_text.delta", "item_id": "msg_b", "content_index": 0, "delta": "B", **missing},
+        {"type": "response.output_text.delta", "item_id": "msg_a", "content_index": 0, "delta": "A", **missing},
+        {"type": "response.output_text.delta", "item_id": "msg_a", "content_index": 0, "delta": "a", **missing},
+        {"type": "response.output_text.delta", "item_id": None, "content_index": 0, "delta": "b", **missing},
+        {"type": "response.output_text.delta", "content_index": 0, "delta": "!", **missing},
+    ]
+    body = _sse(*events)
+    results = []
+    for implementation in ("cython", "python"):
+        acc = Accumulator("openai-responses", implementation=implementation)  # type: ignore[arg-type]
+        deltas = acc.feed(body)
+        results.append((acc.close().to_dict(), [repr(d) for d in deltas]))
+    assert results[0] == results[1]
+    assert results[0][0]["content"] == "AaBb!"

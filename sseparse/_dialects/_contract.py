@@ -50,7 +50,9 @@ adds the openai-responses methods):
 - ``fast_skips(kind) -> bool``: openai-responses: whether an event of type ``kind``
   folds nothing in (then it is only counted); ``response_meta(id, model, created_at,
   out)``: ``response.created`` / ``queued`` / ``in_progress`` (each ``None`` when
-  not a string, ``created_at`` when not an integer).
+  not a string, ``created_at`` when not an integer); ``index_of(item_id) -> int``:
+  the output index of a delta that came without one (by its ``item_id``, a string
+  or ``None``; asked before ``target``).
 - openai-responses, the events around the deltas, one method each, which the
   reducer's own handlers call too (``openai_responses.py`` says what each takes):
   ``item_added(index, item, raw, out)`` and ``item_done(index, item, raw, out)``
@@ -140,6 +142,8 @@ class ResponsesFastReducer(FastReducer, Protocol):
     (``fast_dialect`` ``RESPONSES``)."""
 
     def fast_skips(self, kind: str) -> bool: ...
+
+    def index_of(self, item_id: str | None) -> int: ...
 
     def response_meta(self, response_id: Any, model: Any, created_at: Any, out: list[Delta] | None) -> None: ...
 

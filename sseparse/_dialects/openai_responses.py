@@ -575,12 +575,17 @@ class OpenAIResponsesReducer(Reducer):
     # -- where things go ---------------------------------------------------------------
 
     def _index_of(self, obj: dict[str, Any]) -> int:
-        """The output_index of an event that lacks one (some proxies drop it): by its
-        ``item_id``, else the last item."""
+        """The output_index of an event, or ``index_of`` its ``item_id`` when it lacks one."""
         index = obj.get("output_index")
         if type(index) is int:
             return index
-        found = self._ids.get(obj.get("item_id"))  # type: ignore[arg-type]
+        return self.index_of(obj.get("item_id"))
+
+    def index_of(self, item_id: Any) -> int:
+        """The output index of the item an event without an ``output_index`` names (some
+        proxies drop it; the compiled path's contract too): by its ``item_id``, else
+        the last item."""
+        found = self._ids.get(item_id)
         if found is not None:
             return found
         last = self._last
