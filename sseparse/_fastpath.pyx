@@ -111,6 +111,8 @@ cdef enum:
     # openai-responses: an event whose objects the reducer reads (item.key: which,
     # one of the _V_ kinds), left to _responses_view
     _ITEM_VIEW = 118
+    # anthropic: a thinking block's signature_delta (the signature in item.text)
+    _ITEM_SIGNATURE = 119
 
 cdef enum:
     _MAX_ITEMS = 16     # items pulled from one event
@@ -1294,10 +1296,10 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     cdef Span key, span
     cdef bint done = False, dd
     cdef bint has_type = False, has_index = False, has_delta = False, has_dtype = False
-    cdef bint has_text = False, has_json = False, has_thinking = False, has_block = False
+    cdef bint has_text = False, has_json = False, has_thinking = False, has_block = False, has_signature = False
     cdef bint has_message = False, delta_read = False
     cdef int dkind = 0, etype = 0
-    cdef Span text, json, thinking
+    cdef Span text, json, thinking, signature
     cdef Py_ssize_t i = _ws(s, 0, n), at = 0, at_block = 0
     item.text.start = i  # (message_delta: the whole event is built, from here)
     i = _open(s, i, n, &done)
@@ -1372,6 +1374,8 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
                         dkind = _ARGUMENTS
                     elif _key_is(s, &span, b"thinking_delta", 14):
                         dkind = _REASONING
+                    elif _key_is(s, &span, b"signature_delta", 15):
+                        dkind = _ITEM_SIGNATURE
                     else:
                         return _FB
                 elif _key_is(s, &key, b"text", 4):
@@ -1389,6 +1393,11 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
                         return _FB
                     has_json = True
                     i = _string(s, i, n, &json)
+                elif _key_is(s, &key, b"signature", 9):
+                    if has_signature or s[i] != 34:
+                        return _FB
+                    has_signature = True
+                    i = _string(s, i, n, &signature)
                 else:
                     i = _value(s, i, n, 2)
                 i = _then(s, i, n, &dd)
@@ -1435,6 +1444,8 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
         item.text = json
     elif dkind == _REASONING and has_thinking:
         item.text = thinking
+    elif dkind == _ITEM_SIGNATURE and has_signature:
+        item.text = signature
     else:
         return _FB
     item.kind = dkind
@@ -1953,6 +1964,11 @@ cdef class FastFeed:
             return 1
         if item.kind == _ITEM_MSTART:
             if not self.reducer.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out):
+                return 0
+            self.pending += 1
+            return 1
+        if item.kind == _ITEM_SIGNATURE:
+            if not self.reducer.fast_signature(item.choice, _utf8_text(p, &item.text), self.out):
                 return 0
             self.pending += 1
             return 1

@@ -204,7 +204,7 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
 
 
 def _anthropic_event(draw: Any) -> Any:
-    kind = draw(st.sampled_from(["text"] * 6 + ["json"] * 6 + ["thinking"] * 3
+    kind = draw(st.sampled_from(["text"] * 6 + ["json"] * 6 + ["thinking"] * 3 + ["signature"] * 2
                                 + ["odd", "stop", "stop", "ping", "start", "start", "end", "mdelta", "mdelta", "mstart"]))
     if kind == "mdelta":  # message_delta: the stop reason, usage, other members, in every form
         delta = draw(st.dictionaries(st.sampled_from(["stop_reason", "stop_sequence", "stop_details"]),
@@ -241,16 +241,18 @@ def _anthropic_event(draw: Any) -> Any:
         delta = {"type": "input_json_delta", "partial_json": draw(texts)}
     elif kind == "thinking":
         delta = {"type": "thinking_delta", "thinking": draw(texts)}
+    elif kind == "signature":
+        delta = {"type": "signature_delta", "signature": draw(texts | st.none() | json_values)}
     else:
         delta = draw(
             st.dictionaries(
-                st.sampled_from(["type", "text", "partial_json", "thinking"]),
-                json_values | st.sampled_from(["text_delta", "input_json_delta", "thinking_delta"]),
+                st.sampled_from(["type", "text", "partial_json", "thinking", "signature"]),
+                json_values | st.sampled_from(["text_delta", "input_json_delta", "thinking_delta", "signature_delta"]),
                 max_size=3,
             )
         )
     delta.update(draw(st.dictionaries(st.sampled_from(["x", "citation"]), json_values, max_size=1)))
-    usual = 1 if kind == "json" else 2 if kind == "thinking" else 0  # its block; sometimes another
+    usual = 1 if kind == "json" else 2 if kind in ("thinking", "signature") else 0  # its block; sometimes another
     index = draw(st.sampled_from([usual] * 8 + [0, 1, 2, 3]))
     event: dict[str, Any] = {"type": "content_block_delta", "index": index, "delta": delta}
     event.update(draw(st.dictionaries(st.sampled_from(["x", "meta"]), json_values, max_size=1)))

@@ -44,6 +44,8 @@ adds the openai-responses methods):
   built from the walked bytes; ``False``, nothing changed, for a block the reducer
   cannot read);
   ``fast_message_start(message, out) -> bool`` and ``fast_message_delta(event, out)``:
+  ``fast_signature(index, signature, out) -> bool``: a ``signature_delta`` (``False``,
+  nothing changed, when block ``index`` is not a thinking block);
   its ``message_start`` (the message; ``False``, nothing changed, for one that
   comes with content or a stop reason: the full decode reads it) and
   ``message_delta`` (the whole event), built from the walked bytes.

@@ -437,9 +437,7 @@ class AnthropicReducer(Reducer):
                     signature = delta["signature"]
                     if block.grows != _THINKING or type(signature) is not str:
                         raise self._misfit(event, block, _THINKING, delta_kind, signature)
-                    block.signature = signature
-                    if out is not None:
-                        out.append(new_signature_delta(0, signature))
+                    self._sign(block, signature, out)
                 elif delta_kind == "citations_delta":
                     if block.grows != _TEXT:
                         raise self._misfit(event, block, _TEXT, delta_kind, None)
@@ -607,6 +605,20 @@ class AnthropicReducer(Reducer):
                 extra[key] = value
         if usage:
             self._take_usage(usage, out)
+
+    def fast_signature(self, index: int, signature: str, out: list[Delta] | None) -> bool:
+        """The compiled fast path's contract (see ``_contract``): a ``signature_delta``
+        for block ``index``; ``False``, nothing changed, when that block is not a
+        thinking block (the full decode then says why)."""
+        if self.target(REASONING, index, 0) is None:
+            return False
+        self._sign(self._last, signature, out)  # type: ignore[arg-type]  # (target made it the last)
+        return True
+
+    def _sign(self, block: _Block, signature: str, out: list[Delta] | None) -> None:
+        block.signature = signature  # sent once, whole
+        if out is not None:
+            out.append(new_signature_delta(0, signature))
 
     def fast_message_delta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """The compiled fast path's contract (see ``_contract``): a ``message_delta``
