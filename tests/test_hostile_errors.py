@@ -450,3 +450,27 @@ def test_partial_arguments_that_cannot_be_read_are_an_sseparse_error(implementat
     assert info.value.completion is not None and info.value.completion.content == "Hi"
     monkeypatch.undo()
     accumulator.feed(b"\n")  # a read that failed does not fail the stream
+
+
+def _at_depth(frames: int, run: Any) -> Any:
+    """``run()`` called ``frames`` Python frames deeper than here."""
+    return run() if frames == 0 else _at_depth(frames - 1, run)
+
+
+@pytest.mark.parametrize("dialect", ["openai-responses", "openai-chat", "anthropic", "gemini"])
+@pytest.mark.parametrize("depth", [150, 700, 2000])
+def test_deep_invalid_json_fails_alike_whoever_calls(dialect: str, depth: int) -> None:
+    """Data nested past the limit and invalid further on: the same error in both
+    builds and from any depth of the caller's stack (``json.loads`` gives up on the
+    depth at a point that depends on the stack; the message does not)."""
+    data = '{"type": ' + "[" * depth + "1 2" + "]" * depth + "}"
+    body = b"event: response.created\ndata: " + data.encode() + b"\n\n"
+    seen = set()
+    for implementation in ("cython", "python") if sseparse.IMPLEMENTATION == "cython" else ("python",):
+        for frames in (0, 300, 700):
+            acc = sseparse.Accumulator(dialect, implementation=implementation)  # type: ignore[arg-type]
+            with pytest.raises(sseparse.ChunkDecodeError) as info:
+                _at_depth(frames, lambda: acc.feed(body))
+            seen.add(str(info.value))
+    assert len(seen) == 1
+    assert "nested deeper than" in seen.pop()

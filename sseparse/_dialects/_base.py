@@ -8,7 +8,9 @@ folds it into its state and says what changed as deltas. It knows nothing of byt
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn
 
 from .._completion import new_metadata_delta
@@ -81,6 +83,27 @@ def nested_deeper(value: Any, limit: int = MAX_NESTING) -> bool:
         else:
             stack.pop()
     return False
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _nests_past_limit(data: str, end: int | None) -> bool:
+    """Whether ``data`` nests deeper than ``MAX_NESTING`` before ``end`` (strings left
+    out): an event that is not valid JSON is "nested too deeply" when it is so before
+    its error, whether ``json.loads`` gave up on the depth (``RecursionError``, at a
+    depth that depends on the caller's stack) or reached the error first, so that the
+    message never depends on who calls (the compiled and pure paths call from stacks
+    of different depths). Linear in ``data``; only on the error path."""
+    if type(end) is not int or end <= MAX_NESTING:
+        return False
+    head = data[:end]
+    if head.count("[") + head.count("{") <= MAX_NESTING:
+        return False
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", head))
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_NESTING
 
 
 #: The compiled fast path of the reducers (``sseparse._fastpath``), or ``None`` when it
@@ -278,7 +301,7 @@ class Reducer:
                 self.end(out)
         elif event.event == "error":
             raise ProviderError(data, dialect=self.name)
-        elif isinstance(exc, RecursionError):
+        elif isinstance(exc, RecursionError) or _nests_past_limit(data, getattr(exc, "pos", None)):
             raise self.bad_chunk(event, TOO_DEEP) from None
         else:
             raise self.bad_chunk(event, f"not valid JSON: {exc}") from None
