@@ -558,13 +558,6 @@ cdef int _call_item(object reducer, object state, const char* p, Py_ssize_t n, I
     return 0
 
 
-cdef inline object _event_of(object source):
-    """The ``Event`` of the chunk being folded, for the few calls that may name it in
-    an error (``part``, ``chunk_error``): ``source.current_event()``, which builds
-    it from the bytes when the parser never did."""
-    return source.current_event()
-
-
 cdef int take_chunk(object reducer, const char* p, Py_ssize_t n, list out, object source) except -1:
     """The gemini part of the fast path (``_fastpath.FastFeed``): the event's data ``p``
     walked and folded into ``reducer`` (1), or left unchanged to the full decode (0);
@@ -611,7 +604,7 @@ cdef int _fold(object reducer, const char* p, Py_ssize_t n, Chunk* c, list out, 
                 if item.flags & _PIECES:
                     k += item.index  # (its entries)
             elif item.kind == _PART:
-                reducer.part(_event_of(source), state, _value_at(p, n, item.span.start, _loads), out)
+                reducer.part(source.current_event(), state, _value_at(p, n, item.span.start, _loads), out)
             elif item.kind == _FINISH:
                 reason = _utf8_text(p, &item.span)
                 if reason != state.finish_reason:
@@ -626,5 +619,5 @@ cdef int _fold(object reducer, const char* p, Py_ssize_t n, Chunk* c, list out, 
     except SseparseError:
         raise
     except Exception as exc:
-        raise reducer.chunk_error(_event_of(source), None, exc) from None
+        raise reducer.chunk_error(source.current_event(), None, exc) from None
     return 0

@@ -57,7 +57,7 @@ says why that is exact).
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
-from libc.string cimport memcpy, memcmp
+from libc.string cimport memcpy, memcmp, strlen
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from cpython.pycapsule cimport PyCapsule_New
 
@@ -814,36 +814,30 @@ cdef int _PART_SUMMARY = _contract.PART_SUMMARY
 cdef int _PART_REASONING = _contract.PART_REASONING
 
 
+# The event types _responses_view reads, and which _V_ kind each is.
+cdef const char* _VIEW_TYPES[14]
+cdef int _VIEW_KINDS[14]
+_VIEW_TYPES[:] = [
+    b"response.output_item.added", b"response.output_item.done", b"response.content_part.added",
+    b"response.content_part.done", b"response.reasoning_summary_part.added", b"response.reasoning_summary_part.done",
+    b"response.output_text.done", b"response.refusal.done", b"response.reasoning_summary_text.done",
+    b"response.reasoning_text.done", b"response.function_call_arguments.done",
+    b"response.output_text.annotation.added", b"response.completed", b"response.incomplete",
+]
+_VIEW_KINDS[:] = [
+    _V_ADDED, _V_DONE, _V_PART, _V_PART, _V_SUMMARY_PART, _V_SUMMARY_PART, _V_TEXT, _V_REFUSAL, _V_SUMMARY_TEXT,
+    _V_REASONING_TEXT, _V_ARGUMENTS, _V_CITATION, _V_COMPLETED, _V_INCOMPLETE,
+]
+
+
 cdef int _view_kind(const uchar* s, Span* t) noexcept nogil:
     """Which of the events ``_responses_view`` reads type ``t`` is (0: none)."""
-    cdef Py_ssize_t k = t.end - t.start
-    if k < 18 or memcmp(s + t.start, b"response.", 9) != 0:
+    cdef int j
+    if t.end - t.start < 18 or memcmp(s + t.start, b"response.", 9) != 0:
         return 0
-    if _key_is(s, t, b"response.output_item.added", 26):
-        return _V_ADDED
-    if _key_is(s, t, b"response.output_item.done", 25):
-        return _V_DONE
-    if _key_is(s, t, b"response.content_part.added", 27) or _key_is(s, t, b"response.content_part.done", 26):
-        return _V_PART
-    if (_key_is(s, t, b"response.reasoning_summary_part.added", 37)
-            or _key_is(s, t, b"response.reasoning_summary_part.done", 36)):
-        return _V_SUMMARY_PART
-    if _key_is(s, t, b"response.output_text.done", 25):
-        return _V_TEXT
-    if _key_is(s, t, b"response.refusal.done", 21):
-        return _V_REFUSAL
-    if _key_is(s, t, b"response.reasoning_summary_text.done", 36):
-        return _V_SUMMARY_TEXT
-    if _key_is(s, t, b"response.reasoning_text.done", 28):
-        return _V_REASONING_TEXT
-    if _key_is(s, t, b"response.function_call_arguments.done", 37):
-        return _V_ARGUMENTS
-    if _key_is(s, t, b"response.output_text.annotation.added", 37):
-        return _V_CITATION
-    if _key_is(s, t, b"response.completed", 18):
-        return _V_COMPLETED
-    if _key_is(s, t, b"response.incomplete", 19):
-        return _V_INCOMPLETE
+    for j in range(14):
+        if _key_is(s, t, _VIEW_TYPES[j], strlen(_VIEW_TYPES[j])):
+            return _VIEW_KINDS[j]
     return 0
 
 
@@ -1145,7 +1139,7 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     cdef bint has_part = False, has_summary = False, has_logprobs = False
     cdef bint seen_index = False, seen_item_id = False
     cdef long part = 0, summary = 0
-    cdef int kind = 0
+    cdef int kind = 0, view
     cdef Py_ssize_t i = _ws(s, 0, n)
     item_id.start = -1
     i = _open(s, i, n, &done)
@@ -1171,18 +1165,19 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
             elif (_key_is(s, &span, b"response.created", 16) or _key_is(s, &span, b"response.in_progress", 20)
                     or _key_is(s, &span, b"response.queued", 15)):
                 kind = _ITEM_META
-            elif _view_kind(s, &span):
-                # The events whose objects the reducer reads: _responses_view walks the
-                # whole event again and builds them (the walk stops here).
-                item.kind = _ITEM_VIEW
-                item.key = _view_kind(s, &span)
-                item.choice = 0
-                return i
-            elif span.end - span.start > 9 and memcmp(s + span.start, b"response.", 9) == 0:
+            else:
+                view = _view_kind(s, &span)
+                if view:
+                    # The events whose objects the reducer reads: _responses_view walks
+                    # the whole event again and builds them (the walk stops here).
+                    item.kind = _ITEM_VIEW
+                    item.key = view
+                    item.choice = 0
+                    return i
+                if span.end - span.start <= 9 or memcmp(s + span.start, b"response.", 9) != 0:
+                    return _FB
                 kind = _ITEM_SKIP
                 tspan = span
-            else:
-                return _FB
         elif _key_is(s, &key, b"delta", 5):
             if has_delta or s[i] != 34:
                 return _FB
@@ -1726,14 +1721,7 @@ cdef class FastFeed:
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
         if self.dialect == _GEMINI:
-            self.c_data = p
-            self.c_n = n
-            self.c_type = etype
-            self.c_tlen = tlen
-            try:
-                return take_chunk(self.reducer, p, n, self.out, self)
-            finally:
-                self.c_data = NULL
+            return self._gemini(self.reducer, p, n, etype, tlen)
         pad.start = -1
         if self.t_len and self._template_match(p, n, &items[0]):
             count = 1
@@ -1769,6 +1757,18 @@ cdef class FastFeed:
             self._template_take(p, n, &items[0], &pad)
         return 1
 
+    cdef int _gemini(self, reducer, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
+        """``take_chunk`` of this event's data (``reducer`` None: the first event of an
+        ``"auto"`` stream), the event's bytes kept for ``current_event`` meanwhile."""
+        self.c_data = p
+        self.c_n = n
+        self.c_type = etype
+        self.c_tlen = tlen
+        try:
+            return take_chunk(reducer, p, n, self.out, self)
+        finally:
+            self.c_data = NULL
+
     def start_gemini(self):
         """``take_chunk`` read the first event of an ``"auto"`` stream as Gemini's: the
         reducer ``start`` makes for it, bound."""
@@ -1799,16 +1799,8 @@ cdef class FastFeed:
         cdef int mask = 0
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
-        if tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0):
-            self.c_data = p
-            self.c_n = n
-            self.c_type = etype
-            self.c_tlen = tlen
-            try:
-                if take_chunk(None, p, n, self.out, self):
-                    return 2
-            finally:
-                self.c_data = NULL
+        if (tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0)) and self._gemini(None, p, n, etype, tlen):
+            return 2
         if _top(<const uchar*>p, n, &kind, &mask) < 0:
             return 0
         name = _detected(
