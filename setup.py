@@ -1,4 +1,5 @@
-"""Builds the compiled framing parser, falling back loudly to pure Python.
+"""Builds the compiled modules (framing, fast path, and the accumulator and reducers
+compiled from their source), falling back loudly to pure Python.
 
 ``SSEPARSE_NO_EXTENSIONS=1`` skips the extension; ``SSEPARSE_REQUIRE_EXTENSIONS=1``
 turns a failed build into an error instead of a fallback (CI sets it).
@@ -77,7 +78,7 @@ def _extensions():
             raise RuntimeError("SSEPARSE_REQUIRE_EXTENSIONS is set and Cython is not installed") from exc
         _warn("WARNING: Cython is not installed; sseparse falls back to its pure-Python parser.")
         return []
-    return cythonize(
+    compiled = cythonize(
         [
             Extension("sseparse._framing_c", ["sseparse/_framing_c.pyx"], depends=["sseparse/_utf8.h"]),
             Extension("sseparse._fastpath", ["sseparse/_fastpath.pyx"]),
@@ -93,6 +94,21 @@ def _extensions():
             "initializedcheck": False,
         },
     )
+    # The accumulator and the reducers, compiled from their Python source with the
+    # .pxd beside each (see sseparse/_twins.py): Python's semantics kept whole (no
+    # typing from annotations, indexing and division as Python does them).
+    twins = cythonize(
+        [Extension(f"sseparse.{name}", [f"sseparse/{name.replace('.', '/')}.py"]) for name in _twin_sources()],
+        compiler_directives={"language_level": "3", "annotation_typing": False},
+    )
+    return compiled + twins
+
+
+def _twin_sources():
+    spec = importlib.util.spec_from_file_location("_sseparse_twins", os.path.join(HERE, "sseparse", "_twins.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SOURCES
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})

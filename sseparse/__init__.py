@@ -6,7 +6,12 @@ and a final ``Completion``. Every layer is usable on its own.
 
 from __future__ import annotations
 
-from ._accumulator import Accumulator
+from . import _twins
+from ._env import USE_EXTENSIONS as _USE_EXTENSIONS
+
+_twins.install(_USE_EXTENSIONS)  # first: it decides where the modules below come from
+
+from ._accumulator import Accumulator  # noqa: E402
 from ._completion import (
     Choice,
     Completion,

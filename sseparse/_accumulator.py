@@ -73,7 +73,9 @@ class Accumulator:
             setup = _setup(dialect, implementation)
         parser_cls, compiled, reducer_cls, fast = setup
         self._compiled = compiled
-        self._parser: EventParser = parser_cls(max_event_size=max_event_size)
+        self._parser: EventParser = (
+            parser_cls() if max_event_size == DEFAULT_MAX_EVENT_SIZE else parser_cls(max_event_size=max_event_size)
+        )
         # The reducer's fast path (``_fastpath.FastFeed``), if it has one: the compiled
         # parser hands each event's data bytes to it before any ``str`` or ``Event``
         # is built (only with the compiled modules; the results are the same). With
@@ -84,7 +86,7 @@ class Accumulator:
             self._reducer: Reducer | None = None
             self._fast: Any = fast() if compiled else None
         else:
-            reducer = self._reducer = reducer_cls(compiled=compiled)
+            reducer = self._reducer = reducer_cls(compiled)  # (positional: no keyword dict)
             self._fast = None if fast is None else fast(reducer)
         self._deltas = deltas
         self._error: dict[str, Any] | None = None  # the Completion's `error` entry
@@ -511,7 +513,7 @@ def _setup(dialect: str, implementation: str | None) -> _Setup:
     raises as the accumulator always did (``ValueError`` for the implementation
     first, then ``DialectError``)."""
     parser_cls, compiled = _implementation(implementation)
-    reducer_cls = None if dialect == AUTO else reducer_class(dialect)
+    reducer_cls = None if dialect == AUTO else reducer_class(dialect, compiled)
     # (what fast_feed decides for each reducer: a fast path when compiled and the
     # dialect has one)
     fast = fastpath.FastFeed if compiled and (reducer_cls is None or reducer_cls.fast_dialect) else None

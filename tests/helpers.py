@@ -408,3 +408,17 @@ def fold_equals_completion(deltas: Iterable[Any], completion: sseparse.Completio
     folded = fold(deltas)
     folded["choices"] = [choice for choice in folded["choices"] if not _is_empty(choice)]
     assert folded == view(completion)
+
+
+def patchable(accumulator: Any, **methods: Any) -> Any:
+    """``accumulator`` (not fed yet), its reducer swapped for one of a Python subclass of
+    the dialect's, with ``methods`` in it, which a test may also monkeypatch: the
+    compiled reducers are extension types, whose methods cannot be replaced (the
+    subclass runs their code all the same). The fast path keeps the reducer's
+    ``feed_event`` when bound: override that one through ``methods``."""
+    reducer = accumulator._reducer
+    cls = type(f"Patchable{type(reducer).__name__}", (type(reducer),), {"__slots__": (), **methods})
+    accumulator._reducer = replacement = cls(reducer.compiled)
+    if accumulator._fast is not None:
+        accumulator._fast.bind(replacement)
+    return accumulator

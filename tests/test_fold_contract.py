@@ -14,6 +14,7 @@ error raised must be those of ``feed_event`` alone.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +23,6 @@ import test_openai_responses as responses_tests
 import test_trust as trust_tests
 from sseparse import SseparseError
 from sseparse._dialects import create_reducer
-from sseparse._dialects.anthropic import _Unreadable
 from sseparse._dialects.openai_responses import _REASONING, _REFUSAL, _SUMMARY, _TEXT
 from sseparse._framing_py import EventParser
 
@@ -168,7 +168,7 @@ def _take_anthropic(reducer: Any, event: Any, obj: dict[str, Any], out: list[Any
         reducer.events += 1
         try:
             reducer.block_start(index, start, out)
-        except _Unreadable:  # raised before any state changed: the full decode says why
+        except sys.modules[type(reducer).__module__]._Unreadable:  # (its build's) raised before any state changed: the full decode says why
             reducer.events -= 1
             return False
         return True

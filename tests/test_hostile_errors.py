@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import sseparse
+from helpers import patchable
 from sseparse import Accumulator, ChunkDecodeError, ProviderError, SseparseError
 from sseparse._errors import MESSAGE_LENGTH, PREFIX_LENGTH, short_repr
 
@@ -282,7 +283,7 @@ def assert_failed_with_partial(accumulator: Accumulator, error: SseparseError, c
 @pytest.mark.parametrize("exc", UNEXPECTED, ids=lambda e: type(e).__name__)
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_an_unexpected_exception_in_a_reducer_is_a_chunk_decode_error(implementation, dialect, exc, monkeypatch):
-    accumulator = Accumulator(dialect, implementation=implementation)
+    accumulator = patchable(Accumulator(dialect, implementation=implementation))
     assert accumulator.feed(FIRST[dialect]) is not None
     monkeypatch.setattr(type(accumulator._reducer), "_apply", _raise(exc))
     with pytest.raises(ChunkDecodeError) as info:
@@ -296,7 +297,7 @@ def test_an_unexpected_exception_in_a_reducer_is_a_chunk_decode_error(implementa
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_the_accumulator_maps_what_escapes_the_reducer_interface(implementation, dialect, monkeypatch):
     # The last line of defence: an exception from outside the dialect's _apply.
-    accumulator = Accumulator(dialect, implementation=implementation)
+    accumulator = patchable(Accumulator(dialect, implementation=implementation))
     accumulator.feed(FIRST[dialect])
     reducer = accumulator._reducer
     boom = OverflowError("from feed_events")
@@ -323,7 +324,7 @@ def test_a_str_fed_is_still_the_callers_type_error(implementation):
 
 
 def test_a_snapshot_that_cannot_be_built_gives_a_minimal_incomplete_completion(implementation, monkeypatch):
-    accumulator = Accumulator("openai-chat", implementation=implementation)
+    accumulator = patchable(Accumulator("openai-chat", implementation=implementation))
     accumulator.feed(FIRST["openai-chat"])
     reducer = accumulator._reducer
 
@@ -345,7 +346,7 @@ def test_a_snapshot_that_cannot_be_built_gives_a_minimal_incomplete_completion(i
 
 
 def test_a_snapshot_failing_at_close_is_not_complete(implementation, monkeypatch):
-    accumulator = Accumulator("openai-chat", implementation=implementation)
+    accumulator = patchable(Accumulator("openai-chat", implementation=implementation))
     accumulator.feed(FIRST["openai-chat"] + b"data: [DONE]\n\n")
     monkeypatch.setattr(type(accumulator._reducer), "snapshot", lambda self, **kwargs: _raise_snapshot(**kwargs))
     final = accumulator.close()
@@ -415,8 +416,11 @@ def test_anthropic_deep_tool_input_is_refused_at_the_same_depth_in_both_builds(i
 def test_every_reducer_folds_through_the_shared_boundary():
     # The boundary lives in Reducer._fold: a dialect overriding feed_event would skip it.
     for dialect in DIALECTS:
-        cls = type(create_reducer(dialect, compiled=False))
-        assert cls.feed_event is Reducer.feed_event and cls.feed_decoded is Reducer.feed_decoded
+        for compiled in (True, False):  # (the compiled reducer and its pure twin: each its own Reducer)
+            cls = type(create_reducer(dialect, compiled=compiled))
+            base = cls.__mro__[-2]
+            assert base.__name__ == "Reducer"
+            assert cls.feed_event is base.feed_event and cls.feed_decoded is base.feed_decoded
 
 
 @pytest.mark.parametrize("digits", [400, 5000])
@@ -437,7 +441,7 @@ def test_gemini_path_index_of_many_digits_is_an_sseparse_error(implementation, d
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_partial_arguments_that_cannot_be_read_are_an_sseparse_error(implementation, dialect, monkeypatch):
-    accumulator = Accumulator(dialect, implementation=implementation)
+    accumulator = patchable(Accumulator(dialect, implementation=implementation))
     accumulator.feed(FIRST[dialect])
 
     def unreadable(self, choice, index):

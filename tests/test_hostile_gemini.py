@@ -280,7 +280,7 @@ def test_a_closed_run_of_text_is_joined_once(implementation: str) -> None:
         completion = acc.completion
         assert completion.content == "a" * (number + 1)
     reducer = acc._reducer
-    assert isinstance(reducer, gemini.GeminiReducer)
+    assert type(reducer).__name__ == "GeminiReducer"  # (the compiled one or its pure twin)
     state = reducer._candidates[0]
     assert len(state.content) == 1 and state.run is not None and len(state.run.pieces) == 1
 

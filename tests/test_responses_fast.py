@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import patchable
 from sseparse import Accumulator
 from sseparse._dialects.openai_responses import OpenAIResponsesReducer
 from test_fastpath_differential import _accumulate, _cuts, _string, _ws, dumps, needs_compiled
@@ -352,11 +353,10 @@ def test_the_events_around_the_deltas_take_the_compiled_path(monkeypatch: pytest
         decoded.append(event.data)
         full_decode(self, event, out)
 
-    monkeypatch.setattr(OpenAIResponsesReducer, "feed_event", feed_event)
     data = _typical()
     for deltas in (True, False):
         decoded.clear()
-        acc = Accumulator("openai-responses", deltas=deltas, implementation="cython")
+        acc = patchable(Accumulator("openai-responses", deltas=deltas, implementation="cython"), feed_event=feed_event)
         acc.feed(data)
         assert [json.loads(data)["type"] for data in decoded] == ["response.reasoning_summary_text.delta"]
         assert acc.close().complete

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import _twins
 from .._errors import DialectError, quote_prefix
+from . import _base
 from ._base import NOT_JSON, Reducer, decode_json, fastpath
 from ._contract import HAS_CHAT_OBJECT, HAS_CHOICES, HAS_ERROR, HAS_GEMINI
 from .anthropic import EVENT_TYPES as ANTHROPIC_EVENT_TYPES
@@ -41,10 +43,12 @@ def dialect_names() -> tuple[str, ...]:
     return tuple(_REDUCERS)
 
 
-def reducer_class(name: str) -> type[Reducer]:
-    """The reducer class of dialect ``name``; ``DialectError`` names the known ones."""
+def reducer_class(name: str, compiled: bool = True) -> type[Reducer]:
+    """The reducer class of dialect ``name``; ``DialectError`` names the known ones.
+    ``compiled=False``: the pure one (see ``_twins``), also where the compiled one is
+    built."""
     try:
-        return _REDUCERS[name]
+        return (_REDUCERS if compiled else _pure_reducers())[name]
     except (KeyError, TypeError):
         known = ", ".join([AUTO, *_REDUCERS])
         raise DialectError(f"unknown dialect {name!r}; known dialects: {known}") from None
@@ -53,7 +57,17 @@ def reducer_class(name: str) -> type[Reducer]:
 def create_reducer(name: str, *, compiled: bool = True) -> Reducer:
     """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones.
     ``compiled=False`` keeps it off the compiled fast path."""
-    return reducer_class(name)(compiled=compiled)
+    return reducer_class(name, compiled)(compiled)
+
+
+def _pure_reducers() -> dict[str, type[Reducer]]:
+    """The registry of the pure reducers: this one, unless the reducers were loaded
+    from their compiled build (then the registry of their twins)."""
+    if not _twins.compiled(_base):
+        return _REDUCERS
+    from .._pure._dialects import _REDUCERS as pure  # type: ignore[import-not-found]
+
+    return pure  # type: ignore[no-any-return]
 
 
 def detect(event: Event) -> tuple[str | None, Any]:

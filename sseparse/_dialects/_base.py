@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn
 from .._completion import new_metadata_delta
 from .._framing import IMPLEMENTATION
 from .._errors import ChunkDecodeError, ProviderError, SseparseError, describe_exception, quote_prefix
+from ._contract import NOT_JSON
 
 if TYPE_CHECKING:
     from .._completion import Completion, Delta, Usage
@@ -148,18 +149,6 @@ def decode_json(data: str) -> Any:
     return obj
 
 
-class _NotJson:
-    """The decoded value of an event whose data is not JSON (``[DONE]``, a typo)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NOT_JSON"
-
-
-NOT_JSON: Any = _NotJson()
-
-
 class Reducer:
     """Reduces the events of one stream, read in one dialect, to deltas and a ``Completion``.
 
@@ -180,7 +169,7 @@ class Reducer:
 
     __slots__ = ("events", "done", "compiled", "live", "_id", "_model", "_usage")
 
-    def __init__(self, *, compiled: bool = True) -> None:
+    def __init__(self, compiled: bool = True) -> None:
         # What every dialect knows of a response (``Accumulator.id`` / ``.model`` /
         # ``.usage`` read them): see ``take_identity``; the usage report in force.
         self._id: str | None = None

@@ -86,7 +86,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FastReducer", "ResponsesFastReducer", "CHAT", "MESSAGES", "RESPONSES", "GEMINI", "CHOICE", "CHUNK", "TEXT",
     "HAS_CHOICES", "HAS_ERROR", "HAS_GEMINI", "HAS_CHAT_OBJECT", "ARGUMENTS", "REASONING", "REFUSAL",
-    "PART_TEXT", "PART_REFUSAL", "PART_SUMMARY", "PART_REASONING",
+    "PART_TEXT", "PART_REFUSAL", "PART_SUMMARY", "PART_REASONING", "NOT_JSON",
 ]
 
 # Which extractor reads a reducer's events (``FastReducer.fast_dialect``); 0: none.
@@ -116,6 +116,22 @@ HAS_GEMINI: Final = 4  # candidates, usageMetadata, promptFeedback or modelVersi
 HAS_CHAT_OBJECT: Final = 8  # "object": "chat.completion.chunk"
 
 Target = tuple[list[str], int, int]
+
+
+class _NotJson:
+    """The decoded value of an event whose data is not JSON (``[DONE]``, a typo).
+
+    Detection hands it to a reducer (``Reducer.feed_decoded``): defined here, in a
+    module that is not compiled from its source, so that there is one such object
+    for the compiled reducers and their pure twins (see ``sseparse._twins``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_JSON"
+
+
+NOT_JSON: Any = _NotJson()
 
 
 class FastReducer(Protocol):

@@ -240,8 +240,8 @@ class AnthropicReducer(Reducer):
         "_blocks", "_by_index", "_last", "_calls", "_extra", "_stop_reason", "_started"
     )
 
-    def __init__(self, *, compiled: bool = True) -> None:
-        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
+    def __init__(self, compiled: bool = True) -> None:
+        Reducer.__init__(self, compiled)  # (cheaper than through super(); positional: no keyword dict)
         self._blocks: list[_Block] = []  # in arrival order
         self._by_index: dict[Any, _Block] = {}  # the provider's block index -> block
         self._last: _Block | None = None  # the block the last delta went to

@@ -675,8 +675,8 @@ class GeminiReducer(Reducer):
         "_snapshot",
     )
 
-    def __init__(self, *, compiled: bool = True) -> None:
-        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
+    def __init__(self, compiled: bool = True) -> None:
+        Reducer.__init__(self, compiled)  # (cheaper than through super(); positional: no keyword dict)
         self._candidates: dict[int, _Candidate] = {}
         self._created: int | None = None
         self.need_meta = True  # no responseId or modelVersion yet: read them

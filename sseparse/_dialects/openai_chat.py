@@ -215,8 +215,8 @@ class OpenAIChatReducer(Reducer):
 
     __slots__ = ("_choices", "_created", "_fingerprint", "_need_meta")
 
-    def __init__(self, *, compiled: bool = True) -> None:
-        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
+    def __init__(self, compiled: bool = True) -> None:
+        Reducer.__init__(self, compiled)  # (cheaper than through super(); positional: no keyword dict)
         self._choices: dict[int, _ChoiceState] = {}
         self._created: int | None = None
         self._fingerprint: str | None = None

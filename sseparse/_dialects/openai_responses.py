@@ -357,8 +357,8 @@ class OpenAIResponsesReducer(Reducer):
         "_extra",
     )
 
-    def __init__(self, *, compiled: bool = True) -> None:
-        Reducer.__init__(self, compiled=compiled)  # (cheaper than through super())
+    def __init__(self, compiled: bool = True) -> None:
+        Reducer.__init__(self, compiled)  # (cheaper than through super(); positional: no keyword dict)
         # Text pieces per part, glued at snapshot time. A part is only created by the
         # full decode (which also makes up its item if none was added): the compiled
         # path only appends to a part that exists.

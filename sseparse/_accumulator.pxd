@@ -1,0 +1,5 @@
+# The classes of the module of the same name, compiled as extension types (see
+# sseparse._twins): their attributes are its classes' __slots__, which the tests compare.
+
+cdef class Accumulator:
+    cdef public object _parser, _reducer, _fast, _compiled, _deltas, _error, _failure, _final, _cut, _dialect, _cached, _failed

@@ -1,0 +1,5 @@
+# The classes of the module of the same name, compiled as extension types (see
+# sseparse._twins): their attributes are its classes' __slots__, which the tests compare.
+
+cdef class Reducer:
+    cdef public object events, done, compiled, live, _id, _model, _usage

@@ -1,0 +1,22 @@
+# The classes of the module of the same name, compiled as extension types (see
+# sseparse._twins): their attributes are its classes' __slots__, which the tests compare.
+
+from ._base cimport Reducer
+
+cdef class _Open:
+    cdef public object step, is_list, count, keys
+
+cdef class _StreamedArguments:
+    cdef public object written, final, broken, _stack, _open, _open_path, _promised
+
+cdef class _Call:
+    cdef public object position, id, name, text, streamed, part, reader, complete, built, final_block
+
+cdef class _TextRun:
+    cdef public object thought, pieces
+
+cdef class _Candidate:
+    cdef public object index, content, reasoning, calls, blocks, tail, run, open_call, finish_reason, extra, choice
+
+cdef class GeminiReducer(Reducer):
+    cdef public object _candidates, _created, need_meta, _usage_raw, usage_text, _extra, changed, _snapshot

@@ -1,0 +1,13 @@
+# The classes of the module of the same name, compiled as extension types (see
+# sseparse._twins): their attributes are its classes' __slots__, which the tests compare.
+
+from ._base cimport Reducer
+
+cdef class _CallState:
+    cdef public object position, id, names, pieces, reader, ended, name_length
+
+cdef class _ChoiceState:
+    cdef public object index, content, reasoning, refusal, calls, by_index, function_call, finish_reason, logprobs
+
+cdef class OpenAIChatReducer(Reducer):
+    cdef public object _choices, _created, _fingerprint, _need_meta
