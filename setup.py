@@ -40,6 +40,11 @@ def _warn(message: str) -> None:
 class OptionalBuildExt(build_ext):
     """build_ext that falls back to the pure-Python parser unless told not to."""
 
+    def finalize_options(self):
+        super().finalize_options()
+        if self.parallel is None:  # eleven modules: one compiler per core (at most 4)
+            self.parallel = max(1, min(4, os.cpu_count() or 1))
+
     def run(self):
         try:
             super().run()
