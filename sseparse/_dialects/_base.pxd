@@ -3,3 +3,6 @@
 
 cdef class Reducer:
     cdef public object events, done, compiled, live, _id, _model, _usage
+    cpdef take_identity(self, response_id, model, out)
+    cpdef flush(self, out)
+    cpdef end(self, out)

@@ -8,3 +8,5 @@ cdef class _Block:
 
 cdef class AnthropicReducer(Reducer):
     cdef public object _blocks, _by_index, _last, _calls, _extra, _stop_reason, _started
+    cpdef flush(self, out)
+    cpdef end(self, out)

@@ -8,6 +8,8 @@ cdef class _CallState:
 
 cdef class _ChoiceState:
     cdef public object index, content, reasoning, refusal, calls, by_index, function_call, finish_reason, logprobs
+    cpdef build(self)
 
 cdef class OpenAIChatReducer(Reducer):
     cdef public object _choices, _created, _fingerprint, _need_meta
+    cpdef end(self, out)
