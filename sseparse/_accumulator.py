@@ -462,7 +462,7 @@ class Accumulator:
         if reducer is None:
             return completion_of(AUTO, [], None, None, None, None, None, False, self._error, {})
         try:
-            return reducer.snapshot(complete=complete, error=self._error)
+            return reducer.snapshot(complete, self._error)  # (positional: no keyword dict)
         except Exception as exc:  # noqa: BLE001 - the result must stay readable, and say why it is empty
             # A snapshot that cannot be built (a bug, or input no check caught) must not
             # hide the error being reported, nor pass for a result: a minimal one,

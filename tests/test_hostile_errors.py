@@ -331,7 +331,7 @@ def test_a_snapshot_that_cannot_be_built_gives_a_minimal_incomplete_completion(i
     def snapshot(*, complete, error):
         raise RecursionError("maximum recursion depth exceeded while building")
 
-    monkeypatch.setattr(type(reducer), "snapshot", lambda self, **kwargs: snapshot(**kwargs))
+    monkeypatch.setattr(type(reducer), "snapshot", lambda self, complete, error: snapshot(complete=complete, error=error))
     completion = accumulator.completion
     assert completion.dialect == "openai-chat" and not completion.complete
     assert completion.error is not None and "RecursionError" in completion.error["message"]
@@ -348,7 +348,7 @@ def test_a_snapshot_that_cannot_be_built_gives_a_minimal_incomplete_completion(i
 def test_a_snapshot_failing_at_close_is_not_complete(implementation, monkeypatch):
     accumulator = patchable(Accumulator("openai-chat", implementation=implementation))
     accumulator.feed(FIRST["openai-chat"] + b"data: [DONE]\n\n")
-    monkeypatch.setattr(type(accumulator._reducer), "snapshot", lambda self, **kwargs: _raise_snapshot(**kwargs))
+    monkeypatch.setattr(type(accumulator._reducer), "snapshot", lambda self, complete, error: _raise_snapshot(complete=complete, error=error))
     final = accumulator.close()
     assert not final.complete and final.error is not None
 

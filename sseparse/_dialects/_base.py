@@ -300,7 +300,7 @@ class Reducer:
         """Every choice the stream started has a finish reason."""
         raise NotImplementedError
 
-    def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
+    def snapshot(self, complete: bool, error: dict[str, Any] | None) -> Completion:
         """The ``Completion`` so far; a new immutable object on every call."""
         raise NotImplementedError
 

@@ -1,12 +1,18 @@
 # The classes of the module of the same name, compiled as extension types (see
-# sseparse._twins): their attributes are its classes' __slots__, which the tests compare.
+# sseparse._twins): their attributes are its classes' __slots__, which the tests compare;
+# a cpdef is a method the compiled code calls on its own objects (a C call, still
+# overridable).
 
 from ._base cimport Reducer
+
+cpdef _usage(raw)
 
 cdef class _Block:
     cdef public object index, kind, start, pieces, grows, call, citations, signature, ended, reader, on_whole, whole, parsed
 
 cdef class AnthropicReducer(Reducer):
     cdef public object _blocks, _by_index, _last, _calls, _extra, _stop_reason, _started
+    cpdef _take_meta(self, message, out)
+    cpdef _take_usage(self, raw, out)
     cpdef flush(self, out)
     cpdef end(self, out)

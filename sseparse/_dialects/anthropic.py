@@ -276,7 +276,7 @@ class AnthropicReducer(Reducer):
     def finished(self) -> bool:
         return self._stop_reason is not None
 
-    def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
+    def snapshot(self, complete: bool, error: dict[str, Any] | None) -> Completion:
         content: list[str] = []
         reasoning: list[str] = []
         blocks = []

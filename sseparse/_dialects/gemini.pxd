@@ -1,5 +1,7 @@
 # The classes of the module of the same name, compiled as extension types (see
-# sseparse._twins): their attributes are its classes' __slots__, which the tests compare.
+# sseparse._twins): their attributes are its classes' __slots__, which the tests compare;
+# a cpdef is a method the compiled code calls on its own objects (a C call, still
+# overridable).
 
 from ._base cimport Reducer
 

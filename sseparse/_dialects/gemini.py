@@ -710,7 +710,7 @@ class GeminiReducer(Reducer):
             raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
         return state.calls[index].partial(self.done or state.finish_reason is not None)
 
-    def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
+    def snapshot(self, complete: bool, error: dict[str, Any] | None) -> Completion:
         cached = self._snapshot
         if cached is not None and not self.changed and cached[0] == complete and cached[1] is error:
             return cached[2]  # nothing came since: the same immutable snapshot

@@ -331,7 +331,7 @@ class OpenAIChatReducer(Reducer):
         if state.function_call is not None:
             state.function_call.ended = True
 
-    def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
+    def snapshot(self, complete: bool, error: dict[str, Any] | None) -> Completion:
         states = self._choices
         if len(states) == 1:
             (state,) = states.values()

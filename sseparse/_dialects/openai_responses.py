@@ -416,7 +416,7 @@ class OpenAIResponsesReducer(Reducer):
         item = self._items.get(call.output_index)
         return call.partial(self.done or call.complete or (item is not None and item.done))
 
-    def snapshot(self, *, complete: bool, error: dict[str, Any] | None) -> Completion:
+    def snapshot(self, complete: bool, error: dict[str, Any] | None) -> Completion:
         texts = self._texts
         content = reasoning = refusal = ""
         parts_of: dict[int, list[tuple[int, str]]] = {}  # output_index -> (kind, text) in order
