@@ -10,3 +10,5 @@ cdef class Accumulator:
     cpdef _snapshot(self, complete)
     cpdef _feed_events(self, events, out)
     cpdef _fail(self, exc, out)
+    cpdef _feed_part(self, data, out)
+    cpdef _check_open(self)

@@ -418,7 +418,7 @@ class Accumulator:
             name, obj = detect(event)
             if name is None:
                 return None
-        reducer = self._reducer = create_reducer(name, compiled=self._compiled)
+        reducer = self._reducer = create_reducer(name, self._compiled)
         fast = self._fast
         if fast is not None:
             fast.bind(reducer)  # (the rest of a fragment being parsed takes its fast path)
@@ -432,7 +432,7 @@ class Accumulator:
     def _start(self, name: str) -> Reducer:
         """The reducer of dialect ``name``, which the fast path read from the first
         event's bytes (``FastFeed._detect``: it binds it and feeds it that event)."""
-        reducer = self._reducer = create_reducer(name, compiled=self._compiled)
+        reducer = self._reducer = create_reducer(name, self._compiled)
         return reducer
 
     def _detect_in_parse(self, event: Event, out: list[Delta] | None) -> bool:

@@ -54,7 +54,7 @@ def reducer_class(name: str, compiled: bool = True) -> type[Reducer]:
         raise DialectError(f"unknown dialect {name!r}; known dialects: {known}") from None
 
 
-def create_reducer(name: str, *, compiled: bool = True) -> Reducer:
+def create_reducer(name: str, compiled: bool = True) -> Reducer:
     """A fresh reducer for dialect ``name``; ``DialectError`` names the known ones.
     ``compiled=False`` keeps it off the compiled fast path."""
     return reducer_class(name, compiled)(compiled)
