@@ -1844,7 +1844,13 @@ cdef class FastFeed:
         if items[0].kind == _ITEM_SKIP:
             return self._skip(p, &items[0])
         if items[0].choice < 0 and self.dialect == _RESPONSES:
-            items[0].choice = self.reducer.index_of(_utf8_text(p, &items[0].id) if items[0].has_id else None)
+            where = self.reducer.index_of(_utf8_text(p, &items[0].id) if items[0].has_id else None)
+            # An index the walker would not have read itself (the item was made by an
+            # event whose output_index was negative or huge, read by the full decode):
+            # the full decode, which reads any integer (found by the fuzz driver).
+            if type(where) is not int or not 0 <= where < 1000000000:
+                return 0
+            items[0].choice = where
         if (count == 1 and self.cached and items[0].kind == self.c_kind and items[0].choice == self.c_where
                 and items[0].key == self.c_key):
             lists[0] = <PyObject*>self.c_list

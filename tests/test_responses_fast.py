@@ -422,3 +422,24 @@ def test_deltas_without_output_index_find_their_item_by_id(with_null: bool) -> N
         results.append((acc.close().to_dict(), [repr(d) for d in deltas]))
     assert results[0] == results[1]
     assert results[0][0]["content"] == "AaBb!"
+
+
+@needs_compiled
+@pytest.mark.parametrize("index", [-1, -(2**63) - 1, 2**63, 10**9, 10**30])
+def test_a_delta_without_output_index_naming_an_item_at_an_odd_index(index: int) -> None:
+    """An item the full decode placed at an output_index the walker would not read (negative,
+    or too big for it: one past a C long raised OverflowError in the compiled path, found
+    by the fuzz driver) named by a later delta without an output_index: that delta goes to
+    the full decode, and the two builds agree."""
+    events = [
+        {"type": "response.created", "response": {"id": "r", "model": "m", "output": []}},
+        {"type": "response.output_item.added", "output_index": 0, "item": {"type": "message", "id": "msg_a", "content": []}},
+        {"type": "response.refusal.delta", "item_id": "msg_a", "output_index": index, "content_index": 0, "delta": "no"},
+        {"type": "response.refusal.delta", "item_id": "msg_a", "content_index": 0, "delta": ", thanks"},
+        {"type": "response.output_text.delta", "item_id": "msg_a", "content_index": 0, "delta": "x"},
+    ]
+    data = _sse(*events)
+    for deltas in (True, False):
+        compiled = _accumulate("openai-responses", [data], 1 << 20, deltas, True)
+        assert compiled == _accumulate("openai-responses", [data], 1 << 20, deltas, False)
+        assert "OverflowError" not in repr(compiled)
