@@ -74,7 +74,8 @@ class Accumulator:
         parser_cls, compiled, reducer_cls, fast = setup
         self._compiled = compiled
         self._parser: EventParser = (
-            parser_cls() if max_event_size == DEFAULT_MAX_EVENT_SIZE else parser_cls(max_event_size=max_event_size)
+            # (the default itself, not an equal value: a float equal to it is refused too)
+            parser_cls() if max_event_size is DEFAULT_MAX_EVENT_SIZE else parser_cls(max_event_size=max_event_size)
         )
         # The reducer's fast path (``_fastpath.FastFeed``), if it has one: the compiled
         # parser hands each event's data bytes to it before any ``str`` or ``Event``

@@ -13,6 +13,7 @@ import random
 
 import pytest
 
+import sseparse
 from sseparse import (
     Event,
     EventTooLargeError,
@@ -207,6 +208,21 @@ def test_max_event_size_validation(parser_cls):
             parser_cls(max_event_size=bad)
     with pytest.raises(TypeError):
         parser_cls(1000)  # keyword only
+
+
+@pytest.mark.parametrize("implementation", ["cython", "python"])
+def test_the_accumulator_checks_max_event_size_as_its_parser_does(implementation):
+    if implementation == "cython" and sseparse.IMPLEMENTATION != "cython":
+        pytest.skip("the compiled parser is not in use")
+    default = sseparse.DEFAULT_MAX_EVENT_SIZE
+    acc = sseparse.Accumulator("openai-chat", implementation=implementation)
+    assert acc.parser.max_event_size == default
+    assert sseparse.Accumulator("openai-chat", max_event_size=123, implementation=implementation).parser.max_event_size == 123
+    for bad in (float(default), True, 1.5, "10", None):  # (a float equal to the default too)
+        with pytest.raises(TypeError):
+            sseparse.Accumulator("openai-chat", max_event_size=bad, implementation=implementation)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        sseparse.Accumulator("openai-chat", max_event_size=0, implementation=implementation)
 
 
 def test_huge_max_event_size_is_reported_as_given(parser_cls):
