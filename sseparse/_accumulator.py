@@ -10,6 +10,8 @@ producing a result with a hole in it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from inspect import Parameter as _Parameter
+from inspect import Signature as _Signature
 from typing import Any, NoReturn
 
 from ._completion import Completion, Delta, Usage, completion_of
@@ -52,6 +54,17 @@ class Accumulator:
         "_parser", "_reducer", "_fast", "_compiled", "_deltas", "_error", "_failure", "_final", "_cut",
         "_dialect", "_cached", "_failed",
     )
+
+    # What ``inspect.signature`` and ``help()`` show: the compiled class's ``__init__``
+    # is a slot that says nothing of its arguments (a test holds this to the one below).
+    __signature__ = _Signature([
+        _Parameter("dialect", _Parameter.POSITIONAL_OR_KEYWORD, default="auto", annotation="DialectName"),
+        _Parameter("max_event_size", _Parameter.KEYWORD_ONLY, default=DEFAULT_MAX_EVENT_SIZE, annotation="int"),
+        _Parameter("deltas", _Parameter.KEYWORD_ONLY, default=True, annotation="bool"),
+        _Parameter(
+            "implementation", _Parameter.KEYWORD_ONLY, default=None, annotation="ImplementationName | None"
+        ),
+    ], return_annotation="None")
 
     def __init__(
         self,

@@ -163,3 +163,15 @@ def test_no_extensions_loads_every_module_from_its_source(no_extensions: bool) -
     from_source = [file.endswith(".py") for file in seen["files"]]
     assert from_source == [no_extensions or not BUILT] * len(_twins.SOURCES)
     assert seen["result"] == sseparse.accumulate([STREAM], dialect="auto").to_dict()
+
+
+def test_the_accumulator_shows_the_signature_of_its_init() -> None:
+    # The compiled class's __init__ is a type slot: inspect.signature and help() read
+    # the class's __signature__, which must say what the pure __init__ takes.
+    import inspect
+
+    pure = importlib.import_module(f"{_twins.PURE}._accumulator").Accumulator
+    init = inspect.signature(pure.__init__)
+    expected = init.replace(parameters=list(init.parameters.values())[1:])
+    assert str(inspect.signature(Accumulator)) == str(expected)
+    assert str(inspect.signature(pure)) == str(expected)
