@@ -535,12 +535,7 @@ class AnthropicReducer(Reducer):
                 self._close_block(self._blocks[-1], out)
         reason = message.get("stop_reason")
         if reason is not None:
-            if type(reason) is not str:
-                raise self.bad_chunk(event, f"stop_reason must be a string, not {short_repr(reason)}")
-            if reason != self._stop_reason:
-                self._stop_reason = reason
-                if out is not None:
-                    out.append(new_finish_delta(0, reason))
+            self._take_stop_reason(event, reason, out)
 
     def _on_block_start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         index = obj["index"]
@@ -589,12 +584,7 @@ class AnthropicReducer(Reducer):
             if value is None:
                 continue
             if key == "stop_reason":
-                if type(value) is not str:
-                    raise self.bad_chunk(event, f"stop_reason must be a string, not {short_repr(value)}")
-                if value != self._stop_reason:
-                    self._stop_reason = value
-                    if out is not None:
-                        out.append(new_finish_delta(0, value))
+                self._take_stop_reason(event, value, out)
             else:
                 extra[key] = value
         usage = None
@@ -619,6 +609,16 @@ class AnthropicReducer(Reducer):
         block.signature = signature  # sent once, whole
         if out is not None:
             out.append(new_signature_delta(0, signature))
+
+    def _take_stop_reason(self, event: Event, reason: Any, out: list[Delta] | None) -> None:
+        """A stop reason sent (not null), by ``message_delta`` or in ``message_start``'s
+        message: the message's finish reason, said once per new value."""
+        if type(reason) is not str:
+            raise self.bad_chunk(event, f"stop_reason must be a string, not {short_repr(reason)}")
+        if reason != self._stop_reason:
+            self._stop_reason = reason
+            if out is not None:
+                out.append(new_finish_delta(0, reason))
 
     def fast_message_delta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """The compiled fast path's contract (see ``_contract``): a ``message_delta``
