@@ -252,6 +252,19 @@ cdef enum:
     _MAX_PARTS = 8      # pieces read from one delta's typed content parts
 
 
+cdef inline int _push_piece(Span* spans, int* kinds, int* parts, Span* text, int kind) noexcept nogil:
+    """A typed content part's piece of ``kind`` (none for an empty ``text``); -1 when
+    there are _MAX_PARTS already."""
+    if not _has_text(text):
+        return 0
+    if parts[0] == _MAX_PARTS:
+        return -1
+    spans[parts[0]] = text[0]
+    kinds[parts[0]] = kind
+    parts[0] += 1
+    return 0
+
+
 cdef Py_ssize_t _thinking_texts(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* spans, int* kinds,
                                 int* parts) nogil:
     """A ``thinking`` part's ``thinking`` at ``s[i]`` (walked already: valid JSON): null,
@@ -288,12 +301,8 @@ cdef Py_ssize_t _thinking_texts(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span
             i = _then(s, i, n, &inner_done)
         if i < 0:
             return _FB
-        if _has_text(&text):
-            if parts[0] == _MAX_PARTS:
-                return _FB
-            spans[parts[0]] = text
-            kinds[parts[0]] = _REASONING
-            parts[0] += 1
+        if _push_piece(spans, kinds, parts, &text, _REASONING) < 0:
+            return _FB
         i = _next(s, i, n, 93, &done)
         if i < 0:
             return _FB
@@ -350,12 +359,8 @@ cdef Py_ssize_t _content_parts(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span*
         if i < 0:
             return _FB
         if kind.start >= 0 and _key_is(s, &kind, b"text", 4):
-            if _has_text(&text):
-                if parts[0] == _MAX_PARTS:
-                    return _FB
-                spans[parts[0]] = text
-                kinds[parts[0]] = _TEXT
-                parts[0] += 1
+            if _push_piece(spans, kinds, parts, &text, _TEXT) < 0:
+                return _FB
         elif kind.start >= 0 and _key_is(s, &kind, b"thinking", 8) and thinking_at >= 0:
             if _thinking_texts(s, thinking_at, n, spans, kinds, parts) < 0:
                 return _FB

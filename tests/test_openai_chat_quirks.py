@@ -370,6 +370,18 @@ def test_mistral_content_parts() -> None:
     assert (completion.reasoning, completion.content) == ("Hmm.", "Oui.")
 
 
+def test_mistral_content_parts_up_to_the_compiled_path_s_limit_and_past_it() -> None:
+    """Eight pieces in one delta are read by the compiled path, more by the full
+    decode; empty texts are no piece; the same result on both builds either way."""
+    for count in (8, 9, 12):
+        thinking = [{"type": "text", "text": f"r{k} "} for k in range(count - 4)]
+        parts = [{"type": "thinking", "thinking": thinking}, {"type": "text", "text": ""}]
+        parts += [{"type": "text", "text": f"t{k} "} for k in range(4)]
+        completion, _ = accumulate(sse(chunk({"role": "assistant", "content": parts}), chunk({}, "stop")))
+        assert completion.reasoning == "".join(f"r{k} " for k in range(count - 4))
+        assert completion.content == "t0 t1 t2 t3 "
+
+
 def test_choice_without_index_or_with_null_index_is_choice_0() -> None:
     completion, _ = accumulate(
         sse(
