@@ -11,7 +11,8 @@ own instances, built by its own allocator, each slot holding its value.
 """
 
 from cpython.object cimport PyObject, PyTypeObject
-from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
+from cpython.sequence cimport PySequence_Fast_ITEMS
+from cpython.tuple cimport PyTuple_GET_SIZE
 
 cdef extern from "Python.h":
     # The allocator of every class without one of its own: a new reference, zeroed,
@@ -82,15 +83,102 @@ cdef class SlotBuilder:
         self.name = f"{cls.__name__}.<positional init>"
 
     def __call__(self, *values):
-        cdef Py_ssize_t i, count = self.count
+        if PyTuple_GET_SIZE(values) != self.count:
+            raise TypeError(
+                f"{self.name} takes {self.count} positional arguments ({PyTuple_GET_SIZE(values)} given)"
+            )
+        return self._build(PySequence_Fast_ITEMS(values))  # (a tuple's own item array)
+
+    cdef object _build(self, PyObject** values):
+        """A new instance whose slots hold ``values[:count]`` (new references)."""
+        cdef Py_ssize_t i
         cdef char* slots
-        cdef PyObject* value
-        if PyTuple_GET_SIZE(values) != count:
-            raise TypeError(f"{self.name} takes {count} positional arguments ({PyTuple_GET_SIZE(values)} given)")
         obj = _alloc(self.type, 0)
         slots = <char*><PyObject*>obj
-        for i in range(count):
-            value = PyTuple_GET_ITEM(values, i)
-            _incref(value)
-            (<PyObject**>(slots + self.offsets[i]))[0] = value
+        for i in range(self.count):
+            _incref(values[i])
+            (<PyObject**>(slots + self.offsets[i]))[0] = values[i]
         return obj
+
+    cdef PyObject* _slot(self, obj, Py_ssize_t i) noexcept:
+        """Slot ``i`` of ``obj`` (an instance of exactly this class), borrowed; NULL when unset."""
+        return (<PyObject**>(<char*><PyObject*>obj + self.offsets[i]))[0]
+
+
+# -- completion_of, compiled ---------------------------------------------------------
+
+# The builders of Completion (its 18 fields) and Choice (its 9), given by
+# ``_completion`` (``bind_completion``) once it made them.
+cdef SlotBuilder _completion = None
+cdef SlotBuilder _choice = None
+
+# The fields of a Choice the Completion mirrors, by position in each class.
+cdef enum:
+    _MIRRORED = 7       # content, reasoning, refusal, tool_calls, function_call, finish_reason, logprobs
+    _CHOICE_FIRST = 1   # Choice.content
+    _CHOICE_BLOCKS = 8  # Choice.blocks
+    _COMPLETION_FIELDS = 18
+
+
+def bind_completion(SlotBuilder completion not None, SlotBuilder choice not None):
+    """Makes ``completion_of`` build with these (``_completion``'s builders of
+    ``Completion`` and ``Choice``, fields in their declared order)."""
+    global _completion, _choice
+    if completion.count != _COMPLETION_FIELDS or choice.count != _CHOICE_BLOCKS + 1:
+        raise TypeError("bind_completion: not the builders of Completion and Choice")
+    _completion = completion
+    _choice = choice
+
+
+def completion_of(dialect, choices, id, model, created, system_fingerprint, usage, complete, error, extra):
+    """``_completion.completion_of``, compiled: the same ``Completion``, without the
+    Python frame nor the argument tuple (every snapshot builds one)."""
+    cdef PyObject* values[_COMPLETION_FIELDS]
+    cdef PyObject* slot
+    cdef Py_ssize_t i
+    if _completion is None:
+        raise RuntimeError("sseparse._values_c.completion_of: bind_completion() was not called")
+    values[0] = <PyObject*>dialect
+    values[1] = <PyObject*>id
+    values[2] = <PyObject*>model
+    values[3] = <PyObject*>created
+    values[4] = <PyObject*>system_fingerprint
+    values[12] = <PyObject*>usage
+    values[13] = <PyObject*>complete
+    values[14] = <PyObject*>error
+    values[15] = <PyObject*>choices
+    values[17] = <PyObject*>extra
+    if choices:
+        first = choices[0]
+        if type(first) is _choice.cls:
+            for i in range(_MIRRORED):
+                slot = _choice._slot(first, _CHOICE_FIRST + i)
+                if slot == NULL:
+                    break
+                values[5 + i] = slot
+            else:
+                slot = _choice._slot(first, _CHOICE_BLOCKS)
+                if slot != NULL:
+                    values[16] = slot
+                    return _completion._build(values)
+        # (another class, or a slot left unset: what reading each attribute gives)
+        content, reasoning, refusal = first.content, first.reasoning, first.refusal
+        tool_calls, function_call, finish_reason = first.tool_calls, first.function_call, first.finish_reason
+        logprobs, blocks = first.logprobs, first.blocks
+        values[5] = <PyObject*>content
+        values[6] = <PyObject*>reasoning
+        values[7] = <PyObject*>refusal
+        values[8] = <PyObject*>tool_calls
+        values[9] = <PyObject*>function_call
+        values[10] = <PyObject*>finish_reason
+        values[11] = <PyObject*>logprobs
+        values[16] = <PyObject*>blocks
+        return _completion._build(values)
+    # No choice: the defaults, with lists of this Completion's own.
+    tool_calls = []
+    blocks = []
+    values[5] = values[6] = values[7] = <PyObject*>""
+    values[8] = <PyObject*>tool_calls
+    values[9] = values[10] = values[11] = <PyObject*>None
+    values[16] = <PyObject*>blocks
+    return _completion._build(values)

@@ -154,6 +154,69 @@ def test_the_compiled_builder_refuses_what_it_cannot_build() -> None:
     assert completion_module._SlotBuilder(Derived, ["b"])(2).b == 2
 
 
+def _completion_cases() -> list[tuple[list[object], dict[str, object]]]:
+    """(choices, the other arguments) of ``completion_of``: no choice, one, several, a
+    choice of another class and one with a slot left unset."""
+    full = Choice(
+        0, "text", "thought", "no", [ToolCall(0, "c", "f", "{}")], ToolCall(0, None, "g", "[]"), "stop",
+        {"content": []}, [{"type": "text"}],
+    )
+    unset = object.__new__(Choice)  # (no __init__: every slot unset)
+
+    @attrs.frozen
+    class Other:  # duck-typed: what reading each attribute gives
+        content: str = "o"
+        reasoning: str = ""
+        refusal: str = ""
+        tool_calls: list[object] = attrs.Factory(list)
+        function_call: object = None
+        finish_reason: str | None = "length"
+        logprobs: object = None
+        blocks: list[object] = attrs.Factory(list)
+
+    rest = dict(
+        dialect="openai-chat", id="i", model="m", created=1, system_fingerprint="fp", usage=Usage(1, 2, 3, {}),
+        complete=True, error={"type": "x"}, extra={"k": 1},
+    )
+    return [([], rest), ([full], rest), ([full, Choice(1, "b")], {**rest, "id": None}), ([Other()], rest),
+            ((full,), rest), ([unset], rest)]  # (a tuple: what from_choices is given stays as given)
+
+
+@pytest.mark.parametrize("case", range(len(_completion_cases())))
+def test_completion_of_compiled_equals_the_pure_one(case: int) -> None:
+    if completion_module.completion_of is completion_module.pure_completion_of:
+        pytest.skip("the compiled completion_of is not built or not in use")
+    choices, rest = _completion_cases()[case]
+    args = (rest["dialect"], choices, rest["id"], rest["model"], rest["created"], rest["system_fingerprint"],
+            rest["usage"], rest["complete"], rest["error"], rest["extra"])
+    outcomes = []
+    for build in (completion_module.completion_of, completion_module.pure_completion_of):
+        try:
+            outcomes.append(build(*args))
+        except AttributeError as exc:  # a slot left unset: the same error both ways
+            outcomes.append(type(exc))
+    compiled, pure = outcomes
+    assert compiled == pure
+    if isinstance(compiled, Completion):
+        assert type(compiled) is Completion
+        assert compiled.choices is choices and compiled.extra is rest["extra"]  # held, not copied
+        if not choices:  # lists of its own, not shared with another result
+            again = completion_module.completion_of(*args)
+            assert compiled.tool_calls == [] and compiled.tool_calls is not again.tool_calls
+            assert compiled.blocks is not again.blocks
+
+
+def test_completion_of_compiled_refuses_what_is_not_the_builders() -> None:
+    from sseparse import _values_c  # noqa: PLC0415
+
+    if completion_module.completion_of is completion_module.pure_completion_of:
+        pytest.skip("the compiled completion_of is not built or not in use")
+    with pytest.raises(TypeError):
+        _values_c.bind_completion(completion_module.make_choice, completion_module.make_choice)
+    with pytest.raises(TypeError):
+        _values_c.bind_completion(None, completion_module.make_choice)
+
+
 def _first_events() -> dict[str, bytes]:
     """The first event of a stream of each dialect (a stream of one event is cut)."""
     return {
