@@ -540,8 +540,8 @@ def _setup(dialect: str, implementation: str | None) -> _Setup:
 def _implementation(name: str | None) -> tuple[Any, bool]:
     """The parser class for ``implementation=name``, and whether the compiled reducer
     paths may be used with it."""
-    if name is None:
-        return EventParser, IMPLEMENTATION == "cython"
+    if name is None:  # (a build whose fast path could not be imported folds the pure way)
+        return EventParser, IMPLEMENTATION == "cython" and fastpath is not None
     if name == "python":
         from ._framing_py import EventParser as PureParser
 

@@ -335,7 +335,7 @@ pure_completion_of = completion_of
 if _SlotBuilder is not None and isinstance(_new_completion, _SlotBuilder) and isinstance(make_choice, _SlotBuilder):
     # The compiled twin: the same Completion without a Python frame (every snapshot).
     from ._values_c import bind_completion as _bind_completion
-    from ._values_c import completion_of  # type: ignore[assignment]  # noqa: F811
+    from ._values_c import completion_of  # noqa: F811
 
     _bind_completion(_new_completion, make_choice)
 

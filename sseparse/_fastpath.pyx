@@ -63,10 +63,24 @@ from cpython.pycapsule cimport PyCapsule_New
 
 from ._json_walker cimport *
 from ._fast_gemini cimport take_chunk
+from ._dialects._base cimport Reducer
+from ._dialects.anthropic cimport AnthropicReducer
+from ._dialects.gemini cimport GeminiReducer
+from ._dialects.openai_chat cimport OpenAIChatReducer
+from ._dialects.openai_responses cimport OpenAIResponsesReducer
 
 from ._events import Event
 from ._completion import new_arguments_delta, new_reasoning_delta, new_refusal_delta, new_text_delta
 from ._dialects import _contract
+from . import _twins
+
+# The reducers this walks are the compiled ones, called in C through their types: a
+# build where one of them is not compiled has no fast path (its import fails here,
+# and the reducers fold every event themselves).
+for _cls in (Reducer, AnthropicReducer, GeminiReducer, OpenAIChatReducer, OpenAIResponsesReducer):
+    if not _twins.compiled(__import__(_cls.__module__, fromlist=["_"])):
+        raise ImportError(f"{_cls.__module__} is not compiled: the fast path needs the compiled reducers")
+del _cls
 from json import loads as _loads
 
 
@@ -1473,6 +1487,12 @@ cdef class FastFeed:
     """
 
     cdef object reducer
+    # The same reducer, typed: what this calls on it is a C call (``_bind`` checks it
+    # is the compiled reducer of its dialect); None for a reducer without a fast path.
+    cdef Reducer base
+    cdef OpenAIChatReducer chat
+    cdef AnthropicReducer messages
+    cdef OpenAIResponsesReducer responses
     cdef object detector    # while no reducer is bound: what makes one (see feed)
     cdef object start       # ... and what makes the one the first event's bytes name
     cdef object parser      # during feed(): the parser (current_event reads its last event id)
@@ -1482,8 +1502,7 @@ cdef class FastFeed:
     cdef Py_ssize_t c_n
     cdef const char* c_type
     cdef Py_ssize_t c_tlen
-    cdef object feed_event
-    cdef object target
+    cdef object own_feed_events  # a reducer without a fast path: its feed_events
     cdef object out
     cdef object error
     cdef int dialect
@@ -1523,14 +1542,30 @@ cdef class FastFeed:
         self._bind(reducer)
 
     cdef int _bind(self, reducer) except -1:
+        cdef int dialect = reducer.fast_dialect
+        self.base = self.chat = self.messages = self.responses = None
+        if dialect and not (
+            (dialect == _CHAT and isinstance(reducer, OpenAIChatReducer))
+            or (dialect == _MESSAGES and isinstance(reducer, AnthropicReducer))
+            or (dialect == _RESPONSES and isinstance(reducer, OpenAIResponsesReducer))
+            or (dialect == _GEMINI and isinstance(reducer, GeminiReducer))
+        ):
+            raise TypeError(
+                f"the fast path reads the compiled reducer of its dialect, not {type(reducer).__qualname__}"
+            )
         self.reducer = reducer
-        self.dialect = reducer.fast_dialect
-        if self.dialect:
-            self.feed_event = reducer.feed_event
-            self.target = None if self.dialect == _GEMINI else reducer.target
+        self.dialect = dialect
+        if dialect:
+            self.base = <Reducer>reducer
+            if dialect == _CHAT:
+                self.chat = <OpenAIChatReducer>reducer
+            elif dialect == _MESSAGES:
+                self.messages = <AnthropicReducer>reducer
+            elif dialect == _RESPONSES:
+                self.responses = <OpenAIResponsesReducer>reducer
+            self.own_feed_events = None  # (self.base.feed_event instead: a C call)
         else:
-            self.feed_event = reducer.feed_events
-            self.target = None
+            self.own_feed_events = reducer.feed_events
         self.sentinel = bool(reducer.done_sentinel)
         self.ready = self.cached = self.done = self.chunk_ready = False
         self.t_len = 0
@@ -1655,8 +1690,16 @@ cdef class FastFeed:
 
     cdef inline void _count(self):
         if self.pending:  # (never with no reducer bound: nothing was taken)
-            self.reducer.events += self.pending
+            self.base.events += self.pending
             self.pending = 0
+
+    cdef object _target(self, int kind, long where, long key):
+        """The reducer's ``target`` (not Gemini's: its walker asks nothing of it)."""
+        if self.chat is not None:
+            return self.chat.target(kind, where, key)
+        if self.messages is not None:
+            return self.messages.target(kind, where, key)
+        return self.responses.target(kind, where, key)
 
     cdef int _declined(self, event) except -1:
         """An event for the full decode: counted in order, and whatever was known of
@@ -1674,9 +1717,9 @@ cdef class FastFeed:
                 if not self._take_event(event):
                     self._declined(event)
         elif self.dialect:
-            self.feed_event(event, self.out)
+            self.base.feed_event(event, self.out)
         else:
-            self.feed_event((event,), self.out)  # the reducer's own feed_events
+            self.own_feed_events((event,), self.out)  # the reducer's own feed_events
         return 0
 
     cdef int _take_event(self, event) except -1:
@@ -1719,7 +1762,7 @@ cdef class FastFeed:
             if not found or not self.dialect:
                 return 0
         if not self.ready:
-            if self.reducer.done:
+            if self.base.done:
                 self.done = True
                 return 1
             self.ready = True
@@ -1738,7 +1781,7 @@ cdef class FastFeed:
                 # with "[D"): count the event and end the stream, without raising and
                 # catching a decode error.
                 self.pending += 1
-                self.reducer.end(self.out)
+                self.base.end(self.out)
                 self.done = True
                 return 1
             if _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) < 0 or count == 0:
@@ -1822,10 +1865,10 @@ cdef class FastFeed:
         chunk's pieces, after giving it the chunk's own members (``fast_meta``: what
         the full decode takes first; it takes nothing twice, should the chunk still
         go to it)."""
-        if self.target(_CHUNK, 0, 0) is None:
+        if self._target(_CHUNK, 0, 0) is None:
             if not meta.chat:
                 return False  # the reducer's shape check says what this is
-            if not self.reducer.fast_meta(
+            if not self.chat.fast_meta(
                     _utf8_text(p, &meta.id) if meta.has_id else None,
                     _utf8_text(p, &meta.model) if meta.has_model else None,
                     meta.created if meta.has_created else None,
@@ -1849,7 +1892,7 @@ cdef class FastFeed:
         if items[0].kind == _ITEM_SKIP:
             return self._skip(p, &items[0])
         if items[0].choice < 0 and self.dialect == _RESPONSES:
-            where = self.reducer.index_of(_utf8_text(p, &items[0].id) if items[0].has_id else None)
+            where = self.responses.index_of(_utf8_text(p, &items[0].id) if items[0].has_id else None)
             # An index the walker would not have read itself (the item was made by an
             # event whose output_index was negative or huge, read by the full decode):
             # the full decode, which reads any integer (found by the fuzz driver).
@@ -1877,12 +1920,12 @@ cdef class FastFeed:
                     kind = _CHOICE
                 elif kind == _ITEM_USAGE:
                     kind = _CHUNK
-                target = self.target(kind, items[k].choice, items[k].key)
+                target = self._target(kind, items[k].choice, items[k].key)
                 if target is None:
                     # A choice this chunk starts: made as the full decode makes it.
-                    if self.dialect != _CHAT or not self.reducer.fast_choice(items[k].choice):
+                    if self.dialect != _CHAT or not self.chat.fast_choice(items[k].choice):
                         return 0
-                    target = self.target(kind, items[k].choice, items[k].key)
+                    target = self._target(kind, items[k].choice, items[k].key)
                     if target is None:
                         return 0
                 if _is_piece(kind):
@@ -1903,20 +1946,20 @@ cdef class FastFeed:
             kind = items[k].kind
             if kind == _ITEM_CALL:
                 self.cached = False
-                self.reducer.fast_tool_piece(
+                self.chat.fast_tool_piece(
                     items[k].choice, None if items[k].key < 0 else items[k].key,
                     _utf8_text(p, &items[k].id) if items[k].has_id else None,
                     _utf8_text(p, &items[k].name) if items[k].has_name else "",
                     _utf8_text(p, &items[k].text), out)
             elif kind == _ITEM_FINISH:
                 self.cached = False
-                self.reducer.fast_finish(items[k].choice, _utf8_text(p, &items[k].text), out)
+                self.chat.fast_finish(items[k].choice, _utf8_text(p, &items[k].text), out)
             elif kind == _ITEM_LOGPROBS:
-                self.reducer.fast_logprobs(
+                self.chat.fast_logprobs(
                     items[k].choice,
                     _value_at(p, n, items[k].text.start, _loads))
             elif kind == _ITEM_USAGE:
-                self.reducer.fast_usage(
+                self.chat.fast_usage(
                     _value_at(p, n, items[k].text.start, _loads),
                     out)
             elif kind != _CHOICE and items[k].text.end != items[k].text.start:
@@ -1943,7 +1986,7 @@ cdef class FastFeed:
             skips = self.skips = {}
         answer = skips.get(kind)
         if answer is None:
-            answer = bool(self.reducer.fast_skips(kind))
+            answer = bool(self.responses.fast_skips(kind))
             if len(skips) < 64:
                 skips[kind] = answer
         if not answer:
@@ -1961,33 +2004,33 @@ cdef class FastFeed:
         if item.kind == _ITEM_VIEW:
             return self._view(p, n, item.key)
         if item.kind == _ITEM_START:
-            if not self.reducer.fast_block_start(item.choice, _value_at(p, n, item.text.start, _loads), self.out):
+            if not self.messages.fast_block_start(item.choice, _value_at(p, n, item.text.start, _loads), self.out):
                 return 0
             self.pending += 1
             return 1
         if item.kind == _ITEM_MSTART:
-            if not self.reducer.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out):
+            if not self.messages.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out):
                 return 0
             self.pending += 1
             return 1
         if item.kind == _ITEM_SIGNATURE:
-            if not self.reducer.fast_signature(item.choice, _utf8_text(p, &item.text), self.out):
+            if not self.messages.fast_signature(item.choice, _utf8_text(p, &item.text), self.out):
                 return 0
             self.pending += 1
             return 1
         self.pending += 1
         if item.kind == _ITEM_MDELTA:
-            self.reducer.fast_message_delta(_value_at(p, n, item.text.start, _loads), self.out)
+            self.messages.fast_message_delta(_value_at(p, n, item.text.start, _loads), self.out)
         elif item.kind == _ITEM_META:
-            self.reducer.response_meta(
+            self.responses.response_meta(
                 _utf8_text(p, &item.id) if item.has_id else None,
                 _utf8_text(p, &item.name) if item.has_name else None,
                 item.number if item.has_number else None,
                 self.out)
         elif item.kind == _ITEM_STOP:
-            self.reducer.block_stop(item.choice, self.out)
+            self.messages.block_stop(item.choice, self.out)
         elif item.kind == _ITEM_END:
-            self.reducer.end(self.out)
+            self.base.end(self.out)
             self.done = True
         return 1
 
@@ -1999,15 +2042,15 @@ cdef class FastFeed:
         check they leave to the caller is done first: a call's ``.done`` arguments
         are taken only for an output item that is a call."""
         cdef long index, sub
+        cdef OpenAIResponsesReducer reducer = self.responses
         out = self.out
         view = _responses_view(p, n, which, out is not None)
         if view is None:
             return 0
         index, sub, item_id, value, extra = view
-        if which == _V_ARGUMENTS and self.target(_ARGUMENTS, index, 0) is None:
+        if which == _V_ARGUMENTS and self._target(_ARGUMENTS, index, 0) is None:
             return 0  # (no such call: made up, or an error, by the full decode)
         self.pending += 1
-        reducer = self.reducer
         if which == _V_ADDED:
             reducer.item_added(index, value, extra, out)
         elif which == _V_DONE:

@@ -114,6 +114,9 @@ def test_built_where_extensions_are_required() -> None:
     assert BUILT
     if not env_flag("SSEPARSE_NO_EXTENSIONS"):  # (set: the pure build on purpose)
         assert LOADED and sseparse.IMPLEMENTATION == "cython"
+        from sseparse._dialects import _base  # noqa: PLC0415
+
+        assert _base.fastpath is not None  # (its import turns it off quietly when it fails)
 
 
 def test_the_compiled_classes_are_extension_types() -> None:
@@ -175,3 +178,62 @@ def test_the_accumulator_shows_the_signature_of_its_init() -> None:
     expected = init.replace(parameters=list(init.parameters.values())[1:])
     assert str(inspect.signature(Accumulator)) == str(expected)
     assert str(inspect.signature(pure)) == str(expected)
+
+
+def test_the_pure_twin_never_takes_the_fast_path() -> None:
+    # The pure reducers are the reference: even asked to (compiled=True), they fold
+    # every event themselves, and the fast path refuses them (it calls the compiled
+    # reducers' methods in C, through their types).
+    pure = importlib.import_module(f"{_twins.PURE}._dialects")
+    for name in sseparse.dialect_names():
+        reducer = pure.create_reducer(name, True)
+        assert reducer.compiled is False
+    if sseparse.IMPLEMENTATION != "cython" or not LOADED:
+        return
+    from sseparse import _fastpath
+
+    with pytest.raises(TypeError, match="compiled reducer"):
+        _fastpath.FastFeed(pure.create_reducer("openai-chat", False))
+    feed = _fastpath.FastFeed()
+    with pytest.raises(TypeError, match="compiled reducer"):
+        feed.bind(pure.create_reducer("anthropic", False))
+
+
+# A build where the fast path and the base were compiled but one reducer was not
+# (its compiler failed): that reducer module comes from its source.
+PARTIAL = """
+import importlib.util, json, os, sys
+ROOT = importlib.util.find_spec("sseparse").submodule_search_locations[0]  # (not imported yet)
+
+class Source:
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname == "sseparse._dialects.openai_chat":
+            return importlib.util.spec_from_file_location(fullname, os.path.join(ROOT, "_dialects", "openai_chat.py"))
+        return None
+
+sys.meta_path.insert(0, Source())
+import sseparse
+from sseparse import _twins
+from sseparse._dialects import _base, openai_chat
+result = sseparse.accumulate([STREAM], dialect="auto")
+print(json.dumps({
+    "source": not _twins.compiled(openai_chat), "fastpath": _base.fastpath is not None, "result": result.to_dict(),
+}))
+"""
+
+
+def test_a_reducer_left_uncompiled_turns_the_fast_path_off() -> None:
+    if sseparse.IMPLEMENTATION != "cython" or not LOADED:
+        pytest.skip("the accumulator and reducers were not compiled in this install")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
+    env.pop("SSEPARSE_NO_EXTENSIONS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", PARTIAL.replace("STREAM", repr(STREAM))],
+        capture_output=True, env=env, cwd=PACKAGE_PARENT, timeout=60, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["source"] is True
+    assert seen["fastpath"] is False  # (not a crash: the fast path reads only compiled reducers)
+    assert seen["result"] == sseparse.accumulate([STREAM], dialect="auto").to_dict()

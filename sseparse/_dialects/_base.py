@@ -108,14 +108,11 @@ def _nests_past_limit(data: str, end: int | None) -> bool:
 
 
 #: The compiled fast path of the reducers (``sseparse._fastpath``), or ``None`` when it
-#: is not built or the extensions are not in use (``_framing`` decides, once): then
-#: every event goes to ``feed_event``, the full decode, which gives the very same results.
+#: is not built, the extensions are not in use (``_framing`` decides, once) or this is
+#: the pure twin (whose reducers the fast path does not read): then every event goes
+#: to ``feed_event``, the full decode, which gives the very same results. Imported at
+#: the end of this module: the fast path imports the reducers, which import this.
 fastpath: Any = None  # the module, or None (Any: mypy cannot narrow it inside the methods using it)
-if IMPLEMENTATION == "cython":
-    try:
-        from .. import _fastpath as fastpath
-    except ImportError:  # not built: the framing layer already warns about the build
-        pass
 
 
 def fast_feed(reducer: Reducer) -> Any:
@@ -170,6 +167,11 @@ class Reducer:
     __slots__ = ("events", "done", "compiled", "live", "_id", "_model", "_usage")
 
     def __init__(self, compiled: bool = True) -> None:
+        self._init_common(compiled)
+
+    def _init_common(self, compiled: bool) -> None:
+        """The state every reducer has; a dialect's ``__init__`` calls this (a C call
+        in the compiled build, where ``Reducer.__init__(self, ...)`` is a Python one)."""
         # What every dialect knows of a response (``Accumulator.id`` / ``.model`` /
         # ``.usage`` read them): see ``take_identity``; the usage report in force.
         self._id: str | None = None
@@ -307,3 +309,14 @@ class Reducer:
     def bad_chunk(self, event: Event, reason: str) -> ChunkDecodeError:
         """The error for the event just fed: its position and a prefix of its data."""
         return ChunkDecodeError(reason, index=self.events - 1, event=event)
+
+
+if IMPLEMENTATION == "cython" and not __file__.endswith(".py"):  # (the compiled build of this module)
+    try:
+        from .. import _fastpath as fastpath
+    except (ImportError, ValueError, TypeError):
+        # Not built (the framing layer already warns), or built apart from a reducer
+        # left uncompiled (the fast path's check, or Cython's own when it imports the
+        # reducers' types: a size that changed, not a type): every event is folded by
+        # the reducers themselves.
+        pass

@@ -12,6 +12,13 @@ cdef class _Block:
 
 cdef class AnthropicReducer(Reducer):
     cdef public object _blocks, _by_index, _last, _calls, _extra, _stop_reason, _started
+    # the fast path's contract (_contract.FastReducer), called by _fastpath in C
+    cpdef target(self, kind, where, key)
+    cpdef block_stop(self, index, out)
+    cpdef fast_message_start(self, message, out)
+    cpdef fast_block_start(self, index, start, out)
+    cpdef fast_signature(self, index, signature, out)
+    cpdef fast_message_delta(self, obj, out)
     cpdef _take_meta(self, message, out)
     cpdef _take_usage(self, raw, out)
     cpdef flush(self, out)

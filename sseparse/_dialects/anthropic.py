@@ -241,7 +241,7 @@ class AnthropicReducer(Reducer):
     )
 
     def __init__(self, compiled: bool = True) -> None:
-        Reducer.__init__(self, compiled)  # (cheaper than through super(); positional: no keyword dict)
+        self._init_common(compiled)  # (Reducer.__init__'s, a C call in the compiled build)
         self._blocks: list[_Block] = []  # in arrival order
         self._by_index: dict[Any, _Block] = {}  # the provider's block index -> block
         self._last: _Block | None = None  # the block the last delta went to

@@ -676,7 +676,7 @@ class GeminiReducer(Reducer):
     )
 
     def __init__(self, compiled: bool = True) -> None:
-        Reducer.__init__(self, compiled)  # (cheaper than through super(); positional: no keyword dict)
+        self._init_common(compiled)  # (Reducer.__init__'s, a C call in the compiled build)
         self._candidates: dict[int, _Candidate] = {}
         self._created: int | None = None
         self.need_meta = True  # no responseId or modelVersion yet: read them

@@ -14,4 +14,12 @@ cdef class _ChoiceState:
 
 cdef class OpenAIChatReducer(Reducer):
     cdef public object _choices, _created, _fingerprint, _need_meta
+    # the fast path's contract (_contract.FastReducer), called by _fastpath in C
+    cpdef target(self, kind, where, key)
+    cpdef fast_tool_piece(self, choice, key, call_id, name, arguments, out)
+    cpdef fast_meta(self, id, model, created, fingerprint, out)
+    cpdef fast_choice(self, index)
+    cpdef fast_logprobs(self, choice, logprobs)
+    cpdef fast_usage(self, raw, out)
+    cpdef fast_finish(self, choice, reason, out)
     cpdef end(self, out)

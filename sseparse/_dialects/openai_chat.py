@@ -216,7 +216,7 @@ class OpenAIChatReducer(Reducer):
     __slots__ = ("_choices", "_created", "_fingerprint", "_need_meta")
 
     def __init__(self, compiled: bool = True) -> None:
-        Reducer.__init__(self, compiled)  # (cheaper than through super(); positional: no keyword dict)
+        self._init_common(compiled)  # (Reducer.__init__'s, a C call in the compiled build)
         self._choices: dict[int, _ChoiceState] = {}
         self._created: int | None = None
         self._fingerprint: str | None = None

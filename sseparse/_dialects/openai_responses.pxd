@@ -13,3 +13,15 @@ cdef class _Item:
 
 cdef class OpenAIResponsesReducer(Reducer):
     cdef public object _texts, _items, _ids, _last, _calls, _reasoning_parts, _logprobs, _created, _finish_reason, _extra
+    # the fast path's contract (_contract.FastReducer), called by _fastpath in C
+    cpdef target(self, kind, where, key)
+    cpdef fast_skips(self, kind)
+    cpdef settle_text(self, index, kind, sub, text, item_id, out)
+    cpdef response_meta(self, response_id, model, created_at, out)
+    cpdef call_done(self, index, text, name, item_id, custom, out)
+    cpdef index_of(self, item_id)
+    cpdef terminal(self, kind, response, raws, out)
+    cpdef item_added(self, index, item, raw, out)
+    cpdef item_done(self, index, item, raw, out, closes=*)
+    cpdef part_event(self, index, sub, part, item_id, summary, out)
+    cpdef citation(self, annotation, out)

@@ -358,7 +358,7 @@ class OpenAIResponsesReducer(Reducer):
     )
 
     def __init__(self, compiled: bool = True) -> None:
-        Reducer.__init__(self, compiled)  # (cheaper than through super(); positional: no keyword dict)
+        self._init_common(compiled)  # (Reducer.__init__'s, a C call in the compiled build)
         # Text pieces per part, glued at snapshot time. A part is only created by the
         # full decode (which also makes up its item if none was added): the compiled
         # path only appends to a part that exists.
