@@ -3,6 +3,8 @@
 # a cpdef is a method the compiled code calls on its own objects (a C call, still
 # overridable).
 
+cpdef _new_reducer(name, compiled)
+
 cdef class Accumulator:
     cdef public object _parser, _reducer, _fast, _compiled, _deltas, _error, _failure, _final, _cut, _dialect, _cached, _failed
     cpdef _close(self, out)

@@ -15,7 +15,7 @@ from inspect import Signature as _Signature
 from typing import Any, NoReturn
 
 from ._completion import Completion, Delta, Usage, completion_of
-from ._dialects import AUTO, Reducer, create_reducer, detect, fast_detect, reducer_class
+from ._dialects import AUTO, Reducer, detect, fast_detect, reducer_class
 from ._dialects._base import fastpath
 from ._errors import (
     ChunkDecodeError,
@@ -432,7 +432,7 @@ class Accumulator:
             name, obj = detect(event)
             if name is None:
                 return None
-        reducer = self._reducer = create_reducer(name, self._compiled)
+        reducer = self._reducer = _new_reducer(name, self._compiled)
         fast = self._fast
         if fast is not None:
             fast.bind(reducer)  # (the rest of a fragment being parsed takes its fast path)
@@ -446,7 +446,7 @@ class Accumulator:
     def _start(self, name: str) -> Reducer:
         """The reducer of dialect ``name``, which the fast path read from the first
         event's bytes (``FastFeed._detect``: it binds it and feeds it that event)."""
-        reducer = self._reducer = create_reducer(name, self._compiled)
+        reducer = self._reducer = _new_reducer(name, self._compiled)
         return reducer
 
     def _detect_in_parse(self, event: Event, out: list[Delta] | None) -> bool:
@@ -511,6 +511,20 @@ def _check_bytes_like(data: Any) -> None:
         memoryview(data).release()
     except TypeError:
         raise fragment_type_error(data, "Accumulator.feed()") from None
+
+
+#: (dialect, compiled) -> its reducer class, as ``reducer_class`` gives it: for the
+#: reducer a detected stream makes (``_start``, ``_detect``), without a Python call.
+_CLASSES: dict[tuple[str, bool], type[Reducer]] = {}
+
+
+def _new_reducer(name: str, compiled: bool) -> Reducer:
+    """``create_reducer(name, compiled)``, its class looked up once per dialect."""
+    key = (name, compiled)
+    cls = _CLASSES.get(key)
+    if cls is None:
+        cls = _CLASSES[key] = reducer_class(name, compiled)
+    return cls(compiled)
 
 
 _Setup = tuple[Any, bool, "type[Reducer] | None", Any]

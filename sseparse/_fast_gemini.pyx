@@ -53,6 +53,7 @@ from cpython.unicode cimport PyUnicode_DecodeUTF8
 
 from ._errors import SseparseError
 from ._json_walker cimport *
+from ._dialects.gemini cimport GeminiReducer
 
 
 cdef extern from "Python.h":
@@ -531,7 +532,7 @@ cdef object _entry_value(const char* p, Py_ssize_t n, Item* entry):
     return None
 
 
-cdef int _call_item(object reducer, object state, const char* p, Py_ssize_t n, Item* items, int k, list out) except -1:
+cdef int _call_item(GeminiReducer reducer, object state, const char* p, Py_ssize_t n, Item* items, int k, list out) except -1:
     """``reducer.function_call`` for the ``_CALL`` item ``items[k]`` and its entries."""
     cdef Item* item = &items[k]
     cdef Item* entry
@@ -565,6 +566,7 @@ cdef int take_chunk(object reducer, const char* p, Py_ssize_t n, list out, objec
     ``source.current_event()`` gives the event, when an error must name it (the
     reducer counted the event first: its position is right)."""
     cdef Chunk chunk
+    cdef GeminiReducer typed
     if _chunk(<const uchar*>p, n, &chunk) < 0:
         return 0
     if reducer is None:
@@ -575,12 +577,13 @@ cdef int take_chunk(object reducer, const char* p, Py_ssize_t n, list out, objec
         if not chunk.member:
             return 0
         reducer = source.start_gemini()
-    reducer.events += 1
-    _fold(reducer, p, n, &chunk, out, source)
+    typed = <GeminiReducer?>reducer  # (the compiled reducer: the fast path checked it when bound)
+    typed.events += 1
+    _fold(typed, p, n, &chunk, out, source)
     return 1
 
 
-cdef int _fold(object reducer, const char* p, Py_ssize_t n, Chunk* c, list out, object source) except -1:
+cdef int _fold(GeminiReducer reducer, const char* p, Py_ssize_t n, Chunk* c, list out, object source) except -1:
     """The reducer's updates for a walked chunk, in the order ``_apply`` makes them."""
     cdef int k = 0
     cdef Item* item

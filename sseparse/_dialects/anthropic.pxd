@@ -5,7 +5,7 @@
 
 from ._base cimport Reducer
 
-cpdef _usage(raw)
+cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 
 cdef class _Block:
     cdef public object index, kind, start, pieces, grows, call, citations, signature, ended, reader, on_whole, whole, parsed

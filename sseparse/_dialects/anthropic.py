@@ -208,11 +208,10 @@ class _Block:
 def _usage(raw: dict[str, Any]) -> Usage:
     """Anthropic's usage read with the one meaning: its ``input_tokens`` leaves out
     the tokens read from and written to the cache, which the common one counts."""
-    get = raw.get
-    sent = get("input_tokens")
-    cached = get("cache_read_input_tokens")
-    written = get("cache_creation_input_tokens")
-    output_tokens = get("output_tokens")
+    sent = raw.get("input_tokens")
+    cached = raw.get("cache_read_input_tokens")
+    written = raw.get("cache_creation_input_tokens")
+    output_tokens = raw.get("output_tokens")
     if type(sent) is not int:
         sent = None
     if type(cached) is not int:

@@ -5,6 +5,8 @@
 
 from ._base cimport Reducer
 
+cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
+
 cdef class _Open:
     cdef public object step, is_list, count, keys
 
@@ -22,3 +24,14 @@ cdef class _Candidate:
 
 cdef class GeminiReducer(Reducer):
     cdef public object _candidates, _created, need_meta, _usage_raw, usage_text, _extra, changed, _snapshot
+    # the compiled walker's contract (see _fast_gemini), called there in C
+    cpdef chunk_error(self, event, obj, exc)
+    cpdef meta(self, response_id, model, create_time, out)
+    cpdef candidate(self, index)
+    cpdef text(self, state, text, out)
+    cpdef thought_text(self, state, text, thought, out)
+    cpdef part(self, event, state, part, out)
+    cpdef candidate_extra(self, state, candidate)
+    cpdef usage(self, raw, out)
+    cpdef finish(self, state, reason, out)
+    cpdef function_call(self, state, part, name, call_id, args, has_args, pieces, streamed, more, out)

@@ -84,7 +84,7 @@ from .._completion import (
     PartialArguments,
     ToolCall,
     Usage,
-    _new_completion,
+    completion_of,
     make_choice,
     new_arguments_delta,
     new_block_delta,
@@ -184,23 +184,22 @@ def _nests_deeper(value: Any, limit: int) -> bool:
 
 
 def _usage(raw: dict[str, Any]) -> Usage:
-    get = raw.get
-    prompt = get("promptTokenCount")
+    prompt = raw.get("promptTokenCount")
     if type(prompt) is not int:
         prompt = None
-    tool_prompt = get("toolUsePromptTokenCount")
-    candidates = get("candidatesTokenCount")
+    tool_prompt = raw.get("toolUsePromptTokenCount")
+    candidates = raw.get("candidatesTokenCount")
     if type(candidates) is not int:
         candidates = None
-    thoughts = get("thoughtsTokenCount")
+    thoughts = raw.get("thoughtsTokenCount")
     if type(thoughts) is not int:
         thoughts = None
     input_tokens = prompt if type(tool_prompt) is not int else (prompt or 0) + tool_prompt
     output_tokens = candidates if thoughts is None else (candidates or 0) + thoughts
-    total_tokens = get("totalTokenCount")
+    total_tokens = raw.get("totalTokenCount")
     if type(total_tokens) is not int:
         total_tokens = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
-    cached = get("cachedContentTokenCount")
+    cached = raw.get("cachedContentTokenCount")
     # (cached_input_tokens, cache_write_tokens — Gemini reports none —, reasoning_tokens)
     return new_usage(input_tokens, output_tokens, total_tokens, raw, cached if type(cached) is int else None, None, thoughts)
 
@@ -729,20 +728,14 @@ class GeminiReducer(Reducer):
             kept = [{"index": state.index, **state.extra} for state in candidates if state.extra]
             if kept:
                 extra["candidates"] = kept
-        if not candidates:
-            completion = Completion.from_choices(
-                self.name, [], id=self._id, model=self._model, created=self._created, usage=usage,
-                complete=complete, error=error, extra=extra,
-            )
-        else:  # Completion.from_choices, positionally: the top-level fields are the first choice's
-            # (a list comprehension makes a function object per call before 3.12)
-            choices = [candidates[0].build()] if len(candidates) == 1 else [state.build() for state in candidates]
-            first = choices[0]
-            completion = _new_completion(
-                self.name, self._id, self._model, self._created, None, first.content, first.reasoning,
-                first.refusal, first.tool_calls, first.function_call, first.finish_reason, first.logprobs, usage,
-                complete, error, choices, first.blocks, extra,
-            )
+        # (a list comprehension makes a function object per call before 3.12)
+        if len(candidates) == 1:
+            choices = [candidates[0].build()]
+        else:
+            choices = [state.build() for state in candidates]
+        completion = completion_of(
+            self.name, choices, self._id, self._model, self._created, None, usage, complete, error, extra
+        )
         self._snapshot = (complete, error, completion)
         self.changed = False
         return completion

@@ -5,6 +5,8 @@
 
 from ._base cimport Reducer
 
+cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
+
 cdef class _CallState:
     cdef public object position, id, names, pieces, reader, ended, name_length
 

@@ -168,35 +168,34 @@ def _usage(raw: dict[str, Any]) -> Usage:
     completion count leaves the reasoning out (``with_reasoning``). A count is taken
     only when it is an integer (``as_int``, written out: one report per stream, read
     in full)."""
-    get = raw.get
-    input_tokens = get("prompt_tokens")
+    input_tokens = raw.get("prompt_tokens")
     if type(input_tokens) is not int:
-        input_tokens = get("input_tokens")
+        input_tokens = raw.get("input_tokens")
         if type(input_tokens) is not int:
             input_tokens = None
-    output_tokens = get("completion_tokens")
+    output_tokens = raw.get("completion_tokens")
     if type(output_tokens) is not int:
-        output_tokens = get("output_tokens")
+        output_tokens = raw.get("output_tokens")
         if type(output_tokens) is not int:
             output_tokens = None
-    total_tokens = get("total_tokens")
+    total_tokens = raw.get("total_tokens")
     if type(total_tokens) is not int:
         total_tokens = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
-    prompt = get("prompt_tokens_details")
+    prompt = raw.get("prompt_tokens_details")
     if type(prompt) is not dict:
-        prompt = get("input_tokens_details")
+        prompt = raw.get("input_tokens_details")
         prompt = prompt if type(prompt) is dict else _EMPTY
     cached = prompt.get("cached_tokens")
     if type(cached) is not int:
-        cached = get("prompt_cache_hit_tokens")
+        cached = raw.get("prompt_cache_hit_tokens")
         if type(cached) is not int:
             cached = None
     written = prompt.get("cache_write_tokens")
     if type(written) is not int:
         written = None
-    output = get("completion_tokens_details")
+    output = raw.get("completion_tokens_details")
     if type(output) is not dict:
-        output = get("output_tokens_details")
+        output = raw.get("output_tokens_details")
     reasoning = output.get("reasoning_tokens") if type(output) is dict else None
     if type(reasoning) is not int:
         reasoning = None

@@ -298,8 +298,7 @@ def _usage(raw: dict[str, Any]) -> Usage:
     """``input_tokens`` counts the cached ones too (``input_tokens_details.cached_tokens``,
     and ``cache_write_tokens`` where a server sends it), ``output_tokens`` the reasoning
     ones (``output_tokens_details.reasoning_tokens``)."""
-    get = raw.get
-    input_tokens, output_tokens, total_tokens = get("input_tokens"), get("output_tokens"), get("total_tokens")
+    input_tokens, output_tokens, total_tokens = raw.get("input_tokens"), raw.get("output_tokens"), raw.get("total_tokens")
     if type(input_tokens) is not int:
         input_tokens = None
     if type(output_tokens) is not int:
@@ -309,14 +308,14 @@ def _usage(raw: dict[str, Any]) -> Usage:
         if input_tokens is not None and output_tokens is not None:
             total_tokens = input_tokens + output_tokens
     cached = written = reasoning = None
-    found = get("input_tokens_details")
+    found = raw.get("input_tokens_details")
     if type(found) is dict:
         cached, written = found.get("cached_tokens"), found.get("cache_write_tokens")
         if type(cached) is not int:
             cached = None
         if type(written) is not int:
             written = None
-    found = get("output_tokens_details")
+    found = raw.get("output_tokens_details")
     if type(found) is dict:
         reasoning = found.get("reasoning_tokens")
         if type(reasoning) is not int:
