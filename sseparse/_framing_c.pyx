@@ -190,6 +190,10 @@ cdef inline Py_ssize_t _stored_size(str text):
     return PyUnicode_GET_LENGTH(text) * PyUnicode_KIND(text)
 
 
+cdef object _DEFAULT_MAX = DEFAULT_MAX_EVENT_SIZE
+cdef Py_ssize_t _DEFAULT_MAX_C = min(DEFAULT_MAX_EVENT_SIZE, <Py_ssize_t>(2**62))
+
+
 cdef class EventParser:
     """Turns byte fragments, split anywhere, into ``Event`` objects.
 
@@ -231,12 +235,15 @@ cdef class EventParser:
         self._sink_ctx = None
 
     def __init__(self, *, max_event_size=DEFAULT_MAX_EVENT_SIZE):
-        if isinstance(max_event_size, bool) or not isinstance(max_event_size, int):
-            raise TypeError(f"max_event_size must be an int, not {type(max_event_size).__name__}")
-        if max_event_size < 1:
-            raise ValueError(f"max_event_size must be at least 1, not {max_event_size}")
+        if max_event_size is _DEFAULT_MAX:  # (nearly every parser: nothing to check)
+            self._max = _DEFAULT_MAX_C
+        else:
+            if isinstance(max_event_size, bool) or not isinstance(max_event_size, int):
+                raise TypeError(f"max_event_size must be an int, not {type(max_event_size).__name__}")
+            if max_event_size < 1:
+                raise ValueError(f"max_event_size must be at least 1, not {max_event_size}")
+            self._max = min(max_event_size, <Py_ssize_t>(2**62))
         self._max_given = max_event_size
-        self._max = min(max_event_size, <Py_ssize_t>(2**62))
         self._state = _OPEN
         self._error = None
         self._skip_lf = False

@@ -135,13 +135,27 @@ class _ChoiceState:
     def __init__(self, index: int) -> None:
         self.index = index
         self.content: list[str] = []
-        self.reasoning: list[str] = []
-        self.refusal: list[str] = []
-        self.calls: list[_CallState] = []
-        self.by_index: dict[Any, int] = {}  # the provider's tool-call index -> position
+        # Made when first needed (most choices have no reasoning, refusal nor tool
+        # call: four objects fewer per stream): see reasoning_list() and the others.
+        self.reasoning: list[str] | None = None
+        self.refusal: list[str] | None = None
+        self.calls: list[_CallState] | None = None
+        self.by_index: dict[Any, int] | None = None  # the provider's tool-call index -> position
         self.function_call: _CallState | None = None
         self.finish_reason: str | None = None
         self.logprobs: dict[str, list[Any]] | None = None
+
+    def reasoning_list(self) -> list[str]:
+        reasoning = self.reasoning
+        if reasoning is None:
+            reasoning = self.reasoning = []
+        return reasoning
+
+    def refusal_list(self) -> list[str]:
+        refusal = self.refusal
+        if refusal is None:
+            refusal = self.refusal = []
+        return refusal
 
     def build(self) -> Choice:
         # What the choice has nothing of is not joined nor copied: most have no
@@ -235,9 +249,10 @@ class OpenAIChatReducer(Reducer):
         """The arguments of tool call ``index`` of ``choice`` as far as they have arrived
         (see ``PartialArguments``); complete once the choice has its finish reason."""
         state = self._choices.get(choice)
-        if state is None or not 0 <= index < len(state.calls):
+        calls = None if state is None else state.calls
+        if state is None or calls is None or not 0 <= index < len(calls):
             raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
-        return state.calls[index].partial(self.done or state.finish_reason is not None)
+        return calls[index].partial(self.done or state.finish_reason is not None)
 
     # -- the compiled fast path's contract (see _contract) -------------------------------
 
@@ -255,14 +270,15 @@ class OpenAIChatReducer(Reducer):
         if kind == TEXT:
             return state.content, where, 0
         if kind == ARGUMENTS:
-            position = state.by_index.get(key)
-            if position is None:
+            by_index, calls = state.by_index, state.calls
+            position = None if by_index is None else by_index.get(key)
+            if position is None or calls is None:
                 return None
-            return state.calls[position].pieces, where, position
+            return calls[position].pieces, where, position
         if kind == REASONING:
-            return state.reasoning, where, 0
+            return state.reasoning_list(), where, 0
         if kind == REFUSAL:
-            return state.refusal, where, 0
+            return state.refusal_list(), where, 0
         return (_NO_PIECES, where, 0) if kind == CHOICE else None
 
     def fast_tool_piece(
@@ -322,7 +338,7 @@ class OpenAIChatReducer(Reducer):
             out.append(new_finish_delta(state.index, reason))
 
     def _end_calls(self, state: _ChoiceState, out: list[Delta] | None) -> None:
-        for call in state.calls:
+        for call in state.calls or ():
             if not call.ended:
                 call.ended = True
                 if out is not None:
@@ -431,12 +447,12 @@ class OpenAIChatReducer(Reducer):
         if reasoning:
             for text in reasoning if type(reasoning) is tuple else (reasoning,):
                 if text and type(text) is str:
-                    state.reasoning.append(text)
+                    state.reasoning_list().append(text)
                     if out is not None:
                         out.append(new_reasoning_delta(index, text))
         refusal = delta.get("refusal")
         if refusal and type(refusal) is str:
-            state.refusal.append(refusal)
+            state.refusal_list().append(refusal)
             if out is not None:
                 out.append(new_refusal_delta(index, refusal))
         text = delta.get("content")
@@ -473,7 +489,7 @@ class OpenAIChatReducer(Reducer):
                 for inner in part.get("thinking") or ():
                     text = inner.get("text")
                     if text and type(text) is str:
-                        state.reasoning.append(text)
+                        state.reasoning_list().append(text)
                         if out is not None:
                             out.append(new_reasoning_delta(index, text))
 
@@ -504,6 +520,8 @@ class OpenAIChatReducer(Reducer):
         sent none). The compiled path's pieces with an id or a name come here too
         (``fast_tool_piece``)."""
         calls = state.calls
+        if calls is None:  # (the choice's first call: made below)
+            calls = state.calls = []
         call: _CallState | None = None
         if key is None:
             # No index: the whole call in one piece, unless it names no other call,
@@ -511,7 +529,8 @@ class OpenAIChatReducer(Reducer):
             if calls and not name and (call_id is None or call_id == calls[-1].id):
                 call = calls[-1]
         else:
-            position = state.by_index.get(key)
+            by_index = state.by_index
+            position = None if by_index is None else by_index.get(key)
             if position is not None:
                 call = calls[position]
                 if call_id is not None and call.id is not None and call_id != call.id:
@@ -520,7 +539,10 @@ class OpenAIChatReducer(Reducer):
             call = _CallState(len(calls), call_id, [name] if name else [], [], name_length=len(name))
             calls.append(call)
             if key is not None:
-                state.by_index[key] = call.position
+                by_index = state.by_index
+                if by_index is None:
+                    by_index = state.by_index = {}
+                by_index[key] = call.position
             if out is not None:
                 out.append(new_call_start(state.index, call.position, call.id, name, "function"))
         else:
