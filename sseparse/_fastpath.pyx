@@ -1297,6 +1297,66 @@ cdef Py_ssize_t _stop_reason(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
     return i
 
 
+cdef Py_ssize_t _message_meta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* id, Span* model,
+                              Py_ssize_t* usage) nogil:
+    """``message_start``'s message (at ``s[i]``, walked already) when all the reducer
+    keeps of it is its ``id`` and ``model`` (strings, ``id.start`` -1 when absent) and
+    its ``usage`` (an object, whose start goes in ``usage``; -1 when absent or null):
+    ``content`` ``[]`` or null, ``stop_reason`` null, ``type`` and ``role`` any value,
+    every other member null (a value would be kept: the message is built whole then),
+    each member the reducer reads given once. The index after it, or _FB."""
+    cdef Span key
+    cdef bint done = False, seen_id = False, seen_model = False, seen_usage = False
+    cdef bint seen_content = False, seen_stop = False
+    id.start = model.start = -1
+    usage[0] = -1
+    i = _open(s, i, n, &done)
+    if i < 0:
+        return _FB
+    while not done:
+        i = _member(s, i, n, &key)
+        if i < 0 or i >= n:
+            return _FB
+        if _key_is(s, &key, b"id", 2):
+            if not _first(&seen_id) or s[i] != 34:
+                return _FB
+            i = _string(s, i, n, id)
+        elif _key_is(s, &key, b"model", 5):
+            if not _first(&seen_model) or s[i] != 34:
+                return _FB
+            i = _string(s, i, n, model)
+        elif _key_is(s, &key, b"usage", 5):
+            if not _first(&seen_usage):
+                return _FB
+            if s[i] == 123:
+                usage[0] = i
+                i = _value(s, i, n, 2)
+            else:
+                i = _null(s, i, n)
+        elif _key_is(s, &key, b"content", 7):
+            if not _first(&seen_content):
+                return _FB
+            if s[i] == 91:  # only an empty array
+                i = _ws(s, i + 1, n)
+                if i >= n or s[i] != 93:
+                    return _FB
+                i += 1
+            else:
+                i = _null(s, i, n)
+        elif _key_is(s, &key, b"stop_reason", 11):
+            if not _first(&seen_stop):
+                return _FB
+            i = _null(s, i, n)
+        elif _key_is(s, &key, b"type", 4) or _key_is(s, &key, b"role", 4):
+            i = _value(s, i, n, 2)
+        else:
+            i = _null(s, i, n)
+        i = _then(s, i, n, &done)
+        if i < 0:
+            return _FB
+    return i
+
+
 cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     """``{"type": "content_block_delta", "index": K, "delta": {"type":
     "text_delta", "text": "..."}}`` or the same with ``input_json_delta`` and
@@ -2000,6 +2060,8 @@ cdef class FastFeed:
         Responses' ``response.created`` and the like); 0 when the reducer refused a
         block or a message it does not take so, unchanged (the full decode then reads
         it, or says why not)."""
+        cdef Span id, model
+        cdef Py_ssize_t usage
         self.cached = False
         if item.kind == _ITEM_VIEW:
             return self._view(p, n, item.key)
@@ -2009,7 +2071,14 @@ cdef class FastFeed:
             self.pending += 1
             return 1
         if item.kind == _ITEM_MSTART:
-            if not self.messages.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out):
+            if _message_meta(<const uchar*>p, item.text.start, n, &id, &model, &usage) >= 0:
+                # (what fast_message_start does with such a message, without building it)
+                self.messages.fast_message_meta(
+                    _utf8_text(p, &id) if id.start >= 0 else None,
+                    _utf8_text(p, &model) if model.start >= 0 else None,
+                    _value_at(p, n, usage, _loads) if usage >= 0 else None,
+                    self.out)
+            elif not self.messages.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out):
                 return 0
             self.pending += 1
             return 1

@@ -414,8 +414,8 @@ def patchable(accumulator: Any, **methods: Any) -> Any:
     """``accumulator`` (not fed yet), its reducer swapped for one of a Python subclass of
     the dialect's, with ``methods`` in it, which a test may also monkeypatch: the
     compiled reducers are extension types, whose methods cannot be replaced (the
-    subclass runs their code all the same). The fast path keeps the reducer's
-    ``feed_event`` when bound: override that one through ``methods``."""
+    subclass runs their code all the same). The fast path calls the reducer's methods
+    through its type, which honours the subclass's (``cpdef``)."""
     reducer = accumulator._reducer
     cls = type(f"Patchable{type(reducer).__name__}", (type(reducer),), {"__slots__": (), **methods})
     accumulator._reducer = replacement = cls(reducer.compiled)

@@ -24,8 +24,11 @@ from hypothesis import strategies as st
 from sseparse import IMPLEMENTATION, Accumulator, TextDelta
 from sseparse._dialects._base import fast_feed
 from sseparse._dialects import create_reducer
+from sseparse._dialects.anthropic import AnthropicReducer
 from sseparse._errors import EventTooLargeError
 from sseparse._events import Event
+
+from helpers import patchable
 
 fastpath = pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
 
@@ -214,8 +217,10 @@ def _anthropic_event(draw: Any) -> Any:
                                           st.just({"output_tokens": 3, "input_tokens": None}) | json_values, max_size=2)))
         return event
     if kind == "mstart":  # a message_start again (a server that restarts): its message in every form
-        message = draw(st.dictionaries(st.sampled_from(["id", "model", "usage", "role", "container", "content"]),
-                                       st.sampled_from(["msg_2", "m2", ""]) | json_values, max_size=4))
+        message = draw(st.dictionaries(
+            st.sampled_from(["id", "model", "usage", "role", "type", "container", "content", "stop_reason", "stop_sequence"]),
+            st.sampled_from(["msg_2", "m2", "", None]) | st.just([]) | st.just({"output_tokens": 2}) | json_values,
+            max_size=6))
         return {"type": "message_start", "message": draw(st.just(message) | json_values)}
     if kind == "stop":
         return {"type": "content_block_stop", "index": draw(st.integers(0, 3))}
@@ -478,6 +483,76 @@ def test_typical_chunks_take_the_fast_path() -> None:
 def test_edge_chunks(data: str) -> None:
     opening = '{"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}'
     _check("openai-chat", [("message", opening), ("message", data), ("message", data)])
+
+
+# message_start messages: those the fast path reads without building them (every
+# member null but id, model, usage, type and role; content [] and no stop reason) and
+# their near misses, which it builds whole (fast_message_start) or leaves to the
+# full decode.
+_MESSAGES = [
+    '{"id":"msg_1","model":"c","usage":{"input_tokens":1}}',
+    '{"model":"c","id":"msg_1","type":"message","role":"assistant","content":[],"stop_reason":null,'
+    '"stop_sequence":null,"usage":{"input_tokens":5,"cache_creation":{"a":0},"output_tokens":1}}',
+    '{"id":"msg_1","content":[ ],"model":"c"}',
+    '{}',
+    '{"id":"","model":""}',
+    '{"id":"m\\u00e9\\n","model":"\u00e9t\u00e9"}',
+    '{"id":5,"model":"c"}',
+    '{"id":null,"model":null,"usage":null}',
+    '{"id":"a","id":"b","model":"c"}',
+    '{"id":"a","model":"c","model":"d"}',
+    '{"id":"a","usage":{"input_tokens":1},"usage":{"input_tokens":2}}',
+    '{"id":"a","usage":{}}',
+    '{"id":"a","usage":[1]}',
+    '{"id":"a","usage":"x"}',
+    '{"id":"a","usage":{"input_tokens":"1","output_tokens":2.5}}',
+    '{"id":"a","content":[{"type":"text","text":"hi"}]}',
+    '{"id":"a","content":[],"content":[]}',
+    '{"id":"a","content":null}',
+    '{"id":"a","content":false}',
+    '{"id":"a","content":""}',
+    '{"id":"a","content":{}}',
+    '{"id":"a","stop_reason":"end_turn"}',
+    '{"id":"a","stop_reason":null,"stop_reason":null}',
+    '{"id":"a","stop_sequence":"x"}',
+    '{"id":"a","container":{"id":"c1"}}',
+    '{"id":"a","container":null,"extra":null}',
+    '{"id":"a","type":"message","type":5,"role":[1,{"x":null}]}',
+    '{"\\u0069d":"a","model":"c"}',
+    '{"id":"a","model":"c","usage":{"input_tokens":1,"input_tokens":2}}',
+]
+
+
+@pytest.mark.parametrize("message", _MESSAGES)
+@pytest.mark.parametrize("again", [False, True], ids=["first", "again"])
+def test_message_start_messages(message: str, again: bool) -> None:
+    events = [("message_start", '{"type":"message_start","message":' + message + "}")]
+    if again:  # (after a first message_start: a server that restarts)
+        events.insert(0, ("message_start", '{"type":"message_start","message":{"id":"m0","usage":{"output_tokens":1}}}'))
+    events.append(("content_block_start", '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'))
+    _check("anthropic", events)
+
+
+@pytest.mark.skipif(IMPLEMENTATION != "cython", reason="the compiled modules are not in use")
+def test_a_plain_message_start_is_read_without_building_its_message() -> None:
+    # The message the fast path reads member by member: fast_message_start (which
+    # takes the built message) is not called; a message it keeps more of is built.
+    calls: list[Any] = []
+
+    def built(self: Any, message: Any, out: Any) -> bool:
+        calls.append(message)
+        return bool(AnthropicReducer.fast_message_start(self, message, out))
+
+    plain = b'data: {"type":"message_start","message":{"id":"m","model":"c","content":[],"usage":{"input_tokens":3}}}\n\n'
+    kept = b'data: {"type":"message_start","message":{"id":"m","model":"c","container":{"id":"x"}}}\n\n'
+    for data, expected in ((plain, []), (kept, [{"id": "m", "model": "c", "container": {"id": "x"}}])):
+        calls.clear()
+        accumulator = patchable(Accumulator("anthropic"), fast_message_start=built)
+        deltas = accumulator.feed(data)
+        assert calls == expected
+        pure = Accumulator("anthropic", implementation="python")
+        assert deltas == pure.feed(data)
+        assert accumulator.close() == pure.close()
 
 
 # -- the fast path: bytes straight from the parser's buffer ----------------------------------

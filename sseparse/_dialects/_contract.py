@@ -43,12 +43,16 @@ adds the openai-responses methods):
   Anthropic's ``content_block_stop`` and ``content_block_start`` (its block object,
   built from the walked bytes; ``False``, nothing changed, for a block the reducer
   cannot read);
-  ``fast_message_start(message, out) -> bool`` and ``fast_message_delta(event, out)``:
   ``fast_signature(index, signature, out) -> bool``: a ``signature_delta`` (``False``,
   nothing changed, when block ``index`` is not a thinking block);
+  ``fast_message_start(message, out) -> bool`` and ``fast_message_delta(event, out)``:
   its ``message_start`` (the message; ``False``, nothing changed, for one that
   comes with content or a stop reason: the full decode reads it) and
-  ``message_delta`` (the whole event), built from the walked bytes.
+  ``message_delta`` (the whole event), built from the walked bytes;
+  ``fast_message_meta(id, model, usage, out)``: a ``message_start`` whose message
+  holds nothing the reducer keeps but these (its id and model strings, its usage
+  object, each ``None`` when absent or null; any other member null, but ``type`` and
+  ``role``, and no content nor stop reason), read without building the message.
 - ``fast_skips(kind) -> bool``: openai-responses: whether an event of type ``kind``
   folds nothing in (then it is only counted); ``response_meta(id, model, created_at,
   out)``: ``response.created`` / ``queued`` / ``in_progress`` (each ``None`` when

@@ -16,6 +16,7 @@ cdef class AnthropicReducer(Reducer):
     cpdef target(self, kind, where, key)
     cpdef block_stop(self, index, out)
     cpdef fast_message_start(self, message, out)
+    cpdef fast_message_meta(self, response_id, model, usage, out)
     cpdef fast_block_start(self, index, start, out)
     cpdef fast_signature(self, index, signature, out)
     cpdef fast_message_delta(self, obj, out)

@@ -504,14 +504,20 @@ class AnthropicReducer(Reducer):
         return True
 
     def _take_meta(self, message: dict[str, Any], out: list[Delta] | None) -> None:
-        self._started = True
-        get = message.get
-        self.take_identity(get("id"), get("model"), out)
         extra = self._extra
         for key, value in message.items():
             if value is not None and key not in _MESSAGE_FIELDS:
                 extra[key] = value
-        usage = get("usage")
+        get = message.get
+        self.fast_message_meta(get("id"), get("model"), get("usage"), out)
+
+    def fast_message_meta(self, response_id: Any, model: Any, usage: Any, out: list[Delta] | None) -> None:
+        """A ``message_start`` message's id, model and usage (as sent, ``None`` when
+        absent): all the reducer keeps of it but its other non-null members (kept in
+        ``_extra`` by ``_take_meta``). Also the compiled path's contract, for a
+        message that has no other (see ``_contract``)."""
+        self._started = True
+        self.take_identity(response_id, model, out)
         if usage:
             self._take_usage(usage, out)
 
