@@ -1297,6 +1297,21 @@ cdef Py_ssize_t _stop_reason(const uchar* s, Py_ssize_t i, Py_ssize_t n) nogil:
     return i
 
 
+cdef bint _anthropic_name(const char* name, Py_ssize_t n) noexcept nogil:
+    """Whether an SSE event name is one of Anthropic's event types (``EVENT_TYPES``)."""
+    if n == 4:
+        return memcmp(name, b"ping", 4) == 0
+    if n == 12:
+        return memcmp(name, b"message_stop", 12) == 0
+    if n == 13:
+        return memcmp(name, b"message_start", 13) == 0 or memcmp(name, b"message_delta", 13) == 0
+    if n == 18:
+        return memcmp(name, b"content_block_stop", 18) == 0
+    if n == 19:
+        return memcmp(name, b"content_block_start", 19) == 0 or memcmp(name, b"content_block_delta", 19) == 0
+    return False
+
+
 cdef Py_ssize_t _message_meta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* id, Span* model,
                               Py_ssize_t* usage) nogil:
     """``message_start``'s message (at ``s[i]``, walked already) when all the reducer
@@ -1816,11 +1831,13 @@ cdef class FastFeed:
             # one without a fast path.
             if self.reducer is not None or self.start is None:
                 return 0
-            found = self._detect(p, n, etype, tlen)
+            found = self._detect(p, n, etype, tlen, &items[0])
             if found == 2:
                 return 1  # (a Gemini chunk, detected and taken by the same walk)
             if not found or not self.dialect:
                 return 0
+            if found == 3:
+                count = 1  # (walked by the dialect's own walker: items[0] is its item)
         if not self.ready:
             if self.base.done:
                 self.done = True
@@ -1849,11 +1866,11 @@ cdef class FastFeed:
             if not self.chunk_ready and not self._chunk_meta(p, &meta):
                 return 0
         elif self.dialect == _MESSAGES:
-            if _messages_event(<const uchar*>p, n, &items[0]) < 0:
+            if not count and _messages_event(<const uchar*>p, n, &items[0]) < 0:
                 return 0
             count = 1
         elif self.dialect == _RESPONSES:
-            if _responses_event(<const uchar*>p, n, &items[0]) < 0:
+            if not count and _responses_event(<const uchar*>p, n, &items[0]) < 0:
                 return 0
             count = 1
         else:
@@ -1897,18 +1914,29 @@ cdef class FastFeed:
             self.parser.last_event_id,
             None)
 
-    cdef int _detect(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
+    cdef int _detect(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen, Item* item) except -1:
         """``"auto"``: the dialect of the first event with data, read from its bytes as
         ``fast_detect`` reads them, and the reducer ``start`` makes for it bound (1);
         0 when the walker or the rules leave it to ``detect`` (through ``detector``);
         2 when it was a Gemini chunk, read and folded by the Gemini walker in the
-        same walk (``take_chunk``)."""
+        same walk (``take_chunk``); 3 when the dialect's own walker read it, its item
+        in ``item``: a Responses event named ``response.*`` (rule 2 decides by the
+        name, the data being a JSON object), an event named as Anthropic's whose
+        ``type`` is one of Anthropic's too (which that walker checks: rule 3)."""
         cdef Span kind
         cdef int mask = 0
+        cdef bint plain = tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0)
+        cdef bint responses = tlen >= 9 and memcmp(etype, b"response.", 9) == 0
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
-        if (tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0)) and self._gemini(None, p, n, etype, tlen):
+        if plain and self._gemini(None, p, n, etype, tlen):
             return 2
+        if responses and _responses_event(<const uchar*>p, n, item) >= 0:
+            self._bind(self.start("openai-responses"))
+            return 3
+        if _anthropic_name(etype, tlen) and _messages_event(<const uchar*>p, n, item) >= 0:
+            self._bind(self.start("anthropic"))
+            return 3
         if _top(<const uchar*>p, n, &kind, &mask) < 0:
             return 0
         name = _detected(

@@ -108,3 +108,39 @@ def test_auto_in_the_parse_agrees(
     head = b"" if event_type == "message" and explicit is None else f"event: {event_type}\n".encode()
     body = head + b"data: " + data + b"\n\n" + b'data: {"choices":[],"candidates":[]}\n\n'
     assert _outcome(body, "cython") == _outcome(body, "python")
+
+
+# First events the dialect's own walker reads while detecting (an event named
+# ``response.*``, or named as Anthropic's with an Anthropic ``type``), and their near
+# misses, which the rules read instead: the same dialect, result or error as the pure
+# accumulator's.
+_START = '{"type":"message_start","message":{"id":"m","model":"c","usage":{"input_tokens":1}}}'
+_CREATED = '{"type":"response.created","sequence_number":0,"response":{"id":"r","model":"g","output":[]}}'
+_NAMED_FIRST = [
+    ("message_start", _START),
+    ("message_start", '{"type":"message_start"}'),  # (no message: the walker leaves it)
+    ("message_start", _CREATED),  # rule 2 reads the data's type first
+    ("message_start", '{"type":"message_start","message":{"id":"m"},"candidates":[]}'),
+    ("message_start", '{"type":"message_start","message":{"id":"m"}'),  # not JSON
+    ("content_block_delta", '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}'),
+    ("content_block_start", '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'),
+    ("ping", '{"type":"ping"}'),
+    ("message_stop", '{"type":"message_stop"}'),
+    ("message_delta", '{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":2}}'),
+    ("ping", '{"type":"ping","type":"ping"}'),
+    ("ping", '{"choices":[]}'),
+    ("response.created", _CREATED),
+    ("response.created", _START),  # rule 2 reads the event's name first
+    ("response.created", '{"type":"response.created"'),  # not JSON
+    ("response.created", "[1]"),
+    ("response.output_text.delta", '{"type":"response.output_text.delta","item_id":"i","output_index":0,'
+     '"content_index":0,"delta":"hi","sequence_number":1}'),
+    ("response.created", '{"type":"error","code":"x","message":"boom","sequence_number":0}'),
+    ("response.in_progress", '{"candidates":[]}'),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), _NAMED_FIRST)
+def test_first_events_read_by_their_dialects_walker(name: str, data: str) -> None:
+    body = f"event: {name}\ndata: {data}\n\n".encode() + b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    assert _outcome(body, "cython") == _outcome(body, "python")
