@@ -154,6 +154,9 @@ cdef struct Meta:
     long long created
     bint has_id, has_model, has_fingerprint, has_created
     bint chat           # a member only a chat chunk has (choices, id, model, object, usage)
+    # What detection's rules read of a chunk (``"auto"``, a first event named "message"):
+    bint chat_rule      # rule 6: a choices member, or object "chat.completion.chunk"
+    bint foreign        # a member another rule reads (type, Gemini's), or object twice
 
 
 cdef inline bint _is_piece(int kind) nogil:
@@ -691,10 +694,14 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
     cdef bint done = False, has_choices = False, cdone, seen_usage = False, usage_given = False
     cdef bint seen_groq = False
     cdef bint seen_id = False, seen_model = False, seen_fingerprint = False, seen_created = False
+    cdef bint seen_object = False
+    cdef Span span
+    cdef Py_ssize_t j
     cdef Py_ssize_t i = _ws(s, 0, n)
     pad.start = -1
     usage.start = groq.start = -1
     meta.has_id = meta.has_model = meta.has_fingerprint = meta.has_created = meta.chat = False
+    meta.chat_rule = meta.foreign = False
     i = _open(s, i, n, &done)
     if i < 0 or done:
         return _FB
@@ -746,17 +753,31 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
         elif _key_is(s, &key, b"created", 7):
             i = _meta_int(s, i, n, meta, &seen_created)
         elif _key_is(s, &key, b"object", 6):
-            i = _value(s, i, n, 1)
-            meta.chat = True
+            if seen_object:
+                meta.foreign = True  # (the last one counts: the rules' own reading)
+            seen_object = meta.chat = True
+            if i < n and s[i] == 34:
+                j = _string(s, i, n, &span)
+                if j >= 0 and not span.escaped and _key_is(s, &span, b"chat.completion.chunk", 21):
+                    meta.chat_rule = True
+                i = j
+            else:
+                i = _value(s, i, n, 1)
         elif _key_is(s, &key, b"obfuscation", 11) and i < n and s[i] == 34:
             i = _string(s, i, n, pad)
         else:
+            if (_key_is(s, &key, b"type", 4) or _key_is(s, &key, b"candidates", 10)
+                    or _key_is(s, &key, b"usageMetadata", 13) or _key_is(s, &key, b"promptFeedback", 14)
+                    or _key_is(s, &key, b"modelVersion", 12)):
+                meta.foreign = True
             i = _value(s, i, n, 1)
         i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     if _ws(s, i, n) != n:
         return _FB
+    if has_choices:
+        meta.chat_rule = True
     if has_choices or seen_usage:
         meta.chat = True
     if not usage_given:
@@ -1824,20 +1845,33 @@ cdef class FastFeed:
         cdef Span pad
         cdef Meta meta
         cdef int count = 0
-        cdef bint walked = True, template = True
+        cdef bint walked = True, template = True, chat_walked = False
         cdef int found
+        pad.start = -1
         if not self.dialect:
             # No reducer bound yet (then the first event's bytes may say which), or
             # one without a fast path.
             if self.reducer is not None or self.start is None:
                 return 0
-            found = self._detect(p, n, etype, tlen, &items[0])
-            if found == 2:
-                return 1  # (a Gemini chunk, detected and taken by the same walk)
-            if not found or not self.dialect:
-                return 0
-            if found == 3:
-                count = 1  # (walked by the dialect's own walker: items[0] is its item)
+            if ((tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0))
+                    and _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) >= 0
+                    and meta.chat_rule and not meta.foreign):
+                # A chat chunk (rule 6, and no member another rule reads: it has no
+                # error, which the walker leaves to the full decode): detected by the
+                # walk that reads it.
+                self._bind(self.start("openai-chat"))
+                chat_walked = True
+            else:
+                count = 0
+                template = True
+                pad.start = -1
+                found = self._detect(p, n, etype, tlen, &items[0])
+                if found == 2:
+                    return 1  # (a Gemini chunk, detected and taken by the same walk)
+                if not found or not self.dialect:
+                    return 0
+                if found == 3:
+                    count = 1  # (walked by the dialect's own walker: items[0] is its item)
         if not self.ready:
             if self.base.done:
                 self.done = True
@@ -1847,7 +1881,6 @@ cdef class FastFeed:
             return 0
         if self.dialect == _GEMINI:
             return self._gemini(self.reducer, p, n, etype, tlen)
-        pad.start = -1
         if self.t_len and self._template_match(p, n, &items[0]):
             count = 1
             walked = False
@@ -1861,7 +1894,9 @@ cdef class FastFeed:
                 self.base.end(self.out)
                 self.done = True
                 return 1
-            if _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) < 0 or count == 0:
+            if not chat_walked and _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) < 0:
+                return 0
+            if count == 0:
                 return 0  # (no item asks the reducer whether it is ready: the full decode)
             if not self.chunk_ready and not self._chunk_meta(p, &meta):
                 return 0

@@ -68,6 +68,27 @@ class _Alias(importlib.abc.Loader):
         pass
 
 
+#: Compiled modules that read the compiled reducers through their types (Cython
+#: imports those at their own import): with the reducers loaded from source they
+#: cannot be imported (see ``_Refused``).
+_READ_COMPILED = ("sseparse._fastpath", "sseparse._fast_gemini")
+
+
+class _Refused(importlib.abc.Loader):
+    """Refuses a module of ``_READ_COMPILED`` under ``SSEPARSE_NO_EXTENSIONS``: a
+    ``ModuleNotFoundError`` saying why (Cython's own check would raise a ``ValueError``,
+    a type's size changed)."""
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        raise ModuleNotFoundError(  # (not there in this configuration: pytest.importorskip skips)
+            f"{spec.name} reads the compiled reducers, and SSEPARSE_NO_EXTENSIONS loads them from their source",
+            name=spec.name,
+        )
+
+    def exec_module(self, module: ModuleType) -> None:  # pragma: no cover - create_module raises
+        pass
+
+
 class _Finder(importlib.abc.MetaPathFinder):
     def __init__(self, pure_main: bool) -> None:
         self.pure_main = pure_main  # SSEPARSE_NO_EXTENSIONS: sseparse.<name> from source too
@@ -84,6 +105,8 @@ class _Finder(importlib.abc.MetaPathFinder):
                 return importlib.util.spec_from_file_location(fullname, file, submodule_search_locations=locations)
             return importlib.util.spec_from_loader(fullname, _Alias("sseparse." + name))
         if self.pure_main:
+            if fullname in _READ_COMPILED:
+                return importlib.util.spec_from_loader(fullname, _Refused())
             name = fullname[len("sseparse."):]
             if name in SOURCES:
                 file, _ = _source(name)

@@ -17,7 +17,7 @@ from sseparse._dialects._base import fastpath
 from sseparse._errors import DialectError
 from sseparse._events import Event
 
-pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
+pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built, or not in use (SSEPARSE_NO_EXTENSIONS)")
 if fastpath is None:
     pytest.skip("the compiled fast path is not in use (SSEPARSE_NO_EXTENSIONS)", allow_module_level=True)
 
@@ -143,4 +143,40 @@ _NAMED_FIRST = [
 @pytest.mark.parametrize(("name", "data"), _NAMED_FIRST)
 def test_first_events_read_by_their_dialects_walker(name: str, data: str) -> None:
     body = f"event: {name}\ndata: {data}\n\n".encode() + b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    assert _outcome(body, "cython") == _outcome(body, "python")
+
+
+# First chunks named "message" that the chat walker reads while detecting (rule 6: a
+# choices member or the chat object, and no member another rule reads), and near misses.
+_CHOICE = '{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":null}'
+_PLAIN_FIRST = [
+    '{"id":"c","object":"chat.completion.chunk","model":"m","choices":[' + _CHOICE + "]}",
+    '{"id":"c","model":"m","choices":[' + _CHOICE + "]}",
+    '{"id":"c","model":"m","choices":[]}',
+    '{"id":"c","model":"m","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}',
+    '{"id":"c","object":"chat.completion.chunk","model":"m"}',
+    '{"id":"c","object":"chat.completion.chunk","object":"x","model":"m"}',
+    '{"id":"c","object":"x","object":"chat.completion.chunk","model":"m"}',
+    '{"id":"c","object":"chat.completion.chun\\u006b","model":"m"}',
+    '{"id":"c","object":5,"model":"m"}',
+    '{"id":"c","model":"m","choices":[' + _CHOICE + '],"type":"x"}',
+    '{"id":"c","model":"m","choices":[' + _CHOICE + '],"type":5}',
+    '{"type":"response.created","choices":[' + _CHOICE + "]}",
+    '{"type":"message_start","choices":[]}',
+    '{"id":"c","model":"m","choices":[' + _CHOICE + '],"candidates":[]}',
+    '{"id":"c","model":"m","choices":[],"modelVersion":"g"}',
+    '{"id":"c","model":"m","choices":[],"usageMetadata":{"promptTokenCount":1}}',
+    '{"id":"c","model":"m","choices":[],"promptFeedback":{}}',
+    '{"id":"c","model":"m","choices":[' + _CHOICE + '],"error":{"message":"boom"}}',
+    '{"id":"c","model":"m","choices":{}}',
+    '{"id":"c","model":"m"}',
+    '{"id":"c","model":"m","choices":[' + _CHOICE + '],"choices":[]}',
+]
+
+
+@pytest.mark.parametrize("data", _PLAIN_FIRST)
+@pytest.mark.parametrize("named", [False, True], ids=["unnamed", "message"])
+def test_first_chunks_read_by_the_chat_walker(data: str, named: bool) -> None:
+    head = b"event: message\n" if named else b""
+    body = head + f"data: {data}\n\n".encode() + b"data: [DONE]\n\n"
     assert _outcome(body, "cython") == _outcome(body, "python")

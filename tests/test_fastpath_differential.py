@@ -30,7 +30,7 @@ from sseparse._events import Event
 
 from helpers import patchable
 
-fastpath = pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
+fastpath = pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built, or not in use (SSEPARSE_NO_EXTENSIONS)")
 
 
 

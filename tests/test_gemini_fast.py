@@ -28,7 +28,7 @@ from sseparse._dialects.gemini import GeminiReducer
 from sseparse._errors import ChunkDecodeError
 from sseparse._events import Event
 
-pytest.importorskip("sseparse._fast_gemini", reason="the compiled gemini path is not built")
+pytest.importorskip("sseparse._fast_gemini", reason="the compiled gemini path is not built, or not in use (SSEPARSE_NO_EXTENSIONS)")
 if fastpath is None:
     pytest.skip("the compiled gemini path is not in use (SSEPARSE_NO_EXTENSIONS)", allow_module_level=True)
 

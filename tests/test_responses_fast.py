@@ -27,7 +27,7 @@ from sseparse import Accumulator
 from sseparse._dialects.openai_responses import OpenAIResponsesReducer
 from test_fastpath_differential import _accumulate, _cuts, _string, _ws, dumps, needs_compiled
 
-pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
+pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built, or not in use (SSEPARSE_NO_EXTENSIONS)")
 
 
 #: An ``output_index`` left out of the event (some proxies drop it).

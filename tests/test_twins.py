@@ -237,3 +237,29 @@ def test_a_reducer_left_uncompiled_turns_the_fast_path_off() -> None:
     assert seen["source"] is True
     assert seen["fastpath"] is False  # (not a crash: the fast path reads only compiled reducers)
     assert seen["result"] == sseparse.accumulate([STREAM], dialect="auto").to_dict()
+
+
+def test_no_extensions_refuses_the_modules_that_read_the_compiled_reducers() -> None:
+    # They import the compiled reducers' types: with the reducers from source, a clear
+    # ModuleNotFoundError (which pytest.importorskip skips), not Cython's size check.
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
+    env["SSEPARSE_NO_EXTENSIONS"] = "1"
+    probe = (
+        "import importlib, json, sseparse\n"
+        "seen = {}\n"
+        "for name in ('sseparse._fastpath', 'sseparse._fast_gemini'):\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "        seen[name] = None\n"
+        "    except ImportError as exc:\n"
+        "        seen[name] = [type(exc).__name__, str(exc)]\n"
+        "print(json.dumps(seen))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, env=env, cwd=PACKAGE_PARENT, timeout=60, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    for name, (kind, message) in json.loads(result.stdout).items():
+        assert kind == "ModuleNotFoundError"
+        assert message.startswith(f"{name} reads the compiled reducers")

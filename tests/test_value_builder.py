@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-fastpath = pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built")
+fastpath = pytest.importorskip("sseparse._fastpath", reason="the compiled fast path is not built, or not in use (SSEPARSE_NO_EXTENSIONS)")
 
 
 def _same(a: Any, b: Any) -> bool:
