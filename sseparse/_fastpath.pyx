@@ -1966,7 +1966,9 @@ cdef class FastFeed:
             return 0
         if plain and self._gemini(None, p, n, etype, tlen):
             return 2
-        if responses and _responses_event(<const uchar*>p, n, item) >= 0:
+        if responses and _responses_event(<const uchar*>p, n, item) >= 0 and item.kind != _ITEM_VIEW:
+            # (not an event _responses_view reads: the walk stopped at its type, and
+            # the data may not even be JSON, which detection must say)
             self._bind(self.start("openai-responses"))
             return 3
         if _anthropic_name(etype, tlen) and _messages_event(<const uchar*>p, n, item) >= 0:

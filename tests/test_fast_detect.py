@@ -137,6 +137,11 @@ _NAMED_FIRST = [
      '"content_index":0,"delta":"hi","sequence_number":1}'),
     ("response.created", '{"type":"error","code":"x","message":"boom","sequence_number":0}'),
     ("response.in_progress", '{"candidates":[]}'),
+    # Events the Responses walker leaves to _responses_view (it stops at their type):
+    # invalid JSON after the type is the rules' to report (found by the fuzz driver).
+    ("response.completed", '{"type":"response.completed","response":{"id":"r","output":[]'),
+    ("response.output_item.added", '{"type":"response.output_item.added","output_index":0,"item":{"id":"x}'),
+    ("response.output_item.done", '{"type":"response.output_item.done","output_index":0,"item":{"type":"message"}}'),
 ]
 
 
