@@ -7,6 +7,7 @@ cdef class Reducer:
     cdef public object events, done, compiled, live, _id, _model, _usage
     cpdef _init_common(self, compiled)
     cpdef feed_event(self, event, out)
+    cpdef snapshot(self, complete, error)
     cpdef take_identity(self, response_id, model, out)
     cpdef flush(self, out)
     cpdef end(self, out)

@@ -24,3 +24,4 @@ cdef class AnthropicReducer(Reducer):
     cpdef _take_usage(self, raw, out)
     cpdef flush(self, out)
     cpdef end(self, out)
+    cpdef snapshot(self, complete, error)

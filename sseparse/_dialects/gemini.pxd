@@ -3,6 +3,8 @@
 # a cpdef is a method the compiled code calls on its own objects (a C call, still
 # overridable).
 
+cimport cython
+
 from ._base cimport Reducer
 
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
@@ -21,9 +23,12 @@ cdef class _TextRun:
 
 cdef class _Candidate:
     cdef public object index, content, reasoning, calls, blocks, tail, run, open_call, finish_reason, extra, choice
+    cpdef build(self)
 
 cdef class GeminiReducer(Reducer):
     cdef public object _candidates, _created, need_meta, _usage_raw, usage_text, _extra, changed, _snapshot
+    @cython.locals(state=_Candidate)
+    cpdef snapshot(self, complete, error)
     # the compiled walker's contract (see _fast_gemini), called there in C
     cpdef chunk_error(self, event, obj, exc)
     cpdef meta(self, response_id, model, create_time, out)

@@ -720,19 +720,15 @@ class GeminiReducer(Reducer):
         states = self._candidates
         if len(states) == 1:  # (nearly every stream)
             state = next(iter(states.values()))
-            candidates = [state]
             if state.extra:
                 extra["candidates"] = [{"index": state.index, **state.extra}]
+            choices = [state.build()]  # (a list comprehension makes a function object per call before 3.12)
         else:
             candidates = [states[index] for index in sorted(states)]
-            kept = [{"index": state.index, **state.extra} for state in candidates if state.extra]
+            kept = [{"index": candidate.index, **candidate.extra} for candidate in candidates if candidate.extra]
             if kept:
                 extra["candidates"] = kept
-        # (a list comprehension makes a function object per call before 3.12)
-        if len(candidates) == 1:
-            choices = [candidates[0].build()]
-        else:
-            choices = [state.build() for state in candidates]
+            choices = [candidate.build() for candidate in candidates]
         completion = completion_of(
             self.name, choices, self._id, self._model, self._created, None, usage, complete, error, extra
         )

@@ -3,6 +3,8 @@
 # a cpdef is a method the compiled code calls on its own objects (a C call, still
 # overridable).
 
+cimport cython
+
 from ._base cimport Reducer
 
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
@@ -25,3 +27,5 @@ cdef class OpenAIChatReducer(Reducer):
     cpdef fast_usage(self, raw, out)
     cpdef fast_finish(self, choice, reason, out)
     cpdef end(self, out)
+    @cython.locals(state=_ChoiceState)
+    cpdef snapshot(self, complete, error)
