@@ -59,7 +59,7 @@ from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
 from libc.string cimport memcpy, memcmp, strlen
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from cpython.pycapsule cimport PyCapsule_New
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_New
 
 from ._json_walker cimport *
 from ._fast_gemini cimport take_chunk
@@ -1751,7 +1751,11 @@ cdef class FastFeed:
         self.ready = False
         self.cached = False
         try:
-            events = parser._feed_sink(data, _SINK, self)
+            if type(parser) is _PARSER:
+                events = []
+                _FEED_SINK(parser, data, events, _SINK_FN, self)
+            else:
+                events = parser._feed_sink(data, _SINK, self)
         finally:
             self.out = None
             self.detector = self.start = self.parser = None
@@ -2231,6 +2235,20 @@ ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
 
 cdef event_sink _SINK_FN = _sink
 _SINK = PyCapsule_New(<void*>_SINK_FN, b"sseparse._framing_c.event_sink", NULL)
+
+# The compiled parser's ``_feed_sink`` as a C function (``_framing_c.feed_sink_fn``:
+# keep the two declarations identical), for a parser of exactly that class: the
+# feed of every fragment, without a Python call.
+ctypedef int (*feed_sink_fn)(object parser, object data, list events, event_sink sink, object ctx) except -1
+cdef feed_sink_fn _FEED_SINK = NULL
+cdef object _PARSER = None
+try:
+    from . import _framing_c
+except ImportError:  # (no compiled parser: its _feed_sink is never asked for)
+    pass
+else:
+    _FEED_SINK = <feed_sink_fn>PyCapsule_GetPointer(_framing_c._FEED_SINK, b"sseparse._framing_c.feed_sink")
+    _PARSER = _framing_c.EventParser
 
 
 # -- dialect detection --------------------------------------------------------------------

@@ -22,7 +22,7 @@ cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_CheckBuffer, PyObject_GetBuffer
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
-from cpython.pycapsule cimport PyCapsule_GetPointer
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_New
 from cpython.ref cimport Py_DECREF, PyObject
 from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_KIND
 from libc.stdint cimport uint64_t
@@ -167,8 +167,16 @@ ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
 
 cdef const char* _SINK_CAPSULE = b"sseparse._framing_c.event_sink"
 
+# ``EventParser._feed_sink`` as a C function, for ``_fastpath`` (a capsule of this
+# name holds it; it declares the same type): ``parser`` must be an ``EventParser``
+# (the caller checks its type), ``events`` the list of events not offered.
+ctypedef int (*feed_sink_fn)(object parser, object data, list events, event_sink sink, object ctx) except -1
+
 
 # -- the parser -----------------------------------------------------------------------
+
+cdef int _feed_sink_c(object parser, object data, list events, event_sink sink, object ctx) except -1:
+    return (<EventParser>parser)._feed_any(data, events, sink, ctx)
 
 cdef enum:
     _OPEN = 0
@@ -592,3 +600,7 @@ cdef inline Py_ssize_t _held(EventParser parser):
     (one LF per line), its event type, and the ids (at their stored size). A
     function, not a method: inlined in the hot paths, no virtual call."""
     return parser._data.len + parser._event_type.len + parser._ids_size
+
+
+cdef feed_sink_fn _FEED_SINK_FN = _feed_sink_c
+_FEED_SINK = PyCapsule_New(<void*>_FEED_SINK_FN, b"sseparse._framing_c.feed_sink", NULL)

@@ -1216,3 +1216,26 @@ def test_chunks_without_items_before_the_id_and_model(first: str) -> None:
     (the shape check and the id and model of the first chunks are its own)."""
     then = '{"choices":[{"index":0,"delta":{"content":"x"}}]}'
     _check("openai-chat", [("message", first), ("message", then), ("message", first)])
+
+
+@pytest.mark.skipif(IMPLEMENTATION != "cython", reason="the compiled modules are not in use")
+def test_the_fast_path_feeds_a_parser_subclass_through_its_method() -> None:
+    # The compiled parser's class itself is fed through its C entry; a subclass
+    # through its _feed_sink method: the same deltas and results either way.
+    from sseparse._framing_c import EventParser  # noqa: PLC0415
+
+    class Parser(EventParser):  # type: ignore[misc]
+        pass
+
+    data = (b'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n'
+            b'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"content":" there"},'
+            b'"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
+    outcomes = []
+    for parser in (EventParser(), Parser()):
+        reducer = create_reducer("openai-chat")
+        feed = fastpath.FastFeed(reducer)
+        out: list[Any] = []
+        left = [feed.feed(parser, data[i:i + 7], out) for i in range(0, len(data), 7)]
+        outcomes.append((out, left, reducer.snapshot(True, None), parser.last_event_id))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][2].content == "Hi there" and outcomes[0][2].finish_reason == "stop"
