@@ -73,6 +73,7 @@ from ._events import Event
 from ._completion import new_arguments_delta, new_reasoning_delta, new_refusal_delta, new_text_delta
 from ._dialects import _contract
 from . import _twins
+from json import loads as _loads
 
 # The reducers this walks are the compiled ones, called in C through their types: a
 # build where one of them is not compiled has no fast path (its import fails here,
@@ -81,7 +82,6 @@ for _cls in (Reducer, AnthropicReducer, GeminiReducer, OpenAIChatReducer, OpenAI
     if not _twins.compiled(__import__(_cls.__module__, fromlist=["_"])):
         raise ImportError(f"{_cls.__module__} is not compiled: the fast path needs the compiled reducers")
 del _cls
-from json import loads as _loads
 
 
 cdef extern from "Python.h":
@@ -1849,7 +1849,7 @@ cdef class FastFeed:
         cdef Span pad
         cdef Meta meta
         cdef int count = 0
-        cdef bint walked = True, template = True, chat_walked = False
+        cdef bint walked = True, template = True, prewalked = False
         cdef int found
         pad.start = -1
         if not self.dialect:
@@ -1857,25 +1857,12 @@ cdef class FastFeed:
             # one without a fast path.
             if self.reducer is not None or self.start is None:
                 return 0
-            if ((tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0))
-                    and _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) >= 0
-                    and meta.chat_rule and not meta.foreign):
-                # A chat chunk (rule 6, and no member another rule reads: it has no
-                # error, which the walker leaves to the full decode): detected by the
-                # walk that reads it.
-                self._bind(self.start("openai-chat"))
-                chat_walked = True
-            else:
-                count = 0
-                template = True
-                pad.start = -1
-                found = self._detect(p, n, etype, tlen, &items[0])
-                if found == 2:
-                    return 1  # (a Gemini chunk, detected and taken by the same walk)
-                if not found or not self.dialect:
-                    return 0
-                if found == 3:
-                    count = 1  # (walked by the dialect's own walker: items[0] is its item)
+            found = self._detect(p, n, etype, tlen, items, &count, &pad, &template, &meta)
+            if found == 2:
+                return 1  # (a Gemini chunk, detected and taken by the same walk)
+            if not found or not self.dialect:
+                return 0
+            prewalked = found == 3  # (walked by its dialect's walker: its items are read)
         if not self.ready:
             if self.base.done:
                 self.done = True
@@ -1898,18 +1885,18 @@ cdef class FastFeed:
                 self.base.end(self.out)
                 self.done = True
                 return 1
-            if not chat_walked and _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) < 0:
+            if not prewalked and _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) < 0:
                 return 0
             if count == 0:
                 return 0  # (no item asks the reducer whether it is ready: the full decode)
             if not self.chunk_ready and not self._chunk_meta(p, &meta):
                 return 0
         elif self.dialect == _MESSAGES:
-            if not count and _messages_event(<const uchar*>p, n, &items[0]) < 0:
+            if not prewalked and _messages_event(<const uchar*>p, n, &items[0]) < 0:
                 return 0
             count = 1
         elif self.dialect == _RESPONSES:
-            if not count and _responses_event(<const uchar*>p, n, &items[0]) < 0:
+            if not prewalked and _responses_event(<const uchar*>p, n, &items[0]) < 0:
                 return 0
             count = 1
         else:
@@ -1953,29 +1940,43 @@ cdef class FastFeed:
             self.parser.last_event_id,
             None)
 
-    cdef int _detect(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen, Item* item) except -1:
+    cdef int _detect(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen, Item* items,
+                     int* count, Span* pad, bint* template, Meta* meta) except -1:
         """``"auto"``: the dialect of the first event with data, read from its bytes as
         ``fast_detect`` reads them, and the reducer ``start`` makes for it bound (1);
         0 when the walker or the rules leave it to ``detect`` (through ``detector``);
         2 when it was a Gemini chunk, read and folded by the Gemini walker in the
-        same walk (``take_chunk``); 3 when the dialect's own walker read it, its item
-        in ``item``: a Responses event named ``response.*`` (rule 2 decides by the
-        name, the data being a JSON object), an event named as Anthropic's whose
-        ``type`` is one of Anthropic's too (which that walker checks: rule 3)."""
+        same walk (``take_chunk``); 3 when the dialect's own walker read it whole and
+        that walk decides the rules, its items as it leaves them for ``_take`` (the
+        chat walker's ``count``, ``pad``, ``template`` and ``meta`` too): a chunk named "message" with a
+        choices member or the chat object and no member another rule reads (rule 6;
+        it has no error, which the chat walker leaves to the full decode), a
+        Responses event named ``response.*`` (rule 2 decides by the name, the data
+        being a JSON object), an event named as Anthropic's whose ``type`` is one of
+        Anthropic's too (which that walker checks: rule 3). Otherwise ``count`` is 0
+        and ``pad`` and ``template`` as ``_take`` set them."""
         cdef Span kind
         cdef int mask = 0
         cdef bint plain = tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0)
         cdef bint responses = tlen >= 9 and memcmp(etype, b"response.", 9) == 0
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
-        if plain and self._gemini(None, p, n, etype, tlen):
-            return 2
-        if responses and _responses_event(<const uchar*>p, n, item) >= 0 and item.kind != _ITEM_VIEW:
+        if plain:
+            if (_chat_chunk(<const uchar*>p, n, items, count, pad, template, meta) >= 0
+                    and meta.chat_rule and not meta.foreign):
+                self._bind(self.start("openai-chat"))
+                return 3
+            count[0] = 0
+            template[0] = True
+            pad.start = -1
+            if self._gemini(None, p, n, etype, tlen):
+                return 2
+        if responses and _responses_event(<const uchar*>p, n, &items[0]) >= 0 and items[0].kind != _ITEM_VIEW:
             # (not an event _responses_view reads: the walk stopped at its type, and
             # the data may not even be JSON, which detection must say)
             self._bind(self.start("openai-responses"))
             return 3
-        if _anthropic_name(etype, tlen) and _messages_event(<const uchar*>p, n, item) >= 0:
+        if _anthropic_name(etype, tlen) and _messages_event(<const uchar*>p, n, &items[0]) >= 0:
             self._bind(self.start("anthropic"))
             return 3
         if _top(<const uchar*>p, n, &kind, &mask) < 0:
