@@ -337,7 +337,7 @@ if _SlotBuilder is not None and isinstance(_new_completion, _SlotBuilder) and is
     from ._values_c import bind_completion as _bind_completion
     from ._values_c import completion_of  # noqa: F811
 
-    _bind_completion(_new_completion, make_choice)
+    _bind_completion(_new_completion, make_choice, pure_completion_of)
 
 
 @attrs.frozen(slots=True)

@@ -107,10 +107,12 @@ cdef class SlotBuilder:
 
 # -- completion_of, compiled ---------------------------------------------------------
 
-# The builders of Completion (its 18 fields) and Choice (its 9), given by
-# ``_completion`` (``bind_completion``) once it made them.
+# The builders of Completion (its 18 fields) and Choice (its 9), and the pure
+# ``completion_of`` for what this one does not read itself, given by ``_completion``
+# (``bind_completion``) once it made them.
 cdef SlotBuilder _completion = None
 cdef SlotBuilder _choice = None
+cdef object _pure = None
 
 # The fields of a Choice the Completion mirrors, by position in each class.
 cdef enum:
@@ -120,14 +122,16 @@ cdef enum:
     _COMPLETION_FIELDS = 18
 
 
-def bind_completion(SlotBuilder completion not None, SlotBuilder choice not None):
+def bind_completion(SlotBuilder completion not None, SlotBuilder choice not None, pure not None):
     """Makes ``completion_of`` build with these (``_completion``'s builders of
-    ``Completion`` and ``Choice``, fields in their declared order)."""
-    global _completion, _choice
+    ``Completion`` and ``Choice``, fields in their declared order, and its pure
+    ``completion_of``)."""
+    global _completion, _choice, _pure
     if completion.count != _COMPLETION_FIELDS or choice.count != _CHOICE_BLOCKS + 1:
         raise TypeError("bind_completion: not the builders of Completion and Choice")
     _completion = completion
     _choice = choice
+    _pure = pure
 
 
 def completion_of(dialect, choices, id, model, created, system_fingerprint, usage, complete, error, extra):
@@ -161,19 +165,8 @@ def completion_of(dialect, choices, id, model, created, system_fingerprint, usag
                 if slot != NULL:
                     values[16] = slot
                     return _completion._build(values)
-        # (another class, or a slot left unset: what reading each attribute gives)
-        content, reasoning, refusal = first.content, first.reasoning, first.refusal
-        tool_calls, function_call, finish_reason = first.tool_calls, first.function_call, first.finish_reason
-        logprobs, blocks = first.logprobs, first.blocks
-        values[5] = <PyObject*>content
-        values[6] = <PyObject*>reasoning
-        values[7] = <PyObject*>refusal
-        values[8] = <PyObject*>tool_calls
-        values[9] = <PyObject*>function_call
-        values[10] = <PyObject*>finish_reason
-        values[11] = <PyObject*>logprobs
-        values[16] = <PyObject*>blocks
-        return _completion._build(values)
+        # (another class, or a slot left unset: the pure one reads each attribute)
+        return _pure(dialect, choices, id, model, created, system_fingerprint, usage, complete, error, extra)
     # No choice: the defaults, with lists of this Completion's own.
     tool_calls = []
     blocks = []

@@ -211,10 +211,13 @@ def test_completion_of_compiled_refuses_what_is_not_the_builders() -> None:
 
     if completion_module.completion_of is completion_module.pure_completion_of:
         pytest.skip("the compiled completion_of is not built or not in use")
+    pure = completion_module.pure_completion_of
+    with pytest.raises(TypeError, match="not the builders"):
+        _values_c.bind_completion(completion_module.make_choice, completion_module.make_choice, pure)
     with pytest.raises(TypeError):
-        _values_c.bind_completion(completion_module.make_choice, completion_module.make_choice)
+        _values_c.bind_completion(None, completion_module.make_choice, pure)
     with pytest.raises(TypeError):
-        _values_c.bind_completion(None, completion_module.make_choice)
+        _values_c.bind_completion(completion_module._new_completion, completion_module.make_choice, None)
 
 
 def _first_events() -> dict[str, bytes]:
