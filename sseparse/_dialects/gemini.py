@@ -607,44 +607,61 @@ class _Candidate:
     def __init__(self, index: int) -> None:
         self.index = index
         self.content: list[str] = []
-        self.reasoning: list[str] = []
-        self.calls: list[_Call] = []
-        self.blocks: list[dict[str, Any]] = []  # the blocks that can no longer change
+        # Made when first needed (most candidates have text and nothing else): a
+        # stream pays for no empty list it never fills.
+        self.reasoning: list[str] | None = None
+        self.calls: list[_Call] | None = None
+        self.blocks: list[dict[str, Any]] | None = None  # the blocks that can no longer change
         self.tail: _TextRun | _Call | None = None  # the last block, while it may still grow
         self.run: _TextRun | None = None  # the tail, when it is a text run
         self.open_call: _Call | None = None  # a streamed call still taking partialArgs
         self.finish_reason: str | None = None
-        self.extra: dict[str, Any] = {}  # candidate members with no common field, as last sent
+        self.extra: dict[str, Any] | None = None  # candidate members with no common field, as last sent
         self.choice: Choice | None = None  # the last Choice built, while no event touched this candidate
 
     def push(self, block: dict[str, Any] | _TextRun | _Call) -> None:
         """Append a block: the tail before it can no longer change."""
         tail = self.tail
+        blocks = self.blocks
+        if blocks is None and (tail is not None or type(block) is dict):
+            blocks = self.blocks = []
         if tail is not None:
-            self.blocks.append(tail.block())
+            blocks.append(tail.block())  # type: ignore[union-attr]  # (made above)
         self.run = None
         if type(block) is dict:
             self.tail = None
-            self.blocks.append(block)
+            blocks.append(block)  # type: ignore[union-attr]  # (made above)
         else:
             self.tail = block  # type: ignore[assignment]
             if type(block) is _TextRun:
                 self.run = block
+
+    def reasoning_list(self) -> list[str]:
+        reasoning = self.reasoning
+        if reasoning is None:
+            reasoning = self.reasoning = []
+        return reasoning
 
     def build(self) -> Choice:
         choice = self.choice
         if choice is not None:
             return choice
         tail = self.tail
-        blocks = self.blocks + [tail.block()] if tail is not None else self.blocks[:]
+        closed = self.blocks
+        if closed is None:
+            blocks = [] if tail is None else [tail.block()]
+        else:
+            blocks = closed + [tail.block()] if tail is not None else closed[:]
         content = self.content
         text = "".join(content)
         if len(content) > 1:
             content[:] = [text]
         reasoning = self.reasoning
-        thinking = "".join(reasoning)
-        if len(reasoning) > 1:
-            reasoning[:] = [thinking]
+        thinking = ""
+        if reasoning is not None:
+            thinking = "".join(reasoning)
+            if len(reasoning) > 1:
+                reasoning[:] = [thinking]
         calls = self.calls
         choice = self.choice = make_choice(
             self.index, text, thinking, "", [call.tool_call() for call in calls] if calls else [], None,
@@ -705,7 +722,7 @@ class GeminiReducer(Reducer):
         """The arguments of tool call ``index`` of ``choice`` as far as they have arrived
         (see ``PartialArguments``); a whole ``args`` part shows at once."""
         state = self._candidates.get(choice)
-        if state is None or not 0 <= index < len(state.calls):
+        if state is None or state.calls is None or not 0 <= index < len(state.calls):
             raise IndexError(f"the stream has no tool call {index} in choice {choice} (yet)")
         return state.calls[index].partial(self.done or state.finish_reason is not None)
 
@@ -853,7 +870,7 @@ class GeminiReducer(Reducer):
             self._end_call(state, out)
         if text:
             if thought:
-                state.reasoning.append(text)
+                state.reasoning_list().append(text)
                 if out is not None:
                     out.append(new_reasoning_delta(state.index, text))
             else:
@@ -886,9 +903,12 @@ class GeminiReducer(Reducer):
     def candidate_extra(self, state: _Candidate, candidate: dict[str, Any]) -> None:
         """Candidate members with no common field (``safetyRatings``,
         ``citationMetadata``, ``groundingMetadata``...): kept as last sent."""
+        extra = state.extra
+        if extra is None:
+            extra = state.extra = {}
         for key, value in candidate.items():
             if key not in _CANDIDATE_KEYS:
-                state.extra[key] = value
+                extra[key] = value
 
     def _take_other(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         """Top-level fields besides the usual ones, kept in ``extra``; a blocked prompt."""
@@ -981,7 +1001,7 @@ class GeminiReducer(Reducer):
             if text:
                 index = state.index
                 if thought:
-                    state.reasoning.append(text)
+                    state.reasoning_list().append(text)
                     if out is not None:
                         out.append(new_reasoning_delta(index, text))
                 else:
@@ -1034,7 +1054,10 @@ class GeminiReducer(Reducer):
         self, state: _Candidate, part: dict[str, Any], name: str, call_id: str | None, args: Any,
         pieces: Any, streamed: bool, more: bool, out: list[Delta] | None,
     ) -> None:
-        position = len(state.calls)
+        calls = state.calls
+        if calls is None:
+            calls = state.calls = []
+        position = len(calls)
         new = _Call(position, call_id, name, part)
         if args is not None and (type(args) is not dict or _nests_deeper(args, MAX_DEPTH)):
             raise _Refused(
@@ -1046,7 +1069,7 @@ class GeminiReducer(Reducer):
                 new.text = _compact(args if args is not None else {})
             except ValueError:  # NaN or Infinity: not JSON
                 raise _Refused("functionCall args hold a number that JSON cannot write (NaN, Infinity)") from None
-        state.calls.append(new)
+        calls.append(new)
         if out is not None:
             out.append(new_call_start(state.index, position, new.id, name, "function"))
         if streamed:
