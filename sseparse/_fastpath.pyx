@@ -1335,7 +1335,7 @@ cdef bint _anthropic_name(const char* name, Py_ssize_t n) noexcept nogil:
 
 cdef Py_ssize_t _message_meta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* id, Span* model,
                               Py_ssize_t* usage) nogil:
-    """``message_start``'s message (at ``s[i]``, walked already) when all the reducer
+    """``message_start``'s message (at ``s[i]``, walked here: invalid JSON is _FB too) when all the reducer
     keeps of it is its ``id`` and ``model`` (strings, ``id.start`` -1 when absent) and
     its ``usage`` (an object, whose start goes in ``usage``; -1 when absent or null):
     ``content`` ``[]`` or null, ``stop_reason`` null, ``type`` and ``role`` any value,
@@ -1410,8 +1410,9 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
     cdef bint has_message = False, delta_read = False
     cdef int dkind = 0, etype = 0
     cdef Span text, json, thinking, signature
-    cdef Py_ssize_t i = _ws(s, 0, n), at = 0, at_block = 0
+    cdef Py_ssize_t i = _ws(s, 0, n), at = 0, at_block = 0, j, usage = -1
     item.text.start = i  # (message_delta: the whole event is built, from here)
+    item.has_number = False
     i = _open(s, i, n, &done)
     if i < 0 or done:
         return _FB
@@ -1445,7 +1446,11 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
             if not _first(&has_message) or s[i] != 123:
                 return _FB
             at = i
-            i = _value(s, i, n, 1)
+            # Read for its id, model and usage as it is walked (one walk, not two);
+            # a message with more than those is walked whole and built, later.
+            j = _message_meta(s, i, n, &item.id, &item.name, &usage)
+            item.has_number = j >= 0
+            i = j if j >= 0 else _value(s, i, n, 1)
         elif _key_is(s, &key, b"content_block", 13):
             if not _first(&has_block) or s[i] != 123:
                 return _FB
@@ -1529,6 +1534,7 @@ cdef Py_ssize_t _messages_event(const uchar* s, Py_ssize_t n, Item* item) nogil:
             return _FB
         item.kind = etype
         item.text.start = at
+        item.number = usage
         return i
     if etype == _ITEM_MDELTA:
         if has_delta and not delta_read:
@@ -2130,8 +2136,6 @@ cdef class FastFeed:
         Responses' ``response.created`` and the like); 0 when the reducer refused a
         block or a message it does not take so, unchanged (the full decode then reads
         it, or says why not)."""
-        cdef Span id, model
-        cdef Py_ssize_t usage
         self.cached = False
         if item.kind == _ITEM_VIEW:
             return self._view(p, n, item.key)
@@ -2141,12 +2145,12 @@ cdef class FastFeed:
             self.pending += 1
             return 1
         if item.kind == _ITEM_MSTART:
-            if _message_meta(<const uchar*>p, item.text.start, n, &id, &model, &usage) >= 0:
-                # (what fast_message_start does with such a message, without building it)
+            if item.has_number:  # (_message_meta read the message: what fast_message_start
+                # does with such a message, without building it)
                 self.messages.fast_message_meta(
-                    _utf8_text(p, &id) if id.start >= 0 else None,
-                    _utf8_text(p, &model) if model.start >= 0 else None,
-                    _value_at(p, n, usage, _loads) if usage >= 0 else None,
+                    _utf8_text(p, &item.id) if item.id.start >= 0 else None,
+                    _utf8_text(p, &item.name) if item.name.start >= 0 else None,
+                    _value_at(p, n, item.number, _loads) if item.number >= 0 else None,
                     self.out)
             elif not self.messages.fast_message_start(_value_at(p, n, item.text.start, _loads), self.out):
                 return 0

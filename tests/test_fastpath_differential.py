@@ -520,6 +520,20 @@ _MESSAGES = [
     '{"id":"a","type":"message","type":5,"role":[1,{"x":null}]}',
     '{"\\u0069d":"a","model":"c"}',
     '{"id":"a","model":"c","usage":{"input_tokens":1,"input_tokens":2}}',
+    # not JSON, where the message is read member by member as it is walked
+    '{"id":"a" "model":"c"}',
+    '{"id":"a","model":"c",}',
+    '{"id":"a","model":"c","usage":{"input_tokens":01}}',
+    '{"id":"a","usage":{"input_tokens":1,}}',
+    '{"id":"a","type":"message","role":tru}',
+    '{"id":"a","stop_sequence":nul}',
+    '{"id":"a","stop_sequence":nuLL,"model":"c"}',
+    '{"id":"a","type":"message","role":"assistant"x}',
+    '{"id":"a","content":[,]}',
+    '{"id":"a\x01b","model":"c"}',
+    '{"id":"a\\x","model":"c"}',
+    '{"id":"a","model":"c"',
+    '{"id":"a","model":"c"}}',
 ]
 
 
