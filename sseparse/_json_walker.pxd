@@ -57,19 +57,35 @@ cdef extern from *:
     static PyObject* sse_keys[256];
 
     static PyObject* sse_key(const char* p, Py_ssize_t n) {
-        uint32_t h = 2166136261u;
+        /* The hash reads the key 8 bytes at a time (the last word overlapping the
+           one before it): one multiply a word, not one a byte. */
+        uint64_t h = (uint64_t)n, w, ascii = 0;
         Py_ssize_t i;
         PyObject* key;
         PyObject** slot;
         if (n > 32)
             return PyUnicode_DecodeUTF8(p, n, "replace");
-        for (i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)p[i];
-            if (c >= 0x80)
+        if (n >= 8) {
+            for (i = 0; i + 8 < n; i += 8) {
+                memcpy(&w, p + i, 8);
+                ascii |= w;
+                h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+            }
+            memcpy(&w, p + n - 8, 8);
+            ascii |= w;
+            h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+            if (ascii & 0x8080808080808080ull)
                 return PyUnicode_DecodeUTF8(p, n, "replace");
-            h = (h ^ c) * 16777619u;
+        } else {
+            for (i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)p[i];
+                if (c >= 0x80)
+                    return PyUnicode_DecodeUTF8(p, n, "replace");
+                h = (h << 8) | c;
+            }
+            h *= 0x9E3779B97F4A7C15ull;
         }
-        slot = &sse_keys[(h ^ (uint32_t)n) & 255];
+        slot = &sse_keys[(h >> 56) ^ ((h >> 24) & 255)];
         key = *slot;
         if (key != NULL && PyUnicode_GET_LENGTH(key) == n && memcmp(PyUnicode_1BYTE_DATA(key), p, n) == 0) {
             Py_INCREF(key);
