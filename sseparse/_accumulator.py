@@ -292,7 +292,7 @@ class Accumulator:
                 # Events go to the reducer as they complete; those it returns were not
                 # offered (a fragment that may break the size limit) and go the usual way.
                 events: list[Event] = (
-                    fast.feed(self._parser, data, out, self._detect_in_parse, self._start)
+                    fast.feed(self._parser, data, out, self)  # (its _start and _detect_in_parse)
                     if detecting
                     else fast.feed(self._parser, data, out)
                 )
@@ -513,17 +513,19 @@ def _check_bytes_like(data: Any) -> None:
         raise fragment_type_error(data, "Accumulator.feed()") from None
 
 
-#: (dialect, compiled) -> its reducer class, as ``reducer_class`` gives it: for the
-#: reducer a detected stream makes (``_start``, ``_detect``), without a Python call.
-_CLASSES: dict[tuple[str, bool], type[Reducer]] = {}
+#: dialect -> its reducer class, as ``reducer_class`` gives it, compiled and pure:
+#: for the reducer a detected stream makes (``_start``, ``_detect``), without a
+#: Python call (two maps: a string key, no tuple to build and hash).
+_COMPILED_CLASSES: dict[str, type[Reducer]] = {}
+_PURE_CLASSES: dict[str, type[Reducer]] = {}
 
 
 def _new_reducer(name: str, compiled: bool) -> Reducer:
     """``create_reducer(name, compiled)``, its class looked up once per dialect."""
-    key = (name, compiled)
-    cls = _CLASSES.get(key)
+    classes = _COMPILED_CLASSES if compiled else _PURE_CLASSES
+    cls = classes.get(name)
     if cls is None:
-        cls = _CLASSES[key] = reducer_class(name, compiled)
+        cls = classes[name] = reducer_class(name, compiled)
     return cls(compiled)
 
 

@@ -1,6 +1,6 @@
 """Types of the compiled fast path of the reducers (``_fastpath.pyx``)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from ._completion import Delta
@@ -17,8 +17,7 @@ class FastFeed:
         parser: EventParser,
         data: bytes | bytearray | memoryview,
         out: list[Delta] | None,
-        detector: Callable[[Event, list[Delta] | None], object] | None = None,
-        start: Callable[[str], FastReducer] | None = None,
+        owner: Any = None,
     ) -> list[Event]: ...
     def feed_events(self, events: Iterable[Event], out: list[Delta] | None) -> int: ...
     def start_gemini(self) -> FastReducer: ...

@@ -43,7 +43,7 @@ takes ``Event`` objects framed elsewhere and reads their data's UTF-8 form. With
 dialect unknown (``"auto"``), a ``FastFeed`` starts with no reducer: the first
 event's bytes say which dialect it is (``_detect``: the rules ``fast_detect``
 applies; a Gemini chunk is detected by the very walk that reads it), or else its
-detector decides on the ``Event``; the reducer made for it is bound within the
+owner's detector (``Accumulator._detect_in_parse``) decides on the ``Event``; the reducer made for it is bound within the
 same parse, and the rest of the fragment takes its fast path.
 
 Consecutive chunks of one answer are near copies: the same envelope, the same
@@ -1595,8 +1595,7 @@ cdef class FastFeed:
     cdef OpenAIChatReducer chat
     cdef AnthropicReducer messages
     cdef OpenAIResponsesReducer responses
-    cdef object detector    # while no reducer is bound: what makes one (see feed)
-    cdef object start       # ... and what makes the one the first event's bytes name
+    cdef object owner       # while no reducer is bound: what makes one (see feed)
     cdef object parser      # during feed(): the parser (current_event reads its last event id)
     # The event being taken, for current_event: its Event when there is one, else its bytes.
     cdef object c_event
@@ -1637,7 +1636,7 @@ cdef class FastFeed:
 
     def bind(self, reducer):
         """Feed ``reducer`` from now on. A feed made without one (``"auto"``) declines
-        every event until its ``detector`` (see ``feed``) made the reducer and bound
+        every event until its ``owner`` (see ``feed``) made the reducer and bound
         it, so that the rest of the fragment takes the fast path at once. A reducer
         without a fast path (``fast_dialect`` 0) gets each event through its own
         ``feed_events``."""
@@ -1743,16 +1742,17 @@ cdef class FastFeed:
             self.t_b = self.t_b_end = n
         return 0
 
-    def feed(self, parser, data, list out, detector=None, start=None):
-        """While no reducer is bound (``"auto"``): ``start(name)`` makes the reducer of
-        dialect ``name`` when the first event's bytes say which it is (``_detect``), and
-        this feed binds it; else ``detector(event, out)`` is called with each event
-        (built as the parser returns it) until it binds one (``bind``)."""
+    def feed(self, parser, data, list out, owner=None):
+        """While no reducer is bound (``"auto"``), ``owner`` (the ``Accumulator``) makes
+        it: ``owner._start(name)`` makes the reducer of dialect ``name`` when the first
+        event's bytes say which it is (``_detect``), and this feed binds it; else
+        ``owner._detect_in_parse(event, out)`` is called with each event (built as the
+        parser returns it) until it binds one (``bind``). (One object given, not two
+        bound methods made for every fragment.)"""
         cdef list events
         cdef object error
         self.out = out
-        self.detector = detector
-        self.start = start
+        self.owner = owner
         self.parser = parser
         self.ready = False
         self.cached = False
@@ -1764,7 +1764,7 @@ cdef class FastFeed:
                 events = parser._feed_sink(data, _SINK, self)
         finally:
             self.out = None
-            self.detector = self.start = self.parser = None
+            self.owner = self.parser = None
             self._count()
         if self.error is not None:
             error = self.error
@@ -1810,16 +1810,17 @@ cdef class FastFeed:
     cdef int _declined(self, event) except -1:
         """An event for the full decode: counted in order, and whatever was known of
         the reducer's state is asked again afterwards (or, with no reducer bound yet,
-        an event for the detector)."""
+        an event for the owner's detector)."""
         self._count()
         self.ready = False
         self.cached = False
         if self.reducer is None:
-            # detector(event, out): binds this feed to the reducer it makes; true when
-            # the event is left to this feed (detected undecoded, a fast dialect)
-            if self.detector is None:  # (feed() is given one whenever no reducer is bound)
-                raise ValueError("an event for a FastFeed with no reducer bound and no detector")
-            if self.detector(event, self.out):
+            # owner._detect_in_parse(event, out): binds this feed to the reducer it
+            # makes; true when the event is left to this feed (detected undecoded, a
+            # fast dialect)
+            if self.owner is None:  # (feed() is given one whenever no reducer is bound)
+                raise ValueError("an event for a FastFeed with no reducer bound and no owner")
+            if self.owner._detect_in_parse(event, self.out):
                 if not self._take_event(event):
                     self._declined(event)
         elif self.dialect:
@@ -1861,7 +1862,7 @@ cdef class FastFeed:
         if not self.dialect:
             # No reducer bound yet (then the first event's bytes may say which), or
             # one without a fast path.
-            if self.reducer is not None or self.start is None:
+            if self.reducer is not None or self.owner is None:
                 return 0
             found = self._detect(p, n, etype, tlen, items, &count, &pad, &template, &meta)
             if found == 2:
@@ -1928,8 +1929,8 @@ cdef class FastFeed:
 
     def start_gemini(self):
         """``take_chunk`` read the first event of an ``"auto"`` stream as Gemini's: the
-        reducer ``start`` makes for it, bound."""
-        self._bind(self.start("gemini"))
+        reducer ``owner._start`` makes for it, bound."""
+        self._bind(self.owner._start("gemini"))
         return self.reducer
 
     def current_event(self):
@@ -1950,7 +1951,7 @@ cdef class FastFeed:
                      int* count, Span* pad, bint* template, Meta* meta) except -1:
         """``"auto"``: the dialect of the first event with data, read from its bytes as
         ``fast_detect`` reads them, and the reducer ``start`` makes for it bound (1);
-        0 when the walker or the rules leave it to ``detect`` (through ``detector``);
+        0 when the walker or the rules leave it to ``detect`` (through the owner's ``_detect_in_parse``);
         2 when it was a Gemini chunk, read and folded by the Gemini walker in the
         same walk (``take_chunk``); 3 when the dialect's own walker read it whole and
         that walk decides the rules, its items as it leaves them for ``_take`` (the
@@ -1970,7 +1971,7 @@ cdef class FastFeed:
         if plain:
             if (_chat_chunk(<const uchar*>p, n, items, count, pad, template, meta) >= 0
                     and meta.chat_rule and not meta.foreign):
-                self._bind(self.start("openai-chat"))
+                self._bind(self.owner._start("openai-chat"))
                 return 3
             count[0] = 0
             template[0] = True
@@ -1980,10 +1981,10 @@ cdef class FastFeed:
         if responses and _responses_event(<const uchar*>p, n, &items[0]) >= 0 and items[0].kind != _ITEM_VIEW:
             # (not an event _responses_view reads: the walk stopped at its type, and
             # the data may not even be JSON, which detection must say)
-            self._bind(self.start("openai-responses"))
+            self._bind(self.owner._start("openai-responses"))
             return 3
         if _anthropic_name(etype, tlen) and _messages_event(<const uchar*>p, n, &items[0]) >= 0:
-            self._bind(self.start("anthropic"))
+            self._bind(self.owner._start("anthropic"))
             return 3
         if _top(<const uchar*>p, n, &kind, &mask) < 0:
             return 0
@@ -1993,7 +1994,7 @@ cdef class FastFeed:
             mask)
         if name is None:
             return 0
-        self._bind(self.start(name))
+        self._bind(self.owner._start(name))
         return 1
 
     cdef bint _chunk_meta(self, const char* p, Meta* meta) except -1:
