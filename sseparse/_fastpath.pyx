@@ -686,10 +686,12 @@ cdef Py_ssize_t _groq(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* usage) n
 
 
 cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* count, Span* pad,
-                            bint* template, Meta* meta) nogil:
+                            bint* template, Meta* meta, bint detecting) nogil:
     """The items of a chunk, or _FB. ``pad`` gets the span of a top-level
     ``"obfuscation"`` string (start -1 if none): the one member that changes from
-    chunk to chunk besides the text (see ``FastFeed._template_match``)."""
+    chunk to chunk besides the text (see ``FastFeed._template_match``). ``detecting``
+    (``"auto"``'s first event, which is chat's only without a member another rule
+    reads): _FB as soon as such a member is met (a Gemini chunk opens with one)."""
     cdef Span key, usage, groq
     cdef bint done = False, has_choices = False, cdone, seen_usage = False, usage_given = False
     cdef bint seen_groq = False
@@ -755,6 +757,8 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
         elif _key_is(s, &key, b"object", 6):
             if seen_object:
                 meta.foreign = True  # (the last one counts: the rules' own reading)
+                if detecting:
+                    return _FB
             seen_object = meta.chat = True
             if i < n and s[i] == 34:
                 j = _string(s, i, n, &span)
@@ -770,6 +774,8 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                     or _key_is(s, &key, b"usageMetadata", 13) or _key_is(s, &key, b"promptFeedback", 14)
                     or _key_is(s, &key, b"modelVersion", 12)):
                 meta.foreign = True
+                if detecting:
+                    return _FB
             i = _value(s, i, n, 1)
         i = _then(s, i, n, &done)
         if i < 0:
@@ -1892,7 +1898,7 @@ cdef class FastFeed:
                 self.base.end(self.out)
                 self.done = True
                 return 1
-            if not prewalked and _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta) < 0:
+            if not prewalked and _chat_chunk(<const uchar*>p, n, items, &count, &pad, &template, &meta, False) < 0:
                 return 0
             if count == 0:
                 return 0  # (no item asks the reducer whether it is ready: the full decode)
@@ -1969,7 +1975,7 @@ cdef class FastFeed:
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
         if plain:
-            if (_chat_chunk(<const uchar*>p, n, items, count, pad, template, meta) >= 0
+            if (_chat_chunk(<const uchar*>p, n, items, count, pad, template, meta, True) >= 0
                     and meta.chat_rule and not meta.foreign):
                 self._bind(self.owner._start("openai-chat"))
                 return 3
