@@ -50,10 +50,11 @@ cdef extern from *:
 
 cdef extern from *:
     """
-    /* The keys the value builder made last, by a hash of their bytes: the same few
-       keys come in every chunk of a stream (usage counts, message fields), and a
-       key found here is neither decoded nor hashed again. 256 short ASCII keys at
-       most: a constant amount of memory, whatever the input. */
+    /* The keys (and short string values) the value builder made last, by a hash
+       of their bytes: the same few keys come in every chunk of a stream (usage
+       counts, message fields), and a key found here is neither decoded nor hashed
+       again. 256 short ASCII strings at most: a constant amount of memory,
+       whatever the input. */
     static PyObject* sse_keys[256];
 
     static PyObject* sse_key(const char* p, Py_ssize_t n) {
@@ -493,6 +494,9 @@ cdef inline object _build(const char* p, Py_ssize_t n, Py_ssize_t* at, int depth
     cdef char digits[104]
     if c == 34:
         at[0] = _string(s, i, n, &span)
+        if not span.escaped and span.end - span.start <= 32:
+            # (short strings recur like keys: "standard", "TEXT", "completed"...)
+            return sse_key(p + span.start, span.end - span.start)
         return _utf8_text(p, &span)
     if c == 123 or c == 91:
         if depth >= _MAX_DEPTH:
