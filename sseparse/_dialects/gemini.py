@@ -736,7 +736,8 @@ class GeminiReducer(Reducer):
         extra = dict(self._extra) if self._extra else {}
         states = self._candidates
         if len(states) == 1:  # (nearly every stream)
-            state = next(iter(states.values()))
+            for state in states.values():  # (the only one: compiled, a walk of the dict, no view made)
+                break
             if state.extra:
                 extra["candidates"] = [{"index": state.index, **state.extra}]
             choices = [state.build()]  # (a list comprehension makes a function object per call before 3.12)

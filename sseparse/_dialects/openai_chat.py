@@ -348,9 +348,10 @@ class OpenAIChatReducer(Reducer):
 
     def snapshot(self, complete: bool, error: dict[str, Any] | None) -> Completion:
         states = self._choices
+        choices: list[Choice]
         if len(states) == 1:
-            (state,) = states.values()
-            choices = [state.build()]
+            for state in states.values():  # (the only one: compiled, a walk of the dict, no view made)
+                choices = [state.build()]
         elif states:
             choices = [states[index].build() for index in sorted(states)]
         else:
