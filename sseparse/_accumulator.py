@@ -383,7 +383,8 @@ class Accumulator:
             return "the body was not an SSE stream (no event with data: an HTML page or a JSON error?)"
         if reducer is None:
             return "the stream ended before any event with data"
-        where = f"stream ended before {reducer.end_marker}" if reducer.end_marker else "stream ended early"
+        marker = reducer.end_marker
+        where = f"stream ended before {marker}" if marker else "stream ended early"
         if pending is not None:
             where += f", in the middle of an event (event={quote_prefix(pending.event)}, data={quote_prefix(pending.data)})"
         return where
