@@ -53,9 +53,14 @@ cdef extern from *:
     /* The keys (and short string values) the value builder made last, by a hash
        of their bytes: the same few keys come in every chunk of a stream (usage
        counts, message fields), and a key found here is neither decoded nor hashed
-       again. 256 short ASCII strings at most: a constant amount of memory,
-       whatever the input. */
+       again. Two ways a set, the one found last first: two strings of one
+       object whose hashes meet do not evict each other on every read. 256 short
+       ASCII strings at most: a constant amount of memory, whatever the input. */
     static PyObject* sse_keys[256];
+
+    static inline int sse_key_is(PyObject* key, const char* p, Py_ssize_t n) {
+        return key != NULL && PyUnicode_GET_LENGTH(key) == n && memcmp(PyUnicode_1BYTE_DATA(key), p, n) == 0;
+    }
 
     static PyObject* sse_key(const char* p, Py_ssize_t n) {
         /* The hash reads the key 8 bytes at a time (the last word overlapping the
@@ -63,7 +68,7 @@ cdef extern from *:
         uint64_t h = (uint64_t)n, w, ascii = 0;
         Py_ssize_t i;
         PyObject* key;
-        PyObject** slot;
+        PyObject** set;
         if (n > 32)
             return PyUnicode_DecodeUTF8(p, n, "replace");
         if (n >= 8) {
@@ -86,16 +91,25 @@ cdef extern from *:
             }
             h *= 0x9E3779B97F4A7C15ull;
         }
-        slot = &sse_keys[(h >> 56) ^ ((h >> 24) & 255)];
-        key = *slot;
-        if (key != NULL && PyUnicode_GET_LENGTH(key) == n && memcmp(PyUnicode_1BYTE_DATA(key), p, n) == 0) {
+        set = &sse_keys[2 * (((h >> 56) ^ (h >> 24)) & 127)];
+        key = set[0];
+        if (sse_key_is(key, p, n)) {
+            Py_INCREF(key);
+            return key;
+        }
+        key = set[1];
+        if (sse_key_is(key, p, n)) {
+            set[1] = set[0];  /* (found last: first) */
+            set[0] = key;
             Py_INCREF(key);
             return key;
         }
         key = PyUnicode_FromStringAndSize(p, n);  /* ASCII: the decoded string */
         if (key == NULL)
             return NULL;
-        Py_XSETREF(*slot, key);
+        Py_XDECREF(set[1]);
+        set[1] = set[0];
+        set[0] = key;
         Py_INCREF(key);
         return key;
     }

@@ -83,12 +83,17 @@ def test_deep_values_left_to_the_full_decode() -> None:
 
 
 def test_keys_kept_between_values_stay_exact() -> None:
-    """The builder keeps the keys it made last (a small table, by a hash of their
-    bytes): thousands of keys, colliding, near-equal, non-ASCII, escaped or long,
-    read again in other values, still build what ``json.loads`` builds."""
+    """The builder keeps the keys and short strings it made last (a small table, by
+    a hash of their bytes, two ways a set): thousands of keys and string values,
+    colliding, near-equal, non-ASCII, escaped or long, read again in other values,
+    still build what ``json.loads`` builds."""
     keys = [f"k{i}" for i in range(3000)] + ["k1 ", "K1", "é", "a" * 32, "a" * 33, "\u2028", "k\\u0031"]
     for rounds in range(2):
         for start in range(0, len(keys), 500):
             text = "{" + ",".join(f'"{k}":{i}' for i, k in enumerate(keys[start : start + 500])) + "}"
             _check(text)
+            text = "{" + ",".join(f'"{k}":"{keys[-1 - i]}"' for i, k in enumerate(keys[start : start + 500])) + "}"
+            _check(text)
+            _check("[" + ",".join(f'"{k}"' for k in keys[start : start + 500]) + "]")
     _check('[{"k1":1,"k2":2},{"k2":3,"k1":4},{"k1 ":5}]')
+    _check('[{"k1":"k2","k2":"k1"},{"k2":"k1 ","k1":"K1"},{"k1 ":"k1"}]')
