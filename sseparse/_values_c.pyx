@@ -38,6 +38,26 @@ cdef extern from "descrobject.h":
     ctypedef struct PyMemberDescrObject:
         PyMemberDef* d_member
 
+cdef extern from *:
+    """
+    /* A builder is called like a function (vectorcall: the arguments as the caller
+       holds them, no tuple made), where the interpreter and Cython look for it. */
+    static int sse_set_vectorcall(PyTypeObject* tp, Py_ssize_t offset) {
+    #if defined(Py_TPFLAGS_HAVE_VECTORCALL) && !defined(PYPY_VERSION) && !defined(Py_LIMITED_API)
+        tp->tp_vectorcall_offset = offset;
+        tp->tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL;
+        PyType_Modified(tp);
+        return 1;
+    #else
+        (void)tp; (void)offset;
+        return 0;
+    #endif
+    }
+    """
+    int sse_set_vectorcall(PyTypeObject* tp, Py_ssize_t offset)
+    Py_ssize_t PyVectorcall_NARGS(size_t nargsf)
+    ctypedef void* vectorcallfunc
+
 cdef enum:
     _MAX_FIELDS = 32
 
@@ -50,6 +70,7 @@ cdef class SlotBuilder:
     allocator or ``__new__`` is not the default one, a name is not a plain slot of the
     class itself): use the pure-Python builder then."""
 
+    cdef vectorcallfunc vectorcall  # _vectorcall once built (NULL: called through __call__)
     cdef object cls
     cdef PyTypeObject* type
     cdef Py_ssize_t count
@@ -81,13 +102,17 @@ cdef class SlotBuilder:
         self.type = <PyTypeObject*>tp
         self.count = len(names)
         self.name = f"{cls.__name__}.<positional init>"
+        self.vectorcall = <vectorcallfunc>_vectorcall
 
     def __call__(self, *values):
+        if self.type == NULL:
+            raise TypeError("SlotBuilder.__init__ was not called")
         if PyTuple_GET_SIZE(values) != self.count:
-            raise TypeError(
-                f"{self.name} takes {self.count} positional arguments ({PyTuple_GET_SIZE(values)} given)"
-            )
+            raise self._wrong_count(PyTuple_GET_SIZE(values))
         return self._build(PySequence_Fast_ITEMS(values))  # (a tuple's own item array)
+
+    cdef object _wrong_count(self, Py_ssize_t given):
+        return TypeError(f"{self.name} takes {self.count} positional arguments ({given} given)")
 
     cdef object _build(self, PyObject** values):
         """A new instance whose slots hold ``values[:count]`` (new references)."""
@@ -103,6 +128,29 @@ cdef class SlotBuilder:
     cdef PyObject* _slot(self, obj, Py_ssize_t i) noexcept:
         """Slot ``i`` of ``obj`` (an instance of exactly this class), borrowed; NULL when unset."""
         return (<PyObject**>(<char*><PyObject*>obj + self.offsets[i]))[0]
+
+
+cdef object _vectorcall(PyObject* callable, PyObject** args, size_t nargsf, PyObject* kwnames):
+    """``SlotBuilder.__call__`` as a vectorcall: the same checks, the same object."""
+    cdef SlotBuilder self = <SlotBuilder>callable
+    cdef Py_ssize_t given = PyVectorcall_NARGS(nargsf)
+    if kwnames != NULL and PyTuple_GET_SIZE(<object>kwnames):
+        raise TypeError(f"{self.name} takes no keyword arguments")
+    if given != self.count:
+        raise self._wrong_count(given)
+    return self._build(args)
+
+
+cdef int _enable_vectorcall() except -1:
+    """Builders are called through ``_vectorcall``: the offset of its field, read
+    from an instance that was never initialised (whose field is NULL: such an
+    instance is called through ``__call__``, which refuses it)."""
+    cdef SlotBuilder probe = SlotBuilder.__new__(SlotBuilder)
+    sse_set_vectorcall(<PyTypeObject*>SlotBuilder, <char*>&probe.vectorcall - <char*><PyObject*>probe)
+    return 0
+
+
+_enable_vectorcall()
 
 
 # -- completion_of, compiled ---------------------------------------------------------

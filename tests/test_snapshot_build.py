@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import platform
 import sys
 import weakref
 
@@ -128,6 +129,33 @@ def test_the_compiled_builder_holds_one_reference_per_field() -> None:
         ref = weakref.ref(built)
         del built
         assert ref() is None
+
+
+@pytest.mark.skipif(completion_module._SlotBuilder is None, reason="the compiled builder is not built or not in use")
+@pytest.mark.parametrize("cls", VALUE_CLASSES, ids=lambda cls: cls.__name__)
+def test_the_compiled_builder_called_both_ways_alike(cls: type) -> None:
+    # A call from Python or compiled code takes the builder's vectorcall (no argument
+    # tuple); type.__call__ takes its __call__: the same objects, the same refusals.
+    build = _positional_init(cls)
+    count = len(attrs.fields(cls))
+    given = [f"value {i}" for i in range(count)]
+    if platform.python_implementation() == "CPython":
+        assert type(build).__flags__ & (1 << 11)  # Py_TPFLAGS_HAVE_VECTORCALL
+    through_call = type(build).__call__
+    assert through_call(build, *given) == build(*given) == _positional_init(cls, compiled=False)(*given)
+    for args, kwargs in (
+        (given[:-1], {}), ([*given, None], {}), ([], {}), (given[:-1], {"x": given[-1]}), (given, {"x": 1}),
+    ):
+        errors = []
+        for call in (lambda: build(*args, **kwargs), lambda: through_call(build, *args, **kwargs)):
+            with pytest.raises(TypeError) as caught:
+                call()
+            errors.append(str(caught.value))
+        if not kwargs:
+            assert errors[0] == errors[1]  # (the count given, in the same words)
+    uninitialised = type(build).__new__(type(build))
+    with pytest.raises(TypeError, match="__init__ was not called"):
+        uninitialised()
 
 
 @pytest.mark.skipif(completion_module._SlotBuilder is None, reason="the compiled builder is not built or not in use")
