@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_compiled_parser
 
 import sseparse
 from sseparse import Event
@@ -54,7 +55,10 @@ EXPECTED = [
 
 @pytest.fixture(params=["default", "pure"])
 def cli_env(request: pytest.FixtureRequest) -> dict[str, str]:
-    """The environment of the subprocess: the default implementation, or the pure one."""
+    """The environment of the subprocess: the default implementation (the compiled
+    one: skipped where it was not built, failed where it is required), or the pure one."""
+    if request.param == "default":
+        load_compiled_parser()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
     env.pop("SSEPARSE_NO_EXTENSIONS", None)

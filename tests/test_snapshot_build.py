@@ -235,10 +235,9 @@ def test_completion_of_compiled_equals_the_pure_one(case: int) -> None:
 
 
 def test_completion_of_compiled_refuses_what_is_not_the_builders() -> None:
-    from sseparse import _values_c  # noqa: PLC0415
-
     if completion_module.completion_of is completion_module.pure_completion_of:
         pytest.skip("the compiled completion_of is not built or not in use")
+    from sseparse import _values_c  # noqa: PLC0415  (only when built)
     pure = completion_module.pure_completion_of
     with pytest.raises(TypeError, match="not the builders"):
         _values_c.bind_completion(completion_module.make_choice, completion_module.make_choice, pure)
