@@ -223,3 +223,108 @@ def completion_of(dialect, choices, id, model, created, system_fingerprint, usag
     values[9] = values[10] = values[11] = <PyObject*>None
     values[16] = <PyObject*>blocks
     return _completion._build(values)
+
+
+# -- JSON text of a decoded value, compact ---------------------------------------------
+
+from json.encoder import encode_basestring as _encode_string
+
+cdef enum:
+    _COMPACT_DEPTH = 200    # deeper: None (the stdlib's encoder, with its own guard)
+
+
+def compact_json(value):
+    """``value`` (as ``json.loads`` builds it) as the JSON text ``JSON.stringify``
+    writes: what the stdlib's C encoder writes with ``separators=(",", ":")`` and
+    ``ensure_ascii=False`` (strings through the same ``encode_basestring``, numbers
+    through ``int.__repr__`` and ``float.__repr__``), without its per-call setup.
+    ``None`` for anything else (another type, a key that is not a string, a float
+    that is not finite, nesting past 200): the caller encodes that with the stdlib,
+    which says what is wrong."""
+    cdef list out = []
+    if not _write(value, out, 0):
+        return None
+    return "".join(out)
+
+
+from libc.stdint cimport uint8_t, uint16_t, uint32_t
+
+cdef extern from "Python.h":
+    unsigned int PyUnicode_KIND(object o)
+    void* PyUnicode_DATA(object o)
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+
+
+cdef inline int _string(str text, list out) except -1:
+    """``encode_basestring(text)``: quoted as it is when nothing in it is escaped
+    (no quote, backslash or control character), else through the stdlib's."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef unsigned int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef uint32_t c
+    for i in range(n):
+        if kind == 1:
+            c = (<uint8_t*>data)[i]
+        elif kind == 2:
+            c = (<uint16_t*>data)[i]
+        else:
+            c = (<uint32_t*>data)[i]
+        if c < 0x20 or c == 0x22 or c == 0x5C:
+            out.append(_encode_string(text))
+            return 0
+    out.append('"')
+    out.append(text)
+    out.append('"')
+    return 0
+
+
+cdef bint _write(object value, list out, int depth) except -1:
+    cdef type kind = type(value)
+    cdef bint first
+    if kind is str:
+        _string(<str>value, out)
+    elif kind is dict:
+        if depth >= _COMPACT_DEPTH:
+            return False
+        if not value:
+            out.append("{}")
+            return True
+        first = True
+        for key, item in (<dict>value).items():
+            if type(key) is not str:
+                return False
+            out.append("{" if first else ",")
+            first = False
+            _string(<str>key, out)
+            out.append(":")
+            if not _write(item, out, depth + 1):
+                return False
+        out.append("}")
+    elif kind is list:
+        if depth >= _COMPACT_DEPTH:
+            return False
+        if not value:
+            out.append("[]")
+            return True
+        first = True
+        for item in <list>value:
+            out.append("[" if first else ",")
+            first = False
+            if not _write(item, out, depth + 1):
+                return False
+        out.append("]")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(repr(value))  # (int.__repr__: an exact int)
+    elif kind is float:
+        if not (-1.7976931348623157e308 <= <double>value <= 1.7976931348623157e308):
+            return False  # NaN, Infinity: not JSON (the stdlib says so)
+        out.append(repr(value))  # (float.__repr__: an exact float)
+    else:
+        return False
+    return True

@@ -147,11 +147,28 @@ def _not_json(value: Any) -> Any:
 if _c_make_encoder is not None:  # CPython: its C encoder, made once (``encode`` makes one per call)
     _encode = _c_make_encoder(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, False)
 
-    def _compact(value: Any) -> str:
+    def _stdlib_compact(value: Any) -> str:
         return "".join(_encode(value, 0))
 
 else:
-    _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode  # type: ignore[assignment]
+    _stdlib_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode  # type: ignore[assignment]
+
+#: This module compiled: the compiled writer of the same text (``_values_c``, held to
+#: the stdlib's by a test), which leaves what it does not write to the stdlib's.
+_compact_c: Any = None
+if not __file__.endswith(".py"):
+    try:
+        from .._values_c import compact_json as _compact_c
+    except ImportError:  # (a build without it)
+        pass
+
+
+def _compact(value: Any) -> str:
+    if _compact_c is not None:
+        text = _compact_c(value)
+        if text is not None:
+            return text  # type: ignore[no-any-return]
+    return _stdlib_compact(value)
 
 #: A string as JSON text, without the encoder's dispatch: the hot case of the pieces.
 _string: Any = json.encoder.encode_basestring
