@@ -283,36 +283,31 @@ cdef bint _write(object value, list out, int depth) except -1:
     cdef bint first
     if kind is str:
         _string(<str>value, out)
-    elif kind is dict:
+    elif kind is dict or kind is list:
         if depth >= _COMPACT_DEPTH:
             return False
         if not value:
-            out.append("{}")
+            out.append("{}" if kind is dict else "[]")
             return True
         first = True
-        for key, item in (<dict>value).items():
-            if type(key) is not str:
-                return False
-            out.append("{" if first else ",")
-            first = False
-            _string(<str>key, out)
-            out.append(":")
-            if not _write(item, out, depth + 1):
-                return False
-        out.append("}")
-    elif kind is list:
-        if depth >= _COMPACT_DEPTH:
-            return False
-        if not value:
-            out.append("[]")
-            return True
-        first = True
-        for item in <list>value:
-            out.append("[" if first else ",")
-            first = False
-            if not _write(item, out, depth + 1):
-                return False
-        out.append("]")
+        if kind is dict:
+            for key, item in (<dict>value).items():
+                if type(key) is not str:
+                    return False
+                out.append("{" if first else ",")
+                first = False
+                _string(<str>key, out)
+                out.append(":")
+                if not _write(item, out, depth + 1):
+                    return False
+            out.append("}")
+        else:
+            for item in <list>value:
+                out.append("[" if first else ",")
+                first = False
+                if not _write(item, out, depth + 1):
+                    return False
+            out.append("]")
     elif value is None:
         out.append("null")
     elif value is True:
