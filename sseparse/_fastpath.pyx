@@ -137,12 +137,15 @@ cdef struct Item:
     long choice         # ``target``'s where: the choice, block or output item
     long key            # ``target``'s key: the tool call's or the part's index
     Span text
-    Span id             # _ITEM_CALL: the id, if has_id (_ITEM_META: the response's id)
-    Span name           # _ITEM_CALL: the name, if has_name (_ITEM_META: its model)
+    Span id             # _ITEM_CALL: the id, if has_id (_ITEM_META: the response's id;
+                        # _ITEM_MSTART: the message's id, start -1 when absent)
+    Span name           # _ITEM_CALL: the name, if has_name (_ITEM_META: its model;
+                        # _ITEM_MSTART: the message's model, start -1 when absent)
     bint has_id         # a non-empty id string (_ITEM_META: a string)
     bint has_name       # a non-empty name string (_ITEM_META: a string)
-    long long number    # _ITEM_META: created_at, if has_number
-    bint has_number
+    long long number    # _ITEM_META: created_at, if has_number (_ITEM_MSTART: where the
+                        # message's usage object starts, -1 when absent)
+    bint has_number     # (_ITEM_MSTART: _message_meta read the message: id, name, number hold)
 
 
 cdef struct Meta:
@@ -1956,7 +1959,7 @@ cdef class FastFeed:
     cdef int _detect(self, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen, Item* items,
                      int* count, Span* pad, bint* template, Meta* meta) except -1:
         """``"auto"``: the dialect of the first event with data, read from its bytes as
-        ``fast_detect`` reads them, and the reducer ``start`` makes for it bound (1);
+        ``fast_detect`` reads them, and the reducer ``owner._start`` makes for it bound (1);
         0 when the walker or the rules leave it to ``detect`` (through the owner's ``_detect_in_parse``);
         2 when it was a Gemini chunk, read and folded by the Gemini walker in the
         same walk (``take_chunk``); 3 when the dialect's own walker read it whole and
@@ -1995,7 +1998,7 @@ cdef class FastFeed:
         if _top(<const uchar*>p, n, &kind, &mask) < 0:
             return 0
         name = _detected(
-            _MESSAGE if tlen == 0 or (tlen == 7 and memcmp(etype, b"message", 7) == 0) else PyUnicode_DecodeUTF8(etype, tlen, "replace"),
+            _MESSAGE if plain else PyUnicode_DecodeUTF8(etype, tlen, "replace"),
             _utf8_text(p, &kind) if kind.start >= 0 else "",
             mask)
         if name is None:
