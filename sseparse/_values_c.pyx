@@ -247,12 +247,8 @@ def compact_json(value):
     return "".join(out)
 
 
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
-
-cdef extern from "Python.h":
-    unsigned int PyUnicode_KIND(object o)
-    void* PyUnicode_DATA(object o)
-    Py_ssize_t PyUnicode_GET_LENGTH(object o)
 
 
 cdef inline int _string(str text, list out) except -1:
