@@ -9,20 +9,45 @@ from ._base cimport Reducer
 
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 
+@cython.locals(year="long long", month="long long", day="long long", hour="long long", minute="long long",
+               second="long long", leap=bint, before="long long", days="long long")
+cpdef _unix_time(text)
+@cython.locals(value="long long", position=Py_ssize_t, digit="long long")
+cpdef long long _digits(str text, Py_ssize_t start, Py_ssize_t end)
+
+# the streamed arguments' writer, called in C by the reducer's own methods
+cpdef _parse_path(path)
+cpdef _piece_value(piece)
+cpdef _entry(piece)
+cpdef _member_prefix(_Open entry, step)
+
 cdef class _Open:
     cdef public object step, is_list, count, keys
 
 cdef class _StreamedArguments:
     cdef public object written, final, broken, _stack, _open, _open_path, _promised
+    cpdef seed(self, args)
+    cpdef feed(self, partial_args)
+    cpdef _piece(self, path, value, is_string, more, text)
+    cpdef finish(self)
+    cpdef closed_text(self)
+    cpdef _close_string(self, text)
+    cpdef _write(self, steps, value, text)
 
 cdef class _Call:
     cdef public object position, id, name, text, streamed, part, reader, complete, built, final_block
+    cpdef partial(self, ended)
+    cpdef tool_call(self)
+    cpdef block(self)
 
 cdef class _TextRun:
     cdef public object thought, pieces
+    cpdef block(self)
 
 cdef class _Candidate:
     cdef public object index, content, reasoning, calls, blocks, tail, run, open_call, finish_reason, extra, choice
+    cpdef push(self, block)
+    cpdef reasoning_list(self)
     cpdef build(self)
 
 cdef class GeminiReducer(Reducer):
@@ -40,3 +65,6 @@ cdef class GeminiReducer(Reducer):
     cpdef usage(self, raw, out)
     cpdef finish(self, state, reason, out)
     cpdef function_call(self, state, part, name, call_id, args, has_args, pieces, streamed, more, out)
+    cpdef _new_call(self, state, part, name, call_id, args, pieces, streamed, more, out)
+    cpdef _stream_pieces(self, state, call, pieces, more, out)
+    cpdef _end_call(self, state, out, announced=*)

@@ -71,7 +71,6 @@ of a few lookups and two appends.
 from __future__ import annotations
 
 import calendar
-import datetime
 import json
 import re
 import time
@@ -225,29 +224,57 @@ def _has_counts(raw: dict[str, Any]) -> bool:
     return "totalTokenCount" in raw or "promptTokenCount" in raw or "candidatesTokenCount" in raw
 
 
-_PLAIN_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})")
+#: Days before each month (1-12) in a common year, and in each month.
+_DAYS_BEFORE = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_EPOCH_DAYS = 719162  # days from 0001-01-01 to 1970-01-01
 
 
 def _unix_time(text: Any) -> int | None:
     """``createTime`` (RFC 3339, UTC, any number of fraction digits) in Unix seconds.
 
-    The usual shape (two ASCII digits a field) is read directly: ``time.strptime``
-    costs about as much as a whole short stream's other work. The same values and
-    the same refusals (``datetime.date`` checks the day as ``strptime`` does); any
-    other shape goes through ``strptime``."""
+    The usual shape (``YYYY-MM-DDTHH:MM:SS``, ASCII digits) is read and counted
+    directly: ``time.strptime``, or a regular expression and ``datetime``, cost
+    about as much as a whole short stream's other work. The same values and the same
+    refusals as ``strptime`` (a day the month does not have, year 0, hour 24...);
+    any other shape goes through ``strptime``."""
     if type(text) is not str or len(text) < 20 or text[19] not in ".Z":
         return None
-    try:
-        plain = _PLAIN_TIME.fullmatch(text, 0, 19)
-        if plain is None:
+    year = month = day = hour = minute = second = -1
+    if text[4] == "-" and text[7] == "-" and text[10] == "T" and text[13] == ":" and text[16] == ":":
+        year = _digits(text, 0, 4)
+        month = _digits(text, 5, 7)
+        day = _digits(text, 8, 10)
+        hour = _digits(text, 11, 13)
+        minute = _digits(text, 14, 16)
+        second = _digits(text, 17, 19)
+    if year < 0 or month < 0 or day < 0 or hour < 0 or minute < 0 or second < 0:
+        try:
             return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
-        year, month, day, hour, minute, second = map(int, plain.groups())
-        if hour > 23 or minute > 59 or second > 61:
+        except ValueError:
             return None
-        datetime.date(year, month, day)  # ValueError for a day the month does not have, year 0...
-        return calendar.timegm((year, month, day, hour, minute, second))
-    except ValueError:
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if year == 0 or not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 61:
         return None
+    if not 1 <= day <= _MONTH_DAYS[month] + (month == 2 and leap):
+        return None
+    before = year - 1
+    days = (
+        before * 365 + before // 4 - before // 100 + before // 400 + _DAYS_BEFORE[month]
+        + (month > 2 and leap) + day - 1 - _EPOCH_DAYS
+    )
+    return ((days * 24 + hour) * 60 + minute) * 60 + second
+
+
+def _digits(text: str, start: int, end: int) -> int:
+    """The ASCII decimal digits ``text[start:end]`` as a number, -1 if one is not."""
+    value = 0
+    for position in range(start, end):
+        digit = ord(text[position]) - 48
+        if digit < 0 or digit > 9:
+            return -1
+        value = value * 10 + digit
+    return value
 
 
 # -- streamed function-call arguments (Vertex AI's partialArgs) -------------------------
@@ -341,6 +368,17 @@ class _Open:
         self.keys: set[str] = set()  # an object's member names written
 
 
+def _member_prefix(entry: _Open, step: str | int) -> str:
+    """The text before the next value written into ``entry`` at ``step``: a comma
+    after the first, and a member's name (noted as written)."""
+    comma = "," if entry.count else ""
+    entry.count += 1
+    if entry.is_list:
+        return comma
+    entry.keys.add(step)  # type: ignore[arg-type]
+    return f"{comma}{_string(step)}:"
+
+
 class _StreamedArguments:
     """Writes a call's ``partialArgs`` pieces as compact JSON text while they arrive.
 
@@ -376,7 +414,7 @@ class _StreamedArguments:
         self._stack.append(root)
         text = ["{"]
         for key, value in args.items():
-            text.append(self._member(root, key) + _compact(value))
+            text.append(_member_prefix(root, key) + _compact(value))
             root.keys.add(key)
         added = "".join(text)
         self.written.append(added)
@@ -495,7 +533,7 @@ class _StreamedArguments:
             text.append("]" if stack.pop().is_list else "}")
         for depth in range(common, len(steps)):
             step = steps[depth]
-            text.append(self._member(stack[-1], step))
+            text.append(_member_prefix(stack[-1], step))
             if depth < last:
                 child = _Open(step, type(steps[depth + 1]) is int)
                 stack.append(child)
@@ -505,14 +543,6 @@ class _StreamedArguments:
         else:
             text.append(_compact(value))
 
-    @staticmethod
-    def _member(entry: _Open, step: str | int) -> str:
-        comma = "," if entry.count else ""
-        entry.count += 1
-        if entry.is_list:
-            return comma
-        entry.keys.add(step)  # type: ignore[arg-type]
-        return f"{comma}{_string(step)}:"
 
 
 # -- per-candidate state -----------------------------------------------------------------
@@ -1124,9 +1154,9 @@ class GeminiReducer(Reducer):
         if out is not None and text:
             out.append(new_arguments_delta(state.index, call.position, text))
         if not more:
-            self._end_call(state, out, announced=True)
+            self._end_call(state, out, True)
 
-    def _end_call(self, state: _Candidate, out: list[Delta] | None, *, announced: bool = False) -> None:
+    def _end_call(self, state: _Candidate, out: list[Delta] | None, announced: bool = False) -> None:
         """Close the open streamed call; complete only when its last part said so
         (``announced``), not when the finish reason, another part or call closed it."""
         call = state.open_call
