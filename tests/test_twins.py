@@ -47,7 +47,7 @@ def _declared(name: str) -> dict[str, tuple[str | None, list[str]]]:
         if head:
             current = head.group(1)
             classes[current] = (head.group(2), [])
-        elif current and (attrs := re.fullmatch(r"    cdef public object (.+)", line)):
+        elif current and (attrs := re.fullmatch(r"    cdef public \w+ ([^#]+?)\s*(?:#.*)?", line)):
             classes[current][1].extend(a.strip() for a in attrs.group(1).split(","))
     return classes
 

@@ -20,6 +20,7 @@ cpdef _parse_path(path)
 cpdef _piece_value(piece)
 cpdef _entry(piece)
 cpdef _member_prefix(_Open entry, step)
+cpdef _nests_deeper(value, limit)
 
 cdef class _Open:
     cdef public object step, is_list, count, keys
@@ -35,7 +36,9 @@ cdef class _StreamedArguments:
     cpdef _write(self, steps, value, text)
 
 cdef class _Call:
-    cdef public object position, id, name, text, streamed, part, reader, complete, built, final_block
+    cdef public object position, id, name, text
+    cdef public _StreamedArguments streamed  # (a C call to its methods)
+    cdef public object part, reader, complete, built, final_block
     cpdef partial(self, ended)
     cpdef tool_call(self)
     cpdef block(self)
@@ -64,7 +67,11 @@ cdef class GeminiReducer(Reducer):
     cpdef candidate_extra(self, state, candidate)
     cpdef usage(self, raw, out)
     cpdef finish(self, state, reason, out)
-    cpdef function_call(self, state, part, name, call_id, args, has_args, pieces, streamed, more, out)
-    cpdef _new_call(self, state, part, name, call_id, args, pieces, streamed, more, out)
-    cpdef _stream_pieces(self, state, call, pieces, more, out)
-    cpdef _end_call(self, state, out, announced=*)
+    @cython.locals(current=_Call)
+    cpdef function_call(self, _Candidate state, part, name, call_id, args, has_args, pieces, streamed, more, out)
+    @cython.locals(new=_Call)
+    cpdef _new_call(self, _Candidate state, part, name, call_id, args, pieces, streamed, more, out)
+    @cython.locals(streamed=_StreamedArguments)
+    cpdef _stream_pieces(self, _Candidate state, _Call call, pieces, more, out)
+    @cython.locals(call=_Call)
+    cpdef _end_call(self, _Candidate state, out, announced=*)
