@@ -559,7 +559,7 @@ cdef int _call_item(GeminiReducer reducer, object state, const char* p, Py_ssize
     return 0
 
 
-cdef int take_chunk(object reducer, const char* p, Py_ssize_t n, list out, object source) except -1:
+cdef int take_chunk(object reducer, const char* p, Py_ssize_t n, list out, object source, StartFn start) except -1:
     """The gemini part of the fast path (``_fastpath.FastFeed``): the event's data ``p``
     walked and folded into ``reducer`` (1), or left unchanged to the full decode (0);
     with ``reducer`` None, the first event of an ``"auto"`` stream (see below).
@@ -573,10 +573,10 @@ cdef int take_chunk(object reducer, const char* p, Py_ssize_t n, list out, objec
         # ``"auto"``, the stream's first event (named "message"): a chunk this walk
         # reads with a member only Gemini sends is what detection calls gemini (the
         # rules, ``_dialects._by_members``: no ``type``, ``object``, ``choices`` nor
-        # ``error`` member); ``source`` makes the reducer and binds it.
+        # ``error`` member); ``start(source)`` makes the reducer and binds it.
         if not chunk.member:
             return 0
-        reducer = source.start_gemini()
+        reducer = start(source)
     typed = <GeminiReducer?>reducer  # (the compiled reducer: the fast path checked it when bound)
     typed.events += 1
     _fold(typed, p, n, &chunk, out, source)

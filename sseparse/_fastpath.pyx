@@ -1065,6 +1065,10 @@ cdef Py_ssize_t _response(const char* p, Py_ssize_t i, Py_ssize_t n, dict respon
 
 
 cdef object _MISSING = object()  # a member the event does not have
+#: The compiled reducers' classes, and of those bound so far: (fast_dialect,
+#: done_sentinel), read from the class once (two attribute lookups per stream).
+cdef tuple _DIALECT_CLASSES = (OpenAIChatReducer, AnthropicReducer, OpenAIResponsesReducer, GeminiReducer)
+cdef dict _BOUND = {}
 
 
 cdef tuple _responses_view(const char* p, Py_ssize_t n, int which, bint citing):
@@ -1652,17 +1656,27 @@ cdef class FastFeed:
         self._bind(reducer)
 
     cdef int _bind(self, reducer) except -1:
-        cdef int dialect = reducer.fast_dialect
+        cdef int dialect
+        cdef bint sentinel
+        cdef tuple known = _BOUND.get(type(reducer))
+        if known is not None:  # a compiled reducer of its dialect: its class read once
+            dialect = known[0]
+            sentinel = known[1]
+        else:
+            dialect = reducer.fast_dialect
+            if dialect and not (
+                (dialect == _CHAT and isinstance(reducer, OpenAIChatReducer))
+                or (dialect == _MESSAGES and isinstance(reducer, AnthropicReducer))
+                or (dialect == _RESPONSES and isinstance(reducer, OpenAIResponsesReducer))
+                or (dialect == _GEMINI and isinstance(reducer, GeminiReducer))
+            ):
+                raise TypeError(
+                    f"the fast path reads the compiled reducer of its dialect, not {type(reducer).__qualname__}"
+                )
+            sentinel = bool(reducer.done_sentinel)
+            if type(reducer) in _DIALECT_CLASSES:  # (a subclass may change its class attributes)
+                _BOUND[type(reducer)] = (dialect, sentinel)
         self.base = self.chat = self.messages = self.responses = None
-        if dialect and not (
-            (dialect == _CHAT and isinstance(reducer, OpenAIChatReducer))
-            or (dialect == _MESSAGES and isinstance(reducer, AnthropicReducer))
-            or (dialect == _RESPONSES and isinstance(reducer, OpenAIResponsesReducer))
-            or (dialect == _GEMINI and isinstance(reducer, GeminiReducer))
-        ):
-            raise TypeError(
-                f"the fast path reads the compiled reducer of its dialect, not {type(reducer).__qualname__}"
-            )
         self.reducer = reducer
         self.dialect = dialect
         if dialect:
@@ -1676,7 +1690,7 @@ cdef class FastFeed:
             self.own_feed_events = None  # (self.base.feed_event instead: a C call)
         else:
             self.own_feed_events = reducer.feed_events
-        self.sentinel = bool(reducer.done_sentinel)
+        self.sentinel = sentinel
         self.ready = self.cached = self.done = self.chunk_ready = False
         self.t_len = 0
         self.skips = None
@@ -1932,15 +1946,9 @@ cdef class FastFeed:
         self.c_type = etype
         self.c_tlen = tlen
         try:
-            return take_chunk(reducer, p, n, self.out, self)
+            return take_chunk(reducer, p, n, self.out, self, _start_gemini)
         finally:
             self.c_data = NULL
-
-    def start_gemini(self):
-        """``take_chunk`` read the first event of an ``"auto"`` stream as Gemini's: the
-        reducer ``owner._start`` makes for it, bound."""
-        self._bind(self.owner._start("gemini"))
-        return self.reducer
 
     def current_event(self):
         """The ``Event`` being taken (for an error that names it): the one given, or,
@@ -2249,6 +2257,14 @@ ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
                            const char* etype, Py_ssize_t etype_len, object event) except -1
 
 cdef event_sink _SINK_FN = _sink
+cdef object _start_gemini(object source):
+    """``take_chunk`` read the first event of an ``"auto"`` stream as Gemini's: the
+    reducer ``owner._start`` of the feed ``source`` makes for it, bound."""
+    cdef FastFeed feed = <FastFeed>source
+    feed._bind(feed.owner._start("gemini"))
+    return feed.reducer
+
+
 _SINK = PyCapsule_New(<void*>_SINK_FN, b"sseparse._framing_c.event_sink", NULL)
 
 # The compiled parser's ``_feed_sink`` as a C function (``_framing_c.feed_sink_fn``:

@@ -191,7 +191,10 @@ def test_the_pure_twin_never_takes_the_fast_path() -> None:
     if sseparse.IMPLEMENTATION != "cython" or not LOADED:
         return
     from sseparse import _fastpath
+    from sseparse._dialects import create_reducer
 
+    for name in sseparse.dialect_names():  # (the fast path keeps what it read of their classes)
+        _fastpath.FastFeed(create_reducer(name, True))
     with pytest.raises(TypeError, match="compiled reducer"):
         _fastpath.FastFeed(pure.create_reducer("openai-chat", False))
     feed = _fastpath.FastFeed()
