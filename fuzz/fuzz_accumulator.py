@@ -283,6 +283,10 @@ def gemini_events(c: Choices) -> list[tuple[str | None, Any]]:
         candidate: dict[str, Any] = {"content": {"role": "model", "parts": list(parts)}}
         if "finish" in extra:
             candidate["finishReason"] = extra.pop("finish")
+        if c.chance(30):  # Vertex's createTime: the usual shape, an impossible date, another shape
+            extra["createTime"] = c.pick(
+                ["2026-04-02T17:03:50.399550Z", "2024-02-29T23:59:60Z", "2023-02-29T00:00:00.1Z",
+                 "0000-01-01T00:00:00Z", "2026-4-02T17:03:50Z", "2026-04-02T17:03:5:.1Z", c.text(24), 7])
         return None, {"candidates": [candidate], "modelVersion": "gemini", "responseId": "r1", **extra}
 
     events = []
