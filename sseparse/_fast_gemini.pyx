@@ -607,7 +607,7 @@ cdef int _fold(GeminiReducer reducer, const char* p, Py_ssize_t n, Chunk* c, lis
                 if item.flags & _PIECES:
                     k += item.index  # (its entries)
             elif item.kind == _PART:
-                reducer.part(source.current_event(), state, _value_at(p, n, item.span.start, _loads), out)
+                reducer.part(state, _value_at(p, n, item.span.start, _loads), out)
             elif item.kind == _FINISH:
                 reason = _utf8_text(p, &item.span)
                 if reason != state.finish_reason:

@@ -404,3 +404,30 @@ def test_both_builds_agree_on_mutated_streams(edits: list[tuple[int, bytes, int]
     compiled, pure = outcome("cython", fragments), outcome("python", fragments)
     assert compiled == pure
     json.dumps(pure[2].to_dict())
+
+
+@pytest.mark.parametrize(
+    ("bad", "match"),
+    [
+        ({"text": 5}, "a part's text must be a string, not int"),
+        ({"text": ["a"], "thought": True}, "a part's text must be a string, not list"),
+        ({"functionCall": 5}, "functionCall must be an object, not int"),
+        ({"functionCall": ["get"], "thoughtSignature": "c2ln"}, "functionCall must be an object, not list"),
+    ],
+)
+def test_a_part_of_the_wrong_shape_names_its_event_on_both_paths(bad: dict[str, Any], match: str) -> None:
+    """A part the reducer refuses names the event it came in (its position and data),
+    whichever path read the chunk: the compiled walker hands such a part to the
+    reducer, which raises; the error is mapped for the event only then."""
+    data = sse(part({"text": "a"}), part({"text": "b"}, bad))
+    errors = []
+    for implementation in ("python", "cython") if sseparse.IMPLEMENTATION == "cython" else ("python",):
+        completion = refused(implementation, data, match)
+        assert completion.content == "ab"  # the text before the part is kept
+        acc = Accumulator("gemini", implementation=implementation)
+        with pytest.raises(ChunkDecodeError) as info:
+            acc.feed(data)
+        assert info.value.index == 1
+        assert info.value.event is not None and info.value.event.data == sse(part({"text": "b"}, bad))[6:-2].decode()
+        errors.append((str(info.value), info.value.index, info.value.event, info.value.completion.to_dict()))
+    assert all(error == errors[0] for error in errors)

@@ -63,7 +63,7 @@ cdef class GeminiReducer(Reducer):
     cpdef candidate(self, index)
     cpdef text(self, state, text, out)
     cpdef thought_text(self, state, text, thought, out)
-    cpdef part(self, event, state, part, out)
+    cpdef part(self, state, part, out)
     cpdef candidate_extra(self, state, candidate)
     cpdef usage(self, raw, out)
     cpdef finish(self, state, reason, out)

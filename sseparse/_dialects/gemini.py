@@ -841,7 +841,7 @@ class GeminiReducer(Reducer):
                                     if text:
                                         self.text(state, text, out)
                                 else:
-                                    self._part(event, state, part, out)
+                                    self._part(state, part, out)
                     reason = candidate.get("finishReason")
                     if reason is None:
                         known -= 1
@@ -931,14 +931,16 @@ class GeminiReducer(Reducer):
                 state.push(run)
             run.pieces.append(text)
 
-    def part(self, event: Event, state: _Candidate, part: Any, out: list[Delta] | None) -> None:
-        """A content part as decoded (the compiled path gives those of other shapes)."""
+    def part(self, state: _Candidate, part: Any, out: list[Delta] | None) -> None:
+        """A content part as decoded (the compiled path gives those of other shapes).
+        What it refuses raises ``_Refused``, which its caller maps for the event
+        (``chunk_error``): no ``Event`` is built for a chunk that is read."""
         text = part.get("text") if type(part) is dict else None
         if type(text) is str and len(part) == 1:
             if text:
                 self.text(state, text, out)
         else:
-            self._part(event, state, part, out)
+            self._part(state, part, out)
 
     def _new_candidate(self, event: Event, index: Any) -> _Candidate:
         if type(index) is not int or index < 0:
@@ -1015,13 +1017,13 @@ class GeminiReducer(Reducer):
 
     # -- parts besides plain text --------------------------------------------------------
 
-    def _part(self, event: Event, state: _Candidate, part: Any, out: list[Delta] | None) -> None:
+    def _part(self, state: _Candidate, part: Any, out: list[Delta] | None) -> None:
         if type(part) is not dict:
-            raise self.bad_chunk(event, f"a content part must be an object, not {type(part).__name__}")
+            raise _Refused(f"a content part must be an object, not {type(part).__name__}")
         call = part.get("functionCall")
         if call is not None:
             if type(call) is not dict:
-                raise self.bad_chunk(event, f"functionCall must be an object, not {type(call).__name__}")
+                raise _Refused(f"functionCall must be an object, not {type(call).__name__}")
             name = call.get("name")
             call_id = call.get("id")
             more = call.get("willContinue") is True
@@ -1032,16 +1034,16 @@ class GeminiReducer(Reducer):
             return
         if state.open_call is not None:  # anything else ends a streamed call
             self._end_call(state, out)
-        self._other_part(event, state, part, out)
+        self._other_part(state, part, out)
         signature = part.get("thoughtSignature")
         if out is not None and type(signature) is str and signature:
             out.append(new_signature_delta(state.index, signature))
 
-    def _other_part(self, event: Event, state: _Candidate, part: dict[str, Any], out: list[Delta] | None) -> None:
+    def _other_part(self, state: _Candidate, part: dict[str, Any], out: list[Delta] | None) -> None:
         text = part.get("text")
         if text is not None:
             if type(text) is not str:
-                raise self.bad_chunk(event, f"a part's text must be a string, not {type(text).__name__}")
+                raise _Refused(f"a part's text must be a string, not {type(text).__name__}")
             thought = part.get("thought") is True
             if len(part) == 2 and "thought" in part:  # plain thought text: glued like plain text
                 self.thought_text(state, text, thought, out)
