@@ -27,7 +27,10 @@ is faster); per dialect and for all streams, the geometric mean and the minimum.
 Then a fixed-cost breakdown of each stream (1500-byte fragments), for the named
 dialect and ``auto``: ``Accumulator(...)``, feeding every fragment, ``close()``
 (the final snapshot), the ``detect()`` of the first event alone, and ``one-event``:
-construct + feed + close of a stream made of the file's first event only.
+construct + feed + close of a stream made of the file's first event only, beside
+``naive-one-event``, the naive loop on those same bytes (what that event's JSON
+alone costs to decode: a first event that carries content, as Gemini's do, costs
+that much before any fixed cost).
 
 ``--json FILE`` keeps every number; ``--markdown FILE`` writes the per-dialect tables
 (the docs' performance page includes them), also later from the JSON with
@@ -198,9 +201,13 @@ def measure(fns: dict[str, Callable[[], object]], repeat: int, stat: Callable[[l
 
 def phases(dialect: str, fragments: list[bytes], one: bytes, event: Any, repeat: int,
            stat: Callable[[list[float]], float]) -> dict[str, float]:
-    """The fixed costs: construct, feed, close (of the whole stream), detect, one-event."""
+    """The fixed costs: construct, feed, close (of the whole stream), detect, one-event
+    (and the naive loop on the one event's bytes)."""
     k = max(20, 2000 // max(1, len(fragments)))
-    samples: dict[str, list[float]] = {"construct": [], "feed": [], "close": [], "detect": [], "one-event": []}
+    samples: dict[str, list[float]] = {
+        "construct": [], "feed": [], "close": [], "detect": [], "one-event": [], "naive-one-event": []
+    }
+    single = [one]
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -233,7 +240,10 @@ def phases(dialect: str, fragments: list[bytes], one: bytes, event: Any, repeat:
                     pass
                 acc.close()
             t5 = _clock()
-            for name, t in zip(samples, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            for _ in range(k):
+                naive_loop(single)
+            t6 = _clock()
+            for name, t in zip(samples, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
                 samples[name].append(t / k)
             del accs
     finally:
@@ -372,14 +382,20 @@ def markdown(data: dict[str, Any]) -> str:
             lines.append(line)
         lines.append("")
     if all(r["phases"] for r in results):
+        with_naive = all("naive-one-event" in r["phases"]["named"] for r in results)
         lines += ["**A stream of one event** (construct + feed + close; median over the streams, "
-                  "each stream's own first event)", "",
-                  "| dialect | named | auto |", "| --- | ---: | ---: |"]
+                  "each stream's own first event"
+                  + ("; beside it, the naive loop on the same bytes)" if with_naive else ")"), "",
+                  "| dialect | named | auto |" + (" naive loop |" if with_naive else ""),
+                  "| --- | ---: | ---: |" + (" ---: |" if with_naive else "")]
         for d in dialects:
             rows = [r["phases"] for r in results if d in ("all", r["dialect"])]
             named = statistics.median(p["named"]["one-event"] for p in rows) * 1e6
             auto = statistics.median(p["auto"]["one-event"] for p in rows) * 1e6
-            lines.append(f"| {d} | {named:.1f} µs | {auto:.1f} µs |")
+            line = f"| {d} | {named:.1f} µs | {auto:.1f} µs |"
+            if with_naive:
+                line += f" {statistics.median(p['named']['naive-one-event'] for p in rows) * 1e6:.1f} µs |"
+            lines.append(line)
         lines.append("")
     return "\n".join(lines)
 
@@ -421,11 +437,12 @@ def _report_phases(results: list[dict[str, Any]]) -> None:
               f"{a['feed'] * 1e6:7.1f} {a['close'] * 1e6:6.2f} {a['one-event'] * 1e6:9.2f}")
     print()
     dialects = sorted({r["dialect"] for r in results})
-    print(f"{'one-event stream, median':24s} {'named':>7s} {'auto':>7s}")
+    print(f"{'one-event stream, median':24s} {'named':>7s} {'auto':>7s} {'naive loop':>10s}")
     for d in [*dialects, "all"]:
         rows = [r["phases"] for r in results if d in ("all", r["dialect"])]
         print(f"{d:24s} {statistics.median(p['named']['one-event'] for p in rows) * 1e6:7.2f} "
-              f"{statistics.median(p['auto']['one-event'] for p in rows) * 1e6:7.2f}")
+              f"{statistics.median(p['auto']['one-event'] for p in rows) * 1e6:7.2f} "
+              f"{statistics.median(p['named']['naive-one-event'] for p in rows) * 1e6:10.2f}")
     print()
 
 

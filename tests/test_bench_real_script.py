@@ -63,10 +63,12 @@ def test_real_script_reads_a_folder_with_and_without_index(tmp_path: Path) -> No
         assert set(s["times"]) == {"1", "1500", "whole"}
         for cell in s["times"].values():
             assert {"naive", "auto", "named"} <= set(cell) and all(t > 0 for t in cell.values())
-        assert set(s["phases"]["auto"]) == {"construct", "detect", "feed", "close", "one-event"}
+        assert set(s["phases"]["auto"]) == {"construct", "detect", "feed", "close", "one-event", "naive-one-event"}
+        assert all(t > 0 for phases in s["phases"].values() for t in phases.values())
     assert "anthropic" in run.stdout and "openai-chat" in run.stdout
     tables = (tmp_path / "out.md").read_text(encoding="utf-8")
     assert "| anthropic | 1 |" in tables and "| openai-chat | 1 |" in tables and "| all | 2 |" in tables
+    assert "| dialect | named | auto | naive loop |" in tables
 
 
 def test_the_docs_real_traffic_tables_are_those_of_the_committed_run() -> None:
