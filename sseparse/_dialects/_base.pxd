@@ -3,10 +3,14 @@
 # a cpdef is a method the compiled code calls on its own objects (a C call, still
 # overridable).
 
+cpdef decode_json(data)
+
 cdef class Reducer:
     cdef public object events, done, compiled, live, _id, _model, _usage
     cpdef _init_common(self, compiled)
     cpdef feed_event(self, event, out)
+    cpdef _fold(self, event, obj, out)
+    cpdef _apply(self, event, obj, out)
     cpdef snapshot(self, complete, error)
     cpdef take_identity(self, response_id, model, out)
     cpdef flush(self, out)

@@ -12,6 +12,7 @@ cdef class _Block:
 
 cdef class AnthropicReducer(Reducer):
     cdef public object _blocks, _by_index, _last, _calls, _extra, _stop_reason, _started
+    cpdef _apply(self, event, obj, out)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
     cpdef target(self, kind, where, key)
     cpdef block_stop(self, index, out)

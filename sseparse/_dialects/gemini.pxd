@@ -55,6 +55,7 @@ cdef class _Candidate:
 
 cdef class GeminiReducer(Reducer):
     cdef public object _candidates, _created, need_meta, _usage_raw, usage_text, _extra, changed, _snapshot
+    cpdef _apply(self, event, obj, out)
     @cython.locals(state=_Candidate)
     cpdef snapshot(self, complete, error)
     # the compiled walker's contract (see _fast_gemini), called there in C

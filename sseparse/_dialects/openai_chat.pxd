@@ -18,6 +18,7 @@ cdef class _ChoiceState:
 
 cdef class OpenAIChatReducer(Reducer):
     cdef public object _choices, _created, _fingerprint, _need_meta
+    cpdef _apply(self, event, obj, out)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
     cpdef target(self, kind, where, key)
     cpdef fast_tool_piece(self, choice, key, call_id, name, arguments, out)

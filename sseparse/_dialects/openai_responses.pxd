@@ -15,6 +15,7 @@ cdef class _Item:
 
 cdef class OpenAIResponsesReducer(Reducer):
     cdef public object _texts, _items, _ids, _last, _calls, _reasoning_parts, _logprobs, _created, _finish_reason, _extra
+    cpdef _apply(self, event, obj, out)
     cpdef snapshot(self, complete, error)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
     cpdef target(self, kind, where, key)
