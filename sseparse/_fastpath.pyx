@@ -2251,12 +2251,6 @@ cdef int _sink(object ctx, const char* p, Py_ssize_t n, const char* etype, Py_ss
     return 1
 
 
-# The compiled parser's callback type (``_framing_c.pyx``, ``event_sink``): the same
-# declaration, kept identical by hand; the capsule's name is checked on every call.
-ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
-                           const char* etype, Py_ssize_t etype_len, object event) except -1
-
-cdef event_sink _SINK_FN = _sink
 cdef object _start_gemini(object source):
     """``take_chunk`` read the first event of an ``"auto"`` stream as Gemini's: the
     reducer ``owner._start`` of the feed ``source`` makes for it, bound."""
@@ -2265,6 +2259,12 @@ cdef object _start_gemini(object source):
     return feed.reducer
 
 
+# The compiled parser's callback type (``_framing_c.pyx``, ``event_sink``): the same
+# declaration, kept identical by hand; the capsule's name is checked on every call.
+ctypedef int (*event_sink)(object ctx, const char* data, Py_ssize_t n,
+                           const char* etype, Py_ssize_t etype_len, object event) except -1
+
+cdef event_sink _SINK_FN = _sink
 _SINK = PyCapsule_New(<void*>_SINK_FN, b"sseparse._framing_c.event_sink", NULL)
 
 # The compiled parser's ``_feed_sink`` as a C function (``_framing_c.feed_sink_fn``:

@@ -234,8 +234,8 @@ def _unix_time(text: Any) -> int | None:
     """``createTime`` (RFC 3339, UTC, any number of fraction digits) in Unix seconds.
 
     The usual shape (``YYYY-MM-DDTHH:MM:SS``, ASCII digits) is read and counted
-    directly: ``time.strptime``, or a regular expression and ``datetime``, cost
-    about as much as a whole short stream's other work. The same values and the same
+    directly (``time.strptime``, or a regular expression and ``datetime``, cost
+    several times what the rest of a chunk does). The same values and the same
     refusals as ``strptime`` (a day the month does not have, year 0, hour 24...);
     any other shape goes through ``strptime``."""
     if type(text) is not str or len(text) < 20 or text[19] not in ".Z":
@@ -542,7 +542,6 @@ class _StreamedArguments:
             text.append(_string(value)[:-1])  # the string stays open for more pieces
         else:
             text.append(_compact(value))
-
 
 
 # -- per-candidate state -----------------------------------------------------------------
