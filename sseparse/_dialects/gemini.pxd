@@ -65,6 +65,8 @@ cdef class GeminiReducer(Reducer):
     cpdef text(self, state, text, out)
     cpdef thought_text(self, state, text, thought, out)
     cpdef part(self, state, part, out)
+    cpdef _part(self, _Candidate state, part, out)
+    cpdef _other_part(self, _Candidate state, dict part, out)
     cpdef candidate_extra(self, state, candidate)
     cpdef usage(self, raw, out)
     cpdef finish(self, state, reason, out)
