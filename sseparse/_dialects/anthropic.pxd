@@ -9,10 +9,14 @@ cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 
 cdef class _Block:
     cdef public object index, kind, start, pieces, grows, call, citations, signature, ended, reader, on_whole, whole, parsed
+    cpdef build(self, ended, live=*)
 
 cdef class AnthropicReducer(Reducer):
     cdef public object _blocks, _by_index, _last, _calls, _extra, _stop_reason, _started
     cpdef _apply(self, event, obj, out)
+    cpdef block_start(self, index, start, out)
+    cpdef _close_block(self, _Block block, out)
+    cpdef _on_message_delta(self, event, obj, out)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
     cpdef target(self, kind, where, key)
     cpdef block_stop(self, index, out)

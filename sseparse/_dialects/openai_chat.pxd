@@ -11,6 +11,7 @@ cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 
 cdef class _CallState:
     cdef public object position, id, names, pieces, reader, ended, name_length
+    cpdef build(self)
 
 cdef class _ChoiceState:
     cdef public object index, content, reasoning, refusal, calls, by_index, function_call, finish_reason, logprobs
@@ -19,6 +20,9 @@ cdef class _ChoiceState:
 cdef class OpenAIChatReducer(Reducer):
     cdef public object _choices, _created, _fingerprint, _need_meta
     cpdef _apply(self, event, obj, out)
+    cpdef finish(self, state, reason, out)
+    cpdef tool_piece(self, state, key, call_id, name, arguments, out)
+    cpdef _take_usage(self, raw, out)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
     cpdef target(self, kind, where, key)
     cpdef fast_tool_piece(self, choice, key, call_id, name, arguments, out)

@@ -6,16 +6,24 @@
 from ._base cimport Reducer
 
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
+cpdef _glue(pieces)
 
 cdef class _Call:
     cdef public object position, output_index, id, name, pieces, custom, complete, reader, _glued, _glued_count, _shown, _shown_count, _seen, _gained
+    cpdef build(self)
 
 cdef class _Item:
     cdef public object kind, _raw, _text, done, call
+    cpdef take(self, item, raw)
+
+cpdef _block(_Item state, parts)
 
 cdef class OpenAIResponsesReducer(Reducer):
     cdef public object _texts, _items, _ids, _last, _calls, _reasoning_parts, _logprobs, _created, _finish_reason, _extra
     cpdef _apply(self, event, obj, out)
+    cpdef _take_output(self, output, raws, out, closes)
+    cpdef _new_item(self, index, item, raw)
+    cpdef _item_texts(self, index, item, out)
     cpdef snapshot(self, complete, error)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
     cpdef target(self, kind, where, key)
