@@ -255,23 +255,21 @@ def test_alternating_paths_cannot_revisit(implementation: str) -> None:
 def test_reading_completion_reuses_what_did_not_change(implementation: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A finished streamed call is parsed into its block once, however often the
     result is read; a read with nothing new returns the very same snapshot."""
-    loads = [0]
-    original = json.loads
-
-    def counting_loads(text: str, **kwargs: Any) -> Any:
-        loads[0] += 1
-        return original(text, **kwargs)
-
-    class Json:  # the json module as gemini sees it, with loads counted
-        dumps = staticmethod(json.dumps)
-        loads = staticmethod(counting_loads)
-
-    monkeypatch.setattr(gemini, "json", Json)
     acc = Accumulator("gemini", implementation=implementation)
+    module = sys.modules[type(acc._reducer).__module__]  # (the pure twin's own module, for "python")
+    loads = [0]
+    original = module.decode_json
+
+    def counting_decode(text: str) -> Any:
+        loads[0] += 1
+        return original(text)
+
+    monkeypatch.setattr(module, "decode_json", counting_decode)  # what a call's block is parsed with
     acc.feed(sse(part(fc(name="f", willContinue=True)), part(fc(partialArgs=[{"jsonPath": "$.k", "numberValue": 1}]))))
     first = acc.completion
     assert acc.completion is first  # nothing came: the same snapshot
     before = loads[0]
+    assert before == 1  # the call's block, parsed for the first read
     for number in range(200):
         acc.feed(sse(part({"text": f"{number} "})))
         acc.completion
