@@ -10,7 +10,7 @@ from ._base cimport Reducer
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 
 @cython.locals(year="long long", month="long long", day="long long", hour="long long", minute="long long",
-               second="long long", leap=bint, before="long long", days="long long")
+               second="long long", days="long long")
 cpdef _unix_time(text)
 @cython.locals(value="long long", position=Py_ssize_t, digit="long long")
 cpdef long long _digits(str text, Py_ssize_t start, Py_ssize_t end)

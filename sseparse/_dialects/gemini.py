@@ -71,6 +71,7 @@ of a few lookups and two appends.
 from __future__ import annotations
 
 import calendar
+import datetime
 import json
 import re
 import time
@@ -224,20 +225,17 @@ def _has_counts(raw: dict[str, Any]) -> bool:
     return "totalTokenCount" in raw or "promptTokenCount" in raw or "candidatesTokenCount" in raw
 
 
-#: Days before each month (1-12) in a common year, and in each month.
-_DAYS_BEFORE = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
-_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_EPOCH_DAYS = 719162  # days from 0001-01-01 to 1970-01-01
+_EPOCH_DAYS = 719163  # datetime.date(1970, 1, 1).toordinal()
 
 
 def _unix_time(text: Any) -> int | None:
     """``createTime`` (RFC 3339, UTC, any number of fraction digits) in Unix seconds.
 
-    The usual shape (``YYYY-MM-DDTHH:MM:SS``, ASCII digits) is read and counted
-    directly (``time.strptime``, or a regular expression and ``datetime``, cost
-    several times what the rest of a chunk does). The same values and the same
-    refusals as ``strptime`` (a day the month does not have, year 0, hour 24...);
-    any other shape goes through ``strptime``."""
+    The usual shape (``YYYY-MM-DDTHH:MM:SS``, ASCII digits) is read directly, its
+    day counted and checked by ``datetime.date`` (``time.strptime``, or a regular
+    expression and ``calendar.timegm``, cost several times what the rest of a chunk
+    does). The same values and the same refusals as ``strptime`` (a day the month
+    does not have, year 0, hour 24...); any other shape goes through ``strptime``."""
     if type(text) is not str or len(text) < 20 or text[19] not in ".Z":
         return None
     year = month = day = hour = minute = second = -1
@@ -253,16 +251,12 @@ def _unix_time(text: Any) -> int | None:
             return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
         except ValueError:
             return None
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    if year == 0 or not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 61:
+    if hour > 23 or minute > 59 or second > 61:
         return None
-    if not 1 <= day <= _MONTH_DAYS[month] + (month == 2 and leap):
+    try:
+        days = datetime.date(year, month, day).toordinal() - _EPOCH_DAYS  # (checks the date as strptime does)
+    except ValueError:  # a day the month does not have, month 13, year 0...
         return None
-    before = year - 1
-    days = (
-        before * 365 + before // 4 - before // 100 + before // 400 + _DAYS_BEFORE[month]
-        + (month > 2 and leap) + day - 1 - _EPOCH_DAYS
-    )
     return ((days * 24 + hour) * 60 + minute) * 60 + second
 
 
