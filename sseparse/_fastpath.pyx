@@ -1065,10 +1065,12 @@ cdef Py_ssize_t _response(const char* p, Py_ssize_t i, Py_ssize_t n, dict respon
 
 
 cdef object _MISSING = object()  # a member the event does not have
-#: The compiled reducers' classes, and of those bound so far: (fast_dialect,
-#: done_sentinel), read from the class once (two attribute lookups per stream).
-cdef tuple _DIALECT_CLASSES = (OpenAIChatReducer, AnthropicReducer, OpenAIResponsesReducer, GeminiReducer)
-cdef dict _BOUND = {}
+#: The compiled reducers' classes (exactly: a subclass may change its class
+#: attributes) -> (fast_dialect, done_sentinel), read once here rather than per stream.
+cdef dict _BOUND = {
+    cls: (cls.fast_dialect, bool(cls.done_sentinel))
+    for cls in (OpenAIChatReducer, AnthropicReducer, OpenAIResponsesReducer, GeminiReducer)
+}
 
 
 cdef tuple _responses_view(const char* p, Py_ssize_t n, int which, bint citing):
@@ -1659,7 +1661,7 @@ cdef class FastFeed:
         cdef int dialect
         cdef bint sentinel
         cdef tuple known = _BOUND.get(type(reducer))
-        if known is not None:  # a compiled reducer of its dialect: its class read once
+        if known is not None:  # a compiled reducer of its dialect
             dialect = known[0]
             sentinel = known[1]
         else:
@@ -1674,8 +1676,6 @@ cdef class FastFeed:
                     f"the fast path reads the compiled reducer of its dialect, not {type(reducer).__qualname__}"
                 )
             sentinel = bool(reducer.done_sentinel)
-            if type(reducer) in _DIALECT_CLASSES:  # (a subclass may change its class attributes)
-                _BOUND[type(reducer)] = (dialect, sentinel)
         self.base = self.chat = self.messages = self.responses = None
         self.reducer = reducer
         self.dialect = dialect

@@ -193,7 +193,7 @@ def test_the_pure_twin_never_takes_the_fast_path() -> None:
     from sseparse import _fastpath
     from sseparse._dialects import create_reducer
 
-    for name in sseparse.dialect_names():  # (the fast path keeps what it read of their classes)
+    for name in sseparse.dialect_names():  # (the fast path knows their classes: it still checks others)
         _fastpath.FastFeed(create_reducer(name, True))
     with pytest.raises(TypeError, match="compiled reducer"):
         _fastpath.FastFeed(pure.create_reducer("openai-chat", False))
