@@ -4,6 +4,7 @@
 # overridable).
 
 cpdef decode_json(data)
+cpdef str glue(list pieces)
 
 cdef class Reducer:
     cdef public object events, done, compiled, live, _id, _model, _usage

@@ -115,6 +115,18 @@ def _nests_past_limit(data: str, end: int | None) -> bool:
 fastpath: Any = None  # the module, or None (Any: mypy cannot narrow it inside the methods using it)
 
 
+def glue(pieces: list[str]) -> str:
+    """The pieces' text; the list is left holding it as one piece, so that reading the
+    result again (after every event, say) copies only what arrived since, not every
+    piece again. The list object stays the same (the compiled path appends to it); for
+    lists nothing reads by position (not argument pieces: their readers count them)."""
+    if len(pieces) > 1:
+        text = "".join(pieces)
+        pieces[:] = [text]
+        return text
+    return pieces[0] if pieces else ""
+
+
 def fast_feed(reducer: Reducer) -> Any:
     """The compiled fast path of ``reducer`` (a ``_fastpath.FastFeed``), or ``None``
     when it has none or was made without one (``compiled=False``)."""

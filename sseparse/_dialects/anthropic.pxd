@@ -3,7 +3,7 @@
 # a cpdef is a method the compiled code calls on its own objects (a C call, still
 # overridable).
 
-from ._base cimport Reducer
+from ._base cimport Reducer, glue
 
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 

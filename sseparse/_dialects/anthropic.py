@@ -74,7 +74,7 @@ from .._completion import (
     new_usage_delta,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
-from ._base import Reducer, member_names
+from ._base import Reducer, glue, member_names
 from ._contract import ARGUMENTS, CHOICE, MESSAGES, REASONING, TEXT
 
 if TYPE_CHECKING:
@@ -179,11 +179,11 @@ class _Block:
         block = dict(self.start)
         grows = self.grows
         if grows == _TEXT:
-            block["text"] = "".join(self.pieces)
+            block["text"] = glue(self.pieces)
             if self.citations is not None:
                 block["citations"] = [*(block.get("citations") or ()), *self.citations]
         elif grows == _THINKING:
-            block["thinking"] = "".join(self.pieces)
+            block["thinking"] = glue(self.pieces)
             if self.signature is not None:
                 block["signature"] = self.signature
         elif self.pieces:

@@ -100,7 +100,7 @@ from .._completion import (
     new_usage_delta,
 )
 from .._errors import ProviderError, SseparseError, describe_exception, quote_prefix
-from ._base import Reducer, decode_json
+from ._base import Reducer, decode_json, glue
 from ._contract import GEMINI
 
 if TYPE_CHECKING:
@@ -620,10 +620,7 @@ class _TextRun:
         self.pieces: list[str] = []
 
     def block(self) -> dict[str, Any]:
-        pieces = self.pieces
-        text = "".join(pieces)
-        if len(pieces) > 1:
-            pieces[:] = [text]  # joined once: the next snapshot joins only what came since
+        text = glue(self.pieces)
         if self.thought:
             return {"text": text, "thought": True}
         return {"text": text}
@@ -692,16 +689,9 @@ class _Candidate:
             blocks = [] if tail is None else [tail.block()]
         else:
             blocks = closed + [tail.block()] if tail is not None else closed[:]
-        content = self.content
-        text = "".join(content)
-        if len(content) > 1:
-            content[:] = [text]
+        text = glue(self.content)
         reasoning = self.reasoning
-        thinking = ""
-        if reasoning is not None:
-            thinking = "".join(reasoning)
-            if len(reasoning) > 1:
-                reasoning[:] = [thinking]
+        thinking = "" if reasoning is None else glue(reasoning)
         calls = self.calls
         choice = self.choice = make_choice(
             self.index, text, thinking, "", [call.tool_call() for call in calls] if calls else [], None,

@@ -5,7 +5,7 @@
 
 cimport cython
 
-from ._base cimport Reducer
+from ._base cimport Reducer, glue
 
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 

@@ -53,7 +53,7 @@ from .._completion import (
     new_usage_delta,
 )
 from .._errors import ProviderError, short_repr
-from ._base import Reducer, member_names, with_reasoning
+from ._base import Reducer, glue, member_names, with_reasoning
 from ._contract import ARGUMENTS, CHAT, CHOICE, CHUNK, REASONING, REFUSAL, TEXT
 
 if TYPE_CHECKING:
@@ -164,9 +164,9 @@ class _ChoiceState:
         function_call = self.function_call
         return make_choice(
             self.index,
-            "".join(self.content),
-            "".join(reasoning) if reasoning else "",
-            "".join(refusal) if refusal else "",
+            glue(self.content),
+            glue(reasoning) if reasoning else "",
+            glue(refusal) if refusal else "",
             [call.build() for call in calls] if calls else [],
             None if function_call is None else function_call.build(),
             self.finish_reason,

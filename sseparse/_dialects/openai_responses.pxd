@@ -3,10 +3,9 @@
 # a cpdef is a method the compiled code calls on its own objects (a C call, still
 # overridable).
 
-from ._base cimport Reducer
+from ._base cimport Reducer, glue
 
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
-cpdef _glue(pieces)
 
 cdef class _Call:
     cdef public object position, output_index, id, name, pieces, custom, complete, reader, _glued, _glued_count, _shown, _shown_count, _seen, _gained

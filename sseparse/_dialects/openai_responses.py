@@ -115,7 +115,7 @@ from .._completion import (
 )
 from .._errors import ProviderError, quote_prefix
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
-from ._base import Reducer, decode_json, with_reasoning
+from ._base import Reducer, decode_json, glue, with_reasoning
 from ._contract import ARGUMENTS, PART_REASONING, PART_REFUSAL, PART_SUMMARY, PART_TEXT, REASONING, RESPONSES, TEXT
 
 if TYPE_CHECKING:
@@ -149,16 +149,6 @@ _CUT_STATUS = frozenset({"incomplete", "in_progress"})
 _OTHER_TYPES = frozenset({"keepalive"})
 
 _Key = tuple[int, int, int]  # (output_index, text kind, content or summary index)
-
-
-def _glue(pieces: list[str]) -> str:
-    """The pieces' text; the list is left holding it as one piece, so that the next
-    glue only copies what arrived since (the list object stays the same)."""
-    if len(pieces) == 1:
-        return pieces[0]
-    text = "".join(pieces)
-    pieces[:] = [text]
-    return text
 
 
 class _Call:
@@ -425,7 +415,7 @@ class OpenAIResponsesReducer(Reducer):
             reasonings: list[str] = []
             for key in sorted(texts):
                 kind = key[1]
-                text = _glue(texts[key])
+                text = glue(texts[key])
                 if kind == _TEXT:
                     contents.append(text)
                 elif kind == _REFUSAL:
@@ -484,7 +474,7 @@ class OpenAIResponsesReducer(Reducer):
         if pieces is None:
             pieces = self._part(key, item_id)
         if pieces:
-            have = pieces[0] if len(pieces) == 1 else _glue(pieces)
+            have = pieces[0] if len(pieces) == 1 else glue(pieces)
             if have == text:
                 return
             if not text.startswith(have):  # no delta can take back what was shown; the Completion has it right
