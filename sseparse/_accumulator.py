@@ -340,12 +340,9 @@ class Accumulator:
         if reducer is not None and not reducer.done and self._failure is None:
             reducer.flush(out)
         # A finish reason on every choice ends a stream whose server sends no end
-        # marker, but not one cut inside an event: that event was lost.
-        complete = (
-            self._error is None
-            and reducer is not None
-            and (reducer.done or (reducer.finished and (pending is None or not pending.has_data)))
-        )
+        # marker, but not one cut inside a block, even one with no data yet: what it
+        # was (a usage chunk after the finish, a JSON error body) was not read.
+        complete = self._error is None and reducer is not None and (reducer.done or (reducer.finished and pending is None))
         if not complete and self._error is None:
             # What error_entry(IncompleteStreamError(pending, message=...)) says, without
             # the exception: ``cut`` builds it when read.
@@ -385,7 +382,11 @@ class Accumulator:
             return "the stream ended before any event with data"
         marker = reducer.end_marker
         where = f"stream ended before {marker}" if marker else "stream ended early"
-        if pending is not None:
+        if pending is not None and not pending.has_data and pending.event == "message":
+            # Only unknown fields: a line without a colon, as a JSON error body sent
+            # after the events leaves.
+            where += ", in lines that are no event (not SSE: an error body sent after the events?)"
+        elif pending is not None:
             where += f", in the middle of an event (event={quote_prefix(pending.event)}, data={quote_prefix(pending.data)})"
         return where
 

@@ -545,6 +545,95 @@ def test_unknown_block_and_delta_and_event_types_are_kept_or_skipped() -> None:
     assert completion.complete
 
 
+def test_a_compaction_block_glues_its_summary_and_keeps_the_last_encrypted_content() -> None:
+    data = sse(
+        message_start(),
+        block_start(0, {"type": "compaction", "content": None, "encrypted_content": None}),
+        delta(0, "compaction_delta", content="Earlier: the user ", encrypted_content="Ep_old"),
+        delta(0, "compaction_delta", content=None, encrypted_content=None),  # nothing new
+        delta(0, "compaction_delta", content="asked about Zürich.", encrypted_content="Ep_new"),
+        block_stop(0),
+        *text_block(1, "Sunny."),
+        *end("end_turn", 9),
+    )
+    completion, deltas = accumulate_everywhere(data, every_split=True)
+    summary = {"type": "compaction", "content": "Earlier: the user asked about Zürich.", "encrypted_content": "Ep_new"}
+    assert completion.blocks[0] == summary
+    assert completion.content == "Sunny." and completion.reasoning == "" and completion.complete
+    assert sseparse.BlockDelta(0, summary) in deltas
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        delta(0, "compaction_delta", content=7),
+        delta(0, "compaction_delta", content="x", encrypted_content=["not", "text"]),
+        text(0, "text into a compaction block"),
+    ],
+)
+def test_a_compaction_delta_of_the_wrong_shape_is_an_error(bad: dict[str, Any], implementation: str) -> None:
+    head = sse(message_start(), block_start(0, {"type": "compaction", "content": None}),
+               delta(0, "compaction_delta", content="kept"))
+    acc = Accumulator("anthropic", implementation=implementation)
+    with pytest.raises(ChunkDecodeError):
+        acc.feed(head + sse(bad))
+    assert acc.completion.blocks[0]["content"] == "kept"
+
+
+def test_a_delta_of_nothing_but_its_type_is_an_empty_piece() -> None:
+    """A gateway that re-encodes events without their empty strings sends the first
+    input piece, ``"partial_json": ""``, as a delta of nothing but its type."""
+    data = sse(
+        message_start(stop_reason=""),  # "" for null: no reason
+        text_start(0),
+        delta(0, "text_delta"),
+        text(0, "Let me look."),
+        block_stop(0),
+        block_start(1, {"type": "tool_use", "id": "toolu_1", "name": "search", "input": {}}),
+        delta(1, "input_json_delta"),
+        json_piece(1, '{"q": "Foo"}'),
+        block_stop(1),
+        *end("tool_use", 12),
+    )
+    completion, _ = accumulate_everywhere(data)
+    assert completion.content == "Let me look."
+    assert completion.tool_calls == [ToolCall(0, "toolu_1", "search", '{"q": "Foo"}', "function", True)]
+    assert completion.finish_reason == "tool_use" and completion.complete
+
+
+@pytest.mark.parametrize("reason", ["max_tokens", "model_context_window_exceeded", "stop_sequence", "refusal"])
+def test_a_call_the_provider_never_stopped_is_cut_when_the_message_stopped_short(reason: str) -> None:
+    head = [
+        message_start(),
+        block_start(0, {"type": "tool_use", "id": "toolu_1", "name": "write", "input": {}}),
+        json_piece(0, '{"lines": ["one", "tw'),
+    ]
+    completion, deltas = accumulate_everywhere(sse(*head, *end(reason, 30)))
+    assert completion.complete and completion.finish_reason == reason
+    assert completion.tool_calls == [ToolCall(0, "toolu_1", "write", '{"lines": ["one", "tw', "function", False)]
+    assert not any(isinstance(d, ToolCallEnd) for d in deltas)
+    # The same call with its input whole in the start: said by a delta all the same.
+    whole = [message_start(), block_start(0, {"type": "tool_use", "id": "toolu_2", "name": "f", "input": {"a": 1}})]
+    completion, deltas = accumulate_everywhere(sse(*whole, *end(reason, 3)))
+    assert completion.tool_calls == [ToolCall(0, "toolu_2", "f", '{"a": 1}', "function", False)]
+    assert ToolCallArgumentsDelta(0, 0, '{"a": 1}') in deltas
+    # A message that stopped for its tool calls closes a call never stopped.
+    completion, deltas = accumulate_everywhere(sse(*head[:2], json_piece(0, '{"lines": []}'), *end("tool_use", 9)))
+    assert completion.tool_calls[0].complete and ToolCallEnd(0, 0) in deltas
+
+
+def test_thinking_tokens_are_the_reasoning_tokens() -> None:
+    usage = {"output_tokens": 48, "output_tokens_details": {"thinking_tokens": 30}}
+    data = sse(message_start(), *text_block(0, "ok"), message_delta("end_turn", 48, usage=usage), MESSAGE_STOP)
+    completion, _ = accumulate_everywhere(data)
+    assert completion.usage is not None
+    assert (completion.usage.output_tokens, completion.usage.reasoning_tokens) == (48, 30)
+    bad = {"output_tokens": 48, "output_tokens_details": {"thinking_tokens": "30"}}
+    data = sse(message_start(), *text_block(0, "ok"), message_delta("end_turn", 48, usage=bad), MESSAGE_STOP)
+    completion, _ = accumulate_everywhere(data)
+    assert completion.usage is not None and completion.usage.reasoning_tokens is None
+
+
 # -- message_delta: stop reasons, extras, usage -----------------------------------------
 
 
@@ -761,7 +850,7 @@ def test_malformed_json_names_the_event_and_keeps_what_came_before() -> None:
         thinking(0, "into a text block"),
         delta(0, "signature_delta", signature="into a text block"),
         delta(0, "text_delta", text=7),
-        delta(0, "text_delta"),
+        delta(0, "text_delta", txt="a member of another name, and no text"),
         {"type": "content_block_delta", "index": 0},
         {"type": "content_block_start", "index": 1, "content_block": "text"},
         {"type": "content_block_start", "index": 1, "content_block": {"type": "tool_use", "id": 5, "name": "f"}},

@@ -109,6 +109,40 @@ def test_done_without_message_stop_is_not_complete(implementation: str) -> None:
     assert completion.error is not None and completion.error["type"] == "incomplete_stream"
 
 
+GEMINI_FINISHED = sse(
+    {"candidates": [{"content": {"parts": [{"text": "Okay"}], "role": "model"}}]},
+    {"candidates": [{"content": {"parts": [{"text": ""}], "role": "model"}, "finishReason": "STOP"}]},
+)
+# What a server sends when the model fails after the stream began: its JSON error
+# body, after the events, with no SSE framing (lines without a colon: unknown fields).
+ERROR_BODY = b'{\n  "error": {\n    "code": 503,\n    "message": "The model is overloaded.",\n    "status": "UNAVAILABLE"\n  }\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("data", "dialect"),
+    [
+        (GEMINI_FINISHED + ERROR_BODY, "gemini"),
+        (GEMINI_FINISHED + ERROR_BODY.rstrip(b"\n"), "gemini"),
+        (sse(chat({"content": "Hi"}), chat({}, "stop")) + ERROR_BODY, "openai-chat"),
+        # cut inside the line after the finish (the usage chunk that follows it, say)
+        (sse(chat({"content": "Hi"}), chat({}, "stop")) + b"da", "openai-chat"),
+    ],
+)
+def test_a_finished_stream_followed_by_what_is_no_event_is_not_complete(
+    data: bytes, dialect: str, implementation: str
+) -> None:
+    completion, _ = everywhere(data, dialect, implementation)
+    assert completion.finish_reason is not None and completion.content in ("Okay", "Hi")
+    assert completion.complete is False
+    assert completion.error is not None and completion.error["type"] == "incomplete_stream"
+
+
+def test_a_finished_stream_ending_in_comments_or_blank_lines_is_complete(implementation: str) -> None:
+    data = GEMINI_FINISHED + b": keep-alive\n\n\n: bye"
+    completion, _ = everywhere(data, "gemini", implementation)
+    assert completion.complete is True and completion.error is None
+
+
 # -- 2. a wrong explicit dialect is loud ------------------------------------------------------
 
 OPENAI_STREAM = sse(chat({"role": "assistant", "content": "Hello"}), chat({}, "stop"), done=True)

@@ -8,7 +8,7 @@ from ._base cimport Reducer, glue
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 
 cdef class _Block:
-    cdef public object index, kind, start, pieces, grows, call, citations, signature, ended, reader, on_whole, whole, parsed
+    cdef public object index, kind, start, pieces, grows, call, citations, signature, ended, reader, on_whole, whole, parsed, encrypted
     cpdef build(self, ended, live=*)
 
 cdef class AnthropicReducer(Reducer):
@@ -16,6 +16,7 @@ cdef class AnthropicReducer(Reducer):
     cpdef _apply(self, event, obj, out)
     cpdef block_start(self, index, start, out)
     cpdef _close_block(self, _Block block, out)
+    cpdef _piece(self, event, dict delta, delta_kind, key)
     cpdef _on_message_delta(self, event, obj, out)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
     cpdef target(self, kind, where, key)

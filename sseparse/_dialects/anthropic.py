@@ -88,7 +88,7 @@ __all__ = ["AnthropicReducer"]
 # What a block's deltas grow: text (text_delta, citations_delta), thinking
 # (thinking_delta, signature_delta) or, for every other block type, its input
 # (input_json_delta: tool_use, server_tool_use, mcp_tool_use and whatever comes next).
-_TEXT, _THINKING, _INPUT = 1, 2, 3
+_TEXT, _THINKING, _INPUT, _COMPACTION = 1, 2, 3, 4
 # The deltas that are a piece of text or thinking, and what their block must grow.
 _GROWS = {"text_delta": _TEXT, "thinking_delta": _THINKING}
 # message_start's message fields that have a common name (the others go to `extra`).
@@ -110,6 +110,8 @@ EVENT_TYPES = frozenset(
 # type newer than this version is skipped, as the API asks.
 _KNOWN = EVENT_TYPES | {"error"}
 _NO_INPUT: Any = object()  # a block start without an input member
+# Stop reasons that cut the output where it was: a block still open then was cut too.
+_CUT_SHORT = frozenset({"max_tokens", "model_context_window_exceeded", "stop_sequence", "refusal"})
 # At most this many usage members are kept when cumulative reports are merged: a
 # report with new member names each time must not make each merge cost more.
 _MAX_USAGE_KEYS = 64
@@ -129,15 +131,17 @@ class _Block:
 
     __slots__ = (
         "index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader", "on_whole",
-        "whole", "parsed",
+        "whole", "parsed", "encrypted",
     )
 
     def __init__(self, index: Any, kind: str, start: dict[str, Any]) -> None:
         self.index = index
         self.kind = kind  # the block's type
         self.start = start  # content_block_start's block, as sent
-        self.pieces: list[str] = []  # text, thinking or input JSON, in arrival order
-        self.grows = _TEXT if kind == "text" else _THINKING if kind == "thinking" else _INPUT
+        self.pieces: list[str] = []  # text, thinking, input JSON or a compaction's summary, in arrival order
+        self.grows = (
+            _TEXT if kind == "text" else _THINKING if kind == "thinking" else _COMPACTION if kind == "compaction" else _INPUT
+        )
         self.call = -1  # the tool call's position, for a tool_use block
         self.citations: list[Any] | None = None  # from citations_delta
         self.signature: str | None = None  # from signature_delta
@@ -146,6 +150,7 @@ class _Block:
         self.on_whole = False  # the reader read the start's whole input (no piece had come)
         self.whole = "{}"  # the start's whole input as JSON text (set by the reducer for input blocks)
         self.parsed: tuple[int, Any, bool] | None = None  # (pieces read, input value, ended): parsed once
+        self.encrypted: str | None = None  # a compaction's latest encrypted_content
 
     def arguments(self) -> list[str]:
         """The input as JSON text pieces: the streamed ones, else the start's whole input."""
@@ -186,6 +191,11 @@ class _Block:
             block["thinking"] = glue(self.pieces)
             if self.signature is not None:
                 block["signature"] = self.signature
+        elif grows == _COMPACTION:
+            if self.pieces:
+                block["content"] = glue(self.pieces)
+            if self.encrypted is not None:
+                block["encrypted_content"] = self.encrypted
         elif self.pieces:
             parsed = self.parsed
             count = len(self.pieces)
@@ -224,7 +234,9 @@ def _usage(raw: dict[str, Any]) -> Usage:
     if sent is not None or cached is not None or written is not None:
         input_tokens = (sent or 0) + (cached or 0) + (written or 0)
     total = None if input_tokens is None or output_tokens is None else input_tokens + output_tokens
-    return new_usage(input_tokens, output_tokens, total, raw, cached, written, None)
+    details = raw.get("output_tokens_details")  # the thinking tokens, part of output_tokens
+    thinking = details.get("thinking_tokens") if type(details) is dict else None
+    return new_usage(input_tokens, output_tokens, total, raw, cached, written, thinking if type(thinking) is int else None)
 
 
 class AnthropicReducer(Reducer):
@@ -293,7 +305,7 @@ class AnthropicReducer(Reducer):
                 block.start["name"],
                 "".join(block.arguments()),
                 "function",
-                block.ended or self.done,
+                block.ended,
             )
             for block in self._calls
         ] if self._calls else []
@@ -323,11 +335,18 @@ class AnthropicReducer(Reducer):
     # -- decoding ----------------------------------------------------------------------
 
     def end(self, out: list[Delta] | None) -> None:
-        """``message_stop``: the message is whole, every block in it too."""
+        """``message_stop``: the message is whole, every block in it too, except a tool
+        call the provider never stopped when the message stopped short (``max_tokens``,
+        a stop sequence...): its input was cut, and the call is not complete."""
         self.done = True
+        cut_short = self._stop_reason in _CUT_SHORT
         for block in self._blocks:
             if not block.ended:
-                self._close_block(block, out)
+                if cut_short and block.call >= 0:
+                    if out is not None and not block.pieces:
+                        out.append(new_arguments_delta(0, block.call, block.whole))
+                else:
+                    self._close_block(block, out)
 
     def flush(self, out: list[Delta] | None) -> None:
         """A cut stream: the input of a call that came whole with its start is said
@@ -385,6 +404,10 @@ class AnthropicReducer(Reducer):
                 self._calls.append(block)
                 if out is not None:
                     delta = new_call_start(0, block.call, call_id, name, "function")
+        elif block.grows == _COMPACTION:
+            summary = start.get("content")  # null as a rule: the summary streams in compaction_delta
+            if type(summary) is str and summary:
+                block.pieces.append(summary)
         else:  # text or thinking
             text = start.get(kind)  # "" as a rule; kept if a server sends text at once
             if text:
@@ -417,7 +440,7 @@ class AnthropicReducer(Reducer):
                 delta_kind = delta["type"]
                 grows = _GROWS.get(delta_kind) if type(delta_kind) is str else None
                 if grows is not None:  # text_delta or thinking_delta: a piece of its block's text
-                    text = delta[delta_kind[:-6]]  # "text" / "thinking"
+                    text = self._piece(event, delta, delta_kind, delta_kind[:-6])  # "text" / "thinking"
                     if block.grows != grows or type(text) is not str:
                         raise self._misfit(event, block, grows, delta_kind, text)
                     if text:
@@ -425,7 +448,7 @@ class AnthropicReducer(Reducer):
                         if out is not None:
                             out.append(new_text_delta(0, text) if grows == _TEXT else new_reasoning_delta(0, text))
                 elif delta_kind == "input_json_delta":
-                    piece = delta["partial_json"]
+                    piece = self._piece(event, delta, delta_kind, "partial_json")
                     if block.grows != _INPUT or type(piece) is not str:
                         raise self._misfit(event, block, _INPUT, delta_kind, piece)
                     if piece:
@@ -446,6 +469,20 @@ class AnthropicReducer(Reducer):
                     block.citations.append(citation)
                     if out is not None:
                         out.append(new_citation_delta(0, citation))
+                elif delta_kind == "compaction_delta":
+                    # The summary of the conversation so far, in pieces; the opaque
+                    # encrypted_content as last sent (each delta may carry a newer one).
+                    if block.grows != _COMPACTION:
+                        raise self._misfit(event, block, _COMPACTION, delta_kind, None)
+                    summary, encrypted = delta.get("content"), delta.get("encrypted_content")
+                    if (summary is not None and type(summary) is not str) or (
+                        encrypted is not None and type(encrypted) is not str
+                    ):
+                        raise self.bad_chunk(event, "compaction_delta content and encrypted_content must be strings or null")
+                    if summary:
+                        block.pieces.append(summary)
+                    if encrypted is not None:
+                        block.encrypted = encrypted
                 # A delta type newer than this version: skipped, as the API asks.
                 return
             handler = _HANDLERS.get(kind) if type(kind) is str else None
@@ -471,6 +508,17 @@ class AnthropicReducer(Reducer):
         else:
             reason = f"expected a Messages stream event, not type {quote_prefix(kind)}"
         raise self.bad_chunk(event, reason)
+
+    def _piece(self, event: Event, delta: dict[str, Any], delta_kind: str, key: str) -> Any:
+        """A delta's piece of text; a delta of nothing but its type is the empty piece
+        (an encoder that leaves empty strings out sends the first, empty, input piece
+        so), a delta with other members but not this one is an error."""
+        piece = delta.get(key, _NO_INPUT)
+        if piece is _NO_INPUT:
+            if len(delta) > 1:
+                raise self.bad_chunk(event, f"{delta_kind} without {key} (members {member_names(delta)})")
+            return ""
+        return piece
 
     def _misfit(self, event: Event, block: _Block, grows: int, delta_kind: str, value: Any) -> Exception:
         """The error for a delta its block cannot take, or one whose value is not a string."""
@@ -620,6 +668,8 @@ class AnthropicReducer(Reducer):
         message: the message's finish reason, said once per new value."""
         if type(reason) is not str:
             raise self.bad_chunk(event, f"stop_reason must be a string, not {short_repr(reason)}")
+        if not reason:
+            return  # "" is no reason (a serializer's zero value for null)
         if reason != self._stop_reason:
             self._stop_reason = reason
             if out is not None:
