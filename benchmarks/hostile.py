@@ -137,6 +137,14 @@ def anthropic_tool_input(n: int) -> Iterator[bytes]:
                    "delta": {"type": "input_json_delta", "partial_json": piece}}, "content_block_delta")
 
 
+def gemini_citations(n: int) -> Iterator[bytes]:
+    """Gemini: a new citation in every chunk, gathered (each kept once)."""
+    for i in range(n):
+        citation = {"startIndex": i, "endIndex": i + 1, "uri": f"https://example.com/{i}"}
+        yield sse({"candidates": [{"content": {"role": "model", "parts": [{"text": "x"}]},
+                                   "citationMetadata": {"citations": [citation]}}]})
+
+
 # -- how each is read --------------------------------------------------------------------
 
 
@@ -188,6 +196,7 @@ CASES: dict[str, tuple[Callable[[int], Iterator[bytes]], Callable[[list[bytes], 
         responses_custom_tool, read_partial_each_event("openai-responses"), 10000),
     "anthropic-tool-input-completion-read": (
         anthropic_tool_input, read_completion_each_event("anthropic"), 1000),
+    "gemini-citations": (gemini_citations, feed_and_close("gemini"), 4000),
 }
 
 

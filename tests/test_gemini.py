@@ -1038,6 +1038,29 @@ def test_candidate_members_without_a_common_field_are_kept() -> None:
 
 
 
+def test_the_citations_of_every_chunk_are_kept_each_once(implementation: str) -> None:
+    """Each chunk's ``citationMetadata`` cites its own part of the text: the result has
+    them all, in arrival order, a citation sent again kept once; a result read on the
+    way keeps what it had."""
+    one = {"startIndex": 396, "endIndex": 569, "uri": "https://a.example/cookies"}
+    two = {"startIndex": 474, "endIndex": 598, "uri": "https://b.example/bread", "license": "mit"}
+    three = {"endIndex": 991, "startIndex": 868, "uri": "https://c.example/banana"}
+    chunks = [
+        {"candidates": [{"content": {"parts": [text("Cookies")]}, "citationMetadata": {"citations": [one, two]}}]},
+        {"candidates": [{"content": {"parts": [text(" and bread")]}}]},
+        {"candidates": [{"content": {"parts": [text(".")]}, "finishReason": "STOP",
+                         "citationMetadata": {"citations": [dict(reversed(one.items())), three]}}]},
+    ]
+    completion, _ = accumulate_everywhere(sse(*chunks))
+    assert completion.extra["candidates"][0]["citationMetadata"] == {"citations": [one, two, three]}
+    acc = sseparse.Accumulator("gemini", implementation=implementation)
+    acc.feed(sse(chunks[0]))
+    early = acc.completion
+    acc.feed(sse(*chunks[1:]))
+    assert early.extra["candidates"][0]["citationMetadata"] == {"citations": [one, two]}
+    assert acc.close().extra["candidates"][0]["citationMetadata"]["citations"] == [one, two, three]
+
+
 
 # -- deltas lose nothing ------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ cdef class _TextRun:
     cpdef block(self)
 
 cdef class _Candidate:
-    cdef public object index, content, reasoning, calls, blocks, tail, run, open_call, finish_reason, extra, choice
+    cdef public object index, content, reasoning, calls, blocks, tail, run, open_call, finish_reason, extra, choice, cited
     cpdef push(self, block)
     cpdef reasoning_list(self)
     cpdef build(self)

@@ -35,7 +35,8 @@ reducer folds the pieces per candidate (``candidates[].index``, absent for 0):
   (``"SAFETY"``, ``"PROHIBITED_CONTENT"``...) and ``promptFeedback`` is kept in
   ``extra``. Candidate members with no common field (``safetyRatings``,
   ``citationMetadata``, ``groundingMetadata``...) are kept, as last sent, in
-  ``extra["candidates"]``.
+  ``extra["candidates"]``; the citations of ``citationMetadata``, which each chunk
+  sends for its own text, are those of every chunk, each once.
 - ``complete``: the stream has no end marker, so it is complete when every
   candidate got a finish reason and it was not cut in the middle of an event.
   ``[DONE]`` is not Gemini's: a gateway that adds it ends nothing (it is skipped,
@@ -219,6 +220,36 @@ def _usage(raw: dict[str, Any]) -> Usage:
     cached = raw.get("cachedContentTokenCount")
     # (cached_input_tokens, cache_write_tokens — Gemini reports none —, reasoning_tokens)
     return new_usage(input_tokens, output_tokens, total_tokens, raw, cached if type(cached) is int else None, None, thoughts)
+
+
+def _cite(state: _Candidate, sent: dict[str, Any]) -> dict[str, Any]:
+    """``citationMetadata`` ``sent``, its citations those of every chunk so far: each
+    once, in arrival order (a chunk may repeat one). The list grows in place, in linear
+    time; a snapshot copies it (``_candidate_extra``)."""
+    cited = state.cited
+    if cited is None:
+        cited = state.cited = (set(), [])
+    seen, gathered = cited
+    for citation in sent["citations"]:
+        try:
+            key = json.dumps(citation, sort_keys=True)
+        except (ValueError, RecursionError):  # NaN, or nested past the stack: kept, unchecked
+            gathered.append(citation)
+            continue
+        if key not in seen:
+            seen.add(key)
+            gathered.append(citation)
+    return {**sent, "citations": gathered}
+
+
+def _candidate_extra(state: _Candidate) -> dict[str, Any]:
+    """A candidate's ``extra`` entry for a snapshot: its own copy of what grows in place."""
+    view = {"index": state.index, **state.extra}
+    if state.cited is not None:
+        metadata = view.get("citationMetadata")
+        if type(metadata) is dict and metadata.get("citations") is state.cited[1]:
+            view["citationMetadata"] = {**metadata, "citations": list(state.cited[1])}
+    return view
 
 
 def _has_counts(raw: dict[str, Any]) -> bool:
@@ -639,6 +670,7 @@ class _Candidate:
         "finish_reason",
         "extra",
         "choice",
+        "cited",
     )
 
     def __init__(self, index: int) -> None:
@@ -655,6 +687,8 @@ class _Candidate:
         self.finish_reason: str | None = None
         self.extra: dict[str, Any] | None = None  # candidate members with no common field, as last sent
         self.choice: Choice | None = None  # the last Choice built, while no event touched this candidate
+        # The citations gathered in extra["citationMetadata"], and their JSON texts (see _cite).
+        self.cited: tuple[set[str], list[Any]] | None = None
 
     def push(self, block: dict[str, Any] | _TextRun | _Call) -> None:
         """Append a block: the tail before it can no longer change."""
@@ -769,11 +803,11 @@ class GeminiReducer(Reducer):
             for state in states.values():  # (the only one: compiled, a walk of the dict, no view made)
                 break
             if state.extra:
-                extra["candidates"] = [{"index": state.index, **state.extra}]
+                extra["candidates"] = [_candidate_extra(state)]
             choices = [state.build()]  # (a list comprehension makes a function object per call before 3.12)
         else:
             candidates = [states[index] for index in sorted(states)]
-            kept = [{"index": candidate.index, **candidate.extra} for candidate in candidates if candidate.extra]
+            kept = [_candidate_extra(candidate) for candidate in candidates if candidate.extra]
             if kept:
                 extra["candidates"] = kept
             choices = [candidate.build() for candidate in candidates]
@@ -935,12 +969,15 @@ class GeminiReducer(Reducer):
 
     def candidate_extra(self, state: _Candidate, candidate: dict[str, Any]) -> None:
         """Candidate members with no common field (``safetyRatings``,
-        ``citationMetadata``, ``groundingMetadata``...): kept as last sent."""
+        ``citationMetadata``, ``groundingMetadata``...): kept as last sent, except the
+        citations, which each chunk sends for its own part of the text: gathered."""
         extra = state.extra
         if extra is None:
             extra = state.extra = {}
         for key, value in candidate.items():
             if key not in _CANDIDATE_KEYS:
+                if key == "citationMetadata" and type(value) is dict and type(value.get("citations")) is list:
+                    value = _cite(state, value)
                 extra[key] = value
 
     def _take_other(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
