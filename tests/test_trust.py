@@ -305,6 +305,19 @@ def test_openai_usage_parts(implementation: str) -> None:
     assert completion.usage == Usage(100, 50, 150, usage, 64, None, 20)
 
 
+def test_anthropic_cache_names_passed_through_by_a_gateway(implementation: str) -> None:
+    usage = {"prompt_tokens": 675, "completion_tokens": 1, "total_tokens": 676,
+             "cache_read_input_tokens": 674, "cache_creation_input_tokens": 0}
+    data = sse({**chat({"content": "x"}, "stop"), "usage": usage}, done=True)
+    completion, _ = everywhere(data, "openai-chat", implementation)
+    assert completion.usage == Usage(675, 1, 676, usage, 674, 0, None)
+    # OpenAI's own names win where both are sent.
+    both = {**usage, "prompt_tokens_details": {"cached_tokens": 600, "cache_write_tokens": 5}}
+    completion, _ = everywhere(sse({**chat({"content": "x"}, "stop"), "usage": both}, done=True), "openai-chat",
+                               implementation)
+    assert completion.usage == Usage(675, 1, 676, both, 600, 5, None)
+
+
 def test_reasoning_left_out_of_the_completion_count_is_counted_in(implementation: str) -> None:
     """xAI's usage: ``completion_tokens`` leaves the reasoning out and the total adds it
     (307 + 26 + 227 = 560). ``output_tokens`` counts it, as everywhere (253); the raw

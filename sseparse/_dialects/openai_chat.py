@@ -178,7 +178,8 @@ class _ChoiceState:
 def _usage(raw: dict[str, Any]) -> Usage:
     """OpenAI's usage object read with the one meaning (``prompt_tokens`` already
     counts cached tokens). DeepSeek names its cache hits ``prompt_cache_hit_tokens``;
-    a few gateways pass other providers' names (``input_tokens``...) through; xAI's
+    a few gateways pass other providers' names (``input_tokens``, Anthropic's
+    ``cache_read_input_tokens`` and ``cache_creation_input_tokens``...) through; xAI's
     completion count leaves the reasoning out (``with_reasoning``). A count is taken
     only when it is an integer (``as_int``, written out: one report per stream, read
     in full)."""
@@ -203,10 +204,14 @@ def _usage(raw: dict[str, Any]) -> Usage:
     if type(cached) is not int:
         cached = raw.get("prompt_cache_hit_tokens")
         if type(cached) is not int:
-            cached = None
+            cached = raw.get("cache_read_input_tokens")  # Anthropic's names, passed through by gateways
+            if type(cached) is not int:
+                cached = None
     written = prompt.get("cache_write_tokens")
     if type(written) is not int:
-        written = None
+        written = raw.get("cache_creation_input_tokens")
+        if type(written) is not int:
+            written = None
     output = raw.get("completion_tokens_details")
     if type(output) is not dict:
         output = raw.get("output_tokens_details")
