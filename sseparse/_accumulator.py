@@ -580,6 +580,7 @@ def error_entry(exc: SseparseError) -> dict[str, Any]:
             "code": exc.code,
             "error_type": exc.type,
             "provider_error": exc.error,
+            "request_id": exc.request_id,
         }
     if isinstance(exc, ChunkDecodeError):
         return {

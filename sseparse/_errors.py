@@ -223,24 +223,29 @@ class ProviderError(SseparseError):
     """The provider sent an error inside the stream.
 
     ``error`` is the provider's error object exactly as sent (all of it); ``message``,
-    ``code`` and ``type`` are lifted out of it when present, as text cut to a bounded
-    length (``MESSAGE_LENGTH`` characters for the message, ``PREFIX_LENGTH`` for the
-    others), and so is the exception's own text.
-    Raised by sseparse, it always carries the partial ``completion``.
+    ``code`` and ``type`` (Google's ``status`` when it has no ``type``) are lifted out
+    of it when present, as text cut to a bounded length (``MESSAGE_LENGTH``
+    characters for the message, ``PREFIX_LENGTH`` for the others), and so is the
+    exception's own text. ``request_id`` is the id the provider gave the request
+    beside its error object (Anthropic's ``request_id``), for its support; ``None``
+    when it sent none. Raised by sseparse, it always carries the partial
+    ``completion``.
     """
 
     completion: Completion
 
-    def __init__(self, error: Any, *, dialect: str = "") -> None:
+    def __init__(self, error: Any, *, dialect: str = "", request_id: Any = None) -> None:
         self.error = error
         self.dialect = dialect
+        self.request_id: str | None = _as_text(request_id, PREFIX_LENGTH)
         obj = error if isinstance(error, dict) else {}
         if obj:
             self.message: str | None = _as_text(obj.get("message"), MESSAGE_LENGTH)
         else:
             self.message = _as_text(error, MESSAGE_LENGTH) if error else None
         self.code: str | None = _as_text(obj.get("code"), PREFIX_LENGTH)
-        self.type: str | None = _as_text(obj.get("type"), PREFIX_LENGTH)
+        kind = obj.get("type")
+        self.type: str | None = _as_text(kind if kind is not None else obj.get("status"), PREFIX_LENGTH)
         parts = [p for p in (self.type, self.code) if p]
         label = f" [{', '.join(parts)}]" if parts else ""
         where = f"{cut_text(dialect, PREFIX_LENGTH)} " if dialect else ""

@@ -810,6 +810,19 @@ def test_error_event_raises_provider_error_and_keeps_the_partial_result() -> Non
         assert final.error["type"] == "provider_error"
         assert final.error["error_type"] == "overloaded_error"
         assert final.error["message"] == "Overloaded"
+        assert final.error["request_id"] is None
+
+
+def test_the_request_id_beside_an_error_is_kept(implementation: str) -> None:
+    data = sse(message_start(), text_start(0), text(0, "Partial"),
+               {**OVERLOADED, "request_id": "req_011CYeT1GYt7Kg27RdtV9zeo"})
+    acc = Accumulator("anthropic", implementation=implementation)
+    with pytest.raises(ProviderError) as info:
+        acc.feed(data)
+    assert info.value.request_id == "req_011CYeT1GYt7Kg27RdtV9zeo"
+    assert info.value.error == OVERLOADED["error"]
+    final = acc.close()
+    assert final.error is not None and final.error["request_id"] == "req_011CYeT1GYt7Kg27RdtV9zeo"
 
 
 def test_error_as_the_first_event_is_detected_and_raised() -> None:

@@ -706,6 +706,7 @@ def test_error_object_mid_stream_keeps_the_partial_result() -> None:
         assert completion.error["type"] == "provider_error"
         assert completion.error["provider_error"] == QUOTA
         assert (completion.error["code"], completion.error["message"]) == ("429", QUOTA["message"])
+        assert completion.error["error_type"] == QUOTA["status"]  # Google's status stands for a type
         assert deltas == [MetadataDelta(RESPONSE_ID, MODEL), TextDelta(0, "So far")]
 
 

@@ -558,6 +558,7 @@ def test_provider_error_without_choices() -> None:
             "code": "500",
             "error_type": "server_error",
             "provider_error": error,
+            "request_id": None,
         }
 
 

@@ -495,14 +495,14 @@ class AnthropicReducer(Reducer):
         if not self._started and (type(kind) is not str or kind not in _KNOWN):
             self._not_started(event, obj, kind)
         if kind == "error" or event.event == "error":
-            raise ProviderError(obj.get("error") or obj, dialect=self.name)
+            raise ProviderError(obj.get("error") or obj, dialect=self.name, request_id=obj.get("request_id"))
         # ping, and event types newer than this version: nothing to fold in.
 
     def _not_started(self, event: Event, obj: dict[str, Any], kind: Any) -> None:
         """An event of no Messages type before ``message_start``: a stream of another
         dialect read as this one."""
         if event.event == "error" or obj.get("error") is not None:
-            raise ProviderError(obj.get("error") or obj, dialect=self.name)
+            raise ProviderError(obj.get("error") or obj, dialect=self.name, request_id=obj.get("request_id"))
         if type(kind) is not str or kind == "message":
             reason = f"expected a Messages stream event with a type, got members {member_names(obj)}"
         else:
