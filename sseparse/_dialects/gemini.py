@@ -244,7 +244,7 @@ def _cite(state: _Candidate, sent: dict[str, Any]) -> dict[str, Any]:
 
 def _candidate_extra(state: _Candidate) -> dict[str, Any]:
     """A candidate's ``extra`` entry for a snapshot: its own copy of what grows in place."""
-    view = {"index": state.index, **state.extra}
+    view = {"index": state.index, **(state.extra or {})}
     if state.cited is not None:
         metadata = view.get("citationMetadata")
         if type(metadata) is dict and metadata.get("citations") is state.cited[1]:
