@@ -350,6 +350,24 @@ def test_logprobs_are_glued_per_choice() -> None:
     assert completion.choices[0].logprobs == completion.logprobs
 
 
+def test_other_token_lists_in_logprobs_are_glued_too() -> None:
+    """DeepSeek's reasoning models send the reasoning tokens' entries beside content's."""
+    def entry(token: str) -> dict[str, Any]:
+        return {"token": token, "logprob": -0.1, "top_logprobs": []}
+
+    stream = sse(
+        chunk({"reasoning_content": "Think"}, logprobs={"reasoning_content": [entry("Think")], "content": None}),
+        chunk({"reasoning_content": " more"}, logprobs={"reasoning_content": [entry(" more")], "content": None}),
+        chunk({"content": "Answer."}, logprobs={"content": [entry("Answer.")], "reasoning_content": None,
+                                               "note": "not a list: not token entries"}),
+        chunk({}, finish="stop"),
+    )
+    completion, _ = accumulate_everywhere(stream)
+    assert completion.logprobs == {
+        "content": [entry("Answer.")], "refusal": [], "reasoning_content": [entry("Think"), entry(" more")],
+    }
+
+
 def test_no_logprobs_is_none() -> None:
     completion, _ = accumulate_everywhere(TEXT_STREAM)
     assert completion.logprobs is None

@@ -583,12 +583,15 @@ class OpenAIChatReducer(Reducer):
         kept = state.logprobs
         if kept is None:
             kept = state.logprobs = {"content": [], "refusal": []}
-        content = logprobs.get("content")
-        if content:
-            kept["content"].extend(content)
-        refusal = logprobs.get("refusal")
-        if refusal:
-            kept["refusal"].extend(refusal)
+        for key, entries in logprobs.items():
+            # content and refusal, and a server's other token lists (DeepSeek's
+            # reasoning_content): each glued in order.
+            if entries and type(entries) is list:
+                found = kept.get(key)
+                if found is None:
+                    kept[key] = list(entries)
+                else:
+                    found.extend(entries)
 
     def _take_usage(self, raw: Any, out: list[Delta] | None) -> None:
         if type(raw) is not dict:
