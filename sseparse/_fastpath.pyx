@@ -394,7 +394,8 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
                             bint* template) nogil:
     """A delta object: ``content``, ``reasoning_content``, ``reasoning`` and
     ``refusal`` as strings or null, ``tool_calls`` as an array of pieces (or null),
-    other members (``role``...) skipped, as the reducer does. Its items come in the
+    ``role`` skipped, any other member null (the reducer keeps the others: see
+    ``_dialects._chat_message``). Its items come in the
     reducer's order: reasoning (``reasoning`` after ``reasoning_content`` only when it
     differs: a server that sends both sends the same text), refusal, content, then
     the tool-call pieces; ``content`` may be typed parts (``_content_parts``), whose
@@ -456,12 +457,14 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
                         if done:
                             break
                     done = False
-        elif _key_is(s, &key, b"reasoning_details", 17) or _key_is(s, &key, b"function_call", 13):
-            if s[i] != 110:
-                return _FB
-            i = _null(s, i, n)  # (null: nothing to read, as the reducer reads it)
-        else:
+        elif _key_is(s, &key, b"role", 4):
             i = _value(s, i, n, 2)
+        elif s[i] != 110:
+            # reasoning_details, function_call, and the members the reducer keeps
+            # (annotations, audio, a server's own): the full decode.
+            return _FB
+        else:
+            i = _null(s, i, n)  # (null: nothing to read, as the reducer reads it)
         i = _then(s, i, n, &done)
         if i < 0:
             return _FB

@@ -149,6 +149,17 @@ def _openai_chunk(draw: Any, calls: int) -> Any:
         delta = {"content": draw(texts | st.none() if kind == "mixed" else texts)}
         if kind == "mixed":
             delta.update(draw(st.dictionaries(st.sampled_from(["role", "refusal", "reasoning_content"]), st.none() | texts, max_size=2)))
+            # members the reducer keeps (extra["choices"]), null or not: the fast path
+            # reads a null one and leaves any other to the full decode
+            kept = st.sampled_from(["annotations", "audio", "reasoning_details", "x", "k\u00e9y"])
+            detail = st.fixed_dictionaries(
+                {"type": st.just("reasoning.text"), "text": st.none() | texts},
+                optional={"index": st.integers(0, 2) | texts, "signature": st.none() | texts},
+            )
+            value = st.none() | json_values | st.lists(detail, max_size=2) | st.fixed_dictionaries(
+                {}, optional={"id": texts, "transcript": st.none() | texts, "data": texts, "expires_at": st.integers()}
+            )
+            delta.update(draw(st.dictionaries(kept, value, max_size=2)))
     elif kind == "args" and calls:
         fn: dict[str, Any] = {"arguments": draw(texts | st.none() | st.just({"a": 1}))}
         if draw(st.booleans()):
@@ -458,6 +469,13 @@ def test_typical_chunks_take_the_fast_path() -> None:
         '{"choices":[{"index":0,"delta":{"reasoning_details":null,"reasoning":"r"}}]}',
         '{"choices":[{"index":0,"delta":{"function_call":nul}}]}',
         '{"choices":[{"index":0,"delta":{"content":"x","audio":{"id":"a"}},"finish_reason":"stop"}]}',
+        # members the reducer keeps in extra["choices"]: the full decode, unless null
+        '{"choices":[{"index":0,"delta":{"content":"x","x":1}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x","x":null,"audio":null,"annotations":null}}]}',
+        '{"choices":[{"index":0,"delta":{"annotations":[{"type":"url_citation","url_citation":{"url":"u"}}]}}]}',
+        '{"choices":[{"index":0,"delta":{"audio":{"id":"a","transcript":"Hel"}}}]}',
+        '{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"r","index":0}]}}]}',
+        '{"choices":[{"index":0,"delta":{"role":"assistant","content":"x","provider_metadata":{"a":{"b":1}}}}]}',
         '{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}',
         '{"choices":[],"usage":{}}',
         '{"choices":[],"usage":{"a":1},"usage":{"b":2}}',

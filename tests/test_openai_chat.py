@@ -373,6 +373,89 @@ def test_no_logprobs_is_none() -> None:
     assert completion.logprobs is None
 
 
+# -- delta members with no common field: extra["choices"] -----------------------------------
+
+
+def test_annotations_are_kept_and_said_as_citations() -> None:
+    """Web search models (OpenAI's search models, OpenRouter's web plugin) send
+    ``url_citation`` annotations in a delta."""
+    first = {"type": "url_citation", "url_citation": {"url": "https://a.example", "title": "A", "start_index": 0,
+                                                     "end_index": 5}}
+    second = {"type": "url_citation", "url_citation": {"url": "https://b.example", "title": "B"}}
+    stream = sse(
+        chunk({"role": "assistant", "content": "", "annotations": [first]}),
+        chunk({"content": "Hello"}),
+        chunk({"content": ".", "annotations": [second]}),
+        chunk({}, finish="stop"),
+        done=True,
+    )
+    completion, deltas = accumulate_everywhere(stream, every_split=True)
+    assert completion.content == "Hello." and completion.complete
+    assert completion.extra == {"choices": [{"index": 0, "message": {"annotations": [first, second]}}]}
+    assert [d for d in deltas if isinstance(d, sseparse.CitationDelta)] == [
+        sseparse.CitationDelta(0, first), sseparse.CitationDelta(0, second)
+    ]
+
+
+def test_audio_pieces_are_glued_and_its_other_members_kept_as_last_sent() -> None:
+    stream = sse(
+        chunk({"role": "assistant", "audio": {"id": "audio_1", "transcript": "Hel"}}),
+        chunk({"audio": {"transcript": "lo"}}),
+        chunk({"audio": {"data": "UklG"}}),
+        chunk({"audio": {"data": "Rg==", "transcript": None}}),
+        chunk({"audio": {"expires_at": 1729000000, "id": "audio_1"}}),
+        chunk({}, finish="stop"),
+        done=True,
+    )
+    completion, _ = accumulate_everywhere(stream)
+    audio = {"id": "audio_1", "transcript": "Hello", "data": "UklGRg==", "expires_at": 1729000000}
+    assert completion.extra == {"choices": [{"index": 0, "message": {"audio": audio}}]}
+
+
+def test_reasoning_details_are_merged_by_index_with_their_signature() -> None:
+    """OpenRouter: the reasoning text in pieces, the signature a client sends back in
+    the last one; the text is the reasoning too."""
+    def detail(text: str, signature: str | None = None, index: int = 0) -> dict[str, Any]:
+        return {"type": "reasoning.text", "text": text, "signature": signature, "format": "anthropic-claude-v1",
+                "index": index}
+
+    encrypted = {"type": "reasoning.encrypted", "data": "gAAAA", "format": "anthropic-claude-v1"}
+    stream = sse(
+        chunk({"role": "assistant", "reasoning": "2+2", "reasoning_details": [detail("2+2")]}),
+        chunk({"reasoning": " is 4.", "reasoning_details": [detail(" is 4.")]}),
+        chunk({"reasoning_details": [detail("", "EtoBCkg")]}),
+        chunk({"reasoning_details": [encrypted]}),
+        chunk({"content": "4"}),
+        chunk({}, finish="stop"),
+        done=True,
+    )
+    completion, _ = accumulate_everywhere(stream)
+    assert (completion.reasoning, completion.content) == ("2+2 is 4.", "4")
+    details = [{"type": "reasoning.text", "text": "2+2 is 4.", "format": "anthropic-claude-v1", "index": 0,
+                "signature": "EtoBCkg"}, encrypted]
+    assert completion.extra == {"choices": [{"index": 0, "message": {"reasoning_details": details}}]}
+
+
+def test_other_delta_members_are_kept_as_last_sent_per_choice(implementation: str) -> None:
+    stream = sse(
+        chunk({"content": "a", "provider_metadata": {"gateway": {"tries": 1}}, "x": None}, index=1),
+        chunk({"content": "b", "provider_metadata": {"gateway": {"tries": 2}}}, index=1),
+        chunk({"content": "c"}, index=0),
+        chunk({}, finish="stop", index=0),
+        chunk({}, finish="stop", index=1),
+        done=True,
+    )
+    acc = sseparse.Accumulator("openai-chat", implementation=implementation)
+    acc.feed(stream[: stream.index(b"\n\n") + 2])
+    early = acc.completion
+    acc.feed(stream[stream.index(b"\n\n") + 2 :])
+    final = acc.close()
+    assert final.extra == {"choices": [{"index": 1, "message": {"provider_metadata": {"gateway": {"tries": 2}}}}]}
+    assert early.extra == {"choices": [{"index": 1, "message": {"provider_metadata": {"gateway": {"tries": 1}}}}]}
+    plain, _ = accumulate_everywhere(TEXT_STREAM)
+    assert plain.extra == {}
+
+
 # -- several choices ---------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ cdef class _CallState:
     cpdef build(self)
 
 cdef class _ChoiceState:
-    cdef public object index, content, reasoning, refusal, calls, by_index, function_call, finish_reason, logprobs
+    cdef public object index, content, reasoning, refusal, calls, by_index, function_call, finish_reason, logprobs, message
     cpdef build(self)
 
 cdef class OpenAIChatReducer(Reducer):

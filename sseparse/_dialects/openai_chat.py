@@ -43,6 +43,7 @@ from .._completion import (
     new_call_end,
     new_call_start,
     new_call_update,
+    new_citation_delta,
     new_finish_delta,
     new_function_call_delta,
     new_reasoning_delta,
@@ -54,6 +55,7 @@ from .._completion import (
 )
 from .._errors import ProviderError, short_repr
 from ._base import Reducer, glue, member_names, with_reasoning
+from ._chat_message import ChatMessage
 from ._contract import ARGUMENTS, CHAT, CHOICE, CHUNK, REASONING, REFUSAL, TEXT
 
 if TYPE_CHECKING:
@@ -63,6 +65,8 @@ if TYPE_CHECKING:
 __all__ = ["OpenAIChatReducer"]
 
 _EMPTY: dict[str, Any] = {}
+# The delta members read into the common fields (the others: ``_chat_message``).
+_DELTA_READ = frozenset(("role", "content", "reasoning_content", "reasoning", "refusal", "tool_calls", "function_call"))
 _NO_PIECES: list[str] = []  # (``target``'s answer for a choice: nothing is appended to it)
 
 # A chunk with none of these members is not a chat.completion.chunk (it is another
@@ -129,7 +133,8 @@ class _CallState:
 
 class _ChoiceState:
     __slots__ = (
-        "index", "content", "reasoning", "refusal", "calls", "by_index", "function_call", "finish_reason", "logprobs"
+        "index", "content", "reasoning", "refusal", "calls", "by_index", "function_call", "finish_reason", "logprobs",
+        "message",
     )
 
     def __init__(self, index: int) -> None:
@@ -144,6 +149,7 @@ class _ChoiceState:
         self.function_call: _CallState | None = None
         self.finish_reason: str | None = None
         self.logprobs: dict[str, list[Any]] | None = None
+        self.message: ChatMessage | None = None  # the delta members with no common field (annotations...)
 
     def reasoning_list(self) -> list[str]:
         reasoning = self.reasoning
@@ -354,16 +360,23 @@ class OpenAIChatReducer(Reducer):
     def snapshot(self, complete: bool, error: dict[str, Any] | None) -> Completion:
         states = self._choices
         choices: list[Choice]
+        extra: dict[str, Any] = {}  # a choice's delta members with no common field: extra["choices"]
         if len(states) == 1:
             for state in states.values():  # (the only one: compiled, a walk of the dict, no view made)
                 choices = [state.build()]
+                if state.message is not None:
+                    extra["choices"] = [{"index": state.index, "message": state.message.view()}]
         elif states:
-            choices = [states[index].build() for index in sorted(states)]
+            ordered = [states[index] for index in sorted(states)]
+            choices = [state.build() for state in ordered]
+            kept = [{"index": state.index, "message": state.message.view()} for state in ordered if state.message is not None]
+            if kept:
+                extra["choices"] = kept
         else:
             choices = []
         return completion_of(
             self.name, choices, self._id, self._model, self._created, self._fingerprint, self._usage, complete, error,
-            {},
+            extra,
         )
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
@@ -478,6 +491,14 @@ class OpenAIChatReducer(Reducer):
         function_call = delta.get("function_call")
         if function_call:
             self._function_piece(state, function_call, out)
+        for key, value in delta.items():
+            if value is not None and key not in _DELTA_READ:
+                message = state.message
+                if message is None:
+                    message = state.message = ChatMessage()
+                for citation in message.take(key, value):
+                    if out is not None:
+                        out.append(new_citation_delta(index, citation))
 
     def _content_parts(self, state: _ChoiceState, parts: list[Any], out: list[Delta] | None) -> None:
         """Content sent as typed parts (Mistral's reasoning models): ``text`` parts are
