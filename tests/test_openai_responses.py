@@ -663,6 +663,36 @@ def test_cut_before_the_terminal_event_keeps_everything() -> None:
     assert completion.blocks[2]["arguments"] == '{"q": "W'
 
 
+def test_bare_done_items_are_filled_in_with_what_was_streamed() -> None:
+    """Some compatible servers' done items carry only their id and type: the block
+    shows the streamed text, arguments and summaries (a done item that carries them,
+    even empty, is authoritative)."""
+    stream = Stream().start()
+    stream.add("response.output_item.added", output_index=0, item={"id": "rs", "type": "reasoning", "summary": []})
+    stream.add("response.reasoning_summary_text.delta", item_id="rs", output_index=0, summary_index=0, delta="Hmm.")
+    stream.add("response.output_item.done", output_index=0, item={"id": "rs", "type": "reasoning"})
+    stream.add("response.output_item.added", output_index=1, item={"id": "m", "type": "message", "content": []})
+    stream.add("response.output_text.delta", item_id="m", content_index=0, delta="An ans")  # no output_index
+    stream.add("response.output_text.delta", item_id="m", content_index=0, delta="wer.")
+    stream.add("response.output_item.done", output_index=1, item={"id": "m", "type": "message"})
+    item = {"id": "fc", "type": "function_call", "call_id": "call_c", "name": "f", "arguments": ""}
+    stream.add("response.output_item.added", output_index=2, item=item)
+    stream.add("response.function_call_arguments.delta", item_id="fc", output_index=2, delta='{"q": 1}')
+    stream.add("response.output_item.done", output_index=2, item={"id": "fc", "type": "function_call",
+                                                                   "call_id": "call_c", "name": "f"})
+    stream.add("response.output_item.added", output_index=3, item={"id": "m2", "type": "message", "content": []})
+    stream.add("response.output_text.delta", item_id="m2", output_index=3, content_index=0, delta="gone")
+    stream.add("response.output_item.done", output_index=3, item={"id": "m2", "type": "message", "content": []})
+    completion, _ = accumulate_everywhere(stream.completed([]).bytes())
+    assert completion.blocks[0] == {"id": "rs", "type": "reasoning", "summary": [{"type": "summary_text", "text": "Hmm."}]}
+    assert completion.blocks[1] == {
+        "id": "m", "type": "message", "content": [{"type": "output_text", "text": "An answer.", "annotations": []}]
+    }
+    assert completion.blocks[2]["arguments"] == '{"q": 1}'
+    assert completion.blocks[3] == {"id": "m2", "type": "message", "content": []}  # said empty: as sent
+    assert completion.tool_calls == [ToolCall(0, "call_c", "f", '{"q": 1}', "function", True)]
+
+
 def test_cut_inside_an_event() -> None:
     data = text_stream(["Hello"]).bytes()
     cut = data[: data.index(b"event: response.completed") + 60]

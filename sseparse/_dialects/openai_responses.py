@@ -964,17 +964,29 @@ class OpenAIResponsesReducer(Reducer):
         self._logprobs.extend(logprobs)
 
 
+# The member that holds an output item's text, by type: a done item without it is
+# filled in with what was streamed (see _block).
+_TEXT_MEMBER = {"message": "content", "reasoning": "summary", "function_call": "arguments", "custom_tool_call": "input"}
+
+
 def _block(state: _Item, parts: Any) -> dict[str, Any]:
     """The output item as the non-streaming response would carry it; ``parts`` are
     its text parts, ``(kind, text)`` in order."""
     raw = state.raw
-    if state.done:
-        return raw
-    item = dict(raw)  # cut before done: fill in what arrived
+    done = state.done
+    if done:
+        kind = raw.get("type")
+        if type(kind) is not str or kind not in _TEXT_MEMBER or _TEXT_MEMBER[kind] in raw:
+            return raw
+    # Cut before done, or done by an item that leaves its text out (some compatible
+    # servers' done items are bare: {"id", "type"}): what arrived, filled in.
+    item = dict(raw)
     call = state.call
     if call is not None:
         item["arguments" if item.get("type") != "custom_tool_call" else "input"] = call.glued()
         return item
+    if done and not parts:
+        return raw
     kind = item.get("type")
     if kind == "message":
         content: list[dict[str, Any]] = []
@@ -987,7 +999,7 @@ def _block(state: _Item, parts: Any) -> dict[str, Any]:
     elif kind == "reasoning":
         item["summary"] = [{"type": "summary_text", "text": text} for part, text in parts if part == _SUMMARY]
         reasoning = [{"type": "reasoning_text", "text": text} for part, text in parts if part == _REASONING]
-        if reasoning:
+        if reasoning and not (done and "content" in raw):
             item["content"] = reasoning
     return item
 
