@@ -59,6 +59,7 @@ from cpython.list cimport PyList_Append
 from cpython.ref cimport PyObject
 from libc.string cimport memcpy, memcmp, strlen
 from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_New
 
 from ._json_walker cimport *
@@ -130,6 +131,7 @@ cdef enum:
 
 cdef enum:
     _MAX_ITEMS = 16     # items pulled from one event
+    _MAX_EXTRAS = 4     # members of a chat chunk kept as last sent (more: the full decode)
 
 
 cdef struct Item:
@@ -160,6 +162,10 @@ cdef struct Meta:
     # What detection's rules read of a chunk (``"auto"``, a first event named "message"):
     bint chat_rule      # rule 6: a choices member, or object "chat.completion.chunk"
     bint foreign        # a member another rule reads (type, Gemini's), or object twice
+    # The members the reducer keeps as last sent (fast_extra): not null, not read.
+    int extras
+    Span extra_key[_MAX_EXTRAS]
+    Span extra_value[_MAX_EXTRAS]
 
 
 cdef inline bint _is_piece(int kind) nogil:
@@ -710,6 +716,7 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
     usage.start = groq.start = -1
     meta.has_id = meta.has_model = meta.has_fingerprint = meta.has_created = meta.chat = False
     meta.chat_rule = meta.foreign = False
+    meta.extras = 0
     i = _open(s, i, n, &done)
     if i < 0 or done:
         return _FB
@@ -773,8 +780,11 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                 i = j
             else:
                 i = _value(s, i, n, 1)
-        elif _key_is(s, &key, b"obfuscation", 11) and i < n and s[i] == 34:
-            i = _string(s, i, n, pad)
+        elif _key_is(s, &key, b"obfuscation", 11):
+            if i < n and s[i] == 34:
+                i = _string(s, i, n, pad)
+            else:
+                i = _value(s, i, n, 1)  # (noise, whatever its value: the reducer skips it too)
         else:
             if (_key_is(s, &key, b"type", 4) or _key_is(s, &key, b"candidates", 10)
                     or _key_is(s, &key, b"usageMetadata", 13) or _key_is(s, &key, b"promptFeedback", 14)
@@ -782,7 +792,15 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                 meta.foreign = True
                 if detecting:
                     return _FB
+            j = i
             i = _value(s, i, n, 1)
+            if i >= 0 and s[j] != 110:  # kept by the reducer as last sent (null: nothing)
+                if meta.extras == _MAX_EXTRAS or key.escaped:
+                    return _FB
+                meta.extra_key[meta.extras] = key
+                meta.extra_value[meta.extras].start = j
+                meta.extra_value[meta.extras].end = i
+                meta.extras += 1
         i = _then(s, i, n, &done)
         if i < 0:
             return _FB
@@ -1647,6 +1665,8 @@ cdef class FastFeed:
     cdef int t_kind                 # the item it gave
     cdef long t_choice, t_key
     cdef readonly long template_hits  # events taken by _template_match (for the tests)
+    cdef bint t_extras              # the template's chunk had members kept as last sent
+    cdef bint extras_current        # they are the reducer's (no other event came since)
 
     def __init__(self, reducer=None):
         if reducer is not None:
@@ -1745,10 +1765,12 @@ cdef class FastFeed:
         item.text = a
         return True
 
-    cdef int _template_take(self, const char* p, Py_ssize_t n, Item* item, Span* pad) except -1:
+    cdef int _template_take(self, const char* p, Py_ssize_t n, Item* item, Span* pad, bint extras) except -1:
         cdef char* buf
         if n > 1024:
             return 0
+        self.t_extras = extras
+        self.extras_current = True
         if n > self.t_len or self.t_buf == NULL:
             buf = <char*>PyMem_Realloc(self.t_buf, n)
             if buf == NULL:
@@ -1884,7 +1906,12 @@ cdef class FastFeed:
         cdef int count = 0
         cdef bint walked = True, template = True, prewalked = False
         cdef int found
+        # Whether the reducer's kept members (fast_extra) are still the template's:
+        # any event but a template hit may change them (the full decode included).
+        cdef bint extras_current = self.extras_current
+        self.extras_current = False
         pad.start = -1
+        meta.extras = 0
         if not self.dialect:
             # No reducer bound yet (then the first event's bytes may say which), or
             # one without a fast path.
@@ -1905,9 +1932,12 @@ cdef class FastFeed:
             return 0
         if self.dialect == _GEMINI:
             return self._gemini(self.reducer, p, n, etype, tlen)
-        if self.t_len and self._template_match(p, n, &items[0]):
+        if self.t_len and (extras_current or not self.t_extras) and self._template_match(p, n, &items[0]):
+            # (a template whose chunk had kept members only while they are the
+            # reducer's: a hit carries the template's)
             count = 1
             walked = False
+            self.extras_current = extras_current
             self.template_hits += 1
         elif self.dialect == _CHAT:
             if self.sentinel and n >= 6 and memcmp(p, b"[DONE]", 6) == 0:
@@ -1936,10 +1966,27 @@ cdef class FastFeed:
             return 0
         if not self._apply(items, count, p, n):
             return 0
+        if meta.extras and self.dialect == _CHAT:  # (a detection walk may have read it as chat first)
+            self._chat_extras(p, n, &meta)
         if walked and template and count == 1 and _is_piece(items[0].kind) and self.dialect != _RESPONSES:
             # (Responses events number themselves: no two are alike outside their text.)
-            self._template_take(p, n, &items[0], &pad)
+            self._template_take(p, n, &items[0], &pad, meta.extras != 0)
         return 1
+
+    cdef int _chat_extras(self, const char* p, Py_ssize_t n, Meta* meta) except -1:
+        """A chat chunk's members the reducer keeps as last sent (``fast_extra``), each
+        passed when its JSON text differs from the one the reducer has."""
+        cdef int k
+        cdef OpenAIChatReducer chat = self.chat
+        for k in range(meta.extras):
+            key = _utf8_text(p, &meta.extra_key[k])
+            text = PyBytes_FromStringAndSize(p + meta.extra_value[k].start,
+                                             meta.extra_value[k].end - meta.extra_value[k].start)
+            texts = chat._extra_text
+            if texts is not None and (<dict?>texts).get(key) == text:
+                continue
+            chat.fast_extra(key, _value_at(p, n, meta.extra_value[k].start, _loads), text)
+        return 0
 
     cdef int _gemini(self, reducer, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:
         """``take_chunk`` of this event's data (``reducer`` None: the first event of an

@@ -918,6 +918,45 @@ def test_template_takes_the_near_copies() -> None:
     assert acc._fast.template_hits == len(pieces) - 1
 
 
+@needs_compiled
+@pytest.mark.parametrize("between", ["declined", "walked", "none"])
+def test_members_kept_as_last_sent_are_those_of_the_last_chunk_around_templates(between: str) -> None:
+    """A chunk's members the reducer keeps as last sent (here OpenRouter's
+    ``provider``): a template hit carries the template's, so it is used only while
+    they are the reducer's; a chunk that changed them in between (read by the full
+    decode, or walked without becoming the template) makes the next near copy walk."""
+    head = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":['
+
+    def text(piece: str, provider: str) -> str:
+        return head + '{"index":0,"delta":{"content":"%s"},"finish_reason":null}],"provider":"%s"}' % (piece, provider)
+
+    other = {
+        # function_call with a value: the full decode reads it
+        "declined": head + '{"index":0,"delta":{"function_call":{"name":"f"}}}],"provider":"B"}',
+        # two pieces: walked by the fast path, not a template
+        "walked": head + '{"index":0,"delta":{"reasoning_content":"r","content":"x"}}],"provider":"B"}',
+        "none": text("x", "A"),
+    }[between]
+    chunks = [text("a", "A"), text("b", "A"), other, text("c", "A"), text("d", "A")]
+    data = "".join(f"data: {c}\n\n" for c in chunks).encode()
+    results = []
+    for implementation in ("cython", "python"):
+        acc = Accumulator("openai-chat", implementation=implementation)
+        acc.feed(data)
+        results.append(acc.completion.to_dict())
+        assert acc.completion.extra["provider"] == "A"
+        acc.feed(f"data: {other}\n\n".encode())
+        assert acc.completion.extra["provider"] == ("A" if between == "none" else "B")
+        results.append(acc.close().to_dict())
+        if implementation == "cython":
+            assert acc._fast is None  # (closed)
+    assert results[0:2] == results[2:4]
+    # The template is in play: a stream of near copies with kept members hits it.
+    acc = Accumulator("openai-chat")
+    acc.feed("".join(f"data: {text(p, 'A')}\n\n" for p in "abcdef").encode())
+    assert acc._fast.template_hits == 5 and acc.completion.extra == {"provider": "A"}
+
+
 _T_HEAD = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":['
 _T_CHUNK = _T_HEAD + '{"index":0,"delta":{"content":%s},"finish_reason":null}],"usage":null,"obfuscation":%s}'
 _T_BASE = _T_CHUNK % ('"Hello"', '"pad"')

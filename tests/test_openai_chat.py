@@ -456,6 +456,24 @@ def test_other_delta_members_are_kept_as_last_sent_per_choice(implementation: st
     assert plain.extra == {}
 
 
+def test_chunk_members_without_a_common_field_are_kept_as_last_sent() -> None:
+    """Perplexity's citations, OpenRouter's provider, OpenAI's service_tier...; null
+    sends nothing, and OpenAI's ``obfuscation`` padding is noise."""
+    citations = ["https://a.example", "https://b.example"]
+    stream = sse(
+        chunk({"role": "assistant", "content": ""}, prompt_filter_results=[{"prompt_index": 0}]),
+        chunk({"content": "Hi"}, citations=citations[:1], service_tier="default", obfuscation="xyz"),
+        chunk({"content": "!"}, citations=citations, service_tier=None, provider="Novita"),
+        chunk({}, finish="stop", citations=citations, provider="Novita", obfuscation="q"),
+        done=True,
+    )
+    completion, _ = accumulate_everywhere(stream, every_split=True)
+    assert completion.extra == {
+        "prompt_filter_results": [{"prompt_index": 0}], "citations": citations, "service_tier": "default",
+        "provider": "Novita",
+    }
+
+
 # -- several choices ---------------------------------------------------------------------
 
 

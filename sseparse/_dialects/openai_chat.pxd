@@ -18,7 +18,7 @@ cdef class _ChoiceState:
     cpdef build(self)
 
 cdef class OpenAIChatReducer(Reducer):
-    cdef public object _choices, _created, _fingerprint, _need_meta
+    cdef public object _choices, _created, _fingerprint, _need_meta, _extra, _extra_text
     cpdef _apply(self, event, obj, out)
     cpdef finish(self, state, reason, out)
     cpdef tool_piece(self, state, key, call_id, name, arguments, out)
@@ -28,6 +28,7 @@ cdef class OpenAIChatReducer(Reducer):
     cpdef fast_tool_piece(self, choice, key, call_id, name, arguments, out)
     cpdef fast_meta(self, id, model, created, fingerprint, out)
     cpdef fast_choice(self, index)
+    cpdef fast_extra(self, key, value, text)
     cpdef fast_logprobs(self, choice, logprobs)
     cpdef fast_usage(self, raw, out)
     cpdef fast_finish(self, choice, reason, out)

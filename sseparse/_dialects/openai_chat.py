@@ -67,6 +67,11 @@ __all__ = ["OpenAIChatReducer"]
 _EMPTY: dict[str, Any] = {}
 # The delta members read into the common fields (the others: ``_chat_message``).
 _DELTA_READ = frozenset(("role", "content", "reasoning_content", "reasoning", "refusal", "tool_calls", "function_call"))
+# A chunk's members read into the common fields, or noise (``obfuscation``: random
+# padding); the others are kept in ``extra``, as last sent.
+_TOP_READ = frozenset(
+    ("choices", "usage", "error", "object", "x_groq", "id", "model", "created", "system_fingerprint", "obfuscation")
+)
 _NO_PIECES: list[str] = []  # (``target``'s answer for a choice: nothing is appended to it)
 
 # A chunk with none of these members is not a chat.completion.chunk (it is another
@@ -237,7 +242,7 @@ class OpenAIChatReducer(Reducer):
     done_sentinel = True
     fast_dialect = CHAT
 
-    __slots__ = ("_choices", "_created", "_fingerprint", "_need_meta")
+    __slots__ = ("_choices", "_created", "_fingerprint", "_need_meta", "_extra", "_extra_text")
 
     def __init__(self, compiled: bool = True) -> None:
         self._init_common(compiled)  # (Reducer.__init__'s, a C call in the compiled build)
@@ -245,6 +250,11 @@ class OpenAIChatReducer(Reducer):
         self._created: int | None = None
         self._fingerprint: str | None = None
         self._need_meta = True
+        # Top-level members with no common field (service_tier, Perplexity's citations,
+        # OpenRouter's provider...), as last sent; and the JSON text the compiled path
+        # gave each, so that it passes a member again only when it changed.
+        self._extra: dict[str, Any] | None = None
+        self._extra_text: dict[str, bytes] | None = None
 
     # -- the interface -----------------------------------------------------------------
 
@@ -360,7 +370,9 @@ class OpenAIChatReducer(Reducer):
     def snapshot(self, complete: bool, error: dict[str, Any] | None) -> Completion:
         states = self._choices
         choices: list[Choice]
-        extra: dict[str, Any] = {}  # a choice's delta members with no common field: extra["choices"]
+        # The chunks' members with no common field, and each choice's delta members
+        # with none: extra["choices"].
+        extra: dict[str, Any] = dict(self._extra) if self._extra else {}
         if len(states) == 1:
             for state in states.values():  # (the only one: compiled, a walk of the dict, no view made)
                 choices = [state.build()]
@@ -386,6 +398,9 @@ class OpenAIChatReducer(Reducer):
                     event, f"expected {self.chunk_kind} (with choices, usage or an error), got members {member_names(obj)}"
                 )
             self._take_meta(obj, out)
+        others = obj.keys() - _TOP_READ
+        if others:
+            self._take_others(obj, others)
         try:
             choices = obj.get("choices")
             if choices:
@@ -433,6 +448,31 @@ class OpenAIChatReducer(Reducer):
         error = obj.get("error")
         if error or event.event == "error":
             raise ProviderError(error or obj, dialect=self.name)
+
+    def _take_others(self, obj: dict[str, Any], others: set[str]) -> None:
+        """A chunk's members with no common field (not null), as last sent."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        texts = self._extra_text
+        for key, value in obj.items():
+            if value is not None and key in others:
+                extra[key] = value
+                if texts is not None:
+                    texts.pop(key, None)  # (the compiled path compares with nothing now)
+
+    def fast_extra(self, key: str, value: Any, text: bytes) -> None:
+        """The compiled fast path's contract (see ``_contract``): a chunk's member with
+        no common field, ``value`` as decoded (not null) and ``text`` its JSON text:
+        kept as last sent (``_extra_text`` has the text, for the next comparison)."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        extra[key] = value
+        texts = self._extra_text
+        if texts is None:
+            texts = self._extra_text = {}
+        texts[key] = text
 
     def _take_meta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         get = obj.get
