@@ -11,14 +11,18 @@ the common fields:
   ``citations_delta`` citations are kept on their block in ``blocks``.
 - ``thinking`` blocks (``thinking_delta``) are the reasoning; ``signature_delta``
   sets the block's ``signature`` (sent once, whole). ``redacted_thinking`` blocks
-  arrive whole and are kept in ``blocks`` only.
+  arrive whole and are kept in ``blocks`` only. A ``compaction`` block (the summary
+  of the conversation so far) is kept in ``blocks``: ``compaction_delta`` pieces
+  glued into its ``content``, its ``encrypted_content`` the last one sent.
 - ``tool_use`` blocks are the tool calls, numbered in arrival order. Their
   arguments are the ``input_json_delta`` pieces glued; a block whose input came
   whole in ``content_block_start`` with no pieces has that input as JSON text, so
   a tool without arguments has ``"{}"``, the ``{}`` the anthropic SDK's message
   holds. Server tools (``server_tool_use``, ``web_search_tool_result``, ``mcp_*``,
   anything newer) are not the client's to run: they are kept in ``blocks``, their
-  input pieces parsed there too, and never listed as tool calls.
+  input pieces parsed there too, and never listed as tool calls. A call is complete
+  at its ``content_block_stop``, or at ``message_stop`` unless the message stopped
+  short (``max_tokens``, ``stop_sequence``...) with its block still open: cut.
 - ``message_delta``'s ``stop_reason`` is the finish reason, as sent (``end_turn``,
   ``tool_use``, ``max_tokens``, ``stop_sequence``, ``pause_turn``, ``refusal``);
   its other fields (``stop_sequence``, ``stop_details``, ``container``) and its
@@ -26,13 +30,15 @@ the common fields:
 - Usage: ``message_start`` sends the input side (``input_tokens``, cache fields),
   ``message_delta`` cumulative totals: ``raw`` is the provider's usage object with
   each later report merged over it key by key (a ``null`` never erases a count),
-  ``input_tokens`` and ``output_tokens`` are its counts as sent (cached tokens stay
-  in ``raw``: Anthropic does not count them in ``input_tokens``), ``total_tokens``
-  their sum.
+  ``input_tokens`` counts every input token (Anthropic's own leaves out those read
+  from and written to the cache: they are added), ``output_tokens`` as sent,
+  ``reasoning_tokens`` its ``output_tokens_details.thinking_tokens``,
+  ``total_tokens`` their sum.
 - ``message_stop`` ends the stream; events after it are ignored. ``ping`` and
   event types this version does not know are skipped, as the API asks clients to.
 - ``event: error`` (``{"type": "error", "error": {...}}``) raises ``ProviderError``
-  carrying the provider's error type and message; what came before is kept.
+  carrying the provider's error type and message (and the event's ``request_id``);
+  what came before is kept.
 
 A delta for a block that never started, or of a kind its block cannot take
 (``text_delta`` into a ``tool_use`` block), raises ``ChunkDecodeError``: the SDK
