@@ -397,6 +397,22 @@ def test_annotations_are_kept_and_said_as_citations() -> None:
     ]
 
 
+@pytest.mark.parametrize("target", ["openai-chat", "anthropic", "openai-responses", "gemini"])
+def test_annotations_pass_through_a_chat_to_chat_transcoder_only(target: str) -> None:
+    citation = {"type": "url_citation", "url_citation": {"url": "https://a.example", "title": "A"}}
+    stream = sse(chunk({"role": "assistant", "content": "Hi", "annotations": [citation]}), chunk({}, finish="stop"))
+    transcoder = sseparse.Transcoder(target)
+    written = transcoder.feed(stream) + transcoder.close()
+    acc = sseparse.Accumulator(target)
+    acc.feed(written)
+    result = acc.close()
+    assert result.content == "Hi" and result.complete
+    if target == "openai-chat":
+        assert result.extra["choices"] == [{"index": 0, "message": {"annotations": [citation]}}]
+    else:  # (other dialects' citations have other shapes)
+        assert b"url_citation" not in written
+
+
 def test_audio_pieces_are_glued_and_its_other_members_kept_as_last_sent() -> None:
     stream = sse(
         chunk({"role": "assistant", "audio": {"id": "audio_1", "transcript": "Hel"}}),

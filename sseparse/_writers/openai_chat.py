@@ -86,7 +86,10 @@ class OpenAIChatWriter(StreamWriter):
         self._out += [self._choice(delta.choice), '"refusal":', quote(delta.text), _TAIL]
 
     def _citation(self, delta: CitationDelta) -> None:
-        pass  # chat chunks carry no citations
+        # A chat source's annotation, written as it came; other dialects' citations
+        # have other shapes, which chat chunks do not carry.
+        if self._passthrough:
+            self._out += [self._choice(delta.choice), '"annotations":[', dumps(delta.citation), "]", _TAIL]
 
     def _call_open(self, call: Call, arguments: str) -> None:
         self._out += [
