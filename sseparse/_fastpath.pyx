@@ -166,6 +166,7 @@ cdef struct Meta:
     int extras
     Span extra_key[_MAX_EXTRAS]
     Span extra_value[_MAX_EXTRAS]
+    long extra_choice[_MAX_EXTRAS]  # -1: the chunk's own, else the choice's
 
 
 cdef inline bint _is_piece(int kind) nogil:
@@ -537,15 +538,16 @@ cdef Py_ssize_t _logprobs(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span
 
 
 cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count,
-                             bint* template) nogil:
+                             bint* template, Meta* meta) nogil:
     cdef Span key, finish, logprobs
     cdef bint done = False, has_index = False, has_delta = False, has_finish = False
     cdef bint seen_finish = False, seen_logprobs = False
     logprobs.start = -1
     cdef long choice = 0  # a missing index is the only choice, 0, as in the reducer
     cdef Py_ssize_t delta_at = -1
-    cdef int first = count[0]
+    cdef int first = count[0], first_extra = meta.extras
     cdef int k
+    cdef Py_ssize_t j
     i = _open(s, i, n, &done)  # {}: choice 0 with nothing in it
     if i < 0:
         return _FB
@@ -584,12 +586,22 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
         elif _key_is(s, &key, b"text", 4):
             return _FB  # legacy Completions text: the reducer reads it
         else:
+            j = i
             i = _value(s, i, n, 2)
+            if i >= 0 and s[j] != 110:  # kept by the reducer as last sent (null: nothing)
+                if meta.extras == _MAX_EXTRAS or key.escaped:
+                    return _FB
+                meta.extra_key[meta.extras] = key
+                meta.extra_value[meta.extras].start = j
+                meta.extra_value[meta.extras].end = i
+                meta.extras += 1
         i = _then(s, i, n, &done)
         if i < 0:
             return _FB
     for k in range(first, count[0]):  # the index may come after the delta
         items[k].choice = choice
+    for k in range(first_extra, meta.extras):
+        meta.extra_choice[k] = choice
     if has_finish:  # the reducer sets the reason after the delta's pieces
         if count[0] >= _MAX_ITEMS:
             return _FB
@@ -734,7 +746,7 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
             else:
                 cdone = False
                 while not cdone:
-                    i = _chat_choice(s, i, n, items, count, template)
+                    i = _chat_choice(s, i, n, items, count, template, meta)
                     if i < 0:
                         return _FB
                     i = _next(s, i, n, 93, &cdone)
@@ -800,6 +812,7 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                 meta.extra_key[meta.extras] = key
                 meta.extra_value[meta.extras].start = j
                 meta.extra_value[meta.extras].end = i
+                meta.extra_choice[meta.extras] = -1  # the chunk's own
                 meta.extras += 1
         i = _then(s, i, n, &done)
         if i < 0:
@@ -1974,18 +1987,21 @@ cdef class FastFeed:
         return 1
 
     cdef int _chat_extras(self, const char* p, Py_ssize_t n, Meta* meta) except -1:
-        """A chat chunk's members the reducer keeps as last sent (``fast_extra``), each
-        passed when its JSON text differs from the one the reducer has."""
+        """A chat chunk's members (and its choices') the reducer keeps as last sent
+        (``fast_extra``), each passed when its JSON text differs from the one the
+        reducer has."""
         cdef int k
+        cdef long choice
         cdef OpenAIChatReducer chat = self.chat
         for k in range(meta.extras):
+            choice = meta.extra_choice[k]
             key = _utf8_text(p, &meta.extra_key[k])
             text = PyBytes_FromStringAndSize(p + meta.extra_value[k].start,
                                              meta.extra_value[k].end - meta.extra_value[k].start)
             texts = chat._extra_text
-            if texts is not None and (<dict?>texts).get(key) == text:
+            if texts is not None and (<dict?>texts).get(key if choice < 0 else (choice, key)) == text:
                 continue
-            chat.fast_extra(key, _value_at(p, n, meta.extra_value[k].start, _loads), text)
+            chat.fast_extra(choice, key, _value_at(p, n, meta.extra_value[k].start, _loads), text)
         return 0
 
     cdef int _gemini(self, reducer, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen) except -1:

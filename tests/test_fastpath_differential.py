@@ -476,6 +476,10 @@ def test_typical_chunks_take_the_fast_path() -> None:
         '{"choices":[{"index":0,"delta":{"audio":{"id":"a","transcript":"Hel"}}}]}',
         '{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"r","index":0}]}}]}',
         '{"choices":[{"index":0,"delta":{"role":"assistant","content":"x","provider_metadata":{"a":{"b":1}}}}]}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"content_filter_results":{"hate":{"filtered":false}}}]}',
+        '{"choices":[{"delta":{"content":"x"},"stop_reason":"###","finish_reason":"stop","index":0}],"p":"abc"}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"a":1,"b":2,"c":3}],"d":4,"e":5}',
+        '{"choices":[{"index":0,"delta":{"content":"x"},"k\\u00e9y":1}]}',
         '{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}',
         '{"choices":[],"usage":{}}',
         '{"choices":[],"usage":{"a":1},"usage":{"b":2}}',
@@ -919,7 +923,7 @@ def test_template_takes_the_near_copies() -> None:
 
 
 @needs_compiled
-@pytest.mark.parametrize("between", ["declined", "walked", "none"])
+@pytest.mark.parametrize("between", ["declined", "walked", "none", "choice-member"])
 def test_members_kept_as_last_sent_are_those_of_the_last_chunk_around_templates(between: str) -> None:
     """A chunk's members the reducer keeps as last sent (here OpenRouter's
     ``provider``): a template hit carries the template's, so it is used only while
@@ -936,6 +940,8 @@ def test_members_kept_as_last_sent_are_those_of_the_last_chunk_around_templates(
         # two pieces: walked by the fast path, not a template
         "walked": head + '{"index":0,"delta":{"reasoning_content":"r","content":"x"}}],"provider":"B"}',
         "none": text("x", "A"),
+        # a choice's member kept as last sent changed by a walked chunk
+        "choice-member": head + '{"index":0,"delta":{"content":"x"},"content_filter_results":{"a":1}}],"provider":"B"}',
     }[between]
     chunks = [text("a", "A"), text("b", "A"), other, text("c", "A"), text("d", "A")]
     data = "".join(f"data: {c}\n\n" for c in chunks).encode()

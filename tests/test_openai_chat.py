@@ -490,6 +490,31 @@ def test_chunk_members_without_a_common_field_are_kept_as_last_sent() -> None:
     }
 
 
+def test_a_choices_members_without_a_common_field_are_kept_as_last_sent() -> None:
+    """Azure's content filter results on every choice, vLLM's ``stop_reason`` (the stop
+    string or token that ended it) beside the finish reason."""
+    def filtered(severity: str) -> dict[str, Any]:
+        return {"hate": {"filtered": False, "severity": severity}}
+
+    stream = sse(
+        chunk(choices=[{"index": 0, "delta": {"role": "assistant", "content": ""}, "content_filter_results": {}}]),
+        chunk(choices=[{"index": 0, "delta": {"content": "Hi"}, "content_filter_results": filtered("safe")}]),
+        chunk(choices=[{"index": 0, "delta": {"content": "!"}, "content_filter_results": filtered("low")}]),
+        chunk(choices=[{"index": 0, "delta": {"content": "?"}, "content_filter_results": filtered("low"),
+                        "stop_reason": None}]),
+        chunk(choices=[{"index": 1, "delta": {"content": "b"}, "finish_reason": "stop", "stop_reason": "###"}]),
+        chunk(choices=[{"index": 0, "delta": {"annotations": [{"type": "x"}]}, "finish_reason": "stop",
+                        "stop_reason": 128001}]),
+    )
+    completion, _ = accumulate_everywhere(stream, every_split=True)
+    assert completion.content == "Hi!?" and completion.choices[1].content == "b"
+    assert completion.extra == {"choices": [
+        {"index": 0, "content_filter_results": filtered("low"), "stop_reason": 128001,
+         "message": {"annotations": [{"type": "x"}]}},
+        {"index": 1, "stop_reason": "###"},
+    ]}
+
+
 # -- several choices ---------------------------------------------------------------------
 
 

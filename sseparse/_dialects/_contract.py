@@ -38,9 +38,10 @@ adds the openai-responses methods):
   chunk's own members while ``target(CHUNK, ...)`` says no (each ``None`` when not a
   string, ``created`` when not an integer); whether ``target(CHUNK, ...)`` says yes
   now. ``fast_choice(index) -> bool``: makes a choice a chunk starts (whether it
-  made it). ``fast_extra(key, value, text)``: a chunk's member with no common field
-  (not null; decoded, and as its JSON text ``bytes``), which the fast path passes
-  only when its text differs from the reducer's ``_extra_text[key]``.
+  made it). ``fast_extra(choice, key, value, text)``: a member with no common field
+  of the chunk (``choice`` -1) or of one of its choices (not null; decoded, and as
+  its JSON text ``bytes``), which the fast path passes only when its text differs
+  from the reducer's ``_extra_text[key]`` (``[(choice, key)]`` for a choice's).
 - ``block_stop(index, out)``, ``fast_block_start(index, start, out) -> bool``:
   Anthropic's ``content_block_stop`` and ``content_block_start`` (its block object,
   built from the walked bytes; ``False``, nothing changed, for a block the reducer

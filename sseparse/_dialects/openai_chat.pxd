@@ -14,8 +14,9 @@ cdef class _CallState:
     cpdef build(self)
 
 cdef class _ChoiceState:
-    cdef public object index, content, reasoning, refusal, calls, by_index, function_call, finish_reason, logprobs, message
+    cdef public object index, content, reasoning, refusal, calls, by_index, function_call, finish_reason, logprobs, message, others
     cpdef build(self)
+    cpdef extra(self)
 
 cdef class OpenAIChatReducer(Reducer):
     cdef public object _choices, _created, _fingerprint, _need_meta, _extra, _extra_text
@@ -28,7 +29,7 @@ cdef class OpenAIChatReducer(Reducer):
     cpdef fast_tool_piece(self, choice, key, call_id, name, arguments, out)
     cpdef fast_meta(self, id, model, created, fingerprint, out)
     cpdef fast_choice(self, index)
-    cpdef fast_extra(self, key, value, text)
+    cpdef fast_extra(self, long choice, key, value, text)
     cpdef fast_logprobs(self, choice, logprobs)
     cpdef fast_usage(self, raw, out)
     cpdef fast_finish(self, choice, reason, out)

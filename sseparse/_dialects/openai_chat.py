@@ -69,6 +69,8 @@ _EMPTY: dict[str, Any] = {}
 _DELTA_READ = frozenset(("role", "content", "reasoning_content", "reasoning", "refusal", "tool_calls", "function_call"))
 # A chunk's members read into the common fields, or noise (``obfuscation``: random
 # padding); the others are kept in ``extra``, as last sent.
+# A choice's members read into the common fields.
+_CHOICE_READ = frozenset(("index", "delta", "finish_reason", "logprobs", "text"))
 _TOP_READ = frozenset(
     ("choices", "usage", "error", "object", "x_groq", "id", "model", "created", "system_fingerprint", "obfuscation")
 )
@@ -139,7 +141,7 @@ class _CallState:
 class _ChoiceState:
     __slots__ = (
         "index", "content", "reasoning", "refusal", "calls", "by_index", "function_call", "finish_reason", "logprobs",
-        "message",
+        "message", "others",
     )
 
     def __init__(self, index: int) -> None:
@@ -155,6 +157,18 @@ class _ChoiceState:
         self.finish_reason: str | None = None
         self.logprobs: dict[str, list[Any]] | None = None
         self.message: ChatMessage | None = None  # the delta members with no common field (annotations...)
+        self.others: dict[str, Any] | None = None  # the choice's own members with none, as last sent
+
+    def extra(self) -> dict[str, Any]:
+        """The choice's entry in ``extra["choices"]``: its members with no common field
+        (Azure's ``content_filter_results``, vLLM's ``stop_reason``...) and its delta's
+        (``message``), as the non-streaming response's choice would carry them."""
+        view: dict[str, Any] = {"index": self.index}
+        if self.others:
+            view.update(self.others)
+        if self.message is not None:
+            view["message"] = self.message.view()
+        return view
 
     def reasoning_list(self) -> list[str]:
         reasoning = self.reasoning
@@ -252,9 +266,10 @@ class OpenAIChatReducer(Reducer):
         self._need_meta = True
         # Top-level members with no common field (service_tier, Perplexity's citations,
         # OpenRouter's provider...), as last sent; and the JSON text the compiled path
-        # gave each, so that it passes a member again only when it changed.
+        # gave each (and each choice's: under (choice, key)), so that it passes a
+        # member again only when it changed.
         self._extra: dict[str, Any] | None = None
-        self._extra_text: dict[str, bytes] | None = None
+        self._extra_text: dict[Any, bytes] | None = None
 
     # -- the interface -----------------------------------------------------------------
 
@@ -376,12 +391,12 @@ class OpenAIChatReducer(Reducer):
         if len(states) == 1:
             for state in states.values():  # (the only one: compiled, a walk of the dict, no view made)
                 choices = [state.build()]
-                if state.message is not None:
-                    extra["choices"] = [{"index": state.index, "message": state.message.view()}]
+                if state.message is not None or state.others:
+                    extra["choices"] = [state.extra()]
         elif states:
             ordered = [states[index] for index in sorted(states)]
             choices = [state.build() for state in ordered]
-            kept = [{"index": state.index, "message": state.message.view()} for state in ordered if state.message is not None]
+            kept = [state.extra() for state in ordered if state.message is not None or state.others]
             if kept:
                 extra["choices"] = kept
         else:
@@ -434,6 +449,9 @@ class OpenAIChatReducer(Reducer):
                     logprobs = choice.get("logprobs")
                     if logprobs:
                         self._take_logprobs(state, logprobs)
+                    others = choice.keys() - _CHOICE_READ
+                    if others:
+                        self._take_choice_others(state, choice, others)
             usage = obj.get("usage")
             if usage is None:
                 extra = obj.get("x_groq")
@@ -461,18 +479,39 @@ class OpenAIChatReducer(Reducer):
                 if texts is not None:
                     texts.pop(key, None)  # (the compiled path compares with nothing now)
 
-    def fast_extra(self, key: str, value: Any, text: bytes) -> None:
-        """The compiled fast path's contract (see ``_contract``): a chunk's member with
-        no common field, ``value`` as decoded (not null) and ``text`` its JSON text:
-        kept as last sent (``_extra_text`` has the text, for the next comparison)."""
-        extra = self._extra
-        if extra is None:
-            extra = self._extra = {}
-        extra[key] = value
+    def _take_choice_others(self, state: _ChoiceState, choice: dict[str, Any], others: set[str]) -> None:
+        """A choice's members with no common field (not null), as last sent."""
+        kept = state.others
+        if kept is None:
+            kept = state.others = {}
+        texts = self._extra_text
+        for key, value in choice.items():
+            if value is not None and key in others:
+                kept[key] = value
+                if texts is not None:
+                    texts.pop((state.index, key), None)
+
+    def fast_extra(self, choice: int, key: str, value: Any, text: bytes) -> None:
+        """The compiled fast path's contract (see ``_contract``): a member with no
+        common field of the chunk (``choice`` -1) or of choice ``choice`` (which
+        exists), ``value`` as decoded (not null) and ``text`` its JSON text: kept as
+        last sent (``_extra_text`` has the text, for the next comparison, under
+        ``key`` or ``(choice, key)``)."""
         texts = self._extra_text
         if texts is None:
             texts = self._extra_text = {}
-        texts[key] = text
+        if choice < 0:
+            kept = self._extra
+            if kept is None:
+                kept = self._extra = {}
+            texts[key] = text
+        else:
+            state = self._choices[choice]
+            kept = state.others
+            if kept is None:
+                kept = state.others = {}
+            texts[(choice, key)] = text
+        kept[key] = value
 
     def _take_meta(self, obj: dict[str, Any], out: list[Delta] | None) -> None:
         get = obj.get
