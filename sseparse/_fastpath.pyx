@@ -451,6 +451,7 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
                 if i < n and s[i] == 93:
                     i += 1
                 else:
+                    k = count[0]
                     while True:
                         if count[0] >= _MAX_ITEMS:
                             return _FB
@@ -464,6 +465,12 @@ cdef Py_ssize_t _chat_delta(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
                         if done:
                             break
                     done = False
+                    if count[0] - k > 1:
+                        # Several pieces, one without an index: which calls they
+                        # continue is the reducer's to say (_tool_pieces).
+                        for p in range(k, count[0]):
+                            if items[p].key < 0:
+                                return _FB
         elif _key_is(s, &key, b"role", 4):
             i = _value(s, i, n, 2)
         elif s[i] != 110:
@@ -585,6 +592,8 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
                 i = _null(s, i, n)
         elif _key_is(s, &key, b"text", 4):
             return _FB  # legacy Completions text: the reducer reads it
+        elif _key_is(s, &key, b"usage", 5) and i < n and s[i] != 110:
+            return _FB  # a usage object on the choice (Moonshot): the reducer reads it
         else:
             j = i
             i = _value(s, i, n, 2)
@@ -766,7 +775,16 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
             if seen_groq or i >= n:
                 return _FB
             seen_groq = True
+            j = i
             i = _groq(s, i, n, &groq)
+            if i >= 0 and s[j] != 110:  # also kept by the reducer as last sent
+                if meta.extras == _MAX_EXTRAS:
+                    return _FB
+                meta.extra_key[meta.extras] = key
+                meta.extra_value[meta.extras].start = j
+                meta.extra_value[meta.extras].end = i
+                meta.extra_choice[meta.extras] = -1
+                meta.extras += 1
         elif _key_is(s, &key, b"error", 5):
             return _FB
         elif _key_is(s, &key, b"id", 2):

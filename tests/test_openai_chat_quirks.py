@@ -208,6 +208,54 @@ def test_tool_call_piece_without_index_or_id_continues_the_last_call() -> None:
     assert completion.tool_calls == [ToolCall(0, "call_a", "f", '{"x": 1}', "function", True)]
 
 
+def test_several_pieces_without_index_or_id_continue_the_last_calls_in_order() -> None:
+    """Moonshot: the calls whole but empty in one chunk, then their arguments, one piece
+    per call in the calls' order, none with an index."""
+    weather = {"id": "weather_0", "type": "function", "function": {"name": "weather", "arguments": ""}}
+    time = {"id": "time_1", "type": "function", "function": {"name": "time", "arguments": ""}}
+    completion, deltas = accumulate(
+        sse(
+            tool_chunk(weather, time),
+            tool_chunk({"function": {"arguments": '{"location":'}}, {"function": {"arguments": '{"zone":'}}),
+            tool_chunk({"function": {"arguments": '"SF"}'}}, {"function": {"arguments": '"UTC"}'}}),
+            chunk({}, "tool_calls"),
+        )
+    )
+    assert completion.tool_calls == [
+        ToolCall(0, "weather_0", "weather", '{"location":"SF"}', "function", True),
+        ToolCall(1, "time_1", "time", '{"zone":"UTC"}', "function", True),
+    ]
+    # More such pieces than calls: as before, each continues the last call.
+    completion, _ = accumulate(
+        sse(tool_chunk(weather), tool_chunk({"function": {"arguments": '{"a":'}}, {"function": {"arguments": "1}"}}))
+    )
+    assert completion.tool_calls[0].arguments == '{"a":1}'
+
+
+def test_usage_sent_on_the_choice_is_the_usage_unless_the_chunk_has_its_own() -> None:
+    on_choice = {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17,
+                 "completion_tokens_details": {"reasoning_tokens": 1}}
+    finish = {"index": 0, "delta": {}, "finish_reason": "stop", "usage": on_choice}
+    completion, _ = accumulate(sse(chunk({"content": "Hi"}), chunk(choices=[finish])))
+    assert completion.usage is not None
+    assert (completion.usage.input_tokens, completion.usage.output_tokens, completion.usage.reasoning_tokens) == (12, 5, 1)
+    own = {"prompt_tokens": 99, "completion_tokens": 33, "total_tokens": 132}
+    completion, _ = accumulate(sse(chunk({"content": "Hi"}), chunk(choices=[finish], usage=own)))
+    assert completion.usage is not None and completion.usage.input_tokens == 99
+
+
+def test_cached_tokens_at_the_top_of_the_usage_object() -> None:
+    usage = {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110, "cached_tokens": 80}
+    completion, _ = accumulate(sse(chunk({"content": "Hi"}, "stop"), chunk(choices=[], usage=usage)))
+    assert completion.usage is not None and completion.usage.cached_input_tokens == 80
+
+
+def test_groqs_x_groq_is_kept_besides_its_usage() -> None:
+    x_groq = {"id": "req_01", "seed": 872656815}
+    completion, _ = accumulate(sse(chunk({"content": "Hi"}, x_groq=x_groq), chunk({}, "stop")))
+    assert completion.extra == {"x_groq": x_groq}
+
+
 def test_same_index_twice_in_one_chunk_is_merged() -> None:
     completion, deltas = accumulate(
         sse(

@@ -72,7 +72,7 @@ _DELTA_READ = frozenset(("role", "content", "reasoning_content", "reasoning", "r
 # A choice's members read into the common fields.
 _CHOICE_READ = frozenset(("index", "delta", "finish_reason", "logprobs", "text"))
 _TOP_READ = frozenset(
-    ("choices", "usage", "error", "object", "x_groq", "id", "model", "created", "system_fingerprint", "obfuscation")
+    ("choices", "usage", "error", "object", "id", "model", "created", "system_fingerprint", "obfuscation")
 )
 _NO_PIECES: list[str] = []  # (``target``'s answer for a choice: nothing is appended to it)
 
@@ -231,7 +231,9 @@ def _usage(raw: dict[str, Any]) -> Usage:
         if type(cached) is not int:
             cached = raw.get("cache_read_input_tokens")  # Anthropic's names, passed through by gateways
             if type(cached) is not int:
-                cached = None
+                cached = raw.get("cached_tokens")  # Moonshot, Together: at the top of the usage object
+                if type(cached) is not int:
+                    cached = None
     written = prompt.get("cache_write_tokens")
     if type(written) is not int:
         written = raw.get("cache_creation_input_tokens")
@@ -416,6 +418,7 @@ class OpenAIChatReducer(Reducer):
         others = obj.keys() - _TOP_READ
         if others:
             self._take_others(obj, others)
+        inner = None  # a usage object sent on a choice
         try:
             choices = obj.get("choices")
             if choices:
@@ -452,11 +455,15 @@ class OpenAIChatReducer(Reducer):
                     others = choice.keys() - _CHOICE_READ
                     if others:
                         self._take_choice_others(state, choice, others)
+                        if "usage" in others and type(choice["usage"]) is dict:
+                            inner = choice["usage"]  # Moonshot's, on the choice
             usage = obj.get("usage")
             if usage is None:
                 extra = obj.get("x_groq")
                 if extra:
                     usage = extra.get("usage")
+                if not usage and inner is not None:
+                    usage = inner
             if usage:
                 self._take_usage(usage, out)
         except (AttributeError, TypeError) as exc:  # a list where an object belongs, ...
@@ -529,8 +536,7 @@ class OpenAIChatReducer(Reducer):
         if len(delta) == 1:  # one field: a tool-call piece (most chunks of a tool call) or reasoning
             pieces = delta.get("tool_calls")
             if pieces:
-                for piece in pieces:
-                    self._tool_piece(state, piece, out)
+                self._tool_pieces(state, pieces, out)
                 return
         index = state.index
         # Reasoning first: when one delta carries both, the reasoning came before.
@@ -565,8 +571,7 @@ class OpenAIChatReducer(Reducer):
                 raise self.bad_chunk(event, f"delta content must be a string, not {type(text).__name__}")
         pieces = delta.get("tool_calls")
         if pieces:
-            for piece in pieces:
-                self._tool_piece(state, piece, out)
+            self._tool_pieces(state, pieces, out)
         function_call = delta.get("function_call")
         if function_call:
             self._function_piece(state, function_call, out)
@@ -599,7 +604,28 @@ class OpenAIChatReducer(Reducer):
                         if out is not None:
                             out.append(new_reasoning_delta(index, text))
 
-    def _tool_piece(self, state: _ChoiceState, piece: dict[str, Any], out: list[Delta] | None) -> None:
+    def _tool_pieces(self, state: _ChoiceState, pieces: Any, out: list[Delta] | None) -> None:
+        """A delta's tool-call pieces. Several pieces with no index, id nor name (Moonshot
+        sends the calls' arguments so, one piece per call, in the order the calls came)
+        continue the last as many calls, in order; one such piece, the last call."""
+        count = len(pieces)
+        calls = state.calls
+        if count > 1 and calls is not None and len(calls) >= count and all(
+            type(piece) is dict and piece.get("index") is None and not piece.get("id")
+            and not (piece.get("function") or _EMPTY).get("name")
+            for piece in pieces
+        ):
+            first = len(calls) - count
+            for offset, piece in enumerate(pieces):
+                self._tool_piece(state, piece, out, calls[first + offset])
+            return
+        for piece in pieces:
+            self._tool_piece(state, piece, out)
+
+    def _tool_piece(
+        self, state: _ChoiceState, piece: dict[str, Any], out: list[Delta] | None, call: _CallState | None = None
+    ) -> None:
+        """One piece; ``call`` the call it continues, when its place said so."""
         key = piece.get("index")
         call_id = piece.get("id") or None  # Alibaba sends "id": "" on every later piece
         if call_id is not None and type(call_id) is not str:
@@ -611,6 +637,12 @@ class OpenAIChatReducer(Reducer):
             name = str(name)
         if arguments and type(arguments) is not str:  # some servers send an object, not its JSON text
             arguments = json.dumps(arguments, ensure_ascii=False)
+        if call is not None:
+            if arguments:
+                call.pieces.append(arguments)
+                if out is not None:
+                    out.append(new_arguments_delta(state.index, call.position, arguments))
+            return
         self.tool_piece(state, key, call_id, name, arguments, out)
 
     def tool_piece(
