@@ -22,6 +22,7 @@ from sseparse import (
     ToolCallEnd,
     ToolCallStart,
     ToolCallUpdate,
+    Transcoder,
     Usage,
 )
 
@@ -279,6 +280,42 @@ def test_an_anthropic_call_is_complete_at_its_block_stop(implementation: str) ->
     completion, deltas = everywhere(stopped, "anthropic", implementation)
     assert completion.tool_calls[0].complete is True and completion.complete is False
     assert deltas[-1] == ToolCallEnd(0, 0)
+
+
+@pytest.mark.parametrize("reason", ["length", "content_filter"])
+def test_a_chat_call_open_when_its_choice_finished_short_is_not_complete(reason: str, implementation: str) -> None:
+    piece = {"index": 0, "id": "call_1", "function": {"name": "write", "arguments": '{"lines": ["one", "tw'}}
+    completion, deltas = everywhere(sse(chat({"tool_calls": [piece]}), chat({}, reason), done=True), "openai-chat",
+                                    implementation)
+    assert completion.complete and completion.finish_reason == reason
+    assert completion.tool_calls == [ToolCall(0, "call_1", "write", '{"lines": ["one", "tw', "function", False)]
+    assert not any(type(d) is ToolCallEnd for d in deltas)
+    # A call its choice finished normally is complete, [DONE] or not.
+    completion, _ = everywhere(sse(chat({"tool_calls": [piece]}), chat({}, "tool_calls")), "openai-chat", implementation)
+    assert completion.tool_calls[0].complete
+
+
+@pytest.mark.parametrize("target", ["openai-chat", "anthropic", "openai-responses"])
+@pytest.mark.parametrize("source", ["openai-chat", "anthropic"])
+def test_a_call_cut_short_stays_cut_through_the_transcoder(source: str, target: str) -> None:
+    if source == "openai-chat":
+        piece = {"index": 0, "id": "call_1", "function": {"name": "write", "arguments": '{"lines": ["tw'}}
+        data = sse(chat({"tool_calls": [piece]}), chat({}, "length"), done=True)
+    else:
+        start = {"type": "content_block_start", "index": 0,
+                 "content_block": {"type": "tool_use", "id": "call_1", "name": "write", "input": {}}}
+        piece = {"type": "content_block_delta", "index": 0,
+                 "delta": {"type": "input_json_delta", "partial_json": '{"lines": ["tw'}}
+        stop = {"type": "message_delta", "delta": {"stop_reason": "max_tokens"}, "usage": {"output_tokens": 9}}
+        data = sse(MESSAGE_START, ("content_block_start", start), ("content_block_delta", piece),
+                   ("message_delta", stop), ("message_stop", {"type": "message_stop"}))
+    transcoder = Transcoder(target, source=source)
+    written = transcoder.feed(data) + transcoder.close()
+    acc = Accumulator(target)
+    acc.feed(written)
+    result = acc.close()
+    assert result.complete
+    assert [(c.name, c.arguments, c.complete) for c in result.tool_calls] == [("write", '{"lines": ["tw', False)]
 
 
 # -- 8. usage with one meaning -------------------------------------------------------------------

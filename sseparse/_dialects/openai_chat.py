@@ -69,6 +69,8 @@ _EMPTY: dict[str, Any] = {}
 _DELTA_READ = frozenset(("role", "content", "reasoning_content", "reasoning", "refusal", "tool_calls", "function_call"))
 # A chunk's members read into the common fields, or noise (``obfuscation``: random
 # padding); the others are kept in ``extra``, as last sent.
+# Finish reasons that cut the output where it was: a tool call still open was cut too.
+_CUT_SHORT = frozenset(("length", "content_filter"))
 # A choice's members read into the common fields.
 _CHOICE_READ = frozenset(("index", "delta", "finish_reason", "logprobs", "text"))
 _TOP_READ = frozenset(
@@ -367,7 +369,8 @@ class OpenAIChatReducer(Reducer):
             self._end_calls(state, out)
 
     def finish(self, state: _ChoiceState, reason: Any, out: list[Delta] | None) -> None:
-        """A choice's finish reason (a new, non-empty value): its calls are closed."""
+        """A choice's finish reason (a new, non-empty value): its calls are closed (see
+        ``_end_calls``)."""
         if type(reason) is not str:
             raise TypeError(f"finish_reason must be a string, not {type(reason).__name__}")
         state.finish_reason = reason
@@ -376,6 +379,11 @@ class OpenAIChatReducer(Reducer):
             out.append(new_finish_delta(state.index, reason))
 
     def _end_calls(self, state: _ChoiceState, out: list[Delta] | None) -> None:
+        """The choice's calls are whole: closed by its finish or by ``[DONE]`` — unless
+        the choice finished short (``length``, ``content_filter``): a call still open
+        then was cut, and stays ``complete=False``."""
+        if state.finish_reason in _CUT_SHORT:
+            return
         for call in state.calls or ():
             if not call.ended:
                 call.ended = True

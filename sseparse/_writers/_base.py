@@ -41,6 +41,7 @@ from .._completion import (
     Usage,
     UsageDelta,
 )
+from ._mapping import cuts_short
 
 __all__ = ["StreamWriter", "Call", "quote", "dumps", "new_id"]
 
@@ -67,7 +68,7 @@ def encode(parts: list[str]) -> bytes:
 class Call:
     """One tool call on its way to the target."""
 
-    __slots__ = ("choice", "index", "id", "name", "kind", "pieces", "open", "closed", "slot", "item_id", "head")
+    __slots__ = ("choice", "index", "id", "name", "kind", "pieces", "open", "closed", "cut", "slot", "item_id", "head")
 
     def __init__(self, choice: int, index: int, call_id: str | None, name: str, kind: str) -> None:
         self.choice = choice
@@ -78,6 +79,7 @@ class Call:
         self.pieces: list[str] = []  # every argument piece, in order
         self.open = False  # its start was written
         self.closed = False
+        self.cut = False  # closed by a finish that cut it short: written as not complete
         self.slot = -1  # the target's block index / output index
         self.item_id = ""  # the target's item id (Responses)
         self.head = ""  # the target's argument-piece event up to the piece (Anthropic)
@@ -312,19 +314,23 @@ class StreamWriter:
         call.open = True
         self._call_open(call, call.arguments)
 
-    def _close(self, call: Call) -> None:
+    def _close(self, call: Call, cut: bool = False) -> None:
         if call.closed:
             return
         if not call.open:
             self._announce(call)
         call.closed = True
+        call.cut = cut
         self._call_close(call)
 
     def _finish_delta(self, delta: FinishDelta) -> None:
         self._start()
+        # A call the source did not close before a finish that cut the output short
+        # (length, a filter...) was cut: the target says so where it can.
+        cut = cuts_short(delta.finish_reason)
         for call in list(self._calls.values()):
             if call.choice == delta.choice:
-                self._close(call)
+                self._close(call, cut)
         self._finish[delta.choice] = delta.finish_reason
         self._finished(delta.choice, delta.finish_reason)
 

@@ -40,6 +40,7 @@ from .._completion import Usage
 
 __all__ = [
     "common_finish",
+    "cuts_short",
     "openai_chat_finish",
     "anthropic_finish",
     "responses_finish",
@@ -112,6 +113,12 @@ _RESPONSES: dict[str, tuple[str, str | None]] = {
     "length": ("incomplete", "max_output_tokens"),
     "content_filter": ("incomplete", "content_filter"),
 }
+
+
+def cuts_short(reason: str) -> bool:
+    """Whether a finish ``reason`` (any dialect's word) stopped the output where it was
+    (a limit, a filter, a stop sequence): a tool call still open then was cut."""
+    return _COMMON.get(reason, reason) in ("length", "content_filter", "stop_sequence")
 
 
 def common_finish(reason: str, has_tool_calls: bool) -> str:

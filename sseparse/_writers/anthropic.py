@@ -172,7 +172,8 @@ class AnthropicWriter(StreamWriter):
         if call.kind == "custom":
             self._out += [self._delta(call.slot, "input_json_delta"), '"partial_json":',
                           quote(dumps({"input": call.arguments})), "}}\n\n"]
-        self._stop_block(call.slot)
+        if not call.cut:  # (a cut call's block is left open: its message stops short)
+            self._stop_block(call.slot)
 
     def _finished(self, choice: int, reason: str) -> None:
         self._close_open()

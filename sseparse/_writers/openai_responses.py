@@ -216,11 +216,13 @@ class ResponsesWriter(StreamWriter):
     def _call_close(self, call: Call) -> None:
         arguments = call.arguments
         where = '"item_id":' + quote(call.item_id) + ',"output_index":' + str(call.slot)
-        if call.kind == "custom":
+        if call.cut:
+            pass  # (its input never ended: no .done event, the item says incomplete)
+        elif call.kind == "custom":
             self._event("response.custom_tool_call_input.done", where + ',"input":' + quote(arguments))
         else:
             self._event("response.function_call_arguments.done", where + ',"arguments":' + quote(arguments))
-        self._done_item(call.slot, self._call_item(call, arguments, "completed"))
+        self._done_item(call.slot, self._call_item(call, arguments, "incomplete" if call.cut else "completed"))
 
     # -- the end ----------------------------------------------------------------------------------
 
