@@ -622,6 +622,38 @@ def test_a_call_the_provider_never_stopped_is_cut_when_the_message_stopped_short
     assert completion.tool_calls[0].complete and ToolCallEnd(0, 0) in deltas
 
 
+def test_a_message_start_while_blocks_are_open_cuts_them() -> None:
+    """A gateway that restarts the message mid-stream (a retry spliced in): the first
+    attempt's open call was cut, whatever closes the second message; both attempts'
+    content is kept, as sent."""
+    first = {"type": "tool_use", "id": "toolu_first", "name": "f", "input": {}}
+    second = {"type": "tool_use", "id": "toolu_second", "name": "f", "input": {}}
+    data = sse(
+        message_start(),
+        *text_block(0, "Calling."),
+        block_start(1, first),
+        json_piece(1, '{"value": "Spark'),
+        message_start(),
+        *text_block(0, "Calling again."),
+        block_start(1, second),
+        json_piece(1, '{"value": "Sparkle"}'),
+        block_stop(1),
+        *end("tool_use", 20),
+    )
+    completion, deltas = accumulate_everywhere(data, every_split=True)
+    assert completion.complete and completion.content == "Calling.Calling again."
+    assert completion.tool_calls == [
+        ToolCall(0, "toolu_first", "f", '{"value": "Spark', "function", False),
+        ToolCall(1, "toolu_second", "f", '{"value": "Sparkle"}', "function", True),
+    ]
+    assert [d for d in deltas if isinstance(d, ToolCallEnd)] == [ToolCallEnd(0, 1)]
+    assert completion.blocks[1]["input"] == {"value": "Spark"}  # what was read of it
+    # One with its input whole in the start, cut so: said by its arguments delta.
+    data = sse(message_start(), block_start(0, {**first, "input": {"a": 1}}), message_start(), *end("end_turn", 2))
+    completion, deltas = accumulate_everywhere(data)
+    assert completion.tool_calls == [ToolCall(0, "toolu_first", "f", '{"a": 1}', "function", False)]
+
+
 def test_thinking_tokens_are_the_reasoning_tokens() -> None:
     usage = {"output_tokens": 48, "output_tokens_details": {"thinking_tokens": 30}}
     data = sse(message_start(), *text_block(0, "ok"), message_delta("end_turn", 48, usage=usage), MESSAGE_STOP)

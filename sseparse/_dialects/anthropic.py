@@ -137,7 +137,7 @@ class _Block:
 
     __slots__ = (
         "index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader", "on_whole",
-        "whole", "parsed", "encrypted",
+        "whole", "parsed", "encrypted", "cut",
     )
 
     def __init__(self, index: Any, kind: str, start: dict[str, Any]) -> None:
@@ -157,6 +157,7 @@ class _Block:
         self.whole = "{}"  # the start's whole input as JSON text (set by the reducer for input blocks)
         self.parsed: tuple[int, Any, bool] | None = None  # (pieces read, input value, ended): parsed once
         self.encrypted: str | None = None  # a compaction's latest encrypted_content
+        self.cut = False  # ended by a new message_start, not by its stop: not complete
 
     def arguments(self) -> list[str]:
         """The input as JSON text pieces: the streamed ones, else the start's whole input."""
@@ -167,7 +168,7 @@ class _Block:
     def partial_input(self, ended: bool) -> Any:
         """The input as far as it has arrived: the live value of ``PartialArguments``;
         ``ended``: the stream's end was seen."""
-        return self._reader().read(self.arguments(), ended or self.ended)
+        return self._reader().read(self.arguments(), (ended or self.ended) and not self.cut)
 
     def _reader(self) -> PartialArguments:
         """The parser of the input so far; one that read the start's whole input is
@@ -205,7 +206,7 @@ class _Block:
         elif self.pieces:
             parsed = self.parsed
             count = len(self.pieces)
-            ended = ended or self.ended
+            ended = (ended or self.ended) and not self.cut
             if parsed is None or parsed[2] != ended or (
                 parsed[0] != count and not (live and not ended and count <= parsed[0] + parsed[0] // 8)
             ):
@@ -311,7 +312,7 @@ class AnthropicReducer(Reducer):
                 block.start["name"],
                 "".join(block.arguments()),
                 "function",
-                block.ended,
+                block.ended and not block.cut,
             )
             for block in self._calls
         ] if self._calls else []
@@ -569,7 +570,15 @@ class AnthropicReducer(Reducer):
         """A ``message_start`` message's id, model and usage (as sent, ``None`` when
         absent): all the reducer keeps of it but its other non-null members (kept in
         ``_extra`` by ``_take_meta``). Also the compiled path's contract, for a
-        message that has no other (see ``_contract``)."""
+        message that has no other (see ``_contract``). A message_start while blocks
+        are open (a gateway that restarted the message) cuts them: what they had is
+        kept, a tool call among them is not complete."""
+        if self._started:
+            for block in self._blocks:
+                if not block.ended:
+                    block.ended = block.cut = True
+                    if block.call >= 0 and out is not None and not block.pieces:
+                        out.append(new_arguments_delta(0, block.call, block.whole))
         self._started = True
         self.take_identity(response_id, model, out)
         if usage:
