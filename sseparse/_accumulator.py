@@ -381,7 +381,10 @@ class Accumulator:
         if reducer is None:
             return "the stream ended before any event with data"
         marker = reducer.end_marker
-        where = f"stream ended before {marker}" if marker else "stream ended early"
+        if reducer.finished:  # (every choice had its finish reason: cut after it)
+            where = "stream ended after its finish reason, but not cleanly"
+        else:
+            where = f"stream ended before {marker}" if marker else "stream ended early"
         if pending is not None and not pending.has_data and pending.event == "message":
             # Only unknown fields: a line without a colon, as a JSON error body sent
             # after the events leaves.

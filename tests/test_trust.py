@@ -136,6 +136,7 @@ def test_a_finished_stream_followed_by_what_is_no_event_is_not_complete(
     assert completion.finish_reason is not None and completion.content in ("Okay", "Hi")
     assert completion.complete is False
     assert completion.error is not None and completion.error["type"] == "incomplete_stream"
+    assert completion.error["message"].startswith("stream ended after its finish reason")
 
 
 def test_a_finished_stream_ending_in_comments_or_blank_lines_is_complete(implementation: str) -> None:
