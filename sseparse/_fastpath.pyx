@@ -544,6 +544,20 @@ cdef Py_ssize_t _logprobs(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* span
     return i
 
 
+cdef inline int _kept(Meta* meta, Span* key, Py_ssize_t start, Py_ssize_t end, long choice) noexcept nogil:
+    """A member the reducer keeps as last sent (not null: ``fast_extra``), of the chunk
+    (``choice`` -1) or of a choice: noted in ``meta``; -1 (_FB) past ``_MAX_EXTRAS``
+    members or for a key with escapes."""
+    if meta.extras == _MAX_EXTRAS or key.escaped:
+        return -1
+    meta.extra_key[meta.extras] = key[0]
+    meta.extra_value[meta.extras].start = start
+    meta.extra_value[meta.extras].end = end
+    meta.extra_choice[meta.extras] = choice
+    meta.extras += 1
+    return 0
+
+
 cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* items, int* count,
                              bint* template, Meta* meta) nogil:
     cdef Span key, finish, logprobs
@@ -597,13 +611,8 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
         else:
             j = i
             i = _value(s, i, n, 2)
-            if i >= 0 and s[j] != 110:  # kept by the reducer as last sent (null: nothing)
-                if meta.extras == _MAX_EXTRAS or key.escaped:
-                    return _FB
-                meta.extra_key[meta.extras] = key
-                meta.extra_value[meta.extras].start = j
-                meta.extra_value[meta.extras].end = i
-                meta.extras += 1
+            if i >= 0 and s[j] != 110 and _kept(meta, &key, j, i, 0) < 0:  # (its choice: set below)
+                return _FB
         i = _then(s, i, n, &done)
         if i < 0:
             return _FB
@@ -777,14 +786,8 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
             seen_groq = True
             j = i
             i = _groq(s, i, n, &groq)
-            if i >= 0 and s[j] != 110:  # also kept by the reducer as last sent
-                if meta.extras == _MAX_EXTRAS:
-                    return _FB
-                meta.extra_key[meta.extras] = key
-                meta.extra_value[meta.extras].start = j
-                meta.extra_value[meta.extras].end = i
-                meta.extra_choice[meta.extras] = -1
-                meta.extras += 1
+            if i >= 0 and s[j] != 110 and _kept(meta, &key, j, i, -1) < 0:  # (also kept as last sent)
+                return _FB
         elif _key_is(s, &key, b"error", 5):
             return _FB
         elif _key_is(s, &key, b"id", 2):
@@ -824,14 +827,8 @@ cdef Py_ssize_t _chat_chunk(const uchar* s, Py_ssize_t n, Item* items, int* coun
                     return _FB
             j = i
             i = _value(s, i, n, 1)
-            if i >= 0 and s[j] != 110:  # kept by the reducer as last sent (null: nothing)
-                if meta.extras == _MAX_EXTRAS or key.escaped:
-                    return _FB
-                meta.extra_key[meta.extras] = key
-                meta.extra_value[meta.extras].start = j
-                meta.extra_value[meta.extras].end = i
-                meta.extra_choice[meta.extras] = -1  # the chunk's own
-                meta.extras += 1
+            if i >= 0 and s[j] != 110 and _kept(meta, &key, j, i, -1) < 0:
+                return _FB
         i = _then(s, i, n, &done)
         if i < 0:
             return _FB

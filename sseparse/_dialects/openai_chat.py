@@ -425,7 +425,10 @@ class OpenAIChatReducer(Reducer):
             self._take_meta(obj, out)
         others = obj.keys() - _TOP_READ
         if others:
-            self._take_others(obj, others)
+            extra = self._extra
+            if extra is None:
+                extra = self._extra = {}
+            self._keep(extra, obj, others, -1)
         inner = None  # a usage object sent on a choice
         try:
             choices = obj.get("choices")
@@ -462,7 +465,10 @@ class OpenAIChatReducer(Reducer):
                         self._take_logprobs(state, logprobs)
                     others = choice.keys() - _CHOICE_READ
                     if others:
-                        self._take_choice_others(state, choice, others)
+                        kept = state.others
+                        if kept is None:
+                            kept = state.others = {}
+                        self._keep(kept, choice, others, index)
                         if "usage" in others and type(choice["usage"]) is dict:
                             inner = choice["usage"]  # Moonshot's, on the choice
             usage = obj.get("usage")
@@ -482,29 +488,15 @@ class OpenAIChatReducer(Reducer):
         if error or event.event == "error":
             raise ProviderError(error or obj, dialect=self.name)
 
-    def _take_others(self, obj: dict[str, Any], others: set[str]) -> None:
-        """A chunk's members with no common field (not null), as last sent."""
-        extra = self._extra
-        if extra is None:
-            extra = self._extra = {}
+    def _keep(self, kept: dict[str, Any], members: dict[str, Any], others: set[str], choice: int) -> None:
+        """The members ``others`` of the chunk (``choice`` -1) or of choice ``choice``
+        that have no common field (not null), into ``kept``, as last sent."""
         texts = self._extra_text
-        for key, value in obj.items():
-            if value is not None and key in others:
-                extra[key] = value
-                if texts is not None:
-                    texts.pop(key, None)  # (the compiled path compares with nothing now)
-
-    def _take_choice_others(self, state: _ChoiceState, choice: dict[str, Any], others: set[str]) -> None:
-        """A choice's members with no common field (not null), as last sent."""
-        kept = state.others
-        if kept is None:
-            kept = state.others = {}
-        texts = self._extra_text
-        for key, value in choice.items():
+        for key, value in members.items():
             if value is not None and key in others:
                 kept[key] = value
-                if texts is not None:
-                    texts.pop((state.index, key), None)
+                if texts is not None:  # (the compiled path compares with nothing now)
+                    texts.pop(key if choice < 0 else (choice, key), None)
 
     def fast_extra(self, choice: int, key: str, value: Any, text: bytes) -> None:
         """The compiled fast path's contract (see ``_contract``): a member with no
