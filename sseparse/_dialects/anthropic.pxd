@@ -16,6 +16,7 @@ cdef class AnthropicReducer(Reducer):
     cpdef _apply(self, event, obj, out)
     cpdef block_start(self, index, start, out)
     cpdef _close_block(self, _Block block, out)
+    cpdef _say_whole_input(self, _Block block, out)
     cpdef _piece(self, event, dict delta, delta_kind, key)
     cpdef _on_message_delta(self, event, obj, out)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C

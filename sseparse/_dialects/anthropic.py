@@ -350,18 +350,16 @@ class AnthropicReducer(Reducer):
         for block in self._blocks:
             if not block.ended:
                 if cut_short and block.call >= 0:
-                    if out is not None and not block.pieces:
-                        out.append(new_arguments_delta(0, block.call, block.whole))
+                    self._say_whole_input(block, out)
                 else:
                     self._close_block(block, out)
 
     def flush(self, out: list[Delta] | None) -> None:
         """A cut stream: the input of a call that came whole with its start is said
         at its block's stop; said here for the calls that never stopped."""
-        if out is not None:
-            for block in self._calls:
-                if not block.ended and not block.pieces:
-                    out.append(new_arguments_delta(0, block.call, block.whole))
+        for block in self._calls:
+            if not block.ended:
+                self._say_whole_input(block, out)
 
     # -- the compiled path's contract ----------------------------------------------------
     #
@@ -577,8 +575,8 @@ class AnthropicReducer(Reducer):
             for block in self._blocks:
                 if not block.ended:
                     block.ended = block.cut = True
-                    if block.call >= 0 and out is not None and not block.pieces:
-                        out.append(new_arguments_delta(0, block.call, block.whole))
+                    if block.call >= 0:
+                        self._say_whole_input(block, out)
         self._started = True
         self.take_identity(response_id, model, out)
         if usage:
@@ -631,15 +629,19 @@ class AnthropicReducer(Reducer):
             return False
         return True
 
+    def _say_whole_input(self, block: _Block, out: list[Delta] | None) -> None:
+        """Call ``block``'s input, when it came whole with the start (or is empty) and no
+        piece followed: said once, by one delta, when the call ends (stopped or cut),
+        so that a call's argument deltas always glue into its arguments."""
+        if out is not None and not block.pieces:
+            out.append(new_arguments_delta(0, block.call, block.whole))
+
     def _close_block(self, block: _Block, out: list[Delta] | None) -> None:
         block.ended = True
         if out is None:
             return
         if block.call >= 0:
-            if not block.pieces:
-                # The input came whole with the start (or is empty): say so once, so that
-                # a call's argument deltas always glue into its arguments.
-                out.append(new_arguments_delta(0, block.call, block.whole))
+            self._say_whole_input(block, out)
             out.append(new_call_end(0, block.call))
         elif block.grows == _INPUT or block.kind not in ("text", "thinking"):
             # Server tool calls, their results, redacted thinking, newer types: whole.

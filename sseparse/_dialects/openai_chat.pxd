@@ -23,6 +23,7 @@ cdef class OpenAIChatReducer(Reducer):
     cpdef _apply(self, event, obj, out)
     cpdef finish(self, state, reason, out)
     cpdef tool_piece(self, state, key, call_id, name, arguments, out)
+    cpdef _arguments(self, _ChoiceState state, _CallState call, arguments, out)
     cpdef _take_usage(self, raw, out)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
     cpdef target(self, kind, where, key)

@@ -67,12 +67,12 @@ __all__ = ["OpenAIChatReducer"]
 _EMPTY: dict[str, Any] = {}
 # The delta members read into the common fields (the others: ``_chat_message``).
 _DELTA_READ = frozenset(("role", "content", "reasoning_content", "reasoning", "refusal", "tool_calls", "function_call"))
-# A chunk's members read into the common fields, or noise (``obfuscation``: random
-# padding); the others are kept in ``extra``, as last sent.
 # Finish reasons that cut the output where it was: a tool call still open was cut too.
 _CUT_SHORT = frozenset(("length", "content_filter"))
 # A choice's members read into the common fields.
 _CHOICE_READ = frozenset(("index", "delta", "finish_reason", "logprobs", "text"))
+# A chunk's members read into the common fields, or noise (``obfuscation``: random
+# padding); the others are kept in ``extra``, as last sent.
 _TOP_READ = frozenset(
     ("choices", "usage", "error", "object", "id", "model", "created", "system_fingerprint", "obfuscation")
 )
@@ -638,10 +638,7 @@ class OpenAIChatReducer(Reducer):
         if arguments and type(arguments) is not str:  # some servers send an object, not its JSON text
             arguments = json.dumps(arguments, ensure_ascii=False)
         if call is not None:
-            if arguments:
-                call.pieces.append(arguments)
-                if out is not None:
-                    out.append(new_arguments_delta(state.index, call.position, arguments))
+            self._arguments(state, call, arguments, out)
             return
         self.tool_piece(state, key, call_id, name, arguments, out)
 
@@ -691,6 +688,10 @@ class OpenAIChatReducer(Reducer):
             added = bool(name) and call.add_name(name)
             if out is not None and (new_id is not None or added):
                 out.append(new_call_update(state.index, call.position, new_id, name if added else ""))
+        self._arguments(state, call, arguments, out)
+
+    def _arguments(self, state: _ChoiceState, call: _CallState, arguments: str | None, out: list[Delta] | None) -> None:
+        """A piece of ``call``'s arguments (nothing when empty)."""
         if arguments:
             call.pieces.append(arguments)
             if out is not None:

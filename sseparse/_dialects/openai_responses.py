@@ -474,7 +474,7 @@ class OpenAIResponsesReducer(Reducer):
         if pieces is None:
             pieces = self._part(key, item_id)
         if pieces:
-            have = pieces[0] if len(pieces) == 1 else glue(pieces)
+            have = glue(pieces)
             if have == text:
                 return
             if not text.startswith(have):  # no delta can take back what was shown; the Completion has it right
@@ -980,13 +980,13 @@ def _block(state: _Item, parts: Any) -> dict[str, Any]:
             return raw
     # Cut before done, or done by an item that leaves its text out (some compatible
     # servers' done items are bare: {"id", "type"}): what arrived, filled in.
-    item = dict(raw)
     call = state.call
+    if call is None and done and not parts:
+        return raw
+    item = dict(raw)
     if call is not None:
         item["arguments" if item.get("type") != "custom_tool_call" else "input"] = call.glued()
         return item
-    if done and not parts:
-        return raw
     kind = item.get("type")
     if kind == "message":
         content: list[dict[str, Any]] = []
