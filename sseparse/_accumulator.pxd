@@ -8,7 +8,7 @@ cpdef _new_reducer(name, compiled)
 cdef class Accumulator:
     cdef public object _parser, _reducer, _fast, _compiled, _deltas, _error, _failure, _final, _cut, _dialect, _cached, _failed
     cpdef _close(self, out)
-    cpdef _cut_message(self, pending)
+    cpdef _cut_message(self, pending, finished)
     cpdef _snapshot(self, complete)
     cpdef _feed_events(self, events, out)
     cpdef _fail(self, exc, out)

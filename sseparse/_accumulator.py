@@ -337,16 +337,20 @@ class Accumulator:
                 else:
                     pending = None
         reducer = self._reducer
-        if reducer is not None and not reducer.done and self._failure is None:
+        # (each of the reducer's attributes read once: a lookup by name when compiled)
+        done = reducer is not None and reducer.done
+        if reducer is not None and not done and self._failure is None:
             reducer.flush(out)
+            done = reducer.done
         # A finish reason on every choice ends a stream whose server sends no end
         # marker, but not one cut inside a block, even one with no data yet: what it
         # was (a usage chunk after the finish, a JSON error body) was not read.
-        complete = self._error is None and reducer is not None and (reducer.done or (reducer.finished and pending is None))
+        finished = reducer is not None and not done and reducer.finished
+        complete = self._error is None and (done or (finished and pending is None))
         if not complete and self._error is None:
             # What error_entry(IncompleteStreamError(pending, message=...)) says, without
             # the exception: ``cut`` builds it when read.
-            message = self._cut_message(pending)
+            message = self._cut_message(pending, finished)
             self._cut = (pending, message)
             self._error = {
                 "type": "incomplete_stream",
@@ -357,7 +361,7 @@ class Accumulator:
         elif self._failure is not None and self._failed is not None:
             # Failed earlier: nothing was folded in since, the result is the one built then.
             final = self._final = self._failed
-        elif complete and reducer is not None and reducer.done and (cached := self._cached) is not None and (
+        elif complete and done and reducer is not None and (cached := self._cached) is not None and (
             cached[0] == reducer.events
         ):
             # Read after its end marker, with nothing after it: the same result (the
@@ -371,8 +375,9 @@ class Accumulator:
             self._reducer = self._fast = self._cached = None
         return final
 
-    def _cut_message(self, pending: IncompleteEvent | None) -> str:
-        """The message of the ``IncompleteStreamError`` of a stream cut here."""
+    def _cut_message(self, pending: IncompleteEvent | None, finished: bool) -> str:
+        """The message of the ``IncompleteStreamError`` of a stream cut here
+        (``finished``: every choice had its finish reason)."""
         reducer = self._reducer
         if pending is not None and not pending.has_data and (reducer is None or reducer.events == 0):
             # Lines without a colon parse as unknown fields: an HTML page or a JSON error
@@ -380,10 +385,10 @@ class Accumulator:
             return "the body was not an SSE stream (no event with data: an HTML page or a JSON error?)"
         if reducer is None:
             return "the stream ended before any event with data"
-        marker = reducer.end_marker
-        if reducer.finished:  # (every choice had its finish reason: cut after it)
+        if finished:  # (cut after it)
             where = "stream ended after its finish reason, but not cleanly"
         else:
+            marker = reducer.end_marker
             where = f"stream ended before {marker}" if marker else "stream ended early"
         if pending is not None and not pending.has_data and pending.event == "message":
             # Only unknown fields: a line without a colon, as a JSON error body sent
