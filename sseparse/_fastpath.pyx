@@ -1860,7 +1860,8 @@ cdef class FastFeed:
         try:
             for event in events:
                 if self.done:
-                    break
+                    self._declined(event)  # (after the end: see _sink)
+                    continue
                 if self._take_event(event):
                     fast += 1
                     continue
@@ -1954,7 +1955,7 @@ cdef class FastFeed:
         if not self.ready:
             if self.base.done:
                 self.done = True
-                return 1
+                return 0  # (after the end: the reducer's after_end says whether it carries anything)
             self.ready = True
         if tlen == 5 and memcmp(etype, b"error", 5) == 0:
             return 0
@@ -2321,11 +2322,13 @@ cdef class FastFeed:
 
 cdef int _sink(object ctx, const char* p, Py_ssize_t n, const char* etype, Py_ssize_t tlen, object event) except -1:
     cdef FastFeed self = <FastFeed>ctx
-    if self.error is not None or self.done:
-        return 1  # after an error (or the end marker) nothing more is fed
+    if self.error is not None:
+        return 1  # after an error nothing more is fed
     try:
         if event is None:
-            return self._take(p, n, etype, tlen)
+            # After the end marker, the event is built and the reducer's after_end
+            # says whether it carries anything (a second response would be lost).
+            return 0 if self.done else self._take(p, n, etype, tlen)
         self._declined(event)
     except BaseException as exc:  # raised by FastFeed.feed once the fragment is parsed
         self.error = exc

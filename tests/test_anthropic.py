@@ -763,8 +763,9 @@ def test_message_start_fields_without_a_common_name_go_to_extra() -> None:
 # -- the end of the stream --------------------------------------------------------------
 
 
-def test_message_stop_ends_the_stream_and_later_events_are_ignored() -> None:
-    data = sse(message_start(), text_start(0), text(0, "kept"), MESSAGE_STOP, text(0, " ignored"), "not json")
+def test_message_stop_ends_the_stream() -> None:
+    """(What may follow it: test_after_the_end.)"""
+    data = sse(message_start(), text_start(0), text(0, "kept"), MESSAGE_STOP)
     completion, deltas = accumulate_everywhere(data)
     assert completion.content == "kept"
     assert completion.complete

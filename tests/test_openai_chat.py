@@ -558,8 +558,9 @@ def test_choices_listed_by_index_even_if_they_start_out_of_order() -> None:
 # -- the end of the stream -------------------------------------------------------------
 
 
-def test_done_ends_the_stream_and_later_events_are_ignored() -> None:
-    data = sse(chunk({"content": "kept"})) + sse(chunk({"content": " ignored"}), done=False)
+def test_done_ends_the_stream() -> None:
+    """(What may follow it: test_after_the_end.)"""
+    data = sse(chunk({"content": "kept"}))
     completion, deltas = accumulate_everywhere(data)
     assert completion.content == "kept"
     assert completion.complete

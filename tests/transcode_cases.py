@@ -184,5 +184,9 @@ def fragmentations(data: bytes, sizes: Iterable[int | None] = (None, 1, 17)) -> 
 
 def transcode(fragments: Iterable[bytes], to: str, **options: Any) -> tuple[bytes, sseparse.Transcoder]:
     transcoder = sseparse.Transcoder(to, **options)
-    out = b"".join(transcoder.feed(fragment) for fragment in fragments)
-    return out + transcoder.close(), transcoder
+    out = []
+    for fragment in fragments:
+        out.append(transcoder.feed(fragment))
+        if transcoder.error is not None:  # the upstream failed: its error form ends the output
+            break
+    return b"".join(out) + transcoder.close(), transcoder

@@ -10,6 +10,8 @@ cdef class Reducer:
     cdef public object events, done, compiled, live, _id, _model, _usage
     cpdef _init_common(self, compiled)
     cpdef feed_event(self, event, out)
+    cpdef after_end(self, event)
+    cpdef _quiet(self, event)
     cpdef _fold(self, event, obj, out)
     cpdef _apply(self, event, obj, out)
     cpdef snapshot(self, complete, error)

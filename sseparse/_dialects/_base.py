@@ -208,8 +208,13 @@ class Reducer:
     #: but only the dialect's own end may make a stream complete.
     done_sentinel: ClassVar[bool] = False
 
+    #: Event types (the event's name, or its data's ``type``) that may follow the end
+    #: marker and carry nothing: a keep-alive, the end marker said again.
+    quiet_types: ClassVar[frozenset[str]] = frozenset()
+
     def feed_event(self, event: Event, out: list[Delta] | None) -> None:
         if self.done:
+            self.after_end(event)
             return
         self.events += 1
         try:
@@ -237,6 +242,7 @@ class Reducer:
             self.feed_event(event, out)  # decodes again to say why: only for non-JSON data
             return
         if self.done:
+            self.after_end(event)
             return
         self.events += 1
         self._fold(event, obj, out)
@@ -257,6 +263,29 @@ class Reducer:
             raise
         except Exception as exc:  # KeyError, RecursionError, ValueError from int(), MemoryError...
             raise self.bad_chunk(event, f"cannot read this chunk ({describe_exception(exc)})") from exc
+
+    def after_end(self, event: Event) -> None:
+        """An event after the end marker. Blank data, a ``[DONE]`` and the types in
+        ``quiet_types`` say nothing; anything else would be lost (a second response
+        in the same body, a server that kept talking): a ``ChunkDecodeError`` names
+        it, and the result is not complete."""
+        self.events += 1  # (counted, as every event: an error names its position)
+        data = event.data
+        if not data or data.isspace() or data.startswith("[DONE]") or self._quiet(event):
+            return
+        raise self.bad_chunk(event, "an event after the end of the stream is not read (a second response in the same body?)")
+
+    def _quiet(self, event: Event) -> bool:
+        quiet = self.quiet_types
+        if not quiet:
+            return False
+        if event.event in quiet:
+            return True
+        try:
+            obj = decode_json(event.data)
+        except (ValueError, RecursionError):
+            return False
+        return type(obj) is dict and obj.get("type") in quiet
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         """Fold in one event whose data decoded to the JSON object ``obj``: the dialect's own part."""

@@ -34,7 +34,8 @@ the common fields:
   from and written to the cache: they are added), ``output_tokens`` as sent,
   ``reasoning_tokens`` its ``output_tokens_details.thinking_tokens``,
   ``total_tokens`` their sum.
-- ``message_stop`` ends the stream; events after it are ignored. ``ping`` and
+- ``message_stop`` ends the stream; an event after it (but a ``ping`` or another
+  ``message_stop``) is a ``ChunkDecodeError``: it would be lost. ``ping`` and
   event types this version does not know are skipped, as the API asks clients to.
 - ``event: error`` (``{"type": "error", "error": {...}}``) raises ``ProviderError``
   carrying the provider's error type and message (and the event's ``request_id``);
@@ -251,6 +252,7 @@ class AnthropicReducer(Reducer):
 
     name: ClassVar[str] = "anthropic"
     end_marker: ClassVar[str] = "message_stop"
+    quiet_types: ClassVar[frozenset[str]] = frozenset({"ping", "message_stop"})
     chunk_kind = "a Messages stream event"
     fast_dialect = MESSAGES
 

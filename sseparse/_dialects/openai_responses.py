@@ -61,7 +61,8 @@ into the one choice a Responses stream has:
   no other delta covers (web search, image generation, ...). Folded in order, they
   give the ``Completion``'s fields (a ``.done`` text that does not continue the deltas
   is the one case no delta can express).
-- Events after the terminal one are ignored; event types of this API that this
+- An event after the terminal one (but a ``keepalive``) is a ``ChunkDecodeError``:
+  it would be lost (a second response in the same body); event types of this API that this
   reducer does not know (``response.web_search_call.searching``, audio, future
   ones) are skipped. An event whose type is not a Responses one (not
   ``response.*``, ``error`` or ``keepalive``), or that has no type, is another
@@ -326,6 +327,7 @@ class OpenAIResponsesReducer(Reducer):
 
     name: ClassVar[str] = "openai-responses"
     end_marker: ClassVar[str] = "response.completed"
+    quiet_types: ClassVar[frozenset[str]] = _OTHER_TYPES
     chunk_kind = "a response stream event"
     #: ``[DONE]`` is Chat Completions' end, not this dialect's: a gateway may add it
     #: after ``response.completed`` (then it is ignored like any later event), and
