@@ -82,3 +82,19 @@ def test_the_docs_real_traffic_tables_are_those_of_the_committed_run() -> None:
     assert run.stdout == (docs / "perf" / "real-summary.md").read_text(encoding="utf-8"), (
         "run: python benchmarks/real.py --from-json docs/_static/real.json --markdown docs/_static/perf/real-summary.md"
     )
+
+
+def test_a_body_of_several_responses_is_timed_on_its_first() -> None:
+    """sseparse reads one response and says so at the second: timing it against a
+    naive loop that decodes both would compare different work."""
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import real
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    first = _sse(_chat("one", "stop")) + b"data: [DONE]\n\n"
+    body = first + b": between\n\n" + _sse(_chat("two", "stop")) + b"data: [DONE]\n\n"
+    assert real.first_response(body, "openai-chat") == first
+    assert real.first_response(first, "openai-chat") == first
+    assert real.sseparse_loop([first], "openai-chat").complete
+    assert real.naive_loop([first]) == 1
