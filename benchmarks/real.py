@@ -112,9 +112,9 @@ def first_response(body: bytes, dialect: str) -> bytes:
     try:
         acc.feed(body)
         return body
-    except sseparse.ChunkDecodeError as exc:
-        if "after the end of the stream" not in str(exc):
-            return body
+    except sseparse.SseparseError as exc:
+        if not isinstance(exc, sseparse.ChunkDecodeError) or "after the end of the stream" not in str(exc):
+            return body  # (a provider's error event, a malformed stream: timed as it is)
         before = exc.index  # the events with data read before the one after the end
     parser = sseparse.EventParser()
     seen = used = 0

@@ -96,5 +96,7 @@ def test_a_body_of_several_responses_is_timed_on_its_first() -> None:
     body = first + b": between\n\n" + _sse(_chat("two", "stop")) + b"data: [DONE]\n\n"
     assert real.first_response(body, "openai-chat") == first
     assert real.first_response(first, "openai-chat") == first
+    failed = _sse(_chat("one"), {"error": {"message": "quota", "type": "insufficient_quota"}})
+    assert real.first_response(failed, "openai-chat") == failed
     assert real.sseparse_loop([first], "openai-chat").complete
     assert real.naive_loop([first]) == 1
