@@ -3,6 +3,9 @@
 # a cpdef is a method the compiled code calls on its own objects (a C call, still
 # overridable).
 
+cimport cython
+
+@cython.locals(classes=dict)
 cpdef _new_reducer(name, compiled)
 
 cdef class Accumulator:

@@ -110,14 +110,14 @@ class Accumulator:
         # built when first read (a stream that is only read for its result never needs
         # it), and until then what builds it, (pending event, message).
         self._cut: IncompleteStreamError | tuple[IncompleteEvent | None, str] | None = None
-        self._dialect = dialect  # the reducer's name once known (kept when close() frees it)
+        self._dialect = dialect  # the reducer's name once known (set where it is made)
         self._cached: tuple[int, Completion] | None = None  # (events folded, snapshot)
         self._failed: Completion | None = None  # the result as the last error raised left it
 
     @property
     def dialect(self) -> str:
         """The dialect in use; ``"auto"`` until the first event with data decided it."""
-        return self._dialect if self._reducer is None else self._reducer.name
+        return self._dialect
 
     @property
     def id(self) -> str | None:
@@ -248,10 +248,7 @@ class Accumulator:
         """Feed one event framed elsewhere; return its deltas."""
         self._check_open()
         out: list[Delta] | None = [] if self._deltas else None
-        detecting = self._reducer is None
         self._feed_events((event,), out)
-        if detecting and self._reducer is not None and not self._reducer.fast_dialect:
-            self._fast = None  # the dialect found has no fast path (see _feed_part)
         return [] if out is None else out
 
     def close(self) -> Completion:
@@ -302,8 +299,6 @@ class Accumulator:
             self._feed_failed(exc, out)
         if events:
             self._feed_events(events, out)
-        if detecting and fast is not None and self._reducer is not None and not self._reducer.fast_dialect:
-            self._fast = None  # the dialect found has no fast path: its own feed_events, from now on
         return events
 
     def _feed_failed(self, exc: Exception, out: list[Delta] | None) -> NoReturn:
@@ -339,8 +334,8 @@ class Accumulator:
         reducer = self._reducer
         # (each of the reducer's attributes read once: a lookup by name when compiled)
         done = reducer is not None and reducer.done
-        if reducer is not None and not done and self._failure is None:
-            reducer.flush(out)
+        if reducer is not None and not done and self._failure is None and out is not None:
+            reducer.flush(out)  # (deltas only: for finish(), not close())
             done = reducer.done
         # A finish reason on every choice ends a stream whose server sends no end
         # marker, but not one cut inside a block, even one with no data yet: what it
@@ -371,7 +366,6 @@ class Accumulator:
             final = self._final = self._snapshot(complete)
         if reducer is not None:
             # The result holds everything now: the pieces it was joined from go.
-            self._dialect = reducer.name  # type: ignore[assignment]  # a registered dialect's name
             self._reducer = self._fast = self._cached = None
         return final
 
@@ -443,9 +437,15 @@ class Accumulator:
             if name is None:
                 return None
         reducer = self._reducer = _new_reducer(name, self._compiled)
+        self._dialect = name  # type: ignore[assignment]  # a registered dialect's name
         fast = self._fast
         if fast is not None:
             fast.bind(reducer)  # (the rest of a fragment being parsed takes its fast path)
+            if not reducer.fast_dialect:
+                # None: its own feed_events from the next fragment on (the fragment
+                # being parsed, if any, goes there through the feed it is bound to).
+                # _start makes only dialects the fast path reads.
+                self._fast = None
         if obj is None:
             if fed_here or not reducer.fast_dialect:
                 reducer.feed_events((event,), out)
@@ -457,6 +457,7 @@ class Accumulator:
         """The reducer of dialect ``name``, which the fast path read from the first
         event's bytes (``FastFeed._detect``: it binds it and feeds it that event)."""
         reducer = self._reducer = _new_reducer(name, self._compiled)
+        self._dialect = name  # type: ignore[assignment]  # a registered dialect's name
         return reducer
 
     def _detect_in_parse(self, event: Event, out: list[Delta] | None) -> bool:

@@ -322,7 +322,9 @@ class Reducer:
 
     def flush(self, out: list[Delta] | None) -> None:
         """The input ended without the end marker: say in ``out`` what was pending and
-        no delta has said yet (a dialect that holds such a thing overrides this)."""
+        no delta has said yet (a dialect that holds such a thing overrides this).
+        Called only when deltas are wanted (``Accumulator.finish()``): it changes
+        nothing else."""
 
     def _not_json(self, event: Event, exc: BaseException, out: list[Delta] | None) -> None:
         data = event.data
