@@ -2245,6 +2245,8 @@ cdef class FastFeed:
             self.pending += 1
             return 1
         if item.kind == _ITEM_MSTART:
+            if self.messages._started:
+                return 0  # (a second start: the full decode says what it is)
             if item.has_number:  # (_message_meta read the message: what fast_message_start
                 # does with such a message, without building it)
                 self.messages.fast_message_meta(

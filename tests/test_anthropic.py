@@ -622,36 +622,56 @@ def test_a_call_the_provider_never_stopped_is_cut_when_the_message_stopped_short
     assert completion.tool_calls[0].complete and ToolCallEnd(0, 0) in deltas
 
 
-def test_a_message_start_while_blocks_are_open_cuts_them() -> None:
-    """A gateway that restarts the message mid-stream (a retry spliced in): the first
-    attempt's open call was cut, whatever closes the second message; both attempts'
-    content is kept, as sent."""
+def _read_to_failure(data: bytes, fragments: list[bytes], implementation: str) -> tuple[Any, list[Any], Any]:
+    acc = Accumulator("auto", implementation=implementation)  # type: ignore[arg-type]
+    deltas: list[Any] = []
+    try:
+        for fragment in fragments:
+            deltas.extend(acc.feed(fragment))
+        deltas.extend(acc.finish())
+    except sseparse.SseparseError as exc:
+        deltas.extend(exc.deltas)
+        return exc.completion, deltas, exc
+    return acc.close(), deltas, None
+
+
+def test_a_second_message_while_the_first_is_open_is_an_error_not_a_mix() -> None:
+    """An intermediary that lost its upstream mid-answer, retried, and spliced the
+    retry into the same body: the first answer (cut) is the result, not complete,
+    and the error says why; the two are never folded into one answer."""
     first = {"type": "tool_use", "id": "toolu_first", "name": "f", "input": {}}
     second = {"type": "tool_use", "id": "toolu_second", "name": "f", "input": {}}
-    data = sse(
-        message_start(),
-        *text_block(0, "Calling."),
-        block_start(1, first),
-        json_piece(1, '{"value": "Spark'),
-        message_start(),
-        *text_block(0, "Calling again."),
-        block_start(1, second),
-        json_piece(1, '{"value": "Sparkle"}'),
-        block_stop(1),
-        *end("tool_use", 20),
-    )
-    completion, deltas = accumulate_everywhere(data, every_split=True)
-    assert completion.complete and completion.content == "Calling.Calling again."
-    assert completion.tool_calls == [
-        ToolCall(0, "toolu_first", "f", '{"value": "Spark', "function", False),
-        ToolCall(1, "toolu_second", "f", '{"value": "Sparkle"}', "function", True),
-    ]
-    assert [d for d in deltas if isinstance(d, ToolCallEnd)] == [ToolCallEnd(0, 1)]
-    assert completion.blocks[1]["input"] == {"value": "Spark"}  # what was read of it
-    # One with its input whole in the start, cut so: said by its arguments delta.
-    data = sse(message_start(), block_start(0, {**first, "input": {"a": 1}}), message_start(), *end("end_turn", 2))
-    completion, deltas = accumulate_everywhere(data)
-    assert completion.tool_calls == [ToolCall(0, "toolu_first", "f", '{"a": 1}', "function", False)]
+    head = sse(message_start(), *text_block(0, "Calling."), block_start(1, first), json_piece(1, '{"value": "Spark'))
+    for retry_id in (MESSAGE_ID, "msg_retry"):  # (a gateway may give both attempts its own id)
+        retried = message_start()
+        retried["message"]["id"] = retry_id
+        data = head + sse(
+            retried, *text_block(0, "Calling again."), block_start(1, second),
+            json_piece(1, '{"value": "Sparkle"}'), block_stop(1), *end("tool_use", 20),
+        )
+        seen = []
+        for fragments in fragmentations(data, every_split=True):
+            for implementation in helpers.IMPLEMENTATIONS:
+                completion, deltas, raised = _read_to_failure(data, fragments, implementation)
+                assert isinstance(raised, ChunkDecodeError) and "a second message_start" in str(raised)
+                assert raised.index == 6  # the second message_start
+                assert completion.complete is False and completion.content == "Calling."
+                assert completion.tool_calls == [
+                    ToolCall(0, "toolu_first", "f", '{"value": "Spark', "function", False)
+                ]
+                assert not [d for d in deltas if isinstance(d, ToolCallEnd)]
+                helpers.fold_equals_completion(deltas, completion)
+                seen.append((completion, deltas))
+        assert all(entry == seen[0] for entry in seen)
+
+
+def test_the_same_message_start_twice_before_any_block_is_passed_over() -> None:
+    """Some gateways send a response's message_start frame twice: nothing new."""
+    once = sse(message_start(), *text_block(0, "Hi"), *end("end_turn", 2))
+    twice = sse(message_start(), message_start(), *text_block(0, "Hi"), *end("end_turn", 2))
+    completion, deltas = accumulate_everywhere(twice)
+    assert (completion, deltas) == accumulate_everywhere(once)
+    assert completion.complete and completion.content == "Hi"
 
 
 def test_thinking_tokens_are_the_reasoning_tokens() -> None:

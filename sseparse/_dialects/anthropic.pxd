@@ -8,7 +8,7 @@ from ._base cimport Reducer, glue
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 
 cdef class _Block:
-    cdef public object index, kind, start, pieces, grows, call, citations, signature, ended, reader, on_whole, whole, parsed, encrypted, cut
+    cdef public object index, kind, start, pieces, grows, call, citations, signature, ended, reader, on_whole, whole, parsed, encrypted
     cpdef build(self, ended, live=*)
 
 cdef class AnthropicReducer(Reducer):

@@ -138,7 +138,7 @@ class _Block:
 
     __slots__ = (
         "index", "kind", "start", "pieces", "grows", "call", "citations", "signature", "ended", "reader", "on_whole",
-        "whole", "parsed", "encrypted", "cut",
+        "whole", "parsed", "encrypted",
     )
 
     def __init__(self, index: Any, kind: str, start: dict[str, Any]) -> None:
@@ -158,7 +158,6 @@ class _Block:
         self.whole = "{}"  # the start's whole input as JSON text (set by the reducer for input blocks)
         self.parsed: tuple[int, Any, bool] | None = None  # (pieces read, input value, ended): parsed once
         self.encrypted: str | None = None  # a compaction's latest encrypted_content
-        self.cut = False  # ended by a new message_start, not by its stop: not complete
 
     def arguments(self) -> list[str]:
         """The input as JSON text pieces: the streamed ones, else the start's whole input."""
@@ -169,7 +168,7 @@ class _Block:
     def partial_input(self, ended: bool) -> Any:
         """The input as far as it has arrived: the live value of ``PartialArguments``;
         ``ended``: the stream's end was seen."""
-        return self._reader().read(self.arguments(), (ended or self.ended) and not self.cut)
+        return self._reader().read(self.arguments(), ended or self.ended)
 
     def _reader(self) -> PartialArguments:
         """The parser of the input so far; one that read the start's whole input is
@@ -207,7 +206,7 @@ class _Block:
         elif self.pieces:
             parsed = self.parsed
             count = len(self.pieces)
-            ended = (ended or self.ended) and not self.cut
+            ended = ended or self.ended
             if parsed is None or parsed[2] != ended or (
                 parsed[0] != count and not (live and not ended and count <= parsed[0] + parsed[0] // 8)
             ):
@@ -314,7 +313,7 @@ class AnthropicReducer(Reducer):
                 block.start["name"],
                 "".join(block.arguments()),
                 "function",
-                block.ended and not block.cut,
+                block.ended,
             )
             for block in self._calls
         ] if self._calls else []
@@ -544,6 +543,9 @@ class AnthropicReducer(Reducer):
 
     def _on_message_start(self, event: Event, obj: dict[str, Any], out: list[Delta] | None) -> None:
         message = obj["message"]
+        if self._started:
+            self._started_again(event, message)
+            return
         if not self.fast_message_start(message, out):
             self._take_message(event, message, out)
 
@@ -567,22 +569,33 @@ class AnthropicReducer(Reducer):
         self.fast_message_meta(get("id"), get("model"), get("usage"), out)
 
     def fast_message_meta(self, response_id: Any, model: Any, usage: Any, out: list[Delta] | None) -> None:
-        """A ``message_start`` message's id, model and usage (as sent, ``None`` when
-        absent): all the reducer keeps of it but its other non-null members (kept in
-        ``_extra`` by ``_take_meta``). Also the compiled path's contract, for a
-        message that has no other (see ``_contract``). A message_start while blocks
-        are open (a gateway that restarted the message) cuts them: what they had is
-        kept, a tool call among them is not complete."""
-        if self._started:
-            for block in self._blocks:
-                if not block.ended:
-                    block.ended = block.cut = True
-                    if block.call >= 0:
-                        self._say_whole_input(block, out)
+        """The first ``message_start`` message's id, model and usage (as sent, ``None``
+        when absent): all the reducer keeps of it but its other non-null members (kept
+        in ``_extra`` by ``_take_meta``). Also the compiled path's contract, for a
+        message that has no other (see ``_contract``); a second start is the full
+        decode's (``_started_again``)."""
         self._started = True
         self.take_identity(response_id, model, out)
         if usage:
             self._take_usage(usage, out)
+
+    def _started_again(self, event: Event, message: Any) -> None:
+        """A ``message_start`` while the message is open (after its ``message_stop``,
+        ``after_end`` says what it is). The same message's frame again before any
+        block (some gateways send it twice) brings nothing new: passed over. Any other
+        is a retry that an intermediary spliced into the same body, the first one cut
+        (a gateway may give both attempts its own id): folding it
+        in would mix two answers (and two generations' signed thinking, which the API
+        refuses back) into one, so it is a ``ChunkDecodeError``, the first answer the
+        result, not complete."""
+        response_id = message.get("id") if type(message) is dict else None
+        if response_id == self._id and not self._blocks:
+            return
+        raise self.bad_chunk(
+            event,
+            f"a second message_start (id {short_repr(response_id)}) while the message "
+            f"{short_repr(self._id)} was open (a retry spliced into the same body?)",
+        )
 
     def _take_message(self, event: Event, message: dict[str, Any], out: list[Delta] | None) -> None:
         """A ``message_start`` whose message already holds content blocks or a stop
