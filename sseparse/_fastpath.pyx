@@ -1241,7 +1241,7 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
     cdef Span key, span, tspan, item_id
     cdef bint done = False, has_delta = False, has_index = False, has_response = False
     cdef bint has_part = False, has_summary = False, has_logprobs = False
-    cdef bint seen_index = False, seen_item_id = False
+    cdef bint seen_index = False, seen_item_id = False, created = False
     cdef long part = 0, summary = 0
     cdef int kind = 0, view
     cdef Py_ssize_t i = _ws(s, 0, n)
@@ -1269,6 +1269,7 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
             elif (_key_is(s, &span, b"response.created", 16) or _key_is(s, &span, b"response.in_progress", 20)
                     or _key_is(s, &span, b"response.queued", 15)):
                 kind = _ITEM_META
+                created = span.end - span.start == 16
             else:
                 view = _view_kind(s, &span)
                 if view:
@@ -1340,7 +1341,7 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
         if not has_response:
             return _FB
         item.kind = kind
-        item.key = 0
+        item.key = created  # (1: response.created, the reducer's open_response first)
         return i
     if not has_delta:
         return _FB
@@ -2263,6 +2264,8 @@ cdef class FastFeed:
                 return 0
             self.pending += 1
             return 1
+        if item.kind == _ITEM_META and item.key == 1 and not self.responses.open_response():
+            return 0  # (a second response.created: the full decode says what it is)
         self.pending += 1
         if item.kind == _ITEM_MDELTA:
             self.messages.fast_message_delta(_value_at(p, n, item.text.start, _loads), self.out)

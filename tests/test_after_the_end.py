@@ -181,3 +181,60 @@ def test_gemini_has_no_end_marker_and_reads_on() -> None:
     for implementation in IMPLEMENTATIONS:
         completion, _, raised = read([chunk("a", "STOP") + chunk("b", None)], "gemini", implementation)
         assert raised is None and completion.content == "ab"
+
+
+# -- a second response while the first is open ---------------------------------------
+
+def _created(response_id: str) -> bytes:
+    return _response("response.created", response={"id": response_id, "model": "m", "status": "in_progress", "output": []})
+
+
+def _in_progress(response_id: str) -> bytes:
+    return _response("response.in_progress", response={"id": response_id, "model": "m", "status": "in_progress", "output": []})
+
+
+def _text(delta: str) -> bytes:
+    return _response("response.output_text.delta", item_id="i", output_index=0, content_index=0, delta=delta)
+
+
+def _completed(response_id: str) -> bytes:
+    return _response("response.completed", response={"id": response_id, "model": "m", "status": "completed", "output": []})
+
+
+@pytest.mark.parametrize("created", ["r2", "r1"])
+def test_a_second_response_while_the_first_is_open_is_an_error_not_a_mix(created: str) -> None:
+    """A retry an intermediary spliced into the same body, the first response cut:
+    a second response.created (whatever its id) is never folded into one answer
+    with the first."""
+    data = _created("r1") + _in_progress("r1") + _text("first ") + _created(created) + _text("second") + _completed(created)
+    expected = None
+    for fragments in fragmentations(data):
+        for implementation in IMPLEMENTATIONS:
+            for name in ("openai-responses", "auto"):
+                completion, deltas, raised = read(fragments, name, implementation)
+                assert isinstance(raised, ChunkDecodeError), raised
+                assert "a second response.created" in str(raised) and raised.index == 3
+                assert completion.content == "first " and completion.complete is False
+                assert completion.id == "r1"
+                fold_equals_completion(deltas, completion)
+                if expected is None:
+                    expected = (completion, deltas, str(raised))
+                assert (completion, deltas, str(raised)) == expected
+
+
+def test_ids_that_change_from_event_to_event_are_one_response() -> None:
+    """A server that gives every event a new id (GitHub Copilot's Responses API does):
+    one response all the same, read whole."""
+    data = _created("id-1") + _in_progress("id-2") + _text("one") + _completed("id-4")
+    for fragments in fragmentations(data):
+        for implementation in IMPLEMENTATIONS:
+            completion, _, raised = read(fragments, "auto", implementation)
+            assert raised is None and completion.complete and completion.content == "one"
+            assert completion.id == "id-1"
+
+
+def test_the_same_response_in_every_lifecycle_event_reads_on() -> None:
+    data = _created("r1") + _in_progress("r1") + _text("one") + _completed("r1")
+    for implementation in IMPLEMENTATIONS:
+        completion, _, raised = read([data], "auto", implementation)
+        assert raised is None and completion.complete and completion.content == "one"

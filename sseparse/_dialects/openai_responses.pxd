@@ -18,7 +18,7 @@ cdef class _Item:
 cpdef _block(_Item state, parts)
 
 cdef class OpenAIResponsesReducer(Reducer):
-    cdef public object _texts, _items, _ids, _last, _calls, _reasoning_parts, _logprobs, _created, _finish_reason, _extra
+    cdef public object _texts, _items, _ids, _last, _calls, _reasoning_parts, _logprobs, _created, _finish_reason, _extra, _opened
     cpdef _apply(self, event, obj, out)
     cpdef _take_output(self, output, raws, out, closes)
     cpdef _new_item(self, index, item, raw)
@@ -28,6 +28,7 @@ cdef class OpenAIResponsesReducer(Reducer):
     cpdef target(self, kind, where, key)
     cpdef fast_skips(self, kind)
     cpdef settle_text(self, index, kind, sub, text, item_id, out)
+    cpdef open_response(self)
     cpdef response_meta(self, response_id, model, created_at, out)
     cpdef call_done(self, index, text, name, item_id, custom, out)
     cpdef index_of(self, item_id)

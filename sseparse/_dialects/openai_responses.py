@@ -114,7 +114,7 @@ from .._completion import (
     new_usage,
     new_usage_delta,
 )
-from .._errors import ProviderError, quote_prefix
+from .._errors import ProviderError, quote_prefix, short_repr
 from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
 from ._base import Reducer, decode_json, glue, with_reasoning
 from ._contract import ARGUMENTS, PART_REASONING, PART_REFUSAL, PART_SUMMARY, PART_TEXT, REASONING, RESPONSES, TEXT
@@ -346,6 +346,7 @@ class OpenAIResponsesReducer(Reducer):
         "_created",
         "_finish_reason",
         "_extra",
+        "_opened",
     )
 
     def __init__(self, compiled: bool = True) -> None:
@@ -363,6 +364,7 @@ class OpenAIResponsesReducer(Reducer):
         self._created: int | None = None
         self._finish_reason: str | None = None
         self._extra: dict[str, Any] = {}
+        self._opened = False  # a response.created seen (see open_response)
 
     # -- the interface -----------------------------------------------------------------
 
@@ -487,6 +489,18 @@ class OpenAIResponsesReducer(Reducer):
             return
         self._grow(pieces, kind, text, out)
 
+    def open_response(self) -> bool:
+        """``response.created``: ``False`` when one came already, the response still
+        open (after its terminal event, ``after_end`` says what it is). A response is
+        created once; another is a retry an intermediary spliced into the same body,
+        the first cut, and folding it in would mix two answers into one: the full
+        decode raises for it (the compiled path leaves it to the full decode). Ids are
+        no guide: a server (GitHub Copilot's) gives every event a new one."""
+        if self._opened:
+            return False
+        self._opened = True
+        return True
+
     def response_meta(self, response_id: Any, model: Any, created_at: Any, out: list[Delta] | None) -> None:
         """``response.created`` / ``.queued`` / ``.in_progress``: the response's ``id``,
         ``model`` and ``created_at`` as decoded (``None`` when missing); each is taken
@@ -546,6 +560,12 @@ class OpenAIResponsesReducer(Reducer):
                 return
             handler = _HANDLERS.get(kind)
             if handler is not None:
+                if kind == "response.created" and not self.open_response():
+                    raise self.bad_chunk(
+                        event,
+                        f"a second response.created while the response {short_repr(self._id)} was open "
+                        "(a retry spliced into the same body?)",
+                    )
                 handler(self, obj, out)
             elif not kind.startswith("response.") and kind not in _OTHER_TYPES:
                 raise self.bad_chunk(event, self._foreign(obj, kind))
