@@ -56,10 +56,14 @@ adds the openai-responses methods):
   holds nothing the reducer keeps but these (its id and model strings, its usage
   object, each ``None`` when absent or null; any other member null, but ``type`` and
   ``role``, and no content nor stop reason), read without building the message.
+  Both only for the first ``message_start`` (the reducer's ``_started`` false): a
+  second one is the full decode's.
 - ``fast_skips(kind) -> bool``: openai-responses: whether an event of type ``kind``
   folds nothing in (then it is only counted); ``response_meta(id, model, created_at,
   out)``: ``response.created`` / ``queued`` / ``in_progress`` (each ``None`` when
-  not a string, ``created_at`` when not an integer); ``index_of(item_id) -> int``:
+  not a string, ``created_at`` when not an integer), ``response.created`` only after
+  ``open_response() -> bool`` said it is the first (``False``: the full decode reads
+  it); ``index_of(item_id) -> int``:
   the output index of a delta that came without one (by its ``item_id``, a string
   or ``None``; asked before ``target``).
 - openai-responses, the events around the deltas, one method each, which the
@@ -169,6 +173,8 @@ class ResponsesFastReducer(FastReducer, Protocol):
     def fast_skips(self, kind: str) -> bool: ...
 
     def index_of(self, item_id: str | None) -> int: ...
+
+    def open_response(self) -> bool: ...
 
     def response_meta(self, response_id: Any, model: Any, created_at: Any, out: list[Delta] | None) -> None: ...
 
