@@ -436,8 +436,7 @@ class Accumulator:
             name, obj = detect(event)
             if name is None:
                 return None
-        reducer = self._reducer = _new_reducer(name, self._compiled)
-        self._dialect = name  # type: ignore[assignment]  # a registered dialect's name
+        reducer = self._start(name)
         fast = self._fast
         if fast is not None:
             fast.bind(reducer)  # (the rest of a fragment being parsed takes its fast path)
@@ -454,8 +453,9 @@ class Accumulator:
         return reducer
 
     def _start(self, name: str) -> Reducer:
-        """The reducer of dialect ``name``, which the fast path read from the first
-        event's bytes (``FastFeed._detect``: it binds it and feeds it that event)."""
+        """The reducer of dialect ``name``, made: as the fast path read it from the
+        first event's bytes (``FastFeed._detect``: it binds it and feeds it that
+        event), or as ``_detect`` found it."""
         reducer = self._reducer = _new_reducer(name, self._compiled)
         self._dialect = name  # type: ignore[assignment]  # a registered dialect's name
         return reducer

@@ -430,7 +430,7 @@ Parse one fragment; return the events it completed, in order.
         if type(data) is bytes and PyBytes_GET_SIZE(data) >= 3 and not self._bom_held:
             # (the usual first fragment: settled by its first three bytes)
             self._bom_done = True
-            if memcmp(PyBytes_AS_STRING(data), b"\xef\xbb\xbf", 3) == 0:
+            if memcmp(PyBytes_AS_STRING(data), <const char*>_BOM, 3) == 0:
                 return data[3:]
             return data
         # Through memoryview: bytes(5) would be five NUL bytes, bytes([100, 97]) b"da".

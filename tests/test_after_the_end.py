@@ -68,6 +68,7 @@ STREAMS: dict[str, tuple[bytes, list[bytes], list[bytes]]] = {
             _messages("content_block_delta", index=0, delta={"type": "text_delta", "text": " more"}),
             _messages("message_start", message={"id": "m2", "model": "c"}),
             _messages("error", error={"type": "overloaded_error", "message": "late"}),
+            block({"type": ["ping"]}),  # (no type: a list, unhashable)
         ],
     ),
     "openai-responses": (

@@ -285,7 +285,10 @@ class Reducer:
             obj = decode_json(event.data)
         except (ValueError, RecursionError):
             return False
-        return type(obj) is dict and obj.get("type") in quiet
+        if type(obj) is not dict:
+            return False
+        kind = obj.get("type")
+        return type(kind) is str and kind in quiet  # (a list is no type: and unhashable)
 
     def _apply(self, event: Event, obj: Any, out: list[Delta] | None) -> None:
         """Fold in one event whose data decoded to the JSON object ``obj``: the dialect's own part."""

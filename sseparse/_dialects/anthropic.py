@@ -584,10 +584,10 @@ class AnthropicReducer(Reducer):
         ``after_end`` says what it is). The same message's frame again before any
         block (some gateways send it twice) brings nothing new: passed over. Any other
         is a retry that an intermediary spliced into the same body, the first one cut
-        (a gateway may give both attempts its own id): folding it
-        in would mix two answers (and two generations' signed thinking, which the API
-        refuses back) into one, so it is a ``ChunkDecodeError``, the first answer the
-        result, not complete."""
+        (a gateway may give both attempts its own id): folding it in would mix two
+        answers (and two generations' signed thinking, which the API refuses back)
+        into one, so it is a ``ChunkDecodeError``, the first answer the result, not
+        complete."""
         response_id = message.get("id") if type(message) is dict else None
         if response_id == self._id and not self._blocks:
             return

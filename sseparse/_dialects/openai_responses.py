@@ -330,7 +330,7 @@ class OpenAIResponsesReducer(Reducer):
     quiet_types: ClassVar[frozenset[str]] = _OTHER_TYPES
     chunk_kind = "a response stream event"
     #: ``[DONE]`` is Chat Completions' end, not this dialect's: a gateway may add it
-    #: after ``response.completed`` (then it is ignored like any later event), and
+    #: after ``response.completed`` (then it carries nothing: ``after_end``), and
     #: before it, it ends nothing (the stream is cut unless the terminal event follows).
     done_sentinel: ClassVar[bool] = False
     fast_dialect = RESPONSES
