@@ -604,8 +604,8 @@ cdef Py_ssize_t _chat_choice(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* i
                 i = _logprobs(s, i, n, &logprobs)
             else:
                 i = _null(s, i, n)
-        elif _key_is(s, &key, b"text", 4):
-            return _FB  # legacy Completions text: the reducer reads it
+        elif _key_is(s, &key, b"text", 4) or _key_is(s, &key, b"message", 7):
+            return _FB  # legacy Completions text, a whole message: the reducer reads them
         elif _key_is(s, &key, b"usage", 5) and i < n and s[i] != 110:
             return _FB  # a usage object on the choice (Moonshot): the reducer reads it
         else:

@@ -210,6 +210,87 @@ def test_legacy_completions_text_is_the_content(implementation: str) -> None:
         assert completion.complete and completion.id == "cmpl-1" and completion.model == "base-1"
 
 
+# -- 4. a choice's text or message beside (or instead of) its delta ------------------------------
+
+
+def whole(content: Any, **message: Any) -> dict[str, Any]:
+    """A non-streamed response's choice: the whole answer in ``message``."""
+    choice = {"index": 0, "message": {"role": "assistant", "content": content, **message}, "finish_reason": "stop"}
+    return {"id": "chatcmpl-1", "object": "chat.completion", "model": "m-1", "choices": [choice]}
+
+
+def refused(data: bytes, dialect: str, implementation: str) -> ChunkDecodeError:
+    """The error every fragmentation raises (the same), its completion not complete."""
+    errors = []
+    for size in (0, 1, 7):
+        with pytest.raises(ChunkDecodeError) as caught:
+            run(data, dialect, implementation, size)
+        errors.append(caught.value)
+        assert caught.value.completion is not None and not caught.value.completion.complete
+    assert all((str(e), e.completion) == (str(errors[0]), errors[0].completion) for e in errors)
+    return errors[0]
+
+
+def test_a_whole_response_sent_as_one_event_is_read(implementation: str) -> None:
+    # A server that does not stream may still answer in one SSE event: the non-streamed
+    # object. Its message was kept in extra while the content stayed empty, complete.
+    calls = [{"id": "call_1", "type": "function", "function": {"name": "add", "arguments": '{"a":1}'}}]
+    for data in (sse(whole("Hello there"), done=True), sse(whole(None, tool_calls=calls), done=True)):
+        for dialect in ("auto", "openai-chat"):
+            completion, _ = everywhere(data, dialect, implementation)
+            assert completion.complete and completion.finish_reason == "stop"
+            assert "choices" not in completion.extra  # read, not kept aside
+    text, _ = everywhere(sse(whole("Hello there"), done=True), "openai-chat", implementation)
+    assert text.content == "Hello there"
+    call, _ = everywhere(sse(whole(None, tool_calls=calls), done=True), "openai-chat", implementation)
+    assert call.content == "" and [(c.id, c.name, c.arguments, c.complete) for c in call.tool_calls] == [
+        ("call_1", "add", '{"a":1}', True)
+    ]
+
+
+def test_text_beside_an_empty_or_contentless_delta_is_the_content(implementation: str) -> None:
+    def piece(text: str, delta: dict[str, Any]) -> dict[str, Any]:
+        item = chat(delta)
+        item["choices"][0]["text"] = text
+        return item
+
+    data = sse(piece("Hel", {}), piece("lo", {"role": "assistant"}), piece("", {}), chat({}, "stop"), done=True)
+    completion, _ = everywhere(data, "openai-chat", implementation)
+    assert (completion.content, completion.complete) == ("Hello", True)
+    # the same piece in both forms (a server that fills both) is read once
+    twice = sse(piece("Hel", {"content": "Hel"}), piece("lo", {"content": "lo"}), chat({}, "stop"), done=True)
+    assert everywhere(twice, "openai-chat", implementation)[0].content == "Hello"
+
+
+def test_text_and_delta_content_that_differ_are_refused(implementation: str) -> None:
+    item = chat({"content": "yes"})
+    item["choices"][0]["text"] = "no"
+    error = refused(sse(chat({"content": "Well: "}), item, chat({}, "stop"), done=True), "openai-chat", implementation)
+    assert "differ" in str(error) and error.completion.content == "Well: "
+
+
+def test_a_whole_message_after_the_deltas_must_repeat_them(implementation: str) -> None:
+    last = chat({}, "stop")
+    last["choices"][0]["message"] = {"role": "assistant", "content": "Hello"}
+    data = sse(chat({"content": "Hel"}), chat({"content": "lo"}), last, done=True)
+    completion, _ = everywhere(data, "openai-chat", implementation)
+    assert (completion.content, completion.complete) == ("Hello", True)  # not "HelloHello"
+    assert completion.extra["choices"] == [{"index": 0, "message": {"role": "assistant", "content": "Hello"}}]
+    for content in ("Hello!", "Hellp", ["Hello"]):
+        other = chat({}, "stop")
+        other["choices"][0]["message"] = {"role": "assistant", "content": content}
+        error = refused(sse(chat({"content": "Hel"}), chat({"content": "lo"}), other, done=True), "openai-chat", implementation)
+        assert "differs from the text its deltas gave" in str(error)
+        assert error.completion.content == "Hello" and error.completion.finish_reason is None
+
+
+@pytest.mark.parametrize("member", [{"text": 3}, {"message": "Hello"}, {"message": ["Hello"]}, {"text": "a", "delta": [1]}])
+def test_a_text_or_message_of_another_type_is_refused(implementation: str, member: dict[str, Any]) -> None:
+    item = chat({})
+    item["choices"][0].update(member)
+    refused(sse(chat({"content": "A"}), item, done=True), "openai-chat", implementation)
+
+
 # -- 5. reasoning_details -------------------------------------------------------------------------
 
 

@@ -53,7 +53,7 @@ from .._completion import (
     new_usage,
     new_usage_delta,
 )
-from .._errors import ProviderError, short_repr
+from .._errors import ProviderError, quote_prefix, short_repr
 from ._base import Reducer, glue, member_names, with_reasoning
 from ._chat_message import ChatMessage
 from ._contract import ARGUMENTS, CHAT, CHOICE, CHUNK, REASONING, REFUSAL, TEXT
@@ -70,7 +70,7 @@ _DELTA_READ = frozenset(("role", "content", "reasoning_content", "reasoning", "r
 # Finish reasons that cut the output where it was: a tool call still open was cut too.
 _CUT_SHORT = frozenset(("length", "content_filter"))
 # A choice's members read into the common fields.
-_CHOICE_READ = frozenset(("index", "delta", "finish_reason", "logprobs", "text"))
+_CHOICE_READ = frozenset(("index", "delta", "finish_reason", "logprobs", "text", "message"))
 # A chunk's members read into the common fields, or noise (``obfuscation``: random
 # padding); the others are kept in ``extra``, as last sent.
 _TOP_READ = frozenset(
@@ -171,6 +171,12 @@ class _ChoiceState:
         if self.message is not None:
             view["message"] = self.message.view()
         return view
+
+    def untouched(self) -> bool:
+        """Whether no piece of an answer has come for this choice yet."""
+        return not self.content and not self.reasoning and not self.refusal and not self.calls and (
+            self.function_call is None
+        )
 
     def reasoning_list(self) -> list[str]:
         reasoning = self.reasoning
@@ -440,7 +446,9 @@ class OpenAIChatReducer(Reducer):
                     if state is None:
                         state = self._new_choice(event, index)
                     delta = choice.get("delta")
-                    if delta:
+                    if "text" in choice or "message" in choice:
+                        self._other_forms(event, state, choice, delta, out)
+                    elif delta:
                         text = delta.get("content")
                         if type(text) is str and len(delta) == 1:  # the short path: text only
                             if text:
@@ -449,14 +457,6 @@ class OpenAIChatReducer(Reducer):
                                     out.append(new_text_delta(index, text))
                         else:
                             self._delta(event, state, delta, out)
-                    elif delta is None:
-                        text = choice.get("text")  # legacy Completions (text_completion)
-                        if text:
-                            if type(text) is not str:
-                                raise self.bad_chunk(event, f"choice text must be a string, not {type(text).__name__}")
-                            state.content.append(text)
-                            if out is not None:
-                                out.append(new_text_delta(index, text))
                     reason = choice.get("finish_reason")
                     if reason and reason != state.finish_reason:
                         self.finish(state, reason, out)
@@ -531,6 +531,65 @@ class OpenAIChatReducer(Reducer):
         return state
 
     # -- the rarer fields --------------------------------------------------------------
+
+    def _other_forms(
+        self, event: Event, state: _ChoiceState, choice: dict[str, Any], delta: Any, out: list[Delta] | None
+    ) -> None:
+        """A choice that carries ``text`` (a piece in the legacy Completions form) or
+        ``message`` (the whole answer, as a non-streamed response's choice holds it),
+        instead of its ``delta`` or beside it. Each is read where it says what the
+        delta does not, passed over where it repeats it, and refused where the two
+        disagree: which one is the answer is unknown, and a result built from either
+        would look whole."""
+        text = choice.get("text")
+        message = choice.get("message")
+        if text is not None and type(text) is not str:
+            raise self.bad_chunk(event, f"choice text must be a string, not {type(text).__name__}")
+        if message is not None and type(message) is not dict:
+            raise self.bad_chunk(event, f"choice message must be an object, not {type(message).__name__}")
+        if delta is not None and type(delta) is not dict:
+            raise self.bad_chunk(event, f"choice delta must be an object, not {type(delta).__name__}")
+        if text:
+            sent = delta.get("content") if delta else None
+            if not sent:
+                delta = {**delta, "content": text} if delta else {"content": text}
+            elif sent != text:
+                raise self.bad_chunk(
+                    event,
+                    f"the choice's text {quote_prefix(text)} and its delta's content {quote_prefix(repr(sent))} "
+                    "differ: which one is the answer is unknown",
+                )
+        if message:
+            if not delta and state.untouched():
+                delta = message  # the whole answer in one event: read as one delta
+            else:
+                if delta:
+                    self._delta(event, state, delta, out)
+                self._repeated(event, state, message)
+                return
+        if delta:
+            self._delta(event, state, delta, out)
+
+    def _repeated(self, event: Event, state: _ChoiceState, message: dict[str, Any]) -> None:
+        """A choice's ``message`` after (or beside) its deltas: the whole answer again,
+        as some servers add it to the last chunk. Its text must be the text the deltas
+        gave; the message is kept in the choice's ``extra`` entry, as last sent. The
+        lengths are compared before the texts: a message that cannot match costs no
+        copy of the text so far."""
+        content = message.get("content")
+        if content is not None:
+            pieces = state.content
+            if type(content) is not str or sum(map(len, pieces)) != len(content) or glue(pieces) != content:
+                raise self.bad_chunk(
+                    event,
+                    "the choice's message (the whole answer, "
+                    f"content {quote_prefix(content if type(content) is str else repr(content))}) "
+                    "differs from the text its deltas gave: which one is the answer is unknown",
+                )
+        kept = state.others
+        if kept is None:
+            kept = state.others = {}
+        kept["message"] = message
 
     def _delta(self, event: Event, state: _ChoiceState, delta: dict[str, Any], out: list[Delta] | None) -> None:
         if len(delta) == 1:  # one field: a tool-call piece (most chunks of a tool call) or reasoning
