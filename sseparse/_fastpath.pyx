@@ -340,8 +340,9 @@ cdef Py_ssize_t _content_parts(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span*
                                int* parts) nogil:
     """``content`` sent as typed parts (Mistral's reasoning models), as the reducer
     reads them: a ``text`` part's ``text`` string is text, the ``text`` strings of a
-    ``thinking`` part's ``thinking`` are reasoning, parts of other types are nothing;
-    empty strings give no piece. A part that is not an object, a ``type`` with an
+    ``thinking`` part's ``thinking`` are reasoning; empty strings give no piece. A
+    part of another type (which the reducer keeps in ``extra``), a part that is not
+    an object, a ``type`` with an
     escape, a member read twice, a ``thinking`` that is not null or an array of
     objects, more than _MAX_PARTS pieces: _FB."""
     cdef bint done = False, part_done, seen_type, seen_text, seen_thinking
@@ -388,9 +389,11 @@ cdef Py_ssize_t _content_parts(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span*
         if kind.start >= 0 and _key_is(s, &kind, b"text", 4):
             if _push_piece(spans, kinds, parts, &text, _TEXT) < 0:
                 return _FB
-        elif kind.start >= 0 and _key_is(s, &kind, b"thinking", 8) and thinking_at >= 0:
-            if _thinking_texts(s, thinking_at, n, spans, kinds, parts) < 0:
+        elif kind.start >= 0 and _key_is(s, &kind, b"thinking", 8):
+            if thinking_at >= 0 and _thinking_texts(s, thinking_at, n, spans, kinds, parts) < 0:
                 return _FB
+        else:
+            return _FB  # a part of another type (an image...): the reducer keeps it
         i = _next(s, i, n, 93, &done)
         if i < 0:
             return _FB

@@ -418,6 +418,24 @@ def test_mistral_content_parts() -> None:
     assert (completion.reasoning, completion.content) == ("Hmm.", "Oui.")
 
 
+def test_content_parts_of_other_types_are_kept_in_order() -> None:
+    """An image or Mistral's ``reference`` part is no text: kept in the choice's extra
+    entry, in arrival order, on both builds (both dropped them before)."""
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
+    reference = {"type": "reference", "reference_ids": [1, 2]}
+    completion, _ = accumulate(
+        sse(
+            chunk({"role": "assistant", "content": [{"type": "text", "text": "See "}, image]}),
+            chunk({"content": [reference, {"type": "text", "text": "this."}]}),
+            chunk({"content": [{"text": "no type"}]}, "stop"),
+        )
+    )
+    assert completion.content == "See this."
+    assert completion.extra["choices"] == [
+        {"index": 0, "message": {"content_parts": [image, reference, {"text": "no type"}]}}
+    ]
+
+
 def test_mistral_content_parts_up_to_the_compiled_path_s_limit_and_past_it() -> None:
     """Eight pieces in one delta are read by the compiled path, more by the full
     decode; empty texts are no piece; the same result on both builds either way."""

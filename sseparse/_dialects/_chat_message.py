@@ -8,6 +8,8 @@ They are gathered per choice into the members the non-streaming response's
 sent is lost:
 
 - ``annotations``: every entry, in arrival order;
+- ``content_parts``: the typed content parts not read into the content or the
+  reasoning (images, Mistral's ``reference`` parts...), in arrival order;
 - ``audio``: ``transcript`` and ``data`` glued, its other members as last sent;
 - ``reasoning_details``: entries merged by their ``index`` (their ``text``,
   ``summary`` and ``data`` glued, other members as last sent), an entry without an
@@ -69,13 +71,13 @@ class ChatMessage:
         """Fold in a delta's member ``key`` (``value`` not ``None``); returns the
         annotations it brought (for ``CitationDelta``), else an empty list."""
         members = self.members
-        if key == "annotations" and type(value) is list:
+        if (key == "annotations" or key == "content_parts") and type(value) is list:
             found = members.get(key)
             if type(found) is list:
                 found.extend(value)
             else:
                 members[key] = list(value)
-            return value
+            return value if key == "annotations" else []
         if key == "audio" and type(value) is dict:
             audio = members.get(key)
             if type(audio) is not dict:
@@ -108,7 +110,7 @@ class ChatMessage:
         """The members as plain data, a new object (lists and dicts it grows copied)."""
         out: dict[str, Any] = {}
         for key, value in self.members.items():
-            if key == "annotations" and type(value) is list:
+            if (key == "annotations" or key == "content_parts") and type(value) is list:
                 value = list(value)
             elif key == "audio" and type(value) is dict:
                 value = _view(value)

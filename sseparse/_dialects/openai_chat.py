@@ -645,7 +645,8 @@ class OpenAIChatReducer(Reducer):
 
     def _content_parts(self, state: _ChoiceState, parts: list[Any], out: list[Delta] | None) -> None:
         """Content sent as typed parts (Mistral's reasoning models): ``text`` parts are
-        text, ``thinking`` parts (a list of text parts) are reasoning."""
+        text, ``thinking`` parts (a list of text parts) are reasoning, and the others
+        are kept in the choice's ``extra`` entry (``message["content_parts"]``)."""
         index = state.index
         for part in parts:
             kind = part.get("type")
@@ -662,6 +663,11 @@ class OpenAIChatReducer(Reducer):
                         state.reasoning_list().append(text)
                         if out is not None:
                             out.append(new_reasoning_delta(index, text))
+            else:  # an image, Mistral's reference (its citations)...: kept, in order
+                message = state.message
+                if message is None:
+                    message = state.message = ChatMessage()
+                message.take("content_parts", [part])
 
     def _tool_pieces(self, state: _ChoiceState, pieces: Any, out: list[Delta] | None) -> None:
         """A delta's tool-call pieces. Several pieces with no index, id nor name (Moonshot
