@@ -526,8 +526,10 @@ def test_server_tool_blocks_are_kept_and_are_not_tool_calls() -> None:
     }
 
 
-def test_unknown_block_and_delta_and_event_types_are_kept_or_skipped() -> None:
-    """New types the API may add: blocks are kept as sent, deltas and events skipped."""
+def test_unknown_block_and_delta_and_event_types_are_kept() -> None:
+    """New types the API may add: blocks are kept as sent, and so are deltas and events
+    of types this version does not read (in extra["unread"], in order: they were
+    skipped, lost from a complete result); a ping carries nothing."""
     data = sse(
         message_start(),
         block_start(0, {"type": "container_upload", "file_id": "file_011CNha8iCJcU1wXNR6q4V8w"}),
@@ -543,6 +545,17 @@ def test_unknown_block_and_delta_and_event_types_are_kept_or_skipped() -> None:
     assert completion.content == "ok"
     assert completion.blocks[0] == {"type": "container_upload", "file_id": "file_011CNha8iCJcU1wXNR6q4V8w"}
     assert completion.complete
+    assert completion.extra["unread"] == [
+        {"type": "content_block_delta", "index": 1, "delta": {"type": "future_delta", "anything": [1, 2]}},
+        {"type": "message_annotation", "note": "new"},
+    ]
+    # a result read before the end keeps what it had
+    acc = sseparse.Accumulator("anthropic")
+    head, tail = data.split(b"message_annotation", 1)
+    acc.feed(head)
+    early = acc.completion
+    acc.feed(b"message_annotation" + tail)
+    assert len(early.extra["unread"]) == 1 and len(acc.close().extra["unread"]) == 2
 
 
 def test_a_compaction_block_glues_its_summary_and_keeps_the_last_encrypted_content() -> None:

@@ -12,7 +12,7 @@ cdef class _Block:
     cpdef build(self, ended, live=*)
 
 cdef class AnthropicReducer(Reducer):
-    cdef public object _blocks, _by_index, _last, _calls, _extra, _stop_reason, _started
+    cdef public object _blocks, _by_index, _last, _calls, _extra, _stop_reason, _started, _unread
     cpdef _apply(self, event, obj, out)
     cpdef block_start(self, index, start, out)
     cpdef _close_block(self, _Block block, out)

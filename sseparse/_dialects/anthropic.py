@@ -35,8 +35,9 @@ the common fields:
   ``reasoning_tokens`` its ``output_tokens_details.thinking_tokens``,
   ``total_tokens`` their sum.
 - ``message_stop`` ends the stream; an event after it (but a ``ping`` or another
-  ``message_stop``) is a ``ChunkDecodeError``: it would be lost. ``ping`` and
-  event types this version does not know are skipped, as the API asks clients to.
+  ``message_stop``) is a ``ChunkDecodeError``: it would be lost. A ``ping`` carries
+  nothing; events and deltas of types this version does not know are gone past, as
+  the API asks clients to, and kept as sent in ``extra["unread"]``.
 - ``event: error`` (``{"type": "error", "error": {...}}``) raises ``ProviderError``
   carrying the provider's error type and message (and the event's ``request_id``);
   what came before is kept.
@@ -114,7 +115,7 @@ EVENT_TYPES = frozenset(
 )
 # Until message_start, an event of another type (``error`` aside) means the stream is
 # not a Messages stream (another dialect's, read with the wrong one); after it, a
-# type newer than this version is skipped, as the API asks.
+# type newer than this version is gone past, as the API asks, and kept (extra["unread"]).
 _KNOWN = EVENT_TYPES | {"error"}
 _NO_INPUT: Any = object()  # a block start without an input member
 # Stop reasons that cut the output where it was: a block still open then was cut too.
@@ -256,7 +257,7 @@ class AnthropicReducer(Reducer):
     fast_dialect = MESSAGES
 
     __slots__ = (
-        "_blocks", "_by_index", "_last", "_calls", "_extra", "_stop_reason", "_started"
+        "_blocks", "_by_index", "_last", "_calls", "_extra", "_stop_reason", "_started", "_unread"
     )
 
     def __init__(self, compiled: bool = True) -> None:
@@ -268,6 +269,8 @@ class AnthropicReducer(Reducer):
         self._extra: dict[str, Any] = {}
         self._stop_reason: str | None = None
         self._started = False  # message_start seen
+        # Events and deltas of types this version does not read, as sent: kept, not lost.
+        self._unread: list[Any] | None = None
 
     # -- the interface -----------------------------------------------------------------
 
@@ -328,10 +331,11 @@ class AnthropicReducer(Reducer):
             None,
             blocks,
         )
-        extra = self._extra
+        extra = dict(self._extra) if self._extra else {}
+        if self._unread:
+            extra["unread"] = list(self._unread)
         return completion_of(
-            self.name, [choice], self._id, self._model, None, None, self._usage, complete, error,
-            dict(extra) if extra else {},
+            self.name, [choice], self._id, self._model, None, None, self._usage, complete, error, extra
         )
 
     def partial_arguments(self, choice: int, index: int) -> Any:
@@ -489,7 +493,8 @@ class AnthropicReducer(Reducer):
                         block.pieces.append(summary)
                     if encrypted is not None:
                         block.encrypted = encrypted
-                # A delta type newer than this version: skipped, as the API asks.
+                else:  # a delta type newer than this version: kept as sent, in extra["unread"]
+                    self._keep_unread(obj)
                 return
             handler = _HANDLERS.get(kind) if type(kind) is str else None
             if handler is not None:
@@ -502,7 +507,14 @@ class AnthropicReducer(Reducer):
             self._not_started(event, obj, kind)
         if kind == "error" or event.event == "error":
             raise ProviderError(obj.get("error") or obj, dialect=self.name, request_id=obj.get("request_id"))
-        # ping, and event types newer than this version: nothing to fold in.
+        elif kind != "ping":  # a type newer than this version: kept as sent, in extra["unread"]
+            self._keep_unread(obj)
+
+    def _keep_unread(self, obj: dict[str, Any]) -> None:
+        unread = self._unread
+        if unread is None:
+            unread = self._unread = []
+        unread.append(obj)
 
     def _not_started(self, event: Event, obj: dict[str, Any], kind: Any) -> None:
         """An event of no Messages type before ``message_start``: a stream of another
