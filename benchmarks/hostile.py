@@ -123,6 +123,15 @@ def responses_custom_tool(n: int) -> Iterator[bytes]:
                    "delta": "some input text "}, "response.custom_tool_call_input.delta")
 
 
+def chat_custom_tool(n: int) -> Iterator[bytes]:
+    """openai-chat: a custom tool's input in pieces (``partial_arguments`` read after each)."""
+    yield sse({"id": "c", "object": "chat.completion.chunk", "model": "m", "choices": [{"index": 0, "delta": {
+        "tool_calls": [{"index": 0, "id": "call_1", "type": "custom", "custom": {"name": "f", "input": ""}}]}}]})
+    for _ in range(n):
+        yield sse({"id": "c", "object": "chat.completion.chunk", "model": "m", "choices": [{"index": 0, "delta": {
+            "tool_calls": [{"index": 0, "custom": {"input": "some input text "}}]}}]})
+
+
 def anthropic_tool_input(n: int) -> Iterator[bytes]:
     """Anthropic: a tool input streamed in pieces (``completion`` read after each event)."""
     yield from anthropic_head()
@@ -194,6 +203,7 @@ CASES: dict[str, tuple[Callable[[int], Iterator[bytes]], Callable[[list[bytes], 
     "chat-alternating-tool-name": (chat_alternating_name, feed_and_close("openai-chat"), 20000),
     "responses-custom-tool-partial-read": (
         responses_custom_tool, read_partial_each_event("openai-responses"), 10000),
+    "chat-custom-tool-partial-read": (chat_custom_tool, read_partial_each_event("openai-chat"), 10000),
     "anthropic-tool-input-completion-read": (
         anthropic_tool_input, read_completion_each_event("anthropic"), 1000),
     "gemini-citations": (gemini_citations, feed_and_close("gemini"), 4000),

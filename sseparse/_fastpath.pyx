@@ -234,6 +234,10 @@ cdef Py_ssize_t _chat_piece(const uchar* s, Py_ssize_t i, Py_ssize_t n, Item* it
                 i = _then(s, i, n, &fdone)
                 if i < 0:
                     return _FB
+        elif _key_is(s, &key, b"custom", 6):
+            # A custom tool's piece is the full decode's; an empty object or null (some
+            # gateways echo one beside every function piece) says nothing.
+            i = _empty_or_null(s, i, n, 123)
         else:
             i = _value(s, i, n, 2)
         i = _then(s, i, n, &done)
@@ -290,6 +294,19 @@ cdef inline int _push_piece(Span* spans, int* kinds, int* parts, Span* text, int
     kinds[parts[0]] = kind
     parts[0] += 1
     return 0
+
+
+cdef inline Py_ssize_t _empty_or_null(const uchar* s, Py_ssize_t i, Py_ssize_t n, uchar opening) nogil:
+    """An empty object or array (``opening`` its bracket) or null at ``s[i]``: the index
+    after it; anything else: _FB."""
+    if i >= n:
+        return _FB
+    if s[i] == opening:
+        i = _ws(s, i + 1, n)
+        if i >= n or s[i] != opening + 2:  # "{" and "}", "[" and "]"
+            return _FB
+        return i + 1
+    return _null(s, i, n)
 
 
 cdef Py_ssize_t _thinking_texts(const uchar* s, Py_ssize_t i, Py_ssize_t n, Span* spans, int* kinds,
@@ -1321,13 +1338,7 @@ cdef Py_ssize_t _responses_event(const uchar* s, Py_ssize_t n, Item* item) nogil
         elif _key_is(s, &key, b"logprobs", 8):
             if not _first(&has_logprobs):
                 return _FB
-            if s[i] == 91:  # [ ]
-                i = _ws(s, i + 1, n)
-                if i >= n or s[i] != 93:
-                    return _FB
-                i += 1
-            else:
-                i = _null(s, i, n)
+            i = _empty_or_null(s, i, n, 91)  # [ ]
         else:
             i = _value(s, i, n, 1)
         i = _then(s, i, n, &done)

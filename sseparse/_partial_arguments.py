@@ -1,4 +1,5 @@
-"""``PartialArguments``: a live tool call's arguments, parsed on demand as they arrive.
+"""``PartialArguments``: a live tool call's arguments, parsed on demand as they arrive;
+``PartialText``: a live custom tool call's input (free text), likewise.
 
 A stateful driver of ``PartialJSONParser`` that every dialect's tool-call state
 creates when someone reads ``Accumulator.partial_arguments()``; the frozen values
@@ -11,9 +12,9 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from ._partial_json import PartialJSONError, PartialJSONParser
+from ._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR, PartialJSONError, PartialJSONParser
 
-__all__ = ["PartialArguments"]
+__all__ = ["PartialArguments", "PartialText"]
 
 
 class PartialArguments:
@@ -69,3 +70,44 @@ class PartialArguments:
             return copy.deepcopy(self.read(pieces, ended))
         except RecursionError:
             return None
+
+
+class PartialText:
+    """A live custom tool call's input, free text rather than JSON, as far as it has
+    arrived: the same interface as ``PartialArguments``, the text as its value.
+
+    Re-joining the pieces on every read, reading after each piece would copy the
+    square of the input's length; so, as ``PartialJSONParser`` does for a long
+    string, past ``EXACT_STRING_LIMIT`` characters the text is re-joined only once it
+    grew by 1/``STRING_LAG_DIVISOR``: the joins then sum to a few times its length.
+    Exact again once the call ended.
+    """
+
+    __slots__ = ("_text", "_count", "_seen", "_gained")
+
+    def __init__(self) -> None:
+        self._text = ""  # the first _count pieces, joined: what is shown
+        self._count = 0
+        self._seen = 0  # pieces whose length was added to _gained
+        self._gained = 0  # characters in pieces[_count:_seen]
+
+    def read(self, pieces: Sequence[str], ended: bool) -> str:
+        """The input so far (``pieces`` only ever grows between calls)."""
+        count = len(pieces)
+        gained = self._gained
+        for position in range(self._seen, count):
+            gained += len(pieces[position])
+        self._seen = count
+        shown = len(self._text)
+        if count != self._count and (
+            ended or shown + gained < EXACT_STRING_LIMIT or gained * STRING_LAG_DIVISOR >= shown
+        ):
+            self._text = "".join([self._text, *pieces[self._count :]])
+            self._count = count
+            gained = 0
+        self._gained = gained
+        return self._text
+
+    def copy_value(self, pieces: Sequence[str], ended: bool) -> str:
+        """``read()`` (a string: nothing to copy)."""
+        return self.read(pieces, ended)

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 import helpers
 from helpers import IMPLEMENTATIONS, data_stream, feed_all, pieces
 from sseparse import (
+    Accumulator,
+    ChunkDecodeError,
     Completion,
     FinishDelta,
     MetadataDelta,
@@ -456,3 +460,69 @@ def test_choice_without_index_or_with_null_index_is_choice_0() -> None:
         )
     )
     assert [(c.index, c.content) for c in completion.choices] == [(0, "ab")]
+
+
+# -- custom tools (free-text input) ---------------------------------------------------------
+
+
+def custom_piece(index: int, input: str, *, call_id: str | None = None, name: str | None = None) -> dict[str, Any]:
+    custom: dict[str, Any] = {"input": input}
+    piece: dict[str, Any] = {"index": index, "custom": custom}
+    if call_id is not None:
+        piece.update(id=call_id, type="custom")
+        custom["name"] = name
+    return piece
+
+
+def test_a_custom_tool_call_keeps_its_kind_name_and_input() -> None:
+    """GPT-5's custom tools stream ``custom`` (name, input pieces) where a function call
+    has ``function``: the call was read with no name and no input, complete."""
+    function = {"index": 1, "id": "call_f", "type": "function", "function": {"name": "add", "arguments": '{"a":'}}
+    completion, deltas = accumulate(
+        sse(
+            tool_chunk(custom_piece(0, "print(", call_id="call_c", name="python")),
+            tool_chunk(custom_piece(0, '"ok")')),
+            tool_chunk(function),
+            tool_chunk({"index": 1, "function": {"arguments": "1}"}}),
+            chunk({}, "tool_calls"),
+        )
+    )
+    assert completion.tool_calls == [
+        ToolCall(0, "call_c", "python", 'print("ok")', "custom", True),
+        ToolCall(1, "call_f", "add", '{"a":1}', "function", True),
+    ]
+    assert completion.tool_calls[0].parsed_arguments() == 'print("ok")'  # free text, as it is
+    starts = [d for d in deltas if type(d) is ToolCallStart]
+    assert [(d.name, d.kind) for d in starts] == [("python", "custom"), ("add", "function")]
+
+
+def test_an_empty_custom_member_beside_a_function_piece_says_nothing() -> None:
+    """Some gateways echo ``"custom": {}`` on every function piece."""
+    first = {"index": 0, "id": "call_1", "type": "function", "custom": {}, "function": {"name": "f", "arguments": "{"}}
+    completion, _ = accumulate(
+        sse(tool_chunk(first), tool_chunk({"index": 0, "custom": None, "function": {"arguments": "}"}}), chunk({}, "stop"))
+    )
+    assert completion.tool_calls == [ToolCall(0, "call_1", "f", "{}", "function", True)]
+
+
+def test_the_partial_input_of_a_custom_call_is_its_text() -> None:
+    for implementation in IMPLEMENTATIONS:
+        acc = Accumulator("openai-chat", implementation=implementation)
+        acc.feed(sse(tool_chunk(custom_piece(0, "ls ", call_id="call_c", name="shell")), done=False))
+        assert acc.partial_arguments(0) == "ls "
+        acc.feed(sse(tool_chunk(custom_piece(0, "-l")), done=False))
+        assert acc.partial_arguments(0) == "ls -l"
+
+
+def test_a_piece_that_mixes_the_two_kinds_is_refused() -> None:
+    both = {"index": 0, "id": "call_1", "function": {"name": "f", "arguments": "{}"}, "custom": {"input": "x"}}
+    wrong = {"index": 0, "function": {"arguments": "{}"}}  # a function piece for a custom call
+    for data in (
+        sse(tool_chunk(both), chunk({}, "stop")),
+        sse(tool_chunk(custom_piece(0, "a", call_id="call_c", name="sh")), tool_chunk(wrong), chunk({}, "stop")),
+    ):
+        for implementation in IMPLEMENTATIONS:
+            for size in (1, len(data)):
+                with pytest.raises(ChunkDecodeError) as caught:
+                    feed_all(pieces(data, size), implementation=implementation)
+                assert caught.value.completion is not None and not caught.value.completion.complete

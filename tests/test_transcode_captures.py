@@ -32,7 +32,7 @@ CAPTURES = sorted(STREAMS.glob("*.sse")) if STREAMS.is_dir() else []
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("openai-responses-custom-tool", "openai-chat"): (
         "a custom tool's free-text input is written as openai-chat function arguments (not JSON): "
-        "the openai-chat writer and reader have no custom tool calls yet"
+        "the openai-chat writer has no custom tool calls yet (the reader has)"
     ),
 }
 

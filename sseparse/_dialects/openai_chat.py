@@ -54,6 +54,7 @@ from .._completion import (
     new_usage_delta,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
+from .._partial_arguments import PartialText
 from ._base import Reducer, glue, member_names, with_reasoning
 from ._chat_message import ChatMessage
 from ._contract import ARGUMENTS, CHAT, CHOICE, CHUNK, REASONING, REFUSAL, TEXT
@@ -100,18 +101,20 @@ def _detail_texts(details: Any) -> tuple[str, ...]:
 
 
 class _CallState:
-    __slots__ = ("position", "id", "names", "pieces", "reader", "ended", "name_length")
+    __slots__ = ("position", "id", "names", "pieces", "reader", "ended", "name_length", "kind")
 
     def __init__(
-        self, position: int, id: str | None, names: list[str], pieces: list[str], name_length: int = 0
+        self, position: int, id: str | None, names: list[str], pieces: list[str], name_length: int = 0,
+        kind: str = "function",
     ) -> None:
         self.position = position
         self.id = id
         self.names = names  # the name, in the pieces it arrived in (joined when built)
-        self.pieces = pieces
-        self.reader: PartialArguments | None = None  # created when someone asks for the partial value
+        self.pieces = pieces  # the arguments' (or a custom tool's input's) pieces
+        self.reader: PartialArguments | PartialText | None = None  # created when someone asks for the partial value
         self.ended = False  # its choice finished or the stream ended: ToolCall.complete
         self.name_length = name_length
+        self.kind = kind  # "function", or "custom" (free-text input: GPT-5's custom tools)
 
     @property
     def name(self) -> str:
@@ -131,12 +134,12 @@ class _CallState:
         return True
 
     def build(self) -> ToolCall:
-        return new_tool_call(self.position, self.id, self.name, "".join(self.pieces), "function", self.ended)
+        return new_tool_call(self.position, self.id, self.name, "".join(self.pieces), self.kind, self.ended)
 
     def partial(self, ended: bool) -> Any:
         reader = self.reader
         if reader is None:
-            reader = self.reader = PartialArguments()
+            reader = self.reader = PartialText() if self.kind == "custom" else PartialArguments()
         return reader.read(self.pieces, ended)
 
 
@@ -320,7 +323,10 @@ class OpenAIChatReducer(Reducer):
             position = None if by_index is None else by_index.get(key)
             if position is None or calls is None:
                 return None
-            return calls[position].pieces, where, position
+            call = calls[position]
+            if call.kind != "function":  # (a function piece for a custom call: the full decode refuses it)
+                return None
+            return call.pieces, where, position
         if kind == REASONING:
             return state.reasoning_list(), where, 0
         if kind == REFUSAL:
@@ -690,22 +696,37 @@ class OpenAIChatReducer(Reducer):
     def _tool_piece(
         self, state: _ChoiceState, piece: dict[str, Any], out: list[Delta] | None, call: _CallState | None = None
     ) -> None:
-        """One piece; ``call`` the call it continues, when its place said so."""
+        """One piece; ``call`` the call it continues, when its place said so. A piece of
+        a custom tool's call carries ``custom`` (``name``, and its free-text ``input`` in
+        pieces) instead of ``function``; an empty ``custom`` beside ``function`` (some
+        gateways echo one on every piece) says nothing."""
         key = piece.get("index")
         call_id = piece.get("id") or None  # Alibaba sends "id": "" on every later piece
         if call_id is not None and type(call_id) is not str:
             call_id = str(call_id)
         function = piece.get("function") or _EMPTY
+        custom = piece.get("custom")
+        kind = "function"
+        if custom:
+            if function:
+                raise TypeError("a tool-call piece carries both function and custom")
+            function, kind = custom, "custom"
+            arguments = custom.get("input")
+            if arguments is not None and type(arguments) is not str:
+                raise TypeError(f"a custom tool call's input must be a string, not {type(arguments).__name__}")
+        else:
+            arguments = function.get("arguments")
+            if arguments and type(arguments) is not str:  # some servers send an object, not its JSON text
+                arguments = json.dumps(arguments, ensure_ascii=False)
         name = function.get("name") or ""
-        arguments = function.get("arguments")
         if type(name) is not str:
             name = str(name)
-        if arguments and type(arguments) is not str:  # some servers send an object, not its JSON text
-            arguments = json.dumps(arguments, ensure_ascii=False)
         if call is not None:
+            if kind != call.kind and (arguments or name):
+                raise TypeError(f"a {kind} tool-call piece continues a {call.kind} call")
             self._arguments(state, call, arguments, out)
             return
-        self.tool_piece(state, key, call_id, name, arguments, out)
+        self.tool_piece(state, key, call_id, name, arguments, out, kind)
 
     def tool_piece(
         self,
@@ -715,9 +736,11 @@ class OpenAIChatReducer(Reducer):
         name: str,
         arguments: str | None,
         out: list[Delta] | None,
+        kind: str = "function",
     ) -> None:
         """One tool-call piece, read: ``key`` the provider's index (``None`` when it
-        sent none). The compiled path's pieces with an id or a name come here too
+        sent none), ``kind`` the call's (``"custom"``: ``arguments`` is a piece of its
+        input). The compiled path's pieces with an id or a name come here too
         (``fast_tool_piece``)."""
         calls = state.calls
         if calls is None:  # (the choice's first call: made below)
@@ -736,7 +759,7 @@ class OpenAIChatReducer(Reducer):
                 if call_id is not None and call.id is not None and call_id != call.id:
                     call = None  # the same index, another id: a new call, not more arguments
         if call is None:
-            call = _CallState(len(calls), call_id, [name] if name else [], [], name_length=len(name))
+            call = _CallState(len(calls), call_id, [name] if name else [], [], len(name), kind)
             calls.append(call)
             if key is not None:
                 by_index = state.by_index
@@ -744,8 +767,10 @@ class OpenAIChatReducer(Reducer):
                     by_index = state.by_index = {}
                 by_index[key] = call.position
             if out is not None:
-                out.append(new_call_start(state.index, call.position, call.id, name, "function"))
+                out.append(new_call_start(state.index, call.position, call.id, name, kind))
         else:
+            if kind != call.kind and (arguments or name):
+                raise TypeError(f"a {kind} tool-call piece continues a {call.kind} call")
             new_id = None
             if call.id is None and call_id is not None:
                 call.id = new_id = call_id

@@ -8,7 +8,7 @@ from ._base cimport Reducer, glue
 cpdef _usage(dict raw)  # (its callers check the type: raw.get is a C call)
 
 cdef class _Call:
-    cdef public object position, output_index, id, name, pieces, custom, complete, reader, _glued, _glued_count, _shown, _shown_count, _seen, _gained
+    cdef public object position, output_index, id, name, pieces, custom, complete, reader, _glued, _glued_count
     cpdef build(self)
 
 cdef class _Item:

@@ -115,7 +115,7 @@ from .._completion import (
     new_usage_delta,
 )
 from .._errors import ProviderError, quote_prefix, short_repr
-from .._partial_json import EXACT_STRING_LIMIT, STRING_LAG_DIVISOR
+from .._partial_arguments import PartialText
 from ._base import Reducer, decode_json, glue, with_reasoning
 from ._contract import ARGUMENTS, PART_REASONING, PART_REFUSAL, PART_SUMMARY, PART_TEXT, REASONING, RESPONSES, TEXT
 
@@ -166,10 +166,6 @@ class _Call:
         "reader",
         "_glued",
         "_glued_count",
-        "_shown",
-        "_shown_count",
-        "_seen",
-        "_gained",
     )
 
     def __init__(self, position: int, output_index: int, call_id: str | None, name: str, custom: bool) -> None:
@@ -182,16 +178,12 @@ class _Call:
         self.pieces: list[str] = []
         self.custom = custom  # a custom tool's input is free text, not JSON
         self.complete = False  # the provider closed the call
-        self.reader: PartialArguments | None = None  # made when someone asks for the partial value
+        self.reader: PartialArguments | PartialText | None = None  # made when someone asks for the partial value
         self._forget()
 
     def _forget(self) -> None:
         self._glued = ""  # the first _glued_count pieces, joined
         self._glued_count = 0
-        self._shown = ""  # what partial() last showed of a custom input: the first _shown_count pieces
-        self._shown_count = 0
-        self._seen = 0  # pieces whose length was added to _gained
-        self._gained = 0  # characters in pieces[_shown_count:_seen]
 
     @property
     def kind(self) -> str:
@@ -218,31 +210,10 @@ class _Call:
         self._forget()
 
     def partial(self, ended: bool) -> Any:
-        if not self.custom:
-            reader = self.reader
-            if reader is None:
-                reader = self.reader = PartialArguments()
-            return reader.read(self.pieces, ended)
-        # A custom input is shown as its text. Re-joined on every read, reading after
-        # each piece would copy the square of its length; so, as PartialJSONParser does
-        # for a long string, past EXACT_STRING_LIMIT characters it is re-joined only
-        # once it grew by 1/STRING_LAG_DIVISOR: the joins then sum to a few times its
-        # length. Exact again once the call ended.
-        pieces = self.pieces
-        count = len(pieces)
-        gained = self._gained
-        for position in range(self._seen, count):
-            gained += len(pieces[position])
-        self._seen = count
-        shown = len(self._shown)
-        if count != self._shown_count and (
-            ended or shown + gained < EXACT_STRING_LIMIT or gained * STRING_LAG_DIVISOR >= shown
-        ):
-            self._shown = self.glued()
-            self._shown_count = count
-            gained = 0
-        self._gained = gained
-        return self._shown
+        reader = self.reader
+        if reader is None:
+            reader = self.reader = PartialText() if self.custom else PartialArguments()
+        return reader.read(self.pieces, ended)
 
 
 class _Item:
