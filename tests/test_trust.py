@@ -276,6 +276,12 @@ def test_a_whole_message_after_the_deltas_must_repeat_them(implementation: str) 
     completion, _ = everywhere(data, "openai-chat", implementation)
     assert (completion.content, completion.complete) == ("Hello", True)  # not "HelloHello"
     assert completion.extra["choices"] == [{"index": 0, "message": {"role": "assistant", "content": "Hello"}}]
+    # the repeated message and the delta members kept beside it share one entry
+    cited = chat({"content": "Hel", "annotations": [{"type": "url_citation", "url": "https://a.example"}]})
+    completion, _ = everywhere(sse(cited, chat({"content": "lo"}), last, done=True), "openai-chat", implementation)
+    assert completion.extra["choices"] == [{"index": 0, "message": {
+        "role": "assistant", "content": "Hello", "annotations": [{"type": "url_citation", "url": "https://a.example"}],
+    }}]
     for content in ("Hello!", "Hellp", ["Hello"]):
         other = chat({}, "stop")
         other["choices"][0]["message"] = {"role": "assistant", "content": content}

@@ -172,7 +172,9 @@ class _ChoiceState:
         if self.others:
             view.update(self.others)
         if self.message is not None:
-            view["message"] = self.message.view()
+            members = self.message.view()
+            sent = view.get("message")  # the choice's own whole message, repeated (see _repeated)
+            view["message"] = {**sent, **members} if type(sent) is dict else members
         return view
 
     def untouched(self) -> bool:
