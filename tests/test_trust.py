@@ -242,6 +242,9 @@ def test_a_whole_response_sent_as_one_event_is_read(implementation: str) -> None
             assert "choices" not in completion.extra  # read, not kept aside
     text, _ = everywhere(sse(whole("Hello there"), done=True), "openai-chat", implementation)
     assert text.content == "Hello there"
+    beside = whole("Hello there")
+    beside["choices"][0]["delta"] = {"role": "assistant"}  # both forms, the delta with no piece
+    assert everywhere(sse(beside, done=True), "openai-chat", implementation)[0].content == "Hello there"
     call, _ = everywhere(sse(whole(None, tool_calls=calls), done=True), "openai-chat", implementation)
     assert call.content == "" and [(c.id, c.name, c.arguments, c.complete) for c in call.tool_calls] == [
         ("call_1", "add", '{"a":1}', True)

@@ -568,13 +568,14 @@ class OpenAIChatReducer(Reducer):
                     "differ: which one is the answer is unknown",
                 )
         if message:
-            if not delta and state.untouched():
-                delta = message  # the whole answer in one event: read as one delta
+            if delta:
+                self._delta(event, state, delta, out)
+            if state.untouched():
+                # the whole answer in one event (beside a delta with no piece: a role)
+                self._delta(event, state, message, out)
             else:
-                if delta:
-                    self._delta(event, state, delta, out)
                 self._repeated(event, state, message)
-                return
+            return
         if delta:
             self._delta(event, state, delta, out)
 
