@@ -81,7 +81,8 @@ def read_openai_chat(data: bytes) -> dict[str, Any]:
         "reasoning": message.get("reasoning_content") or "",
         "refusal": message.get("refusal") or "",
         "tool_calls": [
-            (call.get("id"), call["function"]["name"], _args(call["function"]["arguments"]))
+            (call.get("id"), call["custom"]["name"], call["custom"]["input"]) if call.get("type") == "custom"
+            else (call.get("id"), call["function"]["name"], _args(call["function"]["arguments"]))
             for call in message.get("tool_calls") or []
         ],
         "finish_reason": choice.get("finish_reason"),

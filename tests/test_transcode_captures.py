@@ -29,12 +29,7 @@ CAPTURES = sorted(STREAMS.glob("*.sse")) if STREAMS.is_dir() else []
 #: Captures whose source dialect does not yet emit a delta the writers need; the
 #: marks go once the dialects emit them.
 # (capture, target) pairs that cannot read the same, and why.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("openai-responses-custom-tool", "openai-chat"): (
-        "a custom tool's free-text input is written as openai-chat function arguments (not JSON): "
-        "the openai-chat writer has no custom tool calls yet (the reader has)"
-    ),
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _arguments(call: sseparse.ToolCall, target: str) -> Any:

@@ -58,6 +58,30 @@ def test_a_call_that_never_gets_an_id_gets_one_made_up(target: str) -> None:
     assert READERS[target](out)["finish_reason"] in ("tool_calls", "tool_use", "completed")
 
 
+@pytest.mark.parametrize("target", ["openai-chat", "openai-responses"])
+def test_a_custom_tool_call_stays_custom(target: str) -> None:
+    """A custom tool's free-text input, name late, beside a function call: the targets
+    that have custom calls write one (openai-chat: ``custom`` pieces), read back as
+    ``kind="custom"`` by sseparse on both builds and as such by the target's SDK."""
+    out, _ = written(
+        target,
+        [D.MetadataDelta("resp_1", "m"), D.ToolCallStart(0, 0, "call_c", "pyth", "custom")],
+        [D.ToolCallUpdate(0, 0, None, "on"), D.ToolCallArgumentsDelta(0, 0, 'print("ok")'), D.ToolCallEnd(0, 0)],
+        [D.ToolCallStart(0, 1, "call_f", "add"), D.ToolCallArgumentsDelta(0, 1, '{"a": 1}'), D.ToolCallEnd(0, 1)],
+        [D.FinishDelta(0, "tool_calls")],
+    )
+    assert READERS[target](out)["tool_calls"] == [("call_c", "python", 'print("ok")'), ("call_f", "add", {"a": 1})]
+    for implementation in ("cython", "python"):
+        if implementation == "cython" and sseparse.IMPLEMENTATION != "cython":
+            continue
+        acc = sseparse.Accumulator(target, implementation=implementation)
+        acc.feed(out)
+        completion = acc.close()
+        assert [(c.kind, c.id, c.name, c.arguments, c.complete) for c in completion.tool_calls] == [
+            ("custom", "call_c", "python", 'print("ok")', True), ("function", "call_f", "add", '{"a": 1}', True)
+        ]
+
+
 @pytest.mark.parametrize("target", TARGETS)
 def test_a_legacy_function_call_becomes_a_tool_call(target: str) -> None:
     out, _ = written(

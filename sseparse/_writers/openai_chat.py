@@ -91,24 +91,30 @@ class OpenAIChatWriter(StreamWriter):
         if self._passthrough:
             self._out += [self._choice(delta.choice), '"annotations":[', dumps(delta.citation), "]", _TAIL]
 
+    # A custom tool's call (free-text input) is written as Chat Completions streams
+    # one: "custom" with its name and input pieces, where a function call has
+    # "function" with its arguments.
+
     def _call_open(self, call: Call, arguments: str) -> None:
+        custom = call.kind == "custom"
         self._out += [
             self._choice(call.choice),
             '"tool_calls":[{"index":', str(call.index), ',"id":', quote(call.id or ""),
-            ',"type":"function","function":{"name":', quote(call.name), ',"arguments":', quote(arguments), "}}]",
+            ',"type":"custom","custom":{"name":' if custom else ',"type":"function","function":{"name":',
+            quote(call.name), ',"input":' if custom else ',"arguments":', quote(arguments), "}}]",
             _TAIL,
         ]
 
     def _call_arguments(self, call: Call, piece: str) -> None:
         self._out += [
             self._choice(call.choice), '"tool_calls":[{"index":', str(call.index),
-            ',"function":{"arguments":', quote(piece), "}}]", _TAIL,
+            ',"custom":{"input":' if call.kind == "custom" else ',"function":{"arguments":', quote(piece), "}}]", _TAIL,
         ]
 
     def _call_name(self, call: Call, piece: str) -> None:
         self._out += [
             self._choice(call.choice), '"tool_calls":[{"index":', str(call.index),
-            ',"function":{"name":', quote(piece), "}}]", _TAIL,
+            ',"custom":{"name":' if call.kind == "custom" else ',"function":{"name":', quote(piece), "}}]", _TAIL,
         ]
 
     def _finished(self, choice: int, reason: str) -> None:
