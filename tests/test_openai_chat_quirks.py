@@ -526,3 +526,18 @@ def test_a_piece_that_mixes_the_two_kinds_is_refused() -> None:
                 with pytest.raises(ChunkDecodeError) as caught:
                     feed_all(pieces(data, size), implementation=implementation)
                 assert caught.value.completion is not None and not caught.value.completion.complete
+
+
+def test_reasoning_or_refusal_that_is_not_text_is_kept_not_dropped() -> None:
+    """A server that puts an object where the text goes: not read as text, kept as
+    sent in the choice's extra entry (it was dropped, on both builds)."""
+    completion, _ = accumulate(
+        sse(
+            chunk({"role": "assistant", "reasoning": {"effort": "low"}, "content": "A"}),
+            chunk({"reasoning_content": ["x"], "refusal": 7, "content": "B"}, "stop"),
+        )
+    )
+    assert (completion.content, completion.reasoning, completion.refusal) == ("AB", "", "")
+    assert completion.extra["choices"] == [
+        {"index": 0, "message": {"reasoning": {"effort": "low"}, "reasoning_content": ["x"], "refusal": 7}}
+    ]

@@ -610,6 +610,14 @@ class OpenAIChatReducer(Reducer):
         # Reasoning first: when one delta carries both, the reasoning came before.
         reasoning = delta.get("reasoning_content")
         other = delta.get("reasoning")
+        if (reasoning and type(reasoning) is not str) or (other and type(other) is not str):
+            # not text (an object a server puts there): kept as sent, not read as reasoning
+            if reasoning and type(reasoning) is not str:
+                self._keep_member(state, "reasoning_content", reasoning)
+                reasoning = None
+            if other and type(other) is not str:
+                self._keep_member(state, "reasoning", other)
+                other = None
         if other and other != reasoning:
             reasoning = other if not reasoning else (reasoning, other)
         if not reasoning:
@@ -623,10 +631,13 @@ class OpenAIChatReducer(Reducer):
                     if out is not None:
                         out.append(new_reasoning_delta(index, text))
         refusal = delta.get("refusal")
-        if refusal and type(refusal) is str:
-            state.refusal_list().append(refusal)
-            if out is not None:
-                out.append(new_refusal_delta(index, refusal))
+        if refusal:
+            if type(refusal) is str:
+                state.refusal_list().append(refusal)
+                if out is not None:
+                    out.append(new_refusal_delta(index, refusal))
+            else:
+                self._keep_member(state, "refusal", refusal)
         text = delta.get("content")
         if text:
             if type(text) is str:
@@ -652,6 +663,13 @@ class OpenAIChatReducer(Reducer):
                     if out is not None:
                         out.append(new_citation_delta(index, citation))
 
+    def _keep_member(self, state: _ChoiceState, key: str, value: Any) -> None:
+        """A delta member kept in the choice's ``extra`` entry (``message``), as sent."""
+        message = state.message
+        if message is None:
+            message = state.message = ChatMessage()
+        message.take(key, value)
+
     def _content_parts(self, state: _ChoiceState, parts: list[Any], out: list[Delta] | None) -> None:
         """Content sent as typed parts (Mistral's reasoning models): ``text`` parts are
         text, ``thinking`` parts (a list of text parts) are reasoning, and the others
@@ -673,10 +691,7 @@ class OpenAIChatReducer(Reducer):
                         if out is not None:
                             out.append(new_reasoning_delta(index, text))
             else:  # an image, Mistral's reference (its citations)...: kept, in order
-                message = state.message
-                if message is None:
-                    message = state.message = ChatMessage()
-                message.take("content_parts", [part])
+                self._keep_member(state, "content_parts", [part])
 
     def _tool_pieces(self, state: _ChoiceState, pieces: Any, out: list[Delta] | None) -> None:
         """A delta's tool-call pieces. Several pieces with no index, id nor name (Moonshot
