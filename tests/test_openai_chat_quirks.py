@@ -517,15 +517,25 @@ def test_the_partial_input_of_a_custom_call_is_its_text() -> None:
 def test_a_piece_that_mixes_the_two_kinds_is_refused() -> None:
     both = {"index": 0, "id": "call_1", "function": {"name": "f", "arguments": "{}"}, "custom": {"input": "x"}}
     wrong = {"index": 0, "function": {"arguments": "{}"}}  # a function piece for a custom call
+    # the same, with the call's id and a name (a piece the compiled path reads itself), and without an index
+    named = {"index": 0, "id": "call_c", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    unindexed = {"id": "call_c", "function": {"arguments": "{}"}}
     for data in (
         sse(tool_chunk(both), chunk({}, "stop")),
-        sse(tool_chunk(custom_piece(0, "a", call_id="call_c", name="sh")), tool_chunk(wrong), chunk({}, "stop")),
+        *(
+            sse(tool_chunk(custom_piece(0, "a", call_id="call_c", name="sh")), tool_chunk(piece), chunk({}, "stop"))
+            for piece in (wrong, named, unindexed)
+        ),
     ):
+        errors = []
         for implementation in IMPLEMENTATIONS:
             for size in (1, len(data)):
                 with pytest.raises(ChunkDecodeError) as caught:
                     feed_all(pieces(data, size), implementation=implementation)
                 assert caught.value.completion is not None and not caught.value.completion.complete
+                errors.append((str(caught.value), caught.value.completion))
+        assert all(error == errors[0] for error in errors)  # the same on both builds, naming the event
+        assert errors[0][0].startswith("event #") and "('message', data '{" in errors[0][0]
 
 
 def test_reasoning_or_refusal_that_is_not_text_is_kept_not_dropped() -> None:

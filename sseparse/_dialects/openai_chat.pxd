@@ -19,14 +19,13 @@ cdef class _ChoiceState:
     cpdef extra(self)
 
 cdef class OpenAIChatReducer(Reducer):
-    cdef public object _choices, _created, _fingerprint, _need_meta, _extra, _extra_text
+    cdef public object _choices, _created, _fingerprint, _need_meta, _extra, _extra_text, _custom_calls
     cpdef _apply(self, event, obj, out)
     cpdef finish(self, state, reason, out)
     cpdef tool_piece(self, state, key, call_id, name, arguments, out, kind=*)
     cpdef _arguments(self, _ChoiceState state, _CallState call, arguments, out)
     cpdef _take_usage(self, raw, out)
     # the fast path's contract (_contract.FastReducer), called by _fastpath in C
-    @cython.locals(call=_CallState)
     cpdef target(self, kind, where, key)
     cpdef fast_tool_piece(self, choice, key, call_id, name, arguments, out)
     cpdef fast_meta(self, id, model, created, fingerprint, out)

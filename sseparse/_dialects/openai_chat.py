@@ -100,6 +100,12 @@ def _detail_texts(details: Any) -> tuple[str, ...]:
     return tuple(texts)
 
 
+def _same_kind(call: _CallState, kind: str, name: str, arguments: str | None) -> None:
+    """A piece that says something must be of its call's kind (function or custom)."""
+    if kind != call.kind and (arguments or name):
+        raise TypeError(f"a {kind} tool-call piece continues a {call.kind} call")
+
+
 class _CallState:
     __slots__ = ("position", "id", "names", "pieces", "reader", "ended", "name_length", "kind")
 
@@ -271,7 +277,7 @@ class OpenAIChatReducer(Reducer):
     done_sentinel = True
     fast_dialect = CHAT
 
-    __slots__ = ("_choices", "_created", "_fingerprint", "_need_meta", "_extra", "_extra_text")
+    __slots__ = ("_choices", "_created", "_fingerprint", "_need_meta", "_extra", "_extra_text", "_custom_calls")
 
     def __init__(self, compiled: bool = True) -> None:
         self._init_common(compiled)  # (Reducer.__init__'s, a C call in the compiled build)
@@ -285,6 +291,9 @@ class OpenAIChatReducer(Reducer):
         # member again only when it changed.
         self._extra: dict[str, Any] | None = None
         self._extra_text: dict[Any, bytes] | None = None
+        # A custom tool's call was seen: the compiled path leaves tool-call pieces and
+        # finish reasons to the full decode, where a piece of the wrong kind is refused.
+        self._custom_calls = False
 
     # -- the interface -----------------------------------------------------------------
 
@@ -310,7 +319,8 @@ class OpenAIChatReducer(Reducer):
     def target(self, kind: int, where: int, key: int) -> tuple[list[str], int, int] | None:
         """Where a piece of choice ``where`` goes: only once the id and model are known
         (until then each chunk is checked and read whole), for a choice (and a tool
-        call's ``key``) that exists."""
+        call's ``key``) that exists; no tool-call piece nor finish reason once a custom
+        tool's call was seen (the full decode refuses a piece of the wrong kind)."""
         if self._need_meta:
             return None
         if kind == CHUNK:
@@ -323,17 +333,14 @@ class OpenAIChatReducer(Reducer):
         if kind == ARGUMENTS:
             by_index, calls = state.by_index, state.calls
             position = None if by_index is None else by_index.get(key)
-            if position is None or calls is None:
+            if position is None or calls is None or self._custom_calls:
                 return None
-            call = calls[position]
-            if call.kind != "function":  # (a function piece for a custom call: the full decode refuses it)
-                return None
-            return call.pieces, where, position
+            return calls[position].pieces, where, position
         if kind == REASONING:
             return state.reasoning_list(), where, 0
         if kind == REFUSAL:
             return state.refusal_list(), where, 0
-        return (_NO_PIECES, where, 0) if kind == CHOICE else None
+        return (_NO_PIECES, where, 0) if kind == CHOICE and not self._custom_calls else None
 
     def fast_tool_piece(
         self, choice: int, key: int | None, call_id: str | None, name: str, arguments: str, out: list[Delta] | None
@@ -610,14 +617,13 @@ class OpenAIChatReducer(Reducer):
         # Reasoning first: when one delta carries both, the reasoning came before.
         reasoning = delta.get("reasoning_content")
         other = delta.get("reasoning")
-        if (reasoning and type(reasoning) is not str) or (other and type(other) is not str):
-            # not text (an object a server puts there): kept as sent, not read as reasoning
-            if reasoning and type(reasoning) is not str:
-                self._keep_member(state, "reasoning_content", reasoning)
-                reasoning = None
-            if other and type(other) is not str:
-                self._keep_member(state, "reasoning", other)
-                other = None
+        # Not text (an object a server puts there): kept as sent, not read as reasoning.
+        if reasoning and type(reasoning) is not str:
+            self._keep_member(state, "reasoning_content", reasoning)
+            reasoning = None
+        if other and type(other) is not str:
+            self._keep_member(state, "reasoning", other)
+            other = None
         if other and other != reasoning:
             reasoning = other if not reasoning else (reasoning, other)
         if not reasoning:
@@ -740,8 +746,7 @@ class OpenAIChatReducer(Reducer):
         if type(name) is not str:
             name = str(name)
         if call is not None:
-            if kind != call.kind and (arguments or name):
-                raise TypeError(f"a {kind} tool-call piece continues a {call.kind} call")
+            _same_kind(call, kind, name, arguments)
             self._arguments(state, call, arguments, out)
             return
         self.tool_piece(state, key, call_id, name, arguments, out, kind)
@@ -778,6 +783,8 @@ class OpenAIChatReducer(Reducer):
                     call = None  # the same index, another id: a new call, not more arguments
         if call is None:
             call = _CallState(len(calls), call_id, [name] if name else [], [], len(name), kind)
+            if kind != "function":
+                self._custom_calls = True
             calls.append(call)
             if key is not None:
                 by_index = state.by_index
@@ -787,8 +794,7 @@ class OpenAIChatReducer(Reducer):
             if out is not None:
                 out.append(new_call_start(state.index, call.position, call.id, name, kind))
         else:
-            if kind != call.kind and (arguments or name):
-                raise TypeError(f"a {kind} tool-call piece continues a {call.kind} call")
+            _same_kind(call, kind, name, arguments)
             new_id = None
             if call.id is None and call_id is not None:
                 call.id = new_id = call_id
